@@ -1,0 +1,36 @@
+"""Source Selection Workbench: entry point (page config, session, navigation, sidebar)."""
+
+import streamlit as st
+
+from ui import state
+
+st.set_page_config(
+    page_title="Source Selection Workbench",
+    page_icon=":material/balance:",
+    layout="wide",
+)
+state.init()
+
+pages = [
+    st.Page("pages/import_bids.py", title="Import", icon=":material/upload_file:",
+            url_path="import"),
+    st.Page("pages/evaluate.py", title="Evaluate", icon=":material/leaderboard:",
+            url_path="evaluate", default=True),
+]
+nav = st.navigation(pages)
+
+with st.sidebar:
+    open_wb = state.current()
+    bidset = open_wb.bidset
+    st.markdown("**Evaluation in use**")
+    st.write(open_wb.name)
+    st.caption(
+        f"{len(bidset.bids)} bids · {len(bidset.vendor_names)} vendors · "
+        f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}…"
+    )
+    st.info(
+        "Advisory tool: it scores and explains; the evaluation panel selects the winner.",
+        icon=":material/gavel:",
+    )
+
+nav.run()

@@ -1,0 +1,70 @@
+"""Import: upload a bid workbook or open the sample; download the template; see every problem."""
+
+import streamlit as st
+
+from ui import cache, state, widgets
+
+st.title("Import bids")
+st.write(
+    "Upload the bid workbook your panel filled in (Excel .xlsx). Every problem is listed at "
+    "once with the sheet, row and column where it is, and nothing is loaded until the "
+    "workbook is clean."
+)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    uploaded = st.file_uploader(
+        "Bid workbook", type=["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"],
+        help="Contract v1: Criteria and Bids sheets required; Components, Vendors, Scores, "
+        "OKRs and Settings optional. See the template's Instructions sheet.",
+    )
+with right:
+    st.markdown("**Start from the template or the sample**")
+    st.download_button(
+        "Download the blank template", cache.template_bytes(),
+        file_name="bid-workbook-template.xlsx", icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    if st.button("Open the bundled sample", icon=":material/folder_open:"):
+        state.open_sample()
+
+if uploaded is not None and st.session_state.get(state.SEEN_UPLOAD) != uploaded.file_id:
+    st.session_state[state.SEEN_UPLOAD] = uploaded.file_id
+    with st.spinner("Checking the workbook..."):
+        state.load_upload(uploaded.name, uploaded.getvalue())
+
+outcome = state.last_upload()
+if outcome is not None and not outcome.result.ok:
+    problems = outcome.result.problems
+    noun = "problem" if len(problems) == 1 else "problems"
+    st.error(
+        f"**{outcome.name}** was not loaded: {len(problems)} {noun} to fix. "
+        "The evaluation in use is unchanged.",
+        icon=":material/error:",
+    )
+    widgets.show_problems(problems)
+
+open_wb = state.current()
+bidset = open_wb.bidset
+st.subheader("Evaluation in use")
+if outcome is not None and outcome.result.ok and outcome.name == open_wb.name:
+    st.success(f"**{open_wb.name}** passed every check and is open.", icon=":material/check:")
+st.write(f"**{open_wb.name}** · SHA-256 `{open_wb.sha256}`")
+cols = st.columns(4)
+cols[0].metric("Bids", len(bidset.bids))
+cols[1].metric("Vendors", len(bidset.vendor_names))
+cols[2].metric("Lots", len(bidset.lots))
+cols[3].metric("Criteria", len(bidset.criteria))
+if bidset.notes:
+    with st.expander(f"Notes ({len(bidset.notes)})"):
+        widgets.show_problems(bidset.notes)
+
+tab_criteria, tab_bids, tab_settings = st.tabs(["Criteria", "Bids", "Settings"])
+with tab_criteria:
+    st.dataframe(widgets.criteria_frame(bidset), hide_index=True)
+with tab_bids:
+    st.dataframe(widgets.bids_frame(bidset), hide_index=True)
+with tab_settings:
+    st.dataframe(widgets.settings_frame(bidset), hide_index=True)
+
+st.page_link("pages/evaluate.py", label="Go to Evaluate", icon=":material/arrow_forward:")

@@ -1,0 +1,172 @@
+"""Command-line interface: ``python -m scoring SUBCOMMAND WORKBOOK [options]`` (DESIGN §5).
+
+Exit codes: 0 success; 1 bad options or anything else; 2 the workbook is invalid
+(every problem on stderr, one a line, located as Excel shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from scoring import __version__
+from scoring.model import METHODS, PRICE_FORMULAS, BidSet
+from scoring.workbook import read_workbook
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad options; the contract says 1 (2 means an invalid workbook)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="python -m scoring",
+        description="Source Selection Workbench: score vendor bids from a bid workbook.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    rank = sub.add_parser("rank", help="rank the bids of each lot")
+    rank.add_argument("workbook", help="bid workbook (.xlsx)")
+    rank.add_argument("--method", choices=METHODS, help="default: the workbook's Settings")
+    rank.add_argument("--price-formula", choices=PRICE_FORMULAS,
+                      help="default: the workbook's Settings")
+    rank.add_argument("--price-floor", type=float, help="floor for the linear price formula")
+    rank.add_argument("--price-ceiling", type=float, help="ceiling for the linear price formula")
+    rank.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    template = sub.add_parser("template", help="write the blank bid-workbook template")
+    template.add_argument("out", help="where to write the .xlsx")
+    return parser
+
+
+def _load(path: str) -> BidSet:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise CliError(f"cannot open {path}: {exc.strerror or exc}") from exc
+    result = read_workbook(data)
+    if result.bidset is None:
+        raise CliError("\n".join(str(p) for p in result.problems), EXIT_INVALID)
+    return result.bidset
+
+
+def _fmt_number(x: float | None, digits: int = 4) -> str:
+    return "" if x is None else f"{x:.{digits}f}"
+
+
+def _rank(args: argparse.Namespace) -> str:
+    from scoring.mcda import ScoringError, rank
+
+    bidset = _load(args.workbook)
+    try:
+        ranking = rank(
+            bidset,
+            method=args.method,
+            price_formula=args.price_formula,
+            price_floor=args.price_floor,
+            price_ceiling=args.price_ceiling,
+        )
+    except ScoringError as exc:
+        raise CliError(str(exc)) from exc
+    records = ranking.to_records()
+    if args.format == "json":
+        doc = {
+            "method": ranking.method,
+            "price_formula": ranking.price_formula,
+            "workbook_sha256": ranking.sha256,
+            "weights": dict(ranking.weights),
+            "normalisation": dict(ranking.normalisation),
+            "currency": bidset.settings.currency,
+            "bids": records,
+        }
+        return json.dumps(doc, indent=2)
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["lot", "rank", "vendor", "price", "score", "eligible", "failed_gates"])
+        for r in records:
+            writer.writerow([r["lot"], "" if r["rank"] is None else r["rank"],
+                             _csv_safe(r["vendor"]), r["price"],
+                             "" if r["score"] is None else repr(r["score"]),
+                             "yes" if r["eligible"] else "no",
+                             _csv_safe("; ".join(r["failed_gates"]))])
+        return buf.getvalue().rstrip("\n")
+    return _table(ranking, bidset)
+
+
+def _csv_safe(text: str) -> str:
+    """Neutralise cells a spreadsheet would run as a formula (= + - @, tab, CR)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _table(ranking, bidset: BidSet) -> str:  # type: ignore[no-untyped-def]
+    lines = [ranking.describe(), "Advisory: the panel, not this tool, selects the winner.", ""]
+    currency = bidset.settings.currency
+    for lot in ranking.lots:
+        title = {"": "Single lot", "ALL": "Bundle bids (all components)"}.get(lot, f"Lot: {lot}")
+        lines.append(title)
+        rows = [("Rank", "Vendor", f"Price ({currency})", "Score", "Eligible")]
+        for b in ranking.in_lot(lot):
+            rows.append((
+                "-" if b.rank is None else str(b.rank),
+                b.vendor,
+                f"{b.price:,.0f}",
+                _fmt_number(b.score),
+                "yes" if b.eligible else "no: fails " + ", ".join(b.failed_gates),
+            ))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for r in rows:
+            lines.append("  " + "  ".join(
+                cell.rjust(w) if i in (0, 2, 3) else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip())
+        lines.append("")
+    if ranking.lower_is_better:
+        lines.append("VIKOR score is Q: lower is better.")
+    return "\n".join(lines).rstrip()
+
+
+def _template(args: argparse.Namespace) -> str:
+    from scoring.template import write_template
+
+    try:
+        path = write_template(args.out)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
+    return f"Template written to {path}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"rank": _rank, "template": _template}
+    try:
+        out = handlers[args.command](args)
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except Exception as exc:  # never a traceback for the user
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(out)
+    return EXIT_OK

@@ -1,0 +1,385 @@
+"""The scikit-criteria seam: normalisation (DESIGN §5.1), methods, gates, ranks per lot.
+
+``rank(bidset, ...)`` scores every lot's eligible bids with the chosen method and
+returns a :class:`Ranking`: tidy, immutable, and explicit about how each criterion
+was normalised.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from scoring.model import METHODS, PRICE_FORMULAS, Bid, BidSet, Criterion
+
+SIGNIFICANT_DIGITS = 9
+
+METHOD_LABELS: dict[str, str] = {
+    "wsm": "Weighted sum (WSM)",
+    "wpm": "Weighted product (WPM)",
+    "topsis": "TOPSIS (closeness to the ideal)",
+    "vikor": "VIKOR (compromise ranking, v = 0.5)",
+}
+PRICE_FORMULA_LABELS: dict[str, str] = {
+    "lowest_ratio": "Lowest price / bid price",
+    "linear": "Linear between a preset floor and ceiling",
+}
+
+
+class ScoringError(ValueError):
+    """The requested scoring cannot be done (e.g. linear price formula without bounds)."""
+
+
+@cache
+def _skc() -> dict[str, Any]:
+    """Import scikit-criteria once, lazily (it costs seconds)."""
+    import skcriteria as skc
+    from skcriteria.agg.simple import WeightedProductModel, WeightedSumModel
+    from skcriteria.agg.topsis import TOPSIS
+    from skcriteria.agg.vikor import VIKOR
+    from skcriteria.pipelines import mkpipe
+    from skcriteria.preprocessing.scalers import SumScaler, VectorScaler
+
+    return {
+        "mkdm": skc.mkdm,
+        "wsm": WeightedSumModel(),
+        "wpm": WeightedProductModel(),
+        "topsis": mkpipe(VectorScaler(target="matrix"), SumScaler(target="weights"), TOPSIS()),
+        "vikor": VIKOR(v=0.5, use_compromise_set=False),
+    }
+
+
+def round_sig(x: float, digits: int = SIGNIFICANT_DIGITS) -> float:
+    """Round to ``digits`` significant digits (floating-point noise must not split ties)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def competition_ranks(scores: Sequence[float], *, lower_is_better: bool = False) -> list[int]:
+    """1-based standard competition ranks (1, 2, 2, 4) after rounding to 9 significant digits."""
+    rounded = [round_sig(float(s)) for s in scores]
+    keyed = [-s for s in rounded] if not lower_is_better else rounded
+    return [1 + sum(1 for other in keyed if other < mine) for mine in keyed]
+
+
+@dataclass(frozen=True)
+class ScoredBid:
+    vendor: str
+    lot: str
+    price: float
+    eligible: bool
+    failed_gates: tuple[str, ...]
+    score: float | None
+    rank: int | None
+    normalised: Mapping[str, float] = field(default_factory=dict)  # §5.1 values in [0, 1]
+    contributions: Mapping[str, float] = field(default_factory=dict)  # weight x normalised
+    quality: float | None = None  # weighted points on the non-price criteria
+    pareto: bool = False  # not beaten on both price and quality by another eligible bid
+
+
+@dataclass(frozen=True)
+class Ranking:
+    method: str
+    price_formula: str
+    weights: Mapping[str, float]
+    bids: tuple[ScoredBid, ...]
+    lots: tuple[str, ...]
+    normalisation: Mapping[str, str]
+    sha256: str = ""
+    price_floor: float | None = None
+    price_ceiling: float | None = None
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.method == "vikor"
+
+    def in_lot(self, lot: str) -> list[ScoredBid]:
+        """A lot's bids, best first; ineligible bids last."""
+        return sorted(
+            (b for b in self.bids if b.lot == lot),
+            key=lambda b: (b.rank is None, b.rank or 0, b.vendor.casefold()),
+        )
+
+    def winner(self, lot: str) -> ScoredBid | None:
+        first = [b for b in self.in_lot(lot) if b.rank == 1]
+        return first[0] if len(first) == 1 else None
+
+    def describe(self) -> str:
+        """One line saying what produced this ranking."""
+        parts = [f"Method: {METHOD_LABELS[self.method]}"]
+        if self.method in ("wsm", "wpm") and any(
+            k.casefold() == "price" for k in self.weights
+        ):
+            parts.append(f"price formula: {PRICE_FORMULA_LABELS[self.price_formula]}")
+        parts.append(
+            "normalisation: "
+            + ("§5.1 weighted points (fixed scales, price formula, relative to best)"
+               if self.method in ("wsm", "wpm")
+               else "vector normalisation of raw values" if self.method == "topsis"
+               else "distance from best to worst of raw values")
+        )
+        if self.sha256:
+            parts.append(f"workbook SHA-256: {self.sha256}")
+        return "; ".join(parts)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The contract's JSON ``bids`` list (DESIGN §5)."""
+        return [
+            {
+                "vendor": b.vendor,
+                "lot": b.lot,
+                "price": b.price,
+                "score": b.score,
+                "rank": b.rank,
+                "eligible": b.eligible,
+                "failed_gates": list(b.failed_gates),
+            }
+            for lot in self.lots
+            for b in self.in_lot(lot)
+        ]
+
+
+def normalisation_notes(
+    criteria: Sequence[Criterion], method: str, price_formula: str
+) -> dict[str, str]:
+    """How each criterion is normalised under ``method`` (shown with every ranking)."""
+    notes: dict[str, str] = {}
+    for c in criteria:
+        if method == "topsis":
+            notes[c.name] = f"x / sqrt(sum of x²) over competing bids ({c.direction})"
+        elif method == "vikor":
+            notes[c.name] = f"(best - x) / (best - worst) over competing bids ({c.direction})"
+        elif c.is_price:
+            notes[c.name] = (
+                "lowest price / bid price"
+                if price_formula == "lowest_ratio"
+                else "(ceiling - price) / (ceiling - floor), clipped to 0-1"
+            )
+        elif c.has_scale:
+            span = f"{c.scale_min:g}-{c.scale_max:g}"
+            notes[c.name] = (
+                f"fixed scale {span}: (x - min) / (max - min)"
+                if c.direction == "max"
+                else f"fixed scale {span}: (max - x) / (max - min)"
+            )
+        else:
+            notes[c.name] = "x / highest competing x" if c.direction == "max" else (
+                "lowest competing x / x"
+            )
+    return notes
+
+
+def normalise(
+    bids: Sequence[Bid],
+    criteria: Sequence[Criterion],
+    *,
+    price_formula: str = "lowest_ratio",
+    price_floor: float | None = None,
+    price_ceiling: float | None = None,
+) -> np.ndarray:
+    """§5.1 values in [0, 1] (1 best) of competing ``bids`` (rows) on ``criteria`` (columns)."""
+    out = np.zeros((len(bids), len(criteria)))
+    for j, c in enumerate(criteria):
+        x = np.array([b.value(c) for b in bids], dtype=float)
+        if c.is_price:
+            if price_formula == "lowest_ratio":
+                col = x.min() / x
+            else:
+                if price_floor is None or price_ceiling is None or price_ceiling <= price_floor:
+                    raise ScoringError(
+                        "the linear price formula needs price_floor < price_ceiling"
+                    )
+                col = np.clip((price_ceiling - x) / (price_ceiling - price_floor), 0.0, 1.0)
+        elif c.has_scale:
+            lo, hi = float(c.scale_min), float(c.scale_max)  # type: ignore[arg-type]
+            col = (x - lo) / (hi - lo)
+            if c.direction == "min":
+                col = 1.0 - col
+            col = np.clip(col, 0.0, 1.0)
+        elif c.direction == "max":
+            best = x.max()
+            col = x / best if best > 0 else np.zeros_like(x)
+        else:
+            col = x.min() / x
+        out[:, j] = col
+    return out
+
+
+def _method_scores(
+    method: str,
+    raw: np.ndarray,
+    norm: np.ndarray,
+    criteria: Sequence[Criterion],
+    weights: np.ndarray,
+) -> np.ndarray:
+    """Scores of competing bids (rows) through scikit-criteria, its advisory warnings muted.
+
+    (TOPSIS warns about min criteria, which classic TOPSIS handles; VIKOR warns when a
+    criterion is constant, which then rightly contributes nothing.)
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return _evaluate(method, raw, norm, criteria, weights)
+
+
+def _evaluate(
+    method: str,
+    raw: np.ndarray,
+    norm: np.ndarray,
+    criteria: Sequence[Criterion],
+    weights: np.ndarray,
+) -> np.ndarray:
+    skc = _skc()
+    n, k = raw.shape
+    names = [c.name for c in criteria]
+    if method == "wsm":
+        dm = skc["mkdm"](norm, [max] * k, weights=weights, criteria=names)
+        return np.asarray(skc["wsm"].evaluate(dm).e_.score, dtype=float)
+    if method == "wpm":
+        scores = np.zeros(n)
+        positive = np.all(norm > 0, axis=1)
+        if positive.any():
+            dm = skc["mkdm"](norm[positive], [max] * k, weights=weights, criteria=names)
+            scores[positive] = 10.0 ** np.asarray(skc["wpm"].evaluate(dm).e_.score, dtype=float)
+        return scores
+    objectives = [max if c.direction == "max" else min for c in criteria]
+    if method == "topsis":
+        varying = np.ptp(raw, axis=0) > 0
+        if not varying.any():
+            return np.ones(n)
+        cols = np.flatnonzero(varying)
+        dm = skc["mkdm"](
+            raw[:, cols], [objectives[j] for j in cols], weights=weights[cols],
+            criteria=[names[j] for j in cols],
+        )
+        return np.asarray(skc["topsis"].evaluate(dm).e_.similarity, dtype=float)
+    if method == "vikor":
+        dm = skc["mkdm"](raw, objectives, weights=weights, criteria=names)
+        return np.asarray(skc["vikor"].evaluate(dm).e_.q_k, dtype=float)
+    raise ScoringError(f"unknown method '{method}'; use one of {', '.join(METHODS)}")
+
+
+def _pareto(prices: Sequence[float], quality: Sequence[float]) -> list[bool]:
+    front = []
+    for i, (p, q) in enumerate(zip(prices, quality, strict=True)):
+        dominated = any(
+            (p2 <= p and q2 >= q) and (p2 < p or q2 > q)
+            for j, (p2, q2) in enumerate(zip(prices, quality, strict=True))
+            if j != i
+        )
+        front.append(not dominated)
+    return front
+
+
+def rank(
+    bidset: BidSet,
+    *,
+    method: str | None = None,
+    price_formula: str | None = None,
+    weights: Mapping[str, float] | None = None,
+    price_floor: float | None = None,
+    price_ceiling: float | None = None,
+) -> Ranking:
+    """Score and rank every lot's bids (DESIGN §5, §5.1).
+
+    ``weights`` maps criterion names to relative weights (default: the workbook's);
+    they are normalised to sum 1. Method and price formula default to Settings.
+    """
+    s = bidset.settings
+    method = (method or s.method).casefold()
+    price_formula = (price_formula or s.price_formula).casefold()
+    if method not in METHODS:
+        raise ScoringError(f"unknown method '{method}'; use one of {', '.join(METHODS)}")
+    if price_formula not in PRICE_FORMULAS:
+        raise ScoringError(
+            f"unknown price formula '{price_formula}'; use one of {', '.join(PRICE_FORMULAS)}"
+        )
+    floor = s.price_floor if price_floor is None else price_floor
+    ceiling = s.price_ceiling if price_ceiling is None else price_ceiling
+    criteria = list(bidset.criteria)
+    raw_w = {c.name: float(c.weight) for c in criteria}
+    if weights is not None:
+        unknown = set(weights) - set(raw_w)
+        if unknown:
+            raise ScoringError(f"no such criterion: {', '.join(sorted(unknown))}")
+        raw_w.update({k: float(v) for k, v in weights.items()})
+    if any(v < 0 or not math.isfinite(v) for v in raw_w.values()):
+        raise ScoringError("weights must be finite and 0 or more")
+    total = sum(raw_w.values())
+    if total <= 0:
+        raise ScoringError("give at least one criterion a weight above 0")
+    w_all = {k: v / total for k, v in raw_w.items()}
+    active = [c for c in criteria if w_all[c.name] > 0]
+    w = np.array([w_all[c.name] for c in active])
+    quality_crit = [c for c in active if not c.is_price]
+    qw = np.array([w_all[c.name] for c in quality_crit])
+    qw = qw / qw.sum() if qw.sum() > 0 else qw
+    price_used = any(c.is_price for c in active)
+    if price_used and price_formula == "linear" and method in ("wsm", "wpm") and (
+        floor is None or ceiling is None or ceiling <= floor
+    ):
+        raise ScoringError(
+            "the linear price formula needs a price floor below a price ceiling "
+            "(Settings: price_floor, price_ceiling)"
+        )
+
+    bounds_ok = floor is not None and ceiling is not None and ceiling > floor
+    shown_formula = price_formula if bounds_ok or price_formula != "linear" else "lowest_ratio"
+    scored: list[ScoredBid] = []
+    for lot in bidset.lots:
+        bids = bidset.bids_in(lot)
+        gates = {id(b): tuple(c.name for c in criteria if c.fails_gate(b.value(c))) for b in bids}
+        competing = [b for b in bids if not gates[id(b)]]
+        if competing:
+            position = {id(b): i for i, b in enumerate(competing)}
+            norm = normalise(competing, active, price_formula=shown_formula,
+                             price_floor=floor, price_ceiling=ceiling)
+            qnorm = normalise(competing, quality_crit, price_formula=shown_formula,
+                              price_floor=floor, price_ceiling=ceiling)
+            quality = qnorm @ qw if quality_crit else np.zeros(len(competing))
+            if len(competing) == 1:
+                scores = np.ones(1)
+            else:
+                raw = np.array([[b.value(c) for c in active] for b in competing], dtype=float)
+                scores = _method_scores(method, raw, norm, active, w)
+            ranks = competition_ranks(scores.tolist(), lower_is_better=method == "vikor")
+            front = _pareto([b.price for b in competing], quality.tolist())
+        for b in bids:
+            if gates[id(b)]:
+                scored.append(ScoredBid(b.vendor, lot, b.price, False, gates[id(b)], None, None))
+                continue
+            i = position[id(b)]
+            values = {c.name: float(norm[i, j]) for j, c in enumerate(active)}
+            scored.append(
+                ScoredBid(
+                    vendor=b.vendor,
+                    lot=lot,
+                    price=b.price,
+                    eligible=True,
+                    failed_gates=(),
+                    score=float(scores[i]),
+                    rank=ranks[i],
+                    normalised=values,
+                    contributions={k: v * w_all[k] for k, v in values.items()},
+                    quality=float(quality[i]),
+                    pareto=front[i],
+                )
+            )
+    return Ranking(
+        method=method,
+        price_formula=price_formula,
+        weights=w_all,
+        bids=tuple(scored),
+        lots=bidset.lots,
+        normalisation=normalisation_notes(criteria, method, price_formula),
+        sha256=bidset.sha256,
+        price_floor=floor,
+        price_ceiling=ceiling,
+    )

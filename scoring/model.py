@@ -1,0 +1,239 @@
+"""Validated domain objects: what a bid workbook holds once it has been checked.
+
+Every object is a frozen dataclass; nothing downstream mutates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BUNDLE_LOT = "ALL"
+"""Lot name of a bundle bid covering every component."""
+
+SINGLE_LOT = ""
+"""Lot key of a single-lot evaluation (every bid's lot blank)."""
+
+METHODS: tuple[str, ...] = ("wsm", "wpm", "topsis", "vikor")
+PRICE_FORMULAS: tuple[str, ...] = ("lowest_ratio", "linear")
+
+SLA_NUMERIC: tuple[str, ...] = (
+    "uptime_pct",
+    "fee_at_risk_pct",
+    "model_update_notice_days",
+    "version_pinning_days",
+)
+SLA_YES_NO: tuple[str, ...] = (
+    "observability_rights",
+    "rollback_triggers",
+    "financial_remedy",
+    "data_portability",
+    "canary_releases",
+)
+
+
+def fold(name: str) -> str:
+    """Case- and space-insensitive key for vendor, lot, component and criterion names."""
+    return " ".join(str(name).split()).casefold()
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is, as Excel shows it: ``Bids!D7``, ``Bids!7:7``, ``Bids``."""
+
+    sheet: str
+    row: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        if self.row is None and self.col is None:
+            return self.sheet
+        if self.col is None:
+            return f"{self.sheet}!{self.row}:{self.row}"
+        letters = column_letter(self.col)
+        if self.row is None:
+            return f"{self.sheet}!{letters}:{letters}"
+        return f"{self.sheet}!{letters}{self.row}"
+
+
+def column_letter(col: int) -> str:
+    """1-based column number to Excel letters (1 -> A, 27 -> AA)."""
+    if col < 1:
+        raise ValueError("column numbers start at 1")
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a workbook, with what to do about it."""
+
+    location: Location
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text}. {self.fix}" if self.fix else text
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    weight: float
+    direction: str  # "max" or "min"
+    group: str = ""
+    scale_min: float | None = None
+    scale_max: float | None = None
+    min_acceptable: float | None = None
+    description: str = ""
+
+    @property
+    def is_price(self) -> bool:
+        return fold(self.name) == "price"
+
+    @property
+    def has_scale(self) -> bool:
+        return self.scale_min is not None and self.scale_max is not None
+
+    def fails_gate(self, value: float) -> bool:
+        """True when ``value`` breaks this criterion's pass/fail threshold."""
+        if self.min_acceptable is None:
+            return False
+        if self.direction == "max":
+            return value < self.min_acceptable
+        return value > self.min_acceptable
+
+
+@dataclass(frozen=True)
+class SLATerms:
+    uptime_pct: float | None = None
+    fee_at_risk_pct: float | None = None
+    model_update_notice_days: float | None = None
+    version_pinning_days: float | None = None
+    observability_rights: bool | None = None
+    rollback_triggers: bool | None = None
+    financial_remedy: bool | None = None
+    data_portability: bool | None = None
+    canary_releases: bool | None = None
+
+
+@dataclass(frozen=True)
+class Bid:
+    vendor: str
+    lot: str  # SINGLE_LOT, BUNDLE_LOT or a component name
+    price: float
+    scores: dict[str, float]  # criterion name -> score (price criterion excluded)
+    sla: SLATerms = field(default_factory=SLATerms)
+    row: int = 0  # Excel row in the Bids sheet
+
+    @property
+    def is_bundle(self) -> bool:
+        return self.lot == BUNDLE_LOT
+
+    def value(self, criterion: Criterion) -> float:
+        """The bid's raw value on a criterion (its price for the price criterion)."""
+        return self.price if criterion.is_price else self.scores[criterion.name]
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    criticality: float = 3.0
+    switching_cost: float = 0.0
+    switching_months: float | None = None
+
+
+@dataclass(frozen=True)
+class VendorInfo:
+    name: str
+    annual_failure_prob: float | None = None
+
+
+@dataclass(frozen=True)
+class PanelScore:
+    evaluator: str
+    vendor: str
+    lot: str
+    criterion: str
+    score: float
+    rationale: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class OKR:
+    okr: str
+    mission_outcome: bool = False
+    metric: str = ""
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    method: str = "topsis"
+    price_formula: str = "lowest_ratio"
+    price_floor: float | None = None
+    price_ceiling: float | None = None
+    contract_years: float = 5
+    vendor_failure_prob: float = 0.02
+    integration_overhead_pct: float = 0.0
+    coordination_cost_per_vendor: float = 0.0
+    max_components_per_vendor: int | None = None
+    max_vendor_share_pct: float | None = None
+    okr_threshold: float = 2_000_000
+    spread_flag_pct: float = 30.0
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class BidSet:
+    """A validated evaluation: everything the workbook says, checked."""
+
+    criteria: tuple[Criterion, ...]
+    bids: tuple[Bid, ...]
+    settings: Settings = field(default_factory=Settings)
+    components: tuple[Component, ...] = ()
+    vendors: tuple[VendorInfo, ...] = ()
+    panel_scores: tuple[PanelScore, ...] = ()
+    okrs: tuple[OKR, ...] = ()
+    sha256: str = ""
+    notes: tuple[Problem, ...] = ()  # non-blocking observations (ignored columns, ...)
+
+    @property
+    def lots(self) -> tuple[str, ...]:
+        """Lots in a stable order: components as listed, then bundles, then any other."""
+        present = {b.lot for b in self.bids}
+        ordered = [c.name for c in self.components if c.name in present]
+        ordered += sorted(present - set(ordered) - {BUNDLE_LOT})
+        if BUNDLE_LOT in present:
+            ordered.append(BUNDLE_LOT)
+        return tuple(ordered)
+
+    def bids_in(self, lot: str) -> tuple[Bid, ...]:
+        return tuple(b for b in self.bids if b.lot == lot)
+
+    @property
+    def vendor_names(self) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for b in self.bids:
+            seen.setdefault(fold(b.vendor), b.vendor)
+        return tuple(seen.values())
+
+    @property
+    def price_criterion(self) -> Criterion | None:
+        return next((c for c in self.criteria if c.is_price), None)
+
+    def criterion(self, name: str) -> Criterion:
+        key = fold(name)
+        for c in self.criteria:
+            if fold(c.name) == key:
+                return c
+        raise KeyError(name)
+
+    @property
+    def stated_weights(self) -> dict[str, float]:
+        total = sum(c.weight for c in self.criteria)
+        return {c.name: c.weight / total for c in self.criteria}

@@ -1,0 +1,328 @@
+"""Write the blank bid-workbook template and the bundled sample evaluation (openpyxl)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring.model import METHODS, PRICE_FORMULAS, SLA_NUMERIC, SLA_YES_NO
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+EXAMPLE_FONT = Font(italic=True, color="595959")
+MAX_ROWS = 500
+
+Row = Sequence[Any]
+
+CRITERIA_HEADERS = (
+    "criterion", "weight", "direction", "group", "scale_min", "scale_max",
+    "min_acceptable", "description",
+)
+COMPONENT_HEADERS = ("component", "criticality", "switching_cost", "switching_months")
+VENDOR_HEADERS = ("vendor", "annual_failure_prob")
+SCORE_HEADERS = ("evaluator", "vendor", "lot", "criterion", "score", "rationale")
+OKR_HEADERS = ("okr", "mission_outcome", "metric", "target")
+SETTINGS_HEADERS = ("key", "value", "meaning")
+
+SETTINGS_HELP: tuple[tuple[str, Any, str], ...] = (
+    ("method", "topsis", f"aggregation method: {', '.join(METHODS)}"),
+    ("price_formula", "lowest_ratio", f"price scoring: {', '.join(PRICE_FORMULAS)}"),
+    ("price_floor", None, "lower price bound for the linear formula (set before bids open)"),
+    ("price_ceiling", None, "upper price bound for the linear formula (set before bids open)"),
+    ("contract_years", 5, "contract term in years"),
+    ("vendor_failure_prob", 0.02, "default probability per year that a vendor must be replaced"),
+    ("integration_overhead_pct", 0, "agency integration cost, % of each separately awarded lot"),
+    ("coordination_cost_per_vendor", 0, "management cost per vendor beyond the first"),
+    ("max_components_per_vendor", None, "award cap: components one vendor may win"),
+    ("max_vendor_share_pct", None, "award cap: one vendor's share of the total price, %"),
+    ("okr_threshold", 2_000_000, "total award above which 2 mission-outcome OKRs are required"),
+    ("spread_flag_pct", 30, "panel spread flag, % of the scale range"),
+    ("currency", "USD", "currency of all prices and costs"),
+)
+
+INSTRUCTIONS: tuple[tuple[str, str], ...] = (
+    ("Source Selection Workbench — bid workbook (contract v1)", ""),
+    ("", ""),
+    ("Sheet", "What to put there"),
+    ("Criteria (required)", "One row per evaluation criterion: name, weight (relative points, "
+     "0 or more), direction (max = more is better, min = less is better), optional group, "
+     "scoring scale (scale_min/scale_max), pass/fail threshold (min_acceptable) and description. "
+     "A criterion named 'price' (direction min) puts price into the weighted analysis."),
+    ("Bids (required)", "One row per bid: vendor, lot (a component name, ALL for a bundle bid "
+     "covering every component, or blank for a single-lot evaluation), price (total evaluated "
+     "price over the contract term), one column per criterion headed with its exact name, and "
+     "optional SLA terms (uptime_pct, fee_at_risk_pct, model_update_notice_days, "
+     "version_pinning_days as numbers; observability_rights, rollback_triggers, financial_remedy, "
+     "data_portability, canary_releases as yes/no)."),
+    ("Components (optional)", "The parts of the procurement that can be awarded separately: "
+     "component, criticality (1-5), switching_cost, switching_months. Enables scenarios."),
+    ("Vendors (optional)", "vendor and annual_failure_prob (probability per year, 0-1)."),
+    ("Scores (optional)", "Panel scoring in long format: evaluator, vendor, lot, criterion, score, "
+     "rationale. The median of the evaluators' scores replaces the Bids value."),
+    ("OKRs (optional)", "okr, mission_outcome (yes/no), metric, target."),
+    ("Settings (optional)", "key and value pairs; see the meaning column for each key."),
+    ("", ""),
+    ("Rules", ""),
+    ("Names", "Sheet names and column headers ignore case, surrounding spaces, and treat space, "
+     "_ and - alike. Title rows above the header row (within the first 10 rows) are ignored, "
+     "and so are fully blank rows."),
+    ("Numbers", "Numeric cells, or text such as 1234.5, $1,234,567.89, €950 or £1,200. "
+     "European formats (1.234,50) and percent signs are refused rather than guessed."),
+    ("Yes/no", "yes, no, true, false, y, n, 1 or 0."),
+    ("Formulas", "Allowed, but save the file in Excel so the computed value is stored."),
+    ("Examples", "Rows in grey italics are examples: overwrite or delete them."),
+)
+
+
+def _style_header(ws: Worksheet, row: int, width: int) -> None:
+    for col in range(1, width + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+
+
+def _fit_columns(ws: Worksheet, minimum: int = 10, maximum: int = 60) -> None:
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), len(str(cell.value)))
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width + 2))
+
+
+def _table(
+    wb: Workbook,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    example: bool = False,
+    title_row: str | None = None,
+) -> Worksheet:
+    ws = wb.create_sheet(title)
+    start = 1
+    if title_row:
+        ws.cell(row=1, column=1, value=title_row).font = Font(bold=True, size=13)
+        start = 3
+    for col, name in enumerate(headers, start=1):
+        ws.cell(row=start, column=col, value=name)
+    _style_header(ws, start, len(headers))
+    for r, row in enumerate(rows, start=start + 1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if example:
+                cell.font = EXAMPLE_FONT
+            if isinstance(value, float) and value >= 1000:
+                cell.number_format = "#,##0"
+    _fit_columns(ws)
+    return ws
+
+
+def _validation(ws: Worksheet, formula: str, columns: Sequence[int], first_row: int, prompt: str) -> None:
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+    dv.error = prompt
+    dv.errorTitle = "Not an accepted value"
+    dv.prompt = prompt
+    dv.showErrorMessage = True
+    ws.add_data_validation(dv)
+    for col in columns:
+        letter = get_column_letter(col)
+        dv.add(f"{letter}{first_row}:{letter}{MAX_ROWS}")
+
+
+def _instructions(wb: Workbook) -> None:
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Instructions"
+    for r, (a, b) in enumerate(INSTRUCTIONS, start=1):
+        ws.cell(row=r, column=1, value=a or None)
+        ws.cell(row=r, column=2, value=b or None)
+        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
+    ws["A1"].font = Font(bold=True, size=14)
+    for r, (a, _) in enumerate(INSTRUCTIONS, start=1):
+        if a in ("Sheet", "Rules"):
+            ws.cell(row=r, column=1).font = Font(bold=True)
+            ws.cell(row=r, column=2).font = Font(bold=True)
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 110
+
+
+def build_workbook(
+    criteria: Sequence[Row],
+    bids: Sequence[Row],
+    *,
+    components: Sequence[Row] = (),
+    vendors: Sequence[Row] = (),
+    scores: Sequence[Row] = (),
+    okrs: Sequence[Row] = (),
+    settings: Sequence[tuple[str, Any]] = (),
+    example: bool = False,
+    bids_title: str | None = None,
+) -> Workbook:
+    """A contract-v1 workbook; ``bids`` rows are vendor, lot, price, criteria..., SLA terms."""
+    wb = Workbook()
+    _instructions(wb)
+    ws = _table(wb, "Criteria", CRITERIA_HEADERS, criteria, example=example)
+    _validation(ws, '"max,min,benefit,cost"', [3], 2, "Choose max (more is better) or min")
+    scored = [str(row[0]) for row in criteria if str(row[0]).strip().casefold() != "price"]
+    bid_headers = ["vendor", "lot", "price", *scored, *SLA_NUMERIC, *SLA_YES_NO]
+    ws = _table(wb, "Bids", bid_headers, bids, example=example, title_row=bids_title)
+    first = 4 if bids_title else 2
+    yes_no_cols = [bid_headers.index(name) + 1 for name in SLA_YES_NO]
+    _validation(ws, '"yes,no"', yes_no_cols, first, "Choose yes or no")
+    for row in ws.iter_rows(min_row=first, min_col=3, max_col=3):
+        for cell in row:
+            cell.number_format = "#,##0"
+    ws = _table(wb, "Components", COMPONENT_HEADERS, components, example=example)
+    _table(wb, "Vendors", VENDOR_HEADERS, vendors, example=example)
+    _table(wb, "Scores", SCORE_HEADERS, scores, example=example)
+    ws = _table(wb, "OKRs", OKR_HEADERS, okrs, example=example)
+    _validation(ws, '"yes,no"', [2], 2, "Choose yes or no")
+    given = dict(settings)
+    rows = [(key, given.get(key, default), meaning) for key, default, meaning in SETTINGS_HELP]
+    ws = _table(wb, "Settings", SETTINGS_HEADERS, rows)
+    for cell, options in (("B2", METHODS), ("B3", PRICE_FORMULAS)):
+        dv = DataValidation(type="list", formula1=f'"{",".join(options)}"', allow_blank=True)
+        ws.add_data_validation(dv)
+        dv.add(cell)
+    return wb
+
+
+TEMPLATE_CRITERIA: tuple[Row, ...] = (
+    ("Technical approach", 35, "max", "Technical", 0, 5, 2, "Soundness of the proposed solution"),
+    ("Management approach", 20, "max", "Management", 0, 5, None, "Staffing, schedule, governance"),
+    ("Past performance", 15, "max", "Past performance", 0, 5, 2, "Relevant contracts, references"),
+    ("Price", 30, "min", "Price", None, None, None, "Total evaluated price over the term"),
+)
+TEMPLATE_BIDS: tuple[Row, ...] = (
+    ("Example Vendor A", "Application", 1_250_000.0, 4, 3, 4,
+     99.95, 12, 90, 365, "yes", "yes", "yes", "yes", "no"),
+    ("Example Vendor B", "Application", 1_100_000.0, 3, 4, 3,
+     99.9, 10, 60, 180, "yes", "no", "yes", "yes", "yes"),
+)
+
+
+def write_template(path: str | Path) -> Path:
+    """Write the blank template (instructions, drop-downs, example rows) to ``path``."""
+    out = Path(path)
+    out.write_bytes(template_bytes())
+    return out
+
+
+def template_bytes() -> bytes:
+    """The blank template as .xlsx bytes."""
+    wb = build_workbook(
+        TEMPLATE_CRITERIA,
+        TEMPLATE_BIDS,
+        components=(("Application", 5, 500_000.0, 9),),
+        vendors=(("Example Vendor A", 0.02),),
+        okrs=(("Cut case backlog by 40 %", "yes", "open cases", "under 6,000"),),
+        example=True,
+    )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# -- the bundled sample: a state revenue agency's tax system modernization ----------------
+
+SAMPLE_CRITERIA: tuple[Row, ...] = (
+    ("Technical approach", 30, "max", "Technical", 0, 5, 2,
+     "Architecture, modernization plan, fit to the agency's requirements"),
+    ("Management approach", 15, "max", "Management", 0, 5, None,
+     "Key personnel, schedule realism, governance and reporting"),
+    ("Past performance", 15, "max", "Past performance", 0, 5, 2,
+     "Relevance and quality of comparable public-sector contracts"),
+    ("Exit and portability", 10, "max", "SLA", 0, 5, None,
+     "Transition-out plan, data export formats, documentation escrow"),
+    ("Price", 30, "min", "Price", None, None, None, "Total evaluated price over five years"),
+)
+
+_SLA_STRONG = (99.95, 12, 90, 365, "yes", "yes", "yes", "yes", "yes")
+_SLA_GOOD = (99.9, 10, 60, 180, "yes", "yes", "yes", "yes", "no")
+_SLA_WEAK = (99.5, 5, 30, 90, "yes", "no", "no", "yes", "no")
+_SLA_UPTIME_ONLY = (99.9, 0, 14, 0, "no", "no", "no", "no", "no")
+
+SAMPLE_BIDS: tuple[Row, ...] = (
+    # vendor, lot, price, technical, management, past performance, exit, SLA terms
+    ("Cascade Cloud Services", "Infrastructure", 1_480_000.0, 4.5, 4.0, 4.0, 4.0, *_SLA_STRONG),
+    ("Harbor Data Works", "Infrastructure", 1_265_000.0, 3.5, 3.5, 3.0, 3.5, *_SLA_GOOD),
+    ("Summit Integrators", "Infrastructure", 1_390_000.0, 4.0, 4.0, 4.5, 2.5, *_SLA_GOOD),
+    ("Northwind Digital", "Application", 2_950_000.0, 4.5, 4.0, 4.0, 4.5, *_SLA_STRONG),
+    ("Keystone Systems", "Application", 2_640_000.0, 4.0, 3.5, 4.5, 3.0, *_SLA_GOOD),
+    ("Summit Integrators", "Application", 3_180_000.0, 4.5, 4.5, 4.0, 2.5, *_SLA_WEAK),
+    ("Meridian Analytics", "Analytics", 880_000.0, 4.5, 3.5, 3.5, 4.5, *_SLA_STRONG),
+    ("Northwind Digital", "Analytics", 1_020_000.0, 4.0, 4.0, 4.0, 4.0, *_SLA_GOOD),
+    ("Harbor Data Works", "Analytics", 790_000.0, 3.0, 3.0, 3.5, 4.0, *_SLA_UPTIME_ONLY),
+    ("Bastion Security Group", "Security", 760_000.0, 4.5, 4.0, 4.5, 4.0, *_SLA_STRONG),
+    ("Ironclad Cyber", "Security", 590_000.0, 3.5, 3.0, 1.5, 3.0, *_SLA_WEAK),
+    ("Cascade Cloud Services", "Security", 820_000.0, 4.0, 4.0, 3.5, 4.0, *_SLA_GOOD),
+    ("Keystone Systems", "ALL", 5_690_000.0, 4.0, 3.5, 4.0, 2.5, *_SLA_GOOD),
+    ("Summit Integrators", "ALL", 5_940_000.0, 4.0, 4.5, 4.5, 2.0, *_SLA_WEAK),
+)
+
+SAMPLE_COMPONENTS: tuple[Row, ...] = (
+    ("Infrastructure", 4, 420_000.0, 9),
+    ("Application", 5, 950_000.0, 12),
+    ("Analytics", 3, 240_000.0, 6),
+    ("Security", 5, 310_000.0, 6),
+)
+
+SAMPLE_VENDORS: tuple[Row, ...] = (
+    ("Cascade Cloud Services", 0.015),
+    ("Harbor Data Works", 0.05),
+    ("Summit Integrators", 0.02),
+    ("Northwind Digital", 0.025),
+    ("Keystone Systems", 0.03),
+    ("Meridian Analytics", 0.04),
+    ("Bastion Security Group", 0.02),
+    ("Ironclad Cyber", 0.06),
+)
+
+SAMPLE_OKRS: tuple[Row, ...] = (
+    ("Taxpayers get refunds faster", "yes", "median days from filing to refund", "under 10"),
+    ("Fewer returns need manual review", "yes", "share of returns auto-processed", "85 %"),
+    ("Modern, supportable platform", "no", "legacy mainframe jobs retired", "100 %"),
+)
+
+SAMPLE_SETTINGS: tuple[tuple[str, Any], ...] = (
+    ("method", "topsis"),
+    ("price_formula", "lowest_ratio"),
+    ("contract_years", 5),
+    ("vendor_failure_prob", 0.03),
+    ("integration_overhead_pct", 6),
+    ("coordination_cost_per_vendor", 120_000),
+    ("max_components_per_vendor", 2),
+    ("max_vendor_share_pct", 60),
+    ("okr_threshold", 2_000_000),
+    ("spread_flag_pct", 30),
+    ("currency", "USD"),
+)
+
+
+def write_sample(path: str | Path) -> Path:
+    """Write the bundled sample evaluation (the app's default data) to ``path``."""
+    wb = build_workbook(
+        SAMPLE_CRITERIA,
+        SAMPLE_BIDS,
+        components=SAMPLE_COMPONENTS,
+        vendors=SAMPLE_VENDORS,
+        okrs=SAMPLE_OKRS,
+        settings=SAMPLE_SETTINGS,
+        bids_title="Bids received — RFP DOR-2026-114, Integrated Tax System Modernization",
+    )
+    out = Path(path)
+    wb.save(out)
+    return out

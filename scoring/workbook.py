@@ -1,0 +1,843 @@
+"""Read and validate a bid workbook (contract v1, DESIGN §4).
+
+``read_workbook(bytes)`` returns a :class:`ReadResult`: either a validated
+:class:`~scoring.model.BidSet`, or every problem found, each located as Excel
+shows it (``Bids!D7``) with what to do. Nothing is half-loaded: one problem
+means no BidSet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import math
+import re
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from scoring.model import (
+    BUNDLE_LOT,
+    METHODS,
+    OKR,
+    PRICE_FORMULAS,
+    SINGLE_LOT,
+    SLA_NUMERIC,
+    SLA_YES_NO,
+    Bid,
+    BidSet,
+    Component,
+    Criterion,
+    Location,
+    PanelScore,
+    Problem,
+    Settings,
+    SLATerms,
+    VendorInfo,
+    fold,
+)
+from scoring.xlsx_guard import WorkbookRefused, XlsxInfo, inspect_xlsx
+
+HEADER_SCAN_ROWS = 10
+
+NUMBER_FIX = (
+    "Type a plain number such as 1234.5 or $1,234.50 "
+    "(a point for decimals, commas only between groups of three digits)"
+)
+_NUMBER_TEXT = re.compile(
+    r"^(?P<sign>[+-])?\s*[$€£]?\s*(?P<sign2>[+-])?\s*"
+    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)?(?P<frac>\.\d+)?$"
+)
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+_DIRECTIONS = {"max": "max", "benefit": "max", "min": "min", "cost": "min"}
+
+
+def norm_header(text: Any) -> str:
+    """Header/sheet matching key: case-insensitive, trimmed, space, _ and - alike."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return re.sub(r"[\s_\-]+", " ", str(text).strip().casefold()).strip()
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def parse_number(value: Any) -> float:
+    """A numeric cell, or text holding a plain number; ValueError with a reason otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(f"{'TRUE' if value else 'FALSE'} is a yes/no value, not a number")
+    if isinstance(value, (dt.datetime, dt.date, dt.time, pd.Timestamp)):
+        raise ValueError("is a date or time, not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        m = _NUMBER_TEXT.match(text)
+        if not m or (m.group("int") is None and m.group("frac") is None) or (
+            m.group("sign") and m.group("sign2")
+        ):
+            if "%" in text:
+                raise ValueError(f"'{text}' has a percent sign; write the number alone (12 for 12 %)")
+            if re.fullmatch(r"[$€£]?\s*\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2}", text):
+                raise ValueError(
+                    f"'{text}' looks like a European number format; write it as "
+                    "1234.50 (a point for decimals)"
+                )
+            raise ValueError(f"'{text}' is not a number")
+        digits = (m.group("int") or "").replace(",", "") + (m.group("frac") or "")
+        number = float(digits)
+        if "-" in ((m.group("sign") or "") + (m.group("sign2") or "")):
+            number = -number
+    if not math.isfinite(number):
+        raise ValueError("is not a finite number")
+    return number
+
+
+def parse_yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().casefold()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"'{value}' is not yes or no")
+
+
+def cell_text(value: Any) -> str:
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass
+class Sheet:
+    """One sheet's grid with its header row located."""
+
+    name: str
+    grid: list[list[Any]]
+    header_index: int = -1  # 0-based row of the header
+    columns: dict[str, int] = field(default_factory=dict)  # normalised header -> 0-based col
+
+    def locate_header(self, required: tuple[str, ...]) -> tuple[str, ...]:
+        """Find the header row; return the required columns still missing (empty when found)."""
+        best_missing: tuple[str, ...] = required
+        best_row = 0
+        for r, row in enumerate(self.grid[:HEADER_SCAN_ROWS]):
+            present = {norm_header(v) for v in row}
+            missing = tuple(c for c in required if c not in present)
+            if not missing:
+                best_row, best_missing = r, ()
+                break
+            if len(missing) < len(best_missing):
+                best_row, best_missing = r, missing
+        self.header_index = best_row
+        self.columns = {}
+        if self.grid:
+            for c, v in enumerate(self.grid[best_row]):
+                key = norm_header(v)
+                if key and key not in self.columns:
+                    self.columns[key] = c
+        return best_missing
+
+    @property
+    def header_row(self) -> int:
+        return self.header_index + 1
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(excel_row, values) of every non-blank row below the header."""
+        for r in range(self.header_index + 1, len(self.grid)):
+            values = self.grid[r]
+            if not all(is_blank(v) for v in values):
+                yield r + 1, values
+
+    def get(self, values: list[Any], key: str) -> Any:
+        c = self.columns.get(key)
+        return None if c is None or c >= len(values) else values[c]
+
+    def loc(self, row: int | None, key: str | None = None) -> Location:
+        col = None if key is None or key not in self.columns else self.columns[key] + 1
+        return Location(self.name, row, col)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    bidset: BidSet | None
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[Problem, ...] = ()
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.bidset is not None
+
+
+class _Reader:
+    def __init__(self, frames: dict[str, pd.DataFrame], info: XlsxInfo) -> None:
+        self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
+        self.info = info
+        self.sheets: dict[str, Sheet] = {}
+        self._bad: dict[str, set[tuple[int, int]]] = {}
+        for name, frame in frames.items():
+            key = norm_header(name)
+            if key in self.sheets:
+                continue
+            grid = frame.astype(object).where(frame.notna(), None).values.tolist()
+            self.sheets[key] = Sheet(str(name), grid)
+
+    # -- helpers -----------------------------------------------------------
+    def problem(self, where: Location, message: str, fix: str = "") -> None:
+        self.problems.append(Problem(where, message, fix))
+
+    def note(self, where: Location, message: str) -> None:
+        self.notes.append(Problem(where, message))
+
+    def sheet(self, name: str, required: tuple[str, ...], *, optional: bool) -> Sheet | None:
+        sheet = self.sheets.get(name)
+        title = name.capitalize() if name != "okrs" else "OKRs"
+        if sheet is None:
+            if not optional:
+                self.problem(
+                    Location(title),
+                    f"the workbook has no '{title}' sheet",
+                    f"Add a sheet named {title}, with columns {', '.join(required)} (see the template)",
+                )
+            return None
+        info = self.info.sheet(sheet.name)
+        if info is not None and info.hidden:
+            self.note(Location(sheet.name), "this sheet is hidden in Excel; it was read like any other")
+        missing = sheet.locate_header(required)
+        if missing:
+            names = ", ".join(f"'{m}'" for m in missing)
+            self.problem(
+                Location(sheet.name, sheet.header_row),
+                f"the header row (searched in rows 1-{HEADER_SCAN_ROWS}) lacks column {names}",
+                f"Add a column headed {names} to the header row",
+            )
+            return None
+        self._report_cell_issues(sheet)
+        return sheet
+
+    def _report_cell_issues(self, sheet: Sheet) -> None:
+        info = self.info.sheet(sheet.name)
+        if info is None:
+            return
+        used_cols = set(sheet.columns.values())
+        for row, col in info.formula_without_value:
+            if row > sheet.header_row and (col - 1) in used_cols:
+                self.problem(
+                    Location(sheet.name, row, col),
+                    "this formula cell has no saved value",
+                    "Open the file in Excel and save it (Excel stores the computed value), or type the value",
+                )
+        for row, col, text in info.error_cells:
+            if row > sheet.header_row and (col - 1) in used_cols:
+                self.problem(
+                    Location(sheet.name, row, col),
+                    f"this cell holds the Excel error {text}",
+                    "Fix the formula or type the value",
+                )
+        self._bad.setdefault(sheet.name, set()).update(
+            {(r, c) for r, c in info.formula_without_value}
+            | {(r, c) for r, c, _ in info.error_cells}
+        )
+
+    def _flagged(self, sheet: Sheet, row: int, key: str) -> bool:
+        """True for a cell already reported as a formula without value or an error value."""
+        if key not in sheet.columns:
+            return False
+        return (row, sheet.columns[key] + 1) in self._bad.get(sheet.name, set())
+
+    def number(
+        self,
+        sheet: Sheet,
+        row: int,
+        values: list[Any],
+        key: str,
+        *,
+        what: str,
+        required: bool = False,
+        minimum: float | None = None,
+        strict_min: bool = False,
+        maximum: float | None = None,
+        fix: str = "",
+    ) -> float | None:
+        raw = sheet.get(values, key)
+        if self._flagged(sheet, row, key):
+            return None
+        if is_blank(raw):
+            if required:
+                self.problem(sheet.loc(row, key), f"{what} is blank", fix or NUMBER_FIX)
+            return None
+        try:
+            value = parse_number(raw)
+        except ValueError as exc:
+            reason = str(exc)
+            text = reason if reason.startswith("'") else f"{cell_text(raw)!r} {reason}"
+            self.problem(sheet.loc(row, key), f"{what}: {text}", NUMBER_FIX)
+            return None
+        if minimum is not None and (value < minimum or (strict_min and value <= minimum)):
+            bound = f"above {minimum:g}" if strict_min else f"at least {minimum:g}"
+            self.problem(sheet.loc(row, key), f"{what} is {value:g}; it must be {bound}", fix)
+            return None
+        if maximum is not None and value > maximum:
+            self.problem(
+                sheet.loc(row, key), f"{what} is {value:g}; it must be at most {maximum:g}", fix
+            )
+            return None
+        return value
+
+    def yes_no(self, sheet: Sheet, row: int, values: list[Any], key: str, what: str) -> bool | None:
+        raw = sheet.get(values, key)
+        if is_blank(raw) or self._flagged(sheet, row, key):
+            return None
+        try:
+            return parse_yes_no(raw)
+        except ValueError:
+            self.problem(
+                sheet.loc(row, key),
+                f"{what}: '{cell_text(raw)}' is not yes or no",
+                "Write yes or no (also accepted: true/false, y/n, 1/0)",
+            )
+            return None
+
+    # -- sheets ------------------------------------------------------------
+    def criteria(self) -> list[Criterion]:
+        sheet = self.sheet("criteria", ("criterion", "weight", "direction"), optional=False)
+        if sheet is None:
+            return []
+        out: list[Criterion] = []
+        seen: dict[str, int] = {}
+        for row, values in sheet.rows():
+            name = cell_text(sheet.get(values, "criterion"))
+            if not name:
+                self.problem(
+                    sheet.loc(row, "criterion"),
+                    "this row has no criterion name",
+                    "Name the criterion, or clear the row",
+                )
+                continue
+            key = norm_header(name)
+            if key in seen:
+                self.problem(
+                    sheet.loc(row, "criterion"),
+                    f"criterion '{name}' is listed twice (first on row {seen[key]})",
+                    "Give each criterion one row with a unique name",
+                )
+                continue
+            seen[key] = row
+            if key in ("vendor", "lot"):
+                self.problem(
+                    sheet.loc(row, "criterion"),
+                    f"'{name}' cannot be a criterion name: Bids uses that column",
+                    "Rename the criterion",
+                )
+                continue
+            weight = self.number(
+                sheet, row, values, "weight", what=f"weight of '{name}'", required=True,
+                minimum=0, fix="Weights are relative points, 0 or more",
+            )
+            direction_raw = cell_text(sheet.get(values, "direction")).casefold()
+            direction = _DIRECTIONS.get(direction_raw)
+            if direction is None:
+                shown = f"'{direction_raw}'" if direction_raw else "blank"
+                self.problem(
+                    sheet.loc(row, "direction"),
+                    f"direction of '{name}' is {shown}",
+                    "Write max (more is better) or min (less is better); benefit/cost also work",
+                )
+            smin = self.number(sheet, row, values, "scale min", what=f"scale_min of '{name}'")
+            smax = self.number(sheet, row, values, "scale max", what=f"scale_max of '{name}'")
+            if (smin is None) != (smax is None) and not self._flagged_any(
+                sheet, row, ("scale min", "scale max")
+            ):
+                self.problem(
+                    sheet.loc(row, "scale min" if smin is None else "scale max"),
+                    f"'{name}' has only one end of its scale",
+                    "Give both scale_min and scale_max, or neither",
+                )
+                smin = smax = None
+            if smin is not None and smax is not None and smax <= smin:
+                self.problem(
+                    sheet.loc(row, "scale max"),
+                    f"scale of '{name}' runs from {smin:g} to {smax:g}",
+                    "scale_max must be greater than scale_min",
+                )
+            gate = self.number(sheet, row, values, "min acceptable", what=f"min_acceptable of '{name}'")
+            if direction and key == "price" and direction != "min":
+                self.problem(
+                    sheet.loc(row, "direction"),
+                    "the price criterion must have direction min (a lower price is better)",
+                    "Set its direction to min",
+                )
+                continue
+            if weight is None or direction is None:
+                continue
+            out.append(
+                Criterion(
+                    name=name,
+                    weight=weight,
+                    direction=direction,
+                    group=cell_text(sheet.get(values, "group")),
+                    scale_min=smin if key != "price" else None,
+                    scale_max=smax if key != "price" else None,
+                    min_acceptable=gate,
+                    description=cell_text(sheet.get(values, "description")),
+                )
+            )
+        if not seen:
+            self.problem(
+                Location(sheet.name, sheet.header_row + 1),
+                "the Criteria sheet lists no criteria",
+                "Add one row per criterion below the header",
+            )
+        elif out and len(out) == len(seen) and all(c.weight == 0 for c in out):
+            self.problem(
+                sheet.loc(None, "weight"),
+                "every weight is 0",
+                "Give at least one criterion a weight above 0",
+            )
+        return out
+
+    def _flagged_any(self, sheet: Sheet, row: int, keys: tuple[str, ...]) -> bool:
+        return any(self._flagged(sheet, row, k) for k in keys)
+
+    def components(self) -> list[Component] | None:
+        sheet = self.sheet("components", ("component",), optional=True)
+        if sheet is None:
+            return None if "components" not in self.sheets else []
+        out: list[Component] = []
+        seen: dict[str, int] = {}
+        for row, values in sheet.rows():
+            name = cell_text(sheet.get(values, "component"))
+            if not name:
+                self.problem(sheet.loc(row, "component"), "this row has no component name",
+                             "Name the component, or clear the row")
+                continue
+            if fold(name) == fold(BUNDLE_LOT):
+                self.problem(sheet.loc(row, "component"),
+                             f"'{BUNDLE_LOT}' is reserved for bundle bids",
+                             "Give the component another name")
+                continue
+            if fold(name) in seen:
+                self.problem(sheet.loc(row, "component"),
+                             f"component '{name}' is listed twice (first on row {seen[fold(name)]})",
+                             "List each component once")
+                continue
+            seen[fold(name)] = row
+            crit = self.number(sheet, row, values, "criticality", what=f"criticality of '{name}'",
+                               minimum=1, maximum=5, fix="Criticality runs from 1 (low) to 5 (critical)")
+            cost = self.number(sheet, row, values, "switching cost",
+                               what=f"switching_cost of '{name}'", minimum=0)
+            months = self.number(sheet, row, values, "switching months",
+                                 what=f"switching_months of '{name}'", minimum=0)
+            out.append(Component(name, 3.0 if crit is None else crit, cost or 0.0, months))
+        return out
+
+    def vendors(self) -> list[VendorInfo]:
+        sheet = self.sheet("vendors", ("vendor",), optional=True)
+        if sheet is None:
+            return []
+        out: list[VendorInfo] = []
+        seen: set[str] = set()
+        for row, values in sheet.rows():
+            name = cell_text(sheet.get(values, "vendor"))
+            if not name:
+                self.problem(sheet.loc(row, "vendor"), "this row has no vendor name",
+                             "Name the vendor, or clear the row")
+                continue
+            if fold(name) in seen:
+                self.problem(sheet.loc(row, "vendor"), f"vendor '{name}' is listed twice",
+                             "List each vendor once")
+                continue
+            seen.add(fold(name))
+            prob = self.number(sheet, row, values, "annual failure prob",
+                               what=f"annual_failure_prob of '{name}'", minimum=0, maximum=1,
+                               fix="A probability per year between 0 and 1 (0.02 = 2 %)")
+            out.append(VendorInfo(name, prob))
+        return out
+
+    def okrs(self) -> list[OKR]:
+        sheet = self.sheet("okrs", ("okr",), optional=True)
+        if sheet is None:
+            return []
+        out: list[OKR] = []
+        for row, values in sheet.rows():
+            name = cell_text(sheet.get(values, "okr"))
+            if not name:
+                self.problem(sheet.loc(row, "okr"), "this row has no OKR text",
+                             "Write the objective, or clear the row")
+                continue
+            mission = self.yes_no(sheet, row, values, "mission outcome", "mission_outcome")
+            out.append(OKR(name, bool(mission), cell_text(sheet.get(values, "metric")),
+                           cell_text(sheet.get(values, "target"))))
+        return out
+
+    def settings(self) -> Settings:
+        sheet = self.sheet("settings", ("key", "value"), optional=True)
+        if sheet is None:
+            return Settings()
+        values_by_key: dict[str, Any] = {}
+        numeric = {
+            "price floor": ("price_floor", 0.0, None),
+            "price ceiling": ("price_ceiling", 0.0, None),
+            "contract years": ("contract_years", 0.0, None),
+            "vendor failure prob": ("vendor_failure_prob", 0.0, 1.0),
+            "integration overhead pct": ("integration_overhead_pct", 0.0, None),
+            "coordination cost per vendor": ("coordination_cost_per_vendor", 0.0, None),
+            "max components per vendor": ("max_components_per_vendor", 1.0, None),
+            "max vendor share pct": ("max_vendor_share_pct", 0.0, 100.0),
+            "okr threshold": ("okr_threshold", 0.0, None),
+            "spread flag pct": ("spread_flag_pct", 0.0, 100.0),
+        }
+        rows: dict[str, int] = {}
+        for row, values in sheet.rows():
+            key = norm_header(sheet.get(values, "key"))
+            if not key:
+                continue
+            if key in rows:
+                self.problem(sheet.loc(row, "key"), f"setting '{key}' is given twice "
+                             f"(first on row {rows[key]})", "Keep one row per setting")
+                continue
+            rows[key] = row
+            raw = sheet.get(values, "value")
+            if is_blank(raw):
+                continue
+            if key in numeric:
+                attr, low, high = numeric[key]
+                value = self.number(sheet, row, values, "value", what=f"setting {attr}",
+                                    minimum=low, maximum=high)
+                if value is None:
+                    continue
+                if attr == "max_components_per_vendor":
+                    if not value.is_integer():
+                        self.problem(sheet.loc(row, "value"),
+                                     f"max_components_per_vendor is {value:g}",
+                                     "Give a whole number of components")
+                        continue
+                    value = int(value)
+                if attr == "contract_years" and value <= 0:
+                    self.problem(sheet.loc(row, "value"), "contract_years must be above 0",
+                                 "Give the contract term in years")
+                    continue
+                values_by_key[attr] = value
+            elif key == "method":
+                method = cell_text(raw).casefold()
+                if method not in METHODS:
+                    self.problem(sheet.loc(row, "value"), f"method '{cell_text(raw)}' is unknown",
+                                 f"Use one of {', '.join(METHODS)}")
+                    continue
+                values_by_key["method"] = method
+            elif key == "price formula":
+                formula = norm_header(raw).replace(" ", "_")
+                if formula not in PRICE_FORMULAS:
+                    self.problem(sheet.loc(row, "value"),
+                                 f"price_formula '{cell_text(raw)}' is unknown",
+                                 f"Use one of {', '.join(PRICE_FORMULAS)}")
+                    continue
+                values_by_key["price_formula"] = formula
+            elif key == "currency":
+                values_by_key["currency"] = cell_text(raw)
+            else:
+                self.note(sheet.loc(row, "key"), f"setting '{cell_text(sheet.get(values, 'key'))}'"
+                          " is not one this version uses; it was ignored")
+        settings = Settings(**values_by_key)
+        if settings.price_formula == "linear":
+            floor, ceiling = settings.price_floor, settings.price_ceiling
+            where = sheet.loc(rows.get("price formula"), "value")
+            if floor is None or ceiling is None:
+                self.problem(where, "price_formula linear needs price_floor and price_ceiling",
+                             "Add both settings (set before bids open), or use lowest_ratio")
+            elif ceiling <= floor:
+                self.problem(sheet.loc(rows.get("price ceiling"), "value"),
+                             f"price_ceiling ({ceiling:g}) must be above price_floor ({floor:g})",
+                             "Fix the bounds")
+        return settings
+
+    def bids(
+        self,
+        criteria: list[Criterion],
+        components: list[Component] | None,
+        panel_keys: set[tuple[str, str]],
+    ) -> list[Bid]:
+        sheet = self.sheet("bids", ("vendor", "price"), optional=False)
+        if sheet is None:
+            return []
+        scored = [c for c in criteria if not c.is_price]
+        missing_cols = [c for c in scored if norm_header(c.name) not in sheet.columns]
+        for c in missing_cols:
+            if not any(crit == fold(c.name) for _, crit in panel_keys):
+                self.problem(
+                    Location(sheet.name, sheet.header_row),
+                    f"the header row has no column for criterion '{c.name}'",
+                    f"Add a column headed '{c.name}' with each bid's score",
+                )
+        component_names = {fold(c.name): c.name for c in components or []}
+        lot_spelling: dict[str, str] = {}
+        out: list[Bid] = []
+        seen: dict[tuple[str, str], int] = {}
+        rows = list(sheet.rows())
+        any_lot = any(not is_blank(sheet.get(v, "lot")) for _, v in rows)
+        for row, values in rows:
+            vendor = cell_text(sheet.get(values, "vendor"))
+            if not vendor:
+                self.problem(sheet.loc(row, "vendor"), "this bid has no vendor name",
+                             "Name the vendor, or clear the row")
+                continue
+            lot = self._lot(sheet, row, values, any_lot, components, component_names, lot_spelling)
+            price = self.number(
+                sheet, row, values, "price", what=f"price of {vendor}", required=True,
+                minimum=0, strict_min=True,
+                fix="Enter the total evaluated price over the contract term, above 0",
+            )
+            scores: dict[str, float] = {}
+            for c in scored:
+                key = norm_header(c.name)
+                if key not in sheet.columns:
+                    continue
+                covered = (fold(vendor), fold(c.name)) in panel_keys
+                value = self.number(sheet, row, values, key, what=f"{vendor}'s '{c.name}' score",
+                                    required=not covered,
+                                    fix="Enter the score (or supply it in the Scores sheet)")
+                if value is None:
+                    continue
+                if self._score_out_of_range(sheet, row, key, c, value, vendor):
+                    continue
+                scores[c.name] = value
+            sla = self._sla(sheet, row, values)
+            if lot is None or price is None:
+                continue
+            dup = (fold(vendor), fold(lot))
+            if dup in seen:
+                where = f"lot {lot}" if lot else "this evaluation"
+                self.problem(sheet.loc(row, "vendor"),
+                             f"{vendor} already has a bid in {where} (row {seen[dup]})",
+                             "A vendor may bid once per lot; remove or merge the duplicate")
+                continue
+            seen[dup] = row
+            out.append(Bid(vendor=vendor, lot=lot, price=price, scores=scores, sla=sla, row=row))
+        if not rows:
+            self.problem(Location(sheet.name, sheet.header_row + 1), "the Bids sheet has no bids",
+                         "Add one row per bid below the header")
+        return out
+
+    def _score_out_of_range(
+        self, sheet: Sheet, row: int, key: str, c: Criterion, value: float, vendor: str
+    ) -> bool:
+        if c.has_scale:
+            assert c.scale_min is not None and c.scale_max is not None
+            if not c.scale_min <= value <= c.scale_max:
+                self.problem(sheet.loc(row, key),
+                             f"{vendor}'s '{c.name}' score {value:g} is outside its scale "
+                             f"{c.scale_min:g}-{c.scale_max:g}",
+                             "Enter a score within the scale set in Criteria")
+                return True
+        elif c.direction == "min" and value <= 0:
+            self.problem(sheet.loc(row, key),
+                         f"{vendor}'s '{c.name}' score is {value:g}; a 'min' criterion without a "
+                         "scale needs scores above 0 (it is scored as lowest / this value)",
+                         "Give the criterion scale_min and scale_max in Criteria")
+            return True
+        elif c.direction == "max" and value < 0:
+            self.problem(sheet.loc(row, key),
+                         f"{vendor}'s '{c.name}' score is {value:g}; a criterion without a scale "
+                         "needs scores of 0 or more (it is scored as this value / highest)",
+                         "Give the criterion scale_min and scale_max in Criteria")
+            return True
+        return False
+
+    def _lot(
+        self,
+        sheet: Sheet,
+        row: int,
+        values: list[Any],
+        any_lot: bool,
+        components: list[Component] | None,
+        component_names: dict[str, str],
+        lot_spelling: dict[str, str],
+    ) -> str | None:
+        raw = cell_text(sheet.get(values, "lot"))
+        if not raw:
+            if any_lot:
+                self.problem(sheet.loc(row, "lot"), "lot is blank while other bids name their lot",
+                             f"Write the component this bid covers, or {BUNDLE_LOT} for a bundle")
+                return None
+            return SINGLE_LOT
+        if fold(raw) == fold(BUNDLE_LOT):
+            return BUNDLE_LOT
+        if components is not None:
+            if fold(raw) not in component_names:
+                known = ", ".join(component_names.values()) or "none listed"
+                self.problem(sheet.loc(row, "lot"), f"lot '{raw}' is not in the Components sheet",
+                             f"Use a component listed there ({known}) or {BUNDLE_LOT}")
+                return None
+            return component_names[fold(raw)]
+        return lot_spelling.setdefault(fold(raw), raw)
+
+    def _sla(self, sheet: Sheet, row: int, values: list[Any]) -> SLATerms:
+        terms: dict[str, Any] = {}
+        for name in SLA_NUMERIC:
+            key = norm_header(name)
+            if key in sheet.columns:
+                terms[name] = self.number(sheet, row, values, key, what=name, minimum=0)
+        for name in SLA_YES_NO:
+            key = norm_header(name)
+            if key in sheet.columns:
+                terms[name] = self.yes_no(sheet, row, values, key, name)
+        return SLATerms(**terms)
+
+    def panel(self, criteria: list[Criterion]) -> list[PanelScore]:
+        sheet = self.sheet("scores", ("evaluator", "vendor", "criterion", "score"), optional=True)
+        if sheet is None:
+            return []
+        by_name = {fold(c.name): c for c in criteria}
+        by_header = {norm_header(c.name): c for c in criteria}
+        out: list[PanelScore] = []
+        seen: dict[tuple[str, str, str, str], int] = {}
+        for row, values in sheet.rows():
+            evaluator = cell_text(sheet.get(values, "evaluator"))
+            vendor = cell_text(sheet.get(values, "vendor"))
+            cname = cell_text(sheet.get(values, "criterion"))
+            lot = cell_text(sheet.get(values, "lot"))
+            for key, text in (("evaluator", evaluator), ("vendor", vendor), ("criterion", cname)):
+                if not text:
+                    self.problem(sheet.loc(row, key), f"{key} is blank",
+                                 f"Fill in the {key}, or clear the row")
+            if not (evaluator and vendor and cname):
+                continue
+            crit = by_name.get(fold(cname)) or by_header.get(norm_header(cname))
+            if crit is None or crit.is_price:
+                self.problem(sheet.loc(row, "criterion"),
+                             f"'{cname}' is not a scored criterion in the Criteria sheet",
+                             "Use a criterion name from the Criteria sheet (not price)")
+                continue
+            score = self.number(sheet, row, values, "score",
+                                what=f"{evaluator}'s '{crit.name}' score for {vendor}",
+                                required=True)
+            if score is None:
+                continue
+            if crit.has_scale and not (crit.scale_min <= score <= crit.scale_max):  # type: ignore[operator]
+                self.problem(sheet.loc(row, "score"),
+                             f"score {score:g} is outside the scale "
+                             f"{crit.scale_min:g}-{crit.scale_max:g} of '{crit.name}'",
+                             "Enter a score within the scale set in Criteria")
+                continue
+            key = (fold(evaluator), fold(vendor), fold(lot), fold(crit.name))
+            if key in seen:
+                self.problem(sheet.loc(row, "score"),
+                             f"{evaluator} already scored {vendor} on '{crit.name}' (row {seen[key]})",
+                             "Keep one score per evaluator, bid and criterion")
+                continue
+            seen[key] = row
+            out.append(PanelScore(evaluator, vendor, lot, crit.name, score,
+                                  cell_text(sheet.get(values, "rationale")), row))
+        return out
+
+
+def _apply_consensus(
+    reader: _Reader, bids: list[Bid], panel: list[PanelScore], criteria: list[Criterion]
+) -> list[Bid]:
+    """Fill each bid's scores with the panel's median where the Scores sheet covers them."""
+    if not panel:
+        return bids
+    by_vendor: dict[str, list[Bid]] = {}
+    for b in bids:
+        by_vendor.setdefault(fold(b.vendor), []).append(b)
+    grouped: dict[tuple[int, str], list[float]] = {}
+    for p in panel:
+        candidates = by_vendor.get(fold(p.vendor), [])
+        if p.lot:
+            candidates = [b for b in candidates if fold(b.lot) == fold(p.lot)]
+        where = Location("Scores", p.row)
+        if not candidates:
+            lot = f" in lot {p.lot}" if p.lot else ""
+            reader.problem(where, f"{p.vendor} has no bid{lot} in the Bids sheet",
+                           "Use the vendor (and lot) exactly as in Bids")
+            continue
+        if len(candidates) > 1:
+            reader.problem(where, f"{p.vendor} bid on several lots; this score names none",
+                           "Fill in the lot column")
+            continue
+        grouped.setdefault((id(candidates[0]), p.criterion), []).append(p.score)
+    out = []
+    for b in bids:
+        scores = dict(b.scores)
+        for c in criteria:
+            found = grouped.get((id(b), c.name))
+            if found:
+                scores[c.name] = float(statistics.median(found))
+        out.append(Bid(b.vendor, b.lot, b.price, scores, b.sla, b.row))
+    for b in out:
+        for c in criteria:
+            if not c.is_price and c.name not in b.scores:
+                reader.problem(Location("Bids", b.row),
+                               f"{b.vendor} has no '{c.name}' score in Bids or Scores",
+                               "Enter the score in Bids or in the Scores sheet")
+    return out
+
+
+def read_workbook(data: bytes) -> ReadResult:
+    """Validate a bid workbook's bytes into a BidSet, or list every problem found."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        info = inspect_xlsx(data)
+        frames = pd.read_excel(
+            io.BytesIO(data), sheet_name=None, header=None, engine="calamine", dtype=object
+        )
+    except WorkbookRefused as exc:
+        return ReadResult(None, (Problem(Location("Workbook"), str(exc)),), sha256=digest)
+    except Exception:  # a parser failure on a file that passed the guard: damaged inside
+        return ReadResult(
+            None,
+            (Problem(Location("Workbook"), "The workbook could not be read: it is damaged",
+                     "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"),),
+            sha256=digest,
+        )
+    reader = _Reader(frames, info)
+    for text in info.notes:
+        reader.note(Location("Workbook"), text)
+    criteria = reader.criteria()
+    settings = reader.settings()
+    components = reader.components()
+    vendors = reader.vendors()
+    okrs = reader.okrs()
+    panel = reader.panel(criteria)
+    panel_keys = {(fold(p.vendor), fold(p.criterion)) for p in panel}
+    bids = reader.bids(criteria, components, panel_keys)
+    if not reader.problems:
+        bids = _apply_consensus(reader, bids, panel, criteria)
+    notes = tuple(reader.notes)
+    if reader.problems:
+        return ReadResult(None, tuple(reader.problems), notes, digest)
+    bidset = BidSet(
+        criteria=tuple(criteria),
+        bids=tuple(bids),
+        settings=settings,
+        components=tuple(components or ()),
+        vendors=tuple(vendors),
+        panel_scores=tuple(panel),
+        okrs=tuple(okrs),
+        sha256=digest,
+        notes=notes,
+    )
+    return ReadResult(bidset, (), notes, digest)
+
+
+def read_path(path: str) -> ReadResult:
+    with open(path, "rb") as fh:
+        return read_workbook(fh.read())

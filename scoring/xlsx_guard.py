@@ -1,0 +1,229 @@
+"""Checks a file is a safe, readable .xlsx before any parser touches it.
+
+Everything here works from the zip directory and a bounded stream of each part:
+zip bombs, entity-expansion XML, encrypted and legacy files are refused with one
+plain message. It also reports what the value reader cannot see: formula cells
+saved without a computed value, error cells (#DIV/0!), hidden sheets and the
+1904 date system.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from posixpath import join, normpath
+
+from defusedxml import ElementTree
+
+MAX_ENTRIES = 10_000
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 1_000  # uncompressed / compressed, for any part over 1 MB
+_CHUNK = 1 << 20
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_TYPE_ERROR = re.compile(rb'\bt="e"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
+_INLINE = re.compile(rb"<(?:\w+:)?is\b")
+
+REPAIR = "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"
+
+
+class WorkbookRefused(Exception):
+    """The file is not a workbook this tool will open; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    part: str
+    hidden: bool = False
+    formula_without_value: tuple[tuple[int, int], ...] = ()  # (row, col), 1-based
+    error_cells: tuple[tuple[int, int, str], ...] = ()  # (row, col, "#DIV/0!")
+
+
+@dataclass(frozen=True)
+class XlsxInfo:
+    sheets: tuple[SheetInfo, ...] = ()
+    date1904: bool = False
+    has_macros: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    def sheet(self, name: str) -> SheetInfo | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _refuse_non_zip(data: bytes) -> None:
+    if not data:
+        raise WorkbookRefused("The file is empty (0 bytes). Choose the filled-in bid workbook (.xlsx)")
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_MARK in data:
+            raise WorkbookRefused(
+                "The workbook is password-protected (encrypted), so it cannot be read. "
+                "Remove the password in Excel (File > Info > Protect Workbook), save, and upload again"
+            )
+        raise WorkbookRefused(f"This is an old Excel 97-2003 (.xls) file. {REPAIR}")
+    if not data.startswith(b"PK"):
+        head = data[:4096]
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError:
+            text = ""
+        if text and ("," in text or ";" in text or "\t" in text):
+            raise WorkbookRefused(
+                f"This looks like a CSV or text file with an .xlsx name, not an Excel workbook. {REPAIR}"
+            )
+        raise WorkbookRefused(f"This file is not an Excel workbook (.xlsx). {REPAIR}")
+
+
+def _check_directory(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise WorkbookRefused(
+            f"The file holds {len(infos):,} parts, more than the {MAX_ENTRIES:,} a workbook may have; "
+            "it was refused as a possible zip bomb"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise WorkbookRefused(
+            f"The workbook would unpack to {total / 1e6:,.0f} MB, more than the "
+            f"{MAX_UNCOMPRESSED / 1e6:,.0f} MB limit; it was refused as a possible zip bomb"
+        )
+    for i in infos:
+        if i.file_size > _CHUNK and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise WorkbookRefused(
+                f"Part {i.filename} compresses more than {MAX_RATIO}:1; "
+                "the file was refused as a possible zip bomb"
+            )
+        if i.flag_bits & 0x1:
+            raise WorkbookRefused(
+                "The workbook is encrypted, so it cannot be read. Remove the password and save again"
+            )
+    return infos
+
+
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Read one part, never more than its declared size, refusing any DTD."""
+    out = bytearray()
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            out += chunk
+            if len(out) > info.file_size:
+                raise WorkbookRefused(
+                    f"Part {info.filename} is larger than the zip directory says; the file is corrupt"
+                )
+            if _DTD.search(tail + chunk):
+                raise WorkbookRefused(
+                    f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
+                    "Excel never do; the file was refused for safety. Save it again from Excel"
+                )
+            tail = chunk[-16:]
+    return bytes(out)
+
+
+def _scan_cells(xml: bytes) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int, str], ...]]:
+    if b"<f" not in xml and b'"e"' not in xml:
+        return (), ()
+    missing: list[tuple[int, int]] = []
+    errors: list[tuple[int, int, str]] = []
+    for m in _CELL.finditer(xml):
+        attrs, inner = m.group(1), m.group(2) or b""
+        ref = _REF.search(attrs)
+        if not ref:
+            continue
+        where = (int(ref.group(2)), _col_number(ref.group(1)))
+        value = _VALUE.search(inner)
+        if _TYPE_ERROR.search(attrs):
+            text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+            errors.append((*where, text))
+        elif _FORMULA.search(inner) and not value and not _INLINE.search(inner):
+            missing.append(where)
+    return tuple(missing), tuple(errors)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def inspect_xlsx(data: bytes) -> XlsxInfo:
+    """Check ``data`` is a safe .xlsx and describe its sheets; raise WorkbookRefused otherwise."""
+    _refuse_non_zip(data)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise WorkbookRefused(
+            f"The file is damaged or incomplete (not a readable zip archive). {REPAIR}"
+        ) from exc
+    with zf:
+        infos = _check_directory(zf)
+        names = {i.filename: i for i in infos}
+        if "xl/workbook.xml" not in names:
+            if "xl/workbook.bin" in names:
+                raise WorkbookRefused(f"This is a binary Excel workbook (.xlsb). {REPAIR}")
+            if "mimetype" in names or "content.xml" in names:
+                raise WorkbookRefused(f"This is an OpenDocument spreadsheet (.ods). {REPAIR}")
+            raise WorkbookRefused(f"This file is a zip archive but not an Excel workbook. {REPAIR}")
+        parts: dict[str, bytes] = {}
+        try:
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and not info.is_dir():
+                    parts[info.filename] = _read_part(zf, info)
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+            raise WorkbookRefused(f"The file is damaged or incomplete. {REPAIR}") from exc
+        return _describe(parts, has_macros="xl/vbaProject.bin" in names)
+
+
+def _describe(parts: dict[str, bytes], *, has_macros: bool) -> XlsxInfo:
+    try:
+        wb = ElementTree.fromstring(parts["xl/workbook.xml"])
+        rels_xml = parts.get("xl/_rels/workbook.xml.rels")
+        rels = ElementTree.fromstring(rels_xml) if rels_xml else None
+    except Exception as exc:  # defusedxml raises several types; all mean a damaged file
+        raise WorkbookRefused(f"The workbook's structure is damaged. {REPAIR}") from exc
+    targets: dict[str, str] = {}
+    if rels is not None:
+        for rel in rels:
+            rid, target = rel.get("Id"), rel.get("Target", "")
+            if rid:
+                path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+                targets[rid] = path
+    date1904 = False
+    sheets: list[SheetInfo] = []
+    for el in wb.iter():
+        tag = _local(el.tag)
+        if tag == "workbookPr":
+            date1904 = el.get("date1904", "0").lower() in ("1", "true")
+        elif tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+            part = targets.get(rid, "")
+            missing, errors = _scan_cells(parts.get(part, b""))
+            sheets.append(
+                SheetInfo(
+                    name=el.get("name", ""),
+                    part=part,
+                    hidden=el.get("state", "visible") != "visible",
+                    formula_without_value=missing,
+                    error_cells=errors,
+                )
+            )
+    notes = ()
+    if has_macros:
+        notes = ("The workbook contains macros; they were not run (only cell values are read).",)
+    return XlsxInfo(sheets=tuple(sheets), date1904=date1904, has_macros=has_macros, notes=notes)

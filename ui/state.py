@@ -1,0 +1,82 @@
+"""Session state: which workbook is open, and the last upload's outcome.
+
+An upload that fails validation never replaces the open workbook: nothing of it
+is kept but its list of problems, shown on the Import page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from scoring.model import BidSet
+from scoring.workbook import ReadResult
+from ui import cache
+
+SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_evaluation.xlsx"
+SAMPLE_NAME = "Sample: state tax system modernization"
+
+WORKBOOK = "workbook"  # OpenWorkbook of the evaluation in use
+LAST_UPLOAD = "last_upload"  # UploadOutcome of the most recent upload attempt
+SEEN_UPLOAD = "seen_upload_id"  # file_id of the upload already processed
+
+
+@dataclass(frozen=True)
+class OpenWorkbook:
+    name: str
+    sha256: str
+    data: bytes
+
+    @property
+    def result(self) -> ReadResult:
+        return cache.read_workbook(self.sha256, self.data)
+
+    @property
+    def bidset(self) -> BidSet:
+        bidset = self.result.bidset
+        assert bidset is not None, "only valid workbooks are opened"
+        return bidset
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    name: str
+    result: ReadResult
+
+
+def sample_bytes() -> bytes:
+    return SAMPLE_PATH.read_bytes()
+
+
+def init() -> None:
+    """Open the bundled sample on a session's first run."""
+    if WORKBOOK not in st.session_state:
+        open_sample()
+
+
+def open_sample() -> None:
+    data = sample_bytes()
+    st.session_state[WORKBOOK] = OpenWorkbook(SAMPLE_NAME, hashlib.sha256(data).hexdigest(), data)
+    st.session_state.pop(LAST_UPLOAD, None)
+
+
+def current() -> OpenWorkbook:
+    init()
+    return st.session_state[WORKBOOK]
+
+
+def load_upload(name: str, data: bytes) -> ReadResult:
+    """Validate an upload; open it only when it is valid."""
+    sha = hashlib.sha256(data).hexdigest()
+    result = cache.read_workbook(sha, data)
+    st.session_state[LAST_UPLOAD] = UploadOutcome(name, result)
+    if result.ok:
+        st.session_state[WORKBOOK] = OpenWorkbook(name, sha, data)
+    return result
+
+
+def last_upload() -> UploadOutcome | None:
+    return st.session_state.get(LAST_UPLOAD)
