@@ -386,13 +386,14 @@ class _Reader:
                     "Set its direction to min",
                 )
                 continue
-            if weight is None or direction is None:
-                continue
+            # A criterion with a bad weight or direction is still kept (weight 0, max) so that
+            # its Bids column is checked too: every problem is listed at once, and the
+            # problems already recorded stop the workbook from loading.
             out.append(
                 Criterion(
                     name=name,
-                    weight=weight,
-                    direction=direction,
+                    weight=weight if weight is not None else 0.0,
+                    direction=direction or "max",
                     group=cell_text(sheet.get(values, "group")),
                     scale_min=smin if key != "price" else None,
                     scale_max=smax if key != "price" else None,
@@ -406,7 +407,7 @@ class _Reader:
                 "the Criteria sheet lists no criteria",
                 "Add one row per criterion below the header",
             )
-        elif out and len(out) == len(seen) and all(c.weight == 0 for c in out):
+        elif out and not self.problems and all(c.weight == 0 for c in out):
             self.problem(
                 sheet.loc(None, "weight"),
                 "every weight is 0",
@@ -782,9 +783,10 @@ def _apply_consensus(
             if found:
                 scores[c.name] = float(statistics.median(found))
         out.append(Bid(b.vendor, b.lot, b.price, scores, b.sla, b.row))
+    covered = {(fold(p.vendor), fold(p.criterion)) for p in panel}
     for b in out:
         for c in criteria:
-            if not c.is_price and c.name not in b.scores:
+            if (fold(b.vendor), fold(c.name)) in covered and c.name not in b.scores:
                 reader.problem(Location("Bids", b.row),
                                f"{b.vendor} has no '{c.name}' score in Bids or Scores",
                                "Enter the score in Bids or in the Scores sheet")
@@ -819,8 +821,7 @@ def read_workbook(data: bytes) -> ReadResult:
     panel = reader.panel(criteria)
     panel_keys = {(fold(p.vendor), fold(p.criterion)) for p in panel}
     bids = reader.bids(criteria, components, panel_keys)
-    if not reader.problems:
-        bids = _apply_consensus(reader, bids, panel, criteria)
+    bids = _apply_consensus(reader, bids, panel, criteria)
     notes = tuple(reader.notes)
     if reader.problems:
         return ReadResult(None, tuple(reader.problems), notes, digest)

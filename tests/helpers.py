@@ -1,0 +1,60 @@
+"""Build bid workbooks in memory for tests."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+
+CRITERIA = [
+    ["criterion", "weight", "direction", "scale_min", "scale_max", "min_acceptable"],
+    ["Technical", 50, "max", 0, 5, 2],
+    ["Management", 20, "max", 0, 5, None],
+    ["Price", 30, "min", None, None, None],
+]
+BIDS = [
+    ["vendor", "lot", "price", "Technical", "Management"],
+    ["Alpha", "", 100_000, 4, 3],
+    ["Bravo", "", 80_000, 3, 4],
+    ["Charlie", "", 120_000, 5, 5],
+    ["Delta", "", 90_000, 1, 5],
+]
+
+
+def workbook_bytes(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
+    """An .xlsx holding ``sheets`` (name -> rows), values written as given."""
+    wb = Workbook()
+    first = True
+    for name, rows in sheets.items():
+        ws = wb.active if first else wb.create_sheet()
+        assert ws is not None
+        ws.title = name
+        first = False
+        for row in rows:
+            ws.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def basic(**overrides: Sequence[Sequence[Any]]) -> bytes:
+    """A small valid single-lot workbook; keyword arguments replace or add sheets."""
+    sheets: dict[str, Sequence[Sequence[Any]]] = {"Criteria": CRITERIA, "Bids": BIDS}
+    sheets.update(overrides)
+    return workbook_bytes({k: v for k, v in sheets.items() if v is not None})
+
+
+def rewrite_part(data: bytes, part: str, transform) -> bytes:  # type: ignore[no-untyped-def]
+    """Copy an .xlsx, passing one part's bytes through ``transform``."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == part:
+                body = transform(body)
+            dst.writestr(info.filename, body)
+    return out.getvalue()

@@ -1,0 +1,128 @@
+"""AppTest: the app as a user drives it (upload, pick a method, edit weights)."""
+
+import hashlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.helpers import BIDS, basic
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def ranking_table(at: AppTest):
+    frames = [df.value for df in at.dataframe if "Rank" in df.value.columns]
+    assert frames, "no ranking table on the page"
+    return frames[0]
+
+
+def labelled(widgets, label: str):
+    return next(w for w in widgets if w.label == label)
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.switch_page("pages/import_bids.py").run()
+    at.file_uploader[0].upload(name, data, XLSX).run()
+    assert not at.exception
+    return at
+
+
+def test_opens_on_the_sample_ranked(app):
+    table = ranking_table(app)
+    assert list(table["Vendor"]) == ["Cascade Cloud Services", "Summit Integrators", "Harbor Data Works"]
+    assert list(table["Rank"]) == [1, 2, 3]
+    captions = " ".join(c.value for c in app.caption)
+    assert "TOPSIS" in captions and "SHA-256" in captions
+    charts = [e for e in app.main if type(e).__name__ == "UnknownElement"]
+    assert len(charts) >= 2
+
+
+def test_upload_valid_workbook_ranks_it(app):
+    upload(app, "panel.xlsx", basic())
+    assert any("passed every check" in s.value for s in app.success)
+    app.switch_page("pages/evaluate.py").run()
+    labelled(app.selectbox, "Scoring method").select("wsm").run()
+    table = ranking_table(app)
+    assert list(table["Vendor"][:3]) == ["Charlie", "Alpha", "Bravo"]
+    assert list(table["Rank"][:3]) == [1, 2, 2]
+    assert table.loc[table["Vendor"] == "Delta", "Eligible"].item() == "No"
+    assert any("Technical" in w.value for w in app.warning)
+
+
+def test_upload_invalid_workbook_lists_located_problems_and_keeps_the_evaluation(app):
+    bids = [list(BIDS[0]), ["Alpha", "", "1.234,50", 9, 3]]
+    upload(app, "broken.xlsx", basic(Bids=bids))
+    assert any("broken.xlsx" in e.value and "not loaded" in e.value for e in app.error)
+    problems = app.dataframe[0].value
+    assert list(problems["Where"]) == ["Bids!C2", "Bids!D2"]
+    assert all(problems["What to do"].str.len() > 0)
+    assert "Sample" in " ".join(m.value for m in app.sidebar.markdown)
+
+
+def test_refused_file_gets_one_clear_message(app):
+    upload(app, "old.xlsx", b"vendor,price\nA,1\n")
+    problems = app.dataframe[0].value
+    assert len(problems) == 1 and "CSV" in problems["Problem"][0]
+
+
+def test_method_change_changes_scores(app):
+    before = ranking_table(app)["Score"].tolist()
+    labelled(app.selectbox, "Scoring method").select("vikor").run()
+    after = ranking_table(app)
+    assert after["Score"].tolist() != before
+    assert "VIKOR" in " ".join(c.value for c in app.caption)
+
+
+def test_weight_edit_reorders_the_ranking(app):
+    sha = hashlib.sha256((ROOT / "data" / "sample_evaluation.xlsx").read_bytes()).hexdigest()
+    labelled(app.selectbox, "Scoring method").select("wsm").run()
+    assert ranking_table(app)["Vendor"][0] == "Cascade Cloud Services"
+    # Put all the weight on price (row 4): the cheapest infrastructure bid must win.
+    app.session_state[f"points_{sha[:16]}"] = {
+        "edited_rows": {0: {"Points": 0}, 1: {"Points": 0}, 2: {"Points": 0}, 3: {"Points": 0}},
+        "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert not app.exception
+    assert ranking_table(app)["Vendor"][0] == "Harbor Data Works"
+    assert any("Price 100.0%" in c.value for c in app.caption)
+
+
+def test_rank_order_centroid_mode(app):
+    app.radio(key="weights_mode").set_value("Rank order (ROC)").run()
+    assert not app.exception
+    weights_caption = next(c.value for c in app.caption if c.value.startswith("Normalised weights"))
+    assert "%" in weights_caption
+    assert ranking_table(app)["Rank"].tolist()[0] == 1
+
+
+def test_linear_formula_without_bounds_explains_itself(app):
+    labelled(app.selectbox, "Scoring method").select("wsm").run()
+    labelled(app.selectbox, "Price formula").select("linear").run()
+    assert any("price floor" in w.value for w in app.warning)
+    app.number_input[0].set_value(500_000).run()
+    app.number_input[1].set_value(6_000_000).run()
+    assert not app.exception
+    assert ranking_table(app)["Rank"].tolist()[0] == 1
+
+
+def test_every_lot_can_be_shown(app):
+    for lot in ("Infrastructure", "Application", "Analytics", "Security", "ALL"):
+        labelled(app.radio, "Lot").set_value(lot).run()
+        assert not app.exception
+        assert ranking_table(app)["Rank"].tolist()[0] == 1
+
+
+def test_import_page_shows_template_download_and_sample(app):
+    app.switch_page("pages/import_bids.py").run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Import bids"]
+    assert any(m.label == "Bids" and m.value == "14" for m in app.metric)

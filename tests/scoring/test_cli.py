@@ -1,0 +1,96 @@
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from scoring.cli import main
+from tests.helpers import basic
+from tests.conftest import ROOT
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def sample_path():
+    return ROOT / "data" / "sample_evaluation.xlsx"
+
+
+def test_rank_json_contract(capsys, sample_path):
+    code, out, err = run(capsys, "rank", sample_path, "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["method"] == "topsis"
+    bids = doc["bids"]
+    assert {tuple(sorted(b)) for b in bids} == {
+        ("eligible", "failed_gates", "lot", "price", "rank", "score", "vendor")}
+    lots = {b["lot"] for b in bids}
+    assert lots == {"Infrastructure", "Application", "Analytics", "Security", "ALL"}
+    for lot in lots:
+        ranks = [b["rank"] for b in bids if b["lot"] == lot and b["eligible"]]
+        assert min(ranks) == 1
+    assert any(b["failed_gates"] == ["Past performance"] and b["rank"] is None for b in bids)
+
+
+def test_rank_options_change_method_and_formula(capsys, tmp_path):
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(basic())
+    code, out, _ = run(capsys, "rank", path, "--method", "wsm", "--price-formula", "linear",
+                       "--price-floor", "50000", "--price-ceiling", "150000", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    scores = {b["vendor"]: b["score"] for b in doc["bids"]}
+    assert doc["method"] == "wsm" and scores["Alpha"] == pytest.approx(0.67)
+    assert {b["lot"] for b in doc["bids"]} == {""}
+
+
+def test_rank_csv_and_table(capsys, sample_path):
+    code, out, _ = run(capsys, "rank", sample_path, "--format", "csv", "--method", "vikor")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0].keys() >= {"lot", "rank", "vendor", "price", "score", "eligible", "failed_gates"}
+    code, out, _ = run(capsys, "rank", sample_path)
+    assert code == 0 and "Lot: Infrastructure" in out and "SHA-256" in out
+
+
+def test_invalid_workbook_exits_2_with_located_problems(capsys, tmp_path):
+    bids = [["vendor", "lot", "price", "Technical", "Management"], ["Alpha", "", -5, 9, 3]]
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(basic(Bids=bids))
+    code, out, err = run(capsys, "rank", path)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Bids!C2", "Bids!D2"]
+
+
+def test_bad_options_exit_1(capsys, sample_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["rank", str(sample_path), "--method", "nope"])
+    assert exc.value.code == 1
+    code, _, err = run(capsys, "rank", "/no/such/file.xlsx")
+    assert code == 1 and "cannot open" in err
+    code, _, err = run(capsys, "rank", sample_path, "--method", "wsm", "--price-formula", "linear")
+    assert code == 1 and "price floor" in err
+
+
+def test_template_subcommand(capsys, tmp_path):
+    code, out, _ = run(capsys, "template", tmp_path / "t.xlsx")
+    assert code == 0 and (tmp_path / "t.xlsx").stat().st_size > 0
+
+
+def test_module_entry_point_never_prints_a_traceback(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("vendor,price\nA,1\n")
+    proc = subprocess.run([sys.executable, "-m", "scoring", "rank", str(path)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "CSV" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "scoring", "frobnicate"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr

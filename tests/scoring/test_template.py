@@ -1,0 +1,30 @@
+from openpyxl import load_workbook
+
+from scoring.template import template_bytes, write_sample
+from scoring.workbook import read_workbook
+
+
+def test_template_is_a_valid_workbook_with_instructions_and_dropdowns(tmp_path):
+    data = template_bytes()
+    result = read_workbook(data)
+    assert result.ok, [str(p) for p in result.problems]
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(data)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Instructions", "Criteria", "Bids", "Components", "Vendors", "Scores",
+                             "OKRs", "Settings"]
+    criteria_lists = [dv.formula1 for dv in wb["Criteria"].data_validations.dataValidation]
+    assert '"max,min,benefit,cost"' in criteria_lists
+    bids_lists = [dv.formula1 for dv in wb["Bids"].data_validations.dataValidation]
+    assert '"yes,no"' in bids_lists
+    instructions = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
+    assert "Criteria (required)" in instructions and "European" in instructions
+
+
+def test_bundled_sample_matches_its_generator(tmp_path, sample_bytes):
+    fresh = read_workbook(write_sample(tmp_path / "s.xlsx").read_bytes()).bidset
+    bundled = read_workbook(sample_bytes).bidset
+    assert fresh.criteria == bundled.criteria
+    assert fresh.bids == bundled.bids
+    assert fresh.settings == bundled.settings
+    assert fresh.components == bundled.components

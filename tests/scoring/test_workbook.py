@@ -1,0 +1,277 @@
+import pytest
+
+from scoring.model import BUNDLE_LOT, SINGLE_LOT
+from scoring.workbook import parse_number, parse_yes_no, read_workbook
+from tests.helpers import BIDS, CRITERIA, basic, rewrite_part, workbook_bytes
+
+
+def problems(data: bytes) -> list[str]:
+    result = read_workbook(data)
+    assert result.bidset is None, "expected the workbook to be refused"
+    return [str(p) for p in result.problems]
+
+
+def where(data: bytes) -> list[str]:
+    return [str(p.location) for p in read_workbook(data).problems]
+
+
+def test_sample_workbook_is_valid(sample_bytes):
+    result = read_workbook(sample_bytes)
+    assert result.ok, [str(p) for p in result.problems]
+    bs = result.bidset
+    assert bs.lots == ("Infrastructure", "Application", "Analytics", "Security", BUNDLE_LOT)
+    assert len(bs.vendor_names) >= 6
+    assert len([b for b in bs.bids if b.is_bundle]) == 2
+    assert {c.name for c in bs.components} == {"Infrastructure", "Application", "Analytics", "Security"}
+    assert bs.settings.max_components_per_vendor == 2
+    assert len(bs.okrs) == 3
+    assert bs.sha256 == result.sha256 and len(bs.sha256) == 64
+
+
+def test_small_workbook_reads_into_bidset():
+    bs = read_workbook(basic()).bidset
+    assert bs is not None
+    assert [c.name for c in bs.criteria] == ["Technical", "Management", "Price"]
+    assert bs.price_criterion.name == "Price"
+    assert bs.lots == (SINGLE_LOT,)
+    alpha = bs.bids[0]
+    assert (alpha.vendor, alpha.price, alpha.scores) == ("Alpha", 100_000, {"Technical": 4, "Management": 3})
+    assert alpha.row == 2
+    assert bs.criteria[0].min_acceptable == 2 and bs.criteria[0].scale_max == 5
+
+
+def test_title_rows_header_variants_and_blank_rows_are_accepted():
+    bids = [
+        ["Bids received for RFP 12"],
+        [],
+        [" VENDOR ", "Lot", "PRICE", "technical", "management"],
+        ["Alpha", None, "$100,000", 4, 3],
+        [None, None, None, None, None],
+        ["Bravo", None, "€80,000.50", "3", " 4 "],
+    ]
+    criteria = [["Criterion", "Weight", "Direction", "Scale-Min", "scale max"],
+                ["Technical", 50, "Benefit", 0, 5], ["Management", 20, "max", 0, 5],
+                ["Price", 30, "COST", None, None]]
+    bs = read_workbook(workbook_bytes({" criteria ": criteria, "BIDS": bids})).bidset
+    assert bs is not None
+    assert [b.price for b in bs.bids] == [100_000, 80_000.5]
+    assert bs.bids[1].scores == {"Technical": 3.0, "Management": 4.0}
+    assert bs.bids[0].row == 4 and bs.bids[1].row == 6
+    assert [c.direction for c in bs.criteria] == ["max", "max", "min"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1234", 1234), ("1,234,567.89", 1234567.89), ("$1,234", 1234), ("£0.5", 0.5),
+     (" 12 ", 12), ("-5", -5), ("€ 1,000", 1000), (".25", 0.25), (7, 7.0), (2.5, 2.5)],
+)
+def test_parse_number_accepts_plain_and_currency_numbers(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["1.234,50", "12 %", "1,23", "12,34,567", "abc", "1e5x", "", "$", "--1"])
+def test_parse_number_refuses_anything_else(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+def test_parse_number_refuses_booleans_and_dates():
+    import datetime as dt
+
+    with pytest.raises(ValueError):
+        parse_number(True)
+    with pytest.raises(ValueError):
+        parse_number(dt.datetime(2024, 1, 1))
+
+
+@pytest.mark.parametrize(("text", "value"), [("yes", True), ("No", False), ("TRUE", True), ("y", True),
+                                               ("n", False), (1, True), (0, False), ("0", False)])
+def test_yes_no(text, value):
+    assert parse_yes_no(text) is value
+
+
+def test_missing_sheets_are_named():
+    out = problems(workbook_bytes({"Other": [["x"]]}))
+    assert any(p.startswith("Criteria: the workbook has no 'Criteria' sheet") for p in out)
+    assert any(p.startswith("Bids: the workbook has no 'Bids' sheet") for p in out)
+
+
+def test_missing_required_column_is_reported_by_name():
+    bids = [["vendor", "cost", "Technical", "Management"], ["Alpha", 5, 4, 3]]
+    out = problems(basic(Bids=bids))
+    assert out == ["Bids!1:1: the header row (searched in rows 1-10) lacks column 'price'. "
+                   "Add a column headed 'price' to the header row"]
+
+
+def test_missing_criterion_column_is_reported_by_name():
+    bids = [["vendor", "price", "Technical"], ["Alpha", 5, 4]]
+    out = problems(basic(Bids=bids))
+    assert len(out) == 1 and "no column for criterion 'Management'" in out[0]
+    assert out[0].startswith("Bids!1:1")
+
+
+def test_every_problem_is_listed_at_once_with_its_cell():
+    criteria = [
+        ["criterion", "weight", "direction", "scale_min", "scale_max"],
+        ["Technical", 50, "maximise", 0, 5],   # C2 unknown direction
+        ["Management", -20, "max", 0, 5],      # B3 negative weight
+        ["technical ", 5, "max", 0, 5],        # A4 duplicate
+        ["Price", 30, "min", None, None],
+    ]
+    bids = [
+        ["vendor", "lot", "price", "Technical", "Management"],
+        ["Alpha", "", 0, 4, 3],                # C2 price <= 0
+        ["Bravo", "", "1.234,50", 9, 4],       # C3 European, D3 outside scale
+        ["bravo ", "", 80_000, 3, "good"],     # A4 duplicate vendor, E4 text
+    ]
+    locs = where(workbook_bytes({"Criteria": criteria, "Bids": bids}))
+    assert set(locs) >= {"Criteria!C2", "Criteria!B3", "Criteria!A4", "Bids!C2", "Bids!C3",
+                         "Bids!E4"}
+    out = problems(workbook_bytes({"Criteria": criteria, "Bids": bids}))
+    assert any("European number format" in p for p in out)
+
+
+def test_scores_are_checked_against_the_criterion_scale():
+    bids = [list(BIDS[0]), ["Alpha", "", 100, 6, 3], ["Bravo", "", 100, 3, -1]]
+    out = problems(basic(Bids=bids))
+    assert [p.split(":")[0] for p in out] == ["Bids!D2", "Bids!E3"]
+    assert "outside its scale 0-5" in out[0]
+
+
+def test_duplicate_vendor_within_a_lot_but_not_across_lots():
+    components = [["component"], ["App"], ["Infra"]]
+    bids = [list(BIDS[0]), ["Alpha", "App", 100, 3, 3], ["Alpha", "Infra", 100, 3, 3],
+            ["ALPHA", "app", 90, 3, 3]]
+    out = problems(basic(Bids=bids, Components=components))
+    assert len(out) == 1 and out[0].startswith("Bids!A4") and "already has a bid in lot App" in out[0]
+
+
+def test_lot_not_in_components_and_lot_canonical_names():
+    components = [["Component", "criticality"], ["Application", 5], ["Security", 4]]
+    bids = [list(BIDS[0]), ["Alpha", "application", 100, 3, 3], ["Bravo", "Sekurity", 100, 3, 3],
+            ["Charlie", "all", 300, 3, 3]]
+    out = problems(basic(Bids=bids, Components=components))
+    assert len(out) == 1 and out[0].startswith("Bids!B3") and "'Sekurity' is not in the Components" in out[0]
+    bids[2][1] = "Security"
+    bs = read_workbook(basic(Bids=bids, Components=components)).bidset
+    assert [b.lot for b in bs.bids] == ["Application", "Security", BUNDLE_LOT]
+
+
+def test_blank_lot_among_named_lots_is_an_error():
+    bids = [list(BIDS[0]), ["Alpha", "App", 100, 3, 3], ["Bravo", None, 100, 3, 3]]
+    assert where(basic(Bids=bids)) == ["Bids!B3"]
+
+
+def test_all_zero_weights_and_no_criteria():
+    criteria = [CRITERIA[0], ["Technical", 0, "max", 0, 5, None], ["Management", 0, "max", 0, 5, None],
+                ["Price", 0, "min", None, None, None]]
+    assert where(basic(Criteria=criteria)) == ["Criteria!B:B"]
+    assert where(basic(Criteria=[CRITERIA[0]], Bids=[["vendor", "price"], ["A", 1]])) == ["Criteria!2:2"]
+
+
+def test_price_criterion_must_be_min():
+    criteria = [list(r) for r in CRITERIA]
+    criteria[3][2] = "max"
+    assert where(basic(Criteria=criteria)) == ["Criteria!C4"]
+
+
+def test_min_criterion_without_scale_needs_positive_scores():
+    criteria = [list(r) for r in CRITERIA] + [["Defects", 10, "min", None, None, None]]
+    bids = [BIDS[0] + ["Defects"], ["Alpha", "", 100, 3, 3, 0], ["Bravo", "", 100, 3, 3, 2]]
+    out = problems(basic(Criteria=criteria, Bids=bids))
+    assert len(out) == 1 and out[0].startswith("Bids!F2") and "scale" in out[0]
+
+
+def test_formula_cells_without_saved_value_are_located():
+    data = basic()
+
+    def drop_value(xml: bytes) -> bytes:
+        return xml.replace(b'<c r="C3" t="n"><v>80000</v></c>', b'<c r="C3"><f>40000*2</f><v></v></c>')
+
+    out = problems(rewrite_part(data, "xl/worksheets/sheet2.xml", drop_value))
+    assert len(out) == 1 and out[0].startswith("Bids!C3: this formula cell has no saved value")
+
+
+def test_formula_cells_with_saved_value_are_read():
+    def add_formula(xml: bytes) -> bytes:
+        return xml.replace(b'<c r="C3" t="n"><v>80000</v></c>', b'<c r="C3"><f>40000*2</f><v>80000</v></c>')
+
+    bs = read_workbook(rewrite_part(basic(), "xl/worksheets/sheet2.xml", add_formula)).bidset
+    assert bs is not None and bs.bids[1].price == 80000
+
+
+def test_error_cells_are_located():
+    def add_error(xml: bytes) -> bytes:
+        return xml.replace(b'<c r="D2" t="n"><v>4</v></c>', b'<c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+
+    out = problems(rewrite_part(basic(), "xl/worksheets/sheet2.xml", add_error))
+    assert out == ["Bids!D2: this cell holds the Excel error #DIV/0!. Fix the formula or type the value"]
+
+
+def test_settings_are_read_and_validated():
+    settings = [["key", "value"], ["Method", "WSM"], ["price formula", "linear"], ["price_floor", 50_000],
+                ["price_ceiling", "$150,000"], ["max_components_per_vendor", 2], ["currency", "EUR"],
+                ["favourite_colour", "blue"]]
+    result = read_workbook(basic(Settings=settings))
+    s = result.bidset.settings
+    assert (s.method, s.price_formula, s.price_floor, s.price_ceiling) == ("wsm", "linear", 50_000, 150_000)
+    assert s.max_components_per_vendor == 2 and s.currency == "EUR"
+    assert any("favourite_colour" in str(n) for n in result.notes)
+    bad = [["key", "value"], ["method", "ahp"], ["price_formula", "linear"], ["vendor_failure_prob", 2],
+           ["max_components_per_vendor", 1.5]]
+    assert where(basic(Settings=bad)) == ["Settings!B2", "Settings!B4", "Settings!B5", "Settings!B3"]
+
+
+def test_sla_columns_numbers_and_yes_no():
+    bids = [BIDS[0] + ["uptime_pct", "canary releases"], ["Alpha", "", 100, 3, 3, 99.9, "Yes"],
+            ["Bravo", "", 100, 3, 3, "99.95", "maybe"]]
+    out = problems(basic(Bids=bids))
+    assert len(out) == 1 and out[0].startswith("Bids!G3") and "yes or no" in out[0]
+    bids[2][6] = "n"
+    bs = read_workbook(basic(Bids=bids)).bidset
+    assert bs.bids[0].sla.uptime_pct == 99.9 and bs.bids[0].sla.canary_releases is True
+    assert bs.bids[1].sla.canary_releases is False and bs.bids[1].sla.rollback_triggers is None
+
+
+def test_components_vendors_okrs():
+    components = [["component", "criticality", "switching_cost", "switching_months"],
+                  ["App", 5, "$900,000", 12], ["Infra", None, None, None], ["Bad", 7, -1, None]]
+    vendors = [["vendor", "annual_failure_prob"], ["Alpha", 0.05], ["Bravo", 1.5]]
+    okrs = [["okr", "mission_outcome", "metric", "target"], ["Faster refunds", "yes", "days", "10"]]
+    bids = [list(BIDS[0]), ["Alpha", "App", 100, 3, 3], ["Bravo", "Infra", 100, 3, 3]]
+    assert where(basic(Bids=bids, Components=components, Vendors=vendors, OKRs=okrs)) == [
+        "Components!B4", "Components!C4", "Vendors!B3"]
+    components.pop()
+    vendors.pop()
+    bs = read_workbook(basic(Bids=bids, Components=components, Vendors=vendors, OKRs=okrs)).bidset
+    assert bs.components[0].switching_cost == 900_000 and bs.components[1].criticality == 3
+    assert bs.vendors[0].annual_failure_prob == 0.05
+    assert bs.okrs[0].mission_outcome is True
+
+
+def test_scores_sheet_supplies_the_median_consensus():
+    bids = [list(BIDS[0]), ["Alpha", "", 100, None, 3], ["Bravo", "", 100, 2, 4]]
+    scores = [["evaluator", "vendor", "lot", "criterion", "score", "rationale"],
+              ["Ann", "Alpha", None, "Technical", 4, "strong"], ["Bob", "alpha", None, "technical", 2, ""],
+              ["Cy", "Alpha", None, "Technical", 5, ""], ["Ann", "Bravo", None, "Technical", 1, ""]]
+    bs = read_workbook(basic(Bids=bids, Scores=scores)).bidset
+    assert bs is not None
+    assert bs.bids[0].scores["Technical"] == 4 and bs.bids[1].scores["Technical"] == 1
+    assert len(bs.panel_scores) == 4
+
+
+def test_scores_sheet_problems_are_located():
+    scores = [["evaluator", "vendor", "criterion", "score"], ["Ann", "Nobody", "Technical", 3],
+              ["Ann", "Alpha", "Price", 3], ["Ann", "Alpha", "Technical", 9]]
+    assert where(basic(Scores=scores)) == ["Scores!C3", "Scores!D4", "Scores!2:2"]
+
+
+def test_blank_score_without_panel_score_is_an_error():
+    bids = [list(BIDS[0]), ["Alpha", "", 100, None, 3], ["Bravo", "", 100, 2, 4]]
+    assert where(basic(Bids=bids)) == ["Bids!D2"]
+
+
+def test_text_in_numeric_cell_says_what_was_found():
+    bids = [list(BIDS[0]), ["Alpha", "", "about 100k", 3, 3]]
+    out = problems(basic(Bids=bids))
+    assert out[0].startswith("Bids!C2: price of Alpha: 'about 100k' is not a number")

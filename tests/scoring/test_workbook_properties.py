@@ -1,0 +1,57 @@
+"""Property tests: whatever is in the cells or bytes, the reader returns a BidSet or located problems."""
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scoring.model import BidSet
+from scoring.workbook import read_workbook
+from tests.helpers import BIDS, CRITERIA, basic, workbook_bytes
+
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10**12, 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.text(max_size=20).map(lambda s: "".join(ch for ch in s if ch.isprintable())),
+    st.sampled_from(["max", "min", "yes", "ALL", "$1,000", "1.234,5", "12 %", "=1+1", "#N/A", " "]),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1)),
+)
+
+
+def _check(result) -> None:  # type: ignore[no-untyped-def]
+    if result.bidset is not None:
+        assert isinstance(result.bidset, BidSet) and not result.problems
+    else:
+        assert result.problems
+        for p in result.problems:
+            assert str(p.location)
+            assert p.message
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), junk), max_size=8),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), junk), max_size=8),
+)
+def test_random_cell_junk_never_crashes(criteria_edits, bid_edits):
+    criteria = [list(r) for r in CRITERIA]
+    bids = [list(r) for r in BIDS]
+    for rows, edits in ((criteria, criteria_edits), (bids, bid_edits)):
+        for r, c, value in edits:
+            if r < len(rows) and c < len(rows[r]):
+                rows[r][c] = value
+    _check(read_workbook(workbook_bytes({"Criteria": criteria, "Bids": bids})))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_random_byte_damage_never_crashes(data):
+    raw = bytearray(basic())
+    for _ in range(data.draw(st.integers(1, 6))):
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    if data.draw(st.booleans()):
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
+    _check(read_workbook(bytes(raw)))

@@ -1,0 +1,119 @@
+import io
+import zipfile
+
+import pytest
+
+from scoring.workbook import read_workbook
+from scoring.xlsx_guard import MAX_ENTRIES, WorkbookRefused, inspect_xlsx
+from tests.helpers import basic, rewrite_part
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def refused(data: bytes) -> str:
+    result = read_workbook(data)
+    assert result.bidset is None
+    assert len(result.problems) == 1, "a refused file gets one clear message"
+    problem = result.problems[0]
+    assert str(problem.location) == "Workbook"
+    return str(problem)
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in entries.items():
+            zf.writestr(name, body)
+    return buf.getvalue()
+
+
+def test_empty_file():
+    assert "empty" in refused(b"")
+
+
+def test_csv_renamed_to_xlsx():
+    assert "CSV" in refused(b"vendor,price\nAlpha,100\n")
+
+
+def test_random_bytes():
+    assert "not an Excel workbook" in refused(bytes(range(256)) * 4)
+
+
+def test_old_xls():
+    assert ".xls" in refused(OLE + b"\x00" * 600)
+
+
+def test_encrypted_workbook():
+    body = OLE + b"\x00" * 100 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 100
+    assert "password-protected" in refused(body)
+
+
+def test_truncated_zip():
+    data = basic()
+    assert "damaged" in refused(data[: len(data) // 2])
+
+
+def test_zip_that_is_not_a_workbook():
+    assert "not an Excel workbook" in refused(zip_of({"word/document.xml": b"<w/>"}))
+
+
+def test_ods_and_xlsb():
+    assert ".ods" in refused(zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                     "content.xml": b"<x/>"}))
+    assert ".xlsb" in refused(zip_of({"xl/workbook.bin": b"\x00"}))
+
+
+def test_too_many_entries():
+    entries = {f"xl/media/{i}.bin": b"" for i in range(MAX_ENTRIES + 1)}
+    assert "zip bomb" in refused(zip_of(entries))
+
+
+def test_too_large_uncompressed():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+        with zf.open("xl/media/big.bin", "w", force_zip64=True) as fh:
+            chunk = b"\x00" * (1 << 20)
+            for _ in range(101):
+                fh.write(chunk)
+    assert "zip bomb" in refused(buf.getvalue())
+
+
+def test_extreme_compression_ratio():
+    entries = {"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet9.xml": b" " * (20 << 20)}
+    assert "compresses more than" in refused(zip_of(entries))
+
+
+def test_dtd_in_any_part_is_refused():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><worksheet/>'
+    data = rewrite_part(basic(), "xl/worksheets/sheet1.xml", lambda _: bomb)
+    assert "DTD" in refused(data)
+    data = rewrite_part(basic(), "docProps/core.xml", lambda x: b"<!DOCTYPE x>" + x)
+    assert "DTD" in refused(data)
+
+
+def test_inspect_reports_sheets_and_hidden_state():
+    data = rewrite_part(basic(), "xl/workbook.xml",
+                        lambda x: x.replace(b'sheetId="2" state="visible"', b'sheetId="2" state="hidden"'))
+    info = inspect_xlsx(data)
+    assert [s.name for s in info.sheets] == ["Criteria", "Bids"]
+    assert info.sheet("Bids").hidden and not info.sheet("Criteria").hidden
+    assert info.sheet("Bids").part == "xl/worksheets/sheet2.xml"
+    result = read_workbook(data)
+    assert result.ok and any("hidden" in str(n) for n in result.notes)
+
+
+def test_macro_workbook_is_read_without_running_macros():
+    buf = io.BytesIO()
+    src = zipfile.ZipFile(io.BytesIO(basic()))
+    with zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr("xl/vbaProject.bin", b"\x00macro")
+    result = read_workbook(buf.getvalue())
+    assert result.ok and any("macros" in str(n) for n in result.notes)
+
+
+def test_guard_raises_on_bad_input_directly():
+    with pytest.raises(WorkbookRefused):
+        inspect_xlsx(b"nope")

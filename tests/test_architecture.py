@@ -1,0 +1,45 @@
+"""The core stays free of the UI; pages stay thin."""
+
+import ast
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_scoring_never_imports_streamlit_statically():
+    offenders = [
+        f"{path.name}: {name}"
+        for path in (ROOT / "scoring").glob("*.py")
+        for name in _imports(path)
+        if name.split(".")[0] == "streamlit"
+    ]
+    assert offenders == []
+
+
+def test_scoring_never_imports_streamlit_at_run_time():
+    code = (
+        "import importlib, pkgutil, sys, scoring\n"
+        "for m in pkgutil.iter_modules(scoring.__path__):\n"
+        "    if m.name != '__main__': importlib.import_module('scoring.' + m.name)\n"
+        "from scoring.mcda import rank, _skc\n_skc()\n"
+        "print('streamlit' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_pages_are_thin():
+    for page in (ROOT / "pages").glob("*.py"):
+        assert len(page.read_text().splitlines()) <= 160, page.name
+        assert "import numpy" not in page.read_text(), f"{page.name} does maths"
