@@ -12,9 +12,11 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 
 def contributions_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
+    position = {name: i for i, name in enumerate(ranking.weights)}
     rows = [
         {"Vendor": b.vendor, "Criterion": name, "Weighted points": value,
-         "Normalised value": b.normalised[name], "Weight": ranking.weights[name]}
+         "Normalised value": b.normalised[name], "Weight": ranking.weights[name],
+         "Stack order": position[name]}
         for b in ranking.in_lot(lot)
         if b.eligible
         for name, value in b.contributions.items()
@@ -31,13 +33,13 @@ def contributions_chart(ranking: Ranking, lot: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("Vendor:N", sort=order, title=None),
+            y=alt.Y("Vendor:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
             x=alt.X("sum(Weighted points):Q", title="Weighted points (weight × normalised value)",
                     scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("Criterion:N", sort=criteria,
                             scale=alt.Scale(domain=criteria, range=PALETTE[: len(criteria)]),
-                            legend=alt.Legend(orient="bottom", columns=3, title=None)),
-            order=alt.Order("Criterion:N", sort="ascending"),
+                            legend=alt.Legend(orient="bottom", columns=2, title=None, labelLimit=260)),
+            order=alt.Order("Stack order:Q", sort="ascending"),
             tooltip=[
                 alt.Tooltip("Vendor:N"),
                 alt.Tooltip("Criterion:N"),
@@ -46,7 +48,7 @@ def contributions_chart(ranking: Ranking, lot: str) -> alt.Chart:
                 alt.Tooltip("Weighted points:Q", format=".3f"),
             ],
         )
-        .properties(height=max(140, 42 * len(order)))
+        .properties(height=alt.Step(38))
     )
 
 
@@ -67,7 +69,7 @@ def pareto_chart(ranking: Ranking, lot: str, currency: str) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         x=alt.X("Price:Q", title=f"Price ({currency})", scale=alt.Scale(zero=False, padding=30),
                 axis=alt.Axis(format="~s")),
-        y=alt.Y("Quality:Q", title="Quality (weighted points, non-price criteria)",
+        y=alt.Y("Quality:Q", title="Quality (non-price points)",
                 scale=alt.Scale(zero=False, padding=20)),
     )
     front = base.transform_filter(alt.datum["On the Pareto front"] == "Yes").mark_line(

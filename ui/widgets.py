@@ -110,7 +110,7 @@ def show_ranking(ranking: Ranking, lot: str, currency: str) -> None:
         hide_index=True,
         column_config={
             "Rank": st.column_config.NumberColumn(format="%d", width="small"),
-            "Price": st.column_config.NumberColumn(f"Price ({currency})", format="accounting"),
+            "Price": st.column_config.NumberColumn(f"Price ({currency})", format="localized"),
             "Score": st.column_config.NumberColumn(format="%.4f", help=score_help),
             "Pareto front": st.column_config.TextColumn(
                 help="No other eligible bid is both cheaper and better on quality"),
