@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import state
+from ui import state, widgets
 
 st.set_page_config(
     page_title="Source Selection Workbench",
@@ -23,7 +23,7 @@ with st.sidebar:
     open_wb = state.current()
     bidset = open_wb.bidset
     st.markdown("**Evaluation in use**")
-    st.write(open_wb.name)
+    st.markdown(widgets.md_escape(open_wb.name))
     st.caption(
         f"{len(bidset.bids)} bids · {len(bidset.vendor_names)} vendors · "
         f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}…"

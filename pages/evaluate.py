@@ -5,6 +5,7 @@ import streamlit as st
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, ScoringError
 from scoring.model import METHODS, PRICE_FORMULAS
 from ui import cache, charts, state, widgets
+from ui.widgets import md_escape as esc
 
 open_wb = state.current()
 bidset = open_wb.bidset
@@ -53,7 +54,7 @@ lot = st.radio("Lot", ranking.lots, format_func=widgets.lot_label, horizontal=Tr
                key=f"lot_{open_wb.sha256[:16]}")
 winner = ranking.winner(lot)
 if winner is not None:
-    st.markdown(f"Highest ranked in **{widgets.lot_label(lot)}**: **{winner.vendor}** "
+    st.markdown(f"Highest ranked in **{widgets.lot_label(lot)}**: **{esc(winner.vendor)}** "
                 f"(score {winner.score:.4f}). The panel decides the award.")
 else:
     st.markdown(f"No single highest-ranked bid in **{widgets.lot_label(lot)}** (tie or none "
@@ -64,7 +65,7 @@ failed = [b for b in ranking.in_lot(lot) if not b.eligible]
 if failed:
     st.warning(
         "Not ranked (failed a pass/fail threshold): "
-        + "; ".join(f"{b.vendor} — {', '.join(b.failed_gates)}" for b in failed),
+        + "; ".join(f"{esc(b.vendor)} — {esc(', '.join(b.failed_gates))}" for b in failed),
         icon=":material/block:",
     )
 
@@ -82,6 +83,6 @@ with right:
                "the Pareto front: no other eligible bid is both cheaper and better.")
 
 with st.expander("How each criterion was normalised"):
-    st.table({"Criterion": list(ranking.normalisation),
-              "Normalisation": list(ranking.normalisation.values())})
+    st.table({"Criterion": [esc(c) for c in ranking.normalisation],
+              "Normalisation": [esc(n) for n in ranking.normalisation.values()]}, hide_index=True)
 widgets.provenance(ranking, open_wb.name)

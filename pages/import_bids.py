@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import cache, state, widgets
+from ui.widgets import md_escape as esc
 
 st.title("Import bids")
 st.write(
@@ -38,7 +39,7 @@ if outcome is not None and not outcome.result.ok:
     problems = outcome.result.problems
     noun = "problem" if len(problems) == 1 else "problems"
     st.error(
-        f"**{outcome.name}** was not loaded: {len(problems)} {noun} to fix. "
+        f"**{esc(outcome.name)}** was not loaded: {len(problems)} {noun} to fix. "
         "The evaluation in use is unchanged.",
         icon=":material/error:",
     )
@@ -48,8 +49,8 @@ open_wb = state.current()
 bidset = open_wb.bidset
 st.subheader("Evaluation in use")
 if outcome is not None and outcome.result.ok and outcome.name == open_wb.name:
-    st.success(f"**{open_wb.name}** passed every check and is open.", icon=":material/check:")
-st.write(f"**{open_wb.name}** · SHA-256 `{open_wb.sha256}`")
+    st.success(f"**{esc(open_wb.name)}** passed every check and is open.", icon=":material/check:")
+st.markdown(f"**{esc(open_wb.name)}** · SHA-256 `{open_wb.sha256}`")
 cols = st.columns(4)
 cols[0].metric("Bids", len(bidset.bids))
 cols[1].metric("Vendors", len(bidset.vendor_names))

@@ -621,7 +621,7 @@ class _Reader:
                     continue
                 scores[c.name] = value
             sla = self._sla(sheet, row, values)
-            if lot is None or price is None:
+            if lot is None:
                 continue
             dup = (fold(vendor), fold(lot))
             if dup in seen:
@@ -631,6 +631,8 @@ class _Reader:
                              "A vendor may bid once per lot; remove or merge the duplicate")
                 continue
             seen[dup] = row
+            if price is None:
+                continue
             out.append(Bid(vendor=vendor, lot=lot, price=price, scores=scores, sla=sla, row=row))
         if not rows:
             self.problem(Location(sheet.name, sheet.header_row + 1), "the Bids sheet has no bids",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -15,11 +16,12 @@ DIRECT, ROC = "Direct points", "Rank order (ROC)"
 
 
 def lot_label(lot: str) -> str:
+    """A lot's display name, safe where Streamlit renders Markdown."""
     if lot == SINGLE_LOT:
         return "All bids"
     if lot == BUNDLE_LOT:
         return "Bundle bids (all components)"
-    return lot
+    return md_escape(lot)
 
 
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
@@ -29,16 +31,16 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     )
 
 
+def md_escape(text: str) -> str:
+    """Show user text literally where Streamlit renders Markdown (tables, captions)."""
+    text = " ".join(str(text).split())
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])", r"\\\1", text)
+
+
 def show_problems(problems: Sequence[Problem]) -> None:
-    st.dataframe(
-        problems_frame(problems),
-        hide_index=True,
-        column_config={
-            "Where": st.column_config.TextColumn(width="small"),
-            "Problem": st.column_config.TextColumn(width="large"),
-            "What to do": st.column_config.TextColumn(width="large"),
-        },
-    )
+    """A wrapped, readable table of located problems (user text shown literally)."""
+    frame = problems_frame(problems).map(md_escape)
+    st.table(frame, hide_index=True)
 
 
 def weights_editor(bidset: BidSet) -> dict[str, float] | None:
@@ -83,7 +85,8 @@ def weights_editor(bidset: BidSet) -> dict[str, float] | None:
         ranks = dict(zip(edited["Criterion"], edited["Importance rank"].fillna(len(names)),
                          strict=True))
         weights = roc_from_ranks({k: int(v) for k, v in ranks.items()})
-    st.caption("Normalised weights: " + " · ".join(f"{k} {v:.1%}" for k, v in weights.items()))
+    st.caption("Normalised weights: "
+               + " · ".join(f"{md_escape(k)} {v:.1%}" for k, v in weights.items()))
     return weights
 
 
@@ -120,7 +123,7 @@ def show_ranking(ranking: Ranking, lot: str, currency: str) -> None:
 
 def provenance(ranking: Ranking, workbook_name: str) -> None:
     """Say which method, normalisation and input produced the ranking shown."""
-    st.caption(f"{ranking.describe()} · workbook: {workbook_name}")
+    st.caption(f"{md_escape(ranking.describe())} · workbook: {md_escape(workbook_name)}")
 
 
 SETTING_LABELS: dict[str, str] = {
@@ -158,7 +161,7 @@ def criteria_frame(bidset: BidSet) -> pd.DataFrame:
 def bids_frame(bidset: BidSet) -> pd.DataFrame:
     scored = [c.name for c in bidset.criteria if not c.is_price]
     return pd.DataFrame([
-        {"Vendor": b.vendor, "Lot": lot_label(b.lot), "Price": f"{b.price:,.0f}",
+        {"Vendor": b.vendor, "Lot": b.lot or "(single lot)", "Price": f"{b.price:,.0f}",
          **{name: b.scores.get(name) for name in scored}}
         for b in bidset.bids
     ])

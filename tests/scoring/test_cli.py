@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from scoring.cli import main
-from tests.helpers import basic
 from tests.conftest import ROOT
+from tests.helpers import basic
 
 
 def run(capsys, *args):
