@@ -124,6 +124,10 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+_SLA_NUMERIC_KEYS = tuple((name, norm_header(name)) for name in SLA_NUMERIC)
+_SLA_YES_NO_KEYS = tuple((name, norm_header(name)) for name in SLA_YES_NO)
+
+
 @dataclass
 class Sheet:
     """One sheet's grid with its header row located."""
@@ -580,6 +584,7 @@ class _Reader:
         if sheet is None:
             return []
         scored = [c for c in criteria if not c.is_price]
+        scored_keys = [(c, norm_header(c.name)) for c in scored]
         missing_cols = [c for c in scored if norm_header(c.name) not in sheet.columns]
         for c in missing_cols:
             if not any(crit == fold(c.name) for _, crit in panel_keys):
@@ -607,8 +612,7 @@ class _Reader:
                 fix="Enter the total evaluated price over the contract term, above 0",
             )
             scores: dict[str, float] = {}
-            for c in scored:
-                key = norm_header(c.name)
+            for c, key in scored_keys:
                 if key not in sheet.columns:
                     continue
                 covered = (fold(vendor), fold(c.name)) in panel_keys
@@ -694,12 +698,10 @@ class _Reader:
 
     def _sla(self, sheet: Sheet, row: int, values: list[Any]) -> SLATerms:
         terms: dict[str, Any] = {}
-        for name in SLA_NUMERIC:
-            key = norm_header(name)
+        for name, key in _SLA_NUMERIC_KEYS:
             if key in sheet.columns:
                 terms[name] = self.number(sheet, row, values, key, what=name, minimum=0)
-        for name in SLA_YES_NO:
-            key = norm_header(name)
+        for name, key in _SLA_YES_NO_KEYS:
             if key in sheet.columns:
                 terms[name] = self.yes_no(sheet, row, values, key, name)
         return SLATerms(**terms)

@@ -31,6 +31,7 @@ _TYPE_ERROR = re.compile(rb'\bt="e"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
 _INLINE = re.compile(rb"<(?:\w+:)?is\b")
+_ANY_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\bt="e"')
 
 REPAIR = "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"
 
@@ -139,7 +140,7 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _scan_cells(xml: bytes) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int, str], ...]]:
-    if b"<f" not in xml and b'"e"' not in xml:
+    if not _ANY_FORMULA_OR_ERROR.search(xml):
         return (), ()
     missing: list[tuple[int, int]] = []
     errors: list[tuple[int, int, str]] = []
