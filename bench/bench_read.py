@@ -38,9 +38,11 @@ def main() -> None:
     cal, _ = best_of(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, header=None,
                                            engine="calamine"))
     print(f"workbook: {n} bids, {len(data) / 1024:.0f} KiB")
-    print(f"read_workbook (guard + calamine + validation): best {ours * 1000:.1f} ms, median {ours_med * 1000:.1f} ms")
+    print(f"read_workbook (guard + calamine + validation): best {ours * 1000:.1f} ms, "
+          f"median {ours_med * 1000:.1f} ms")
     print(f"pandas + calamine, parse only:                 best {cal * 1000:.1f} ms")
-    print(f"pandas + openpyxl, parse only (reference):     best {ref * 1000:.1f} ms, median {ref_med * 1000:.1f} ms")
+    print(f"pandas + openpyxl, parse only (reference):     best {ref * 1000:.1f} ms, "
+          f"median {ref_med * 1000:.1f} ms")
     print(f"ratio openpyxl parse / full validated read: {ref / ours:.1f}x")
     print(f"ratio openpyxl parse / calamine parse:      {ref / cal:.1f}x")
 
