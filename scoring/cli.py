@@ -45,8 +45,9 @@ def _parser() -> _Parser:
 
     rank = sub.add_parser("rank", help="rank the bids of each lot")
     rank.add_argument("workbook", help="bid workbook (.xlsx)")
-    rank.add_argument("--method", choices=METHODS, help="default: the workbook's Settings")
-    rank.add_argument("--price-formula", choices=PRICE_FORMULAS,
+    rank.add_argument("--method", choices=METHODS, type=str.casefold,
+                      help="default: the workbook's Settings")
+    rank.add_argument("--price-formula", choices=PRICE_FORMULAS, type=str.casefold,
                       help="default: the workbook's Settings")
     rank.add_argument("--price-floor", type=float, help="floor for the linear price formula")
     rank.add_argument("--price-ceiling", type=float, help="ceiling for the linear price formula")

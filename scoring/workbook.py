@@ -43,6 +43,12 @@ from scoring.model import (
 from scoring.xlsx_guard import WorkbookRefused, XlsxInfo, inspect_xlsx
 
 HEADER_SCAN_ROWS = 10
+SETTING_KEYS = frozenset({
+    "method", "price formula", "price floor", "price ceiling", "contract years",
+    "vendor failure prob", "integration overhead pct", "coordination cost per vendor",
+    "max components per vendor", "max vendor share pct", "okr threshold", "spread flag pct",
+    "currency",
+})
 
 NUMBER_FIX = (
     "Type a plain number such as 1234.5 or $1,234.50 "
@@ -136,6 +142,7 @@ class Sheet:
     grid: list[list[Any]]
     header_index: int = -1  # 0-based row of the header
     columns: dict[str, int] = field(default_factory=dict)  # normalised header -> 0-based col
+    repeated: dict[str, int] = field(default_factory=dict)  # header seen again -> 0-based col
 
     def locate_header(self, required: tuple[str, ...]) -> tuple[str, ...]:
         """Find the header row; return the required columns still missing (empty when found)."""
@@ -151,12 +158,21 @@ class Sheet:
                 best_row, best_missing = r, missing
         self.header_index = best_row
         self.columns = {}
+        self.repeated = {}
         if self.grid:
             for c, v in enumerate(self.grid[best_row]):
                 key = norm_header(v)
                 if key and key not in self.columns:
                     self.columns[key] = c
+                elif key:
+                    self.repeated.setdefault(key, c)
         return best_missing
+
+    def use_columns_ab(self) -> None:
+        """Treat columns A and B as key and value from row 1 (a Settings sheet with no header)."""
+        self.header_index = -1
+        self.columns = {"key": 0, "value": 1}
+        self.repeated = {}
 
     @property
     def header_row(self) -> int:
@@ -226,6 +242,11 @@ class _Reader:
         if info is not None and info.hidden:
             self.note(Location(sheet.name), "this sheet is hidden in Excel; it was read like any other")
         missing = sheet.locate_header(required)
+        if missing and name == "settings" and any(
+            norm_header(row[0]) in SETTING_KEYS for row in sheet.grid[:HEADER_SCAN_ROWS] if row
+        ):
+            sheet.use_columns_ab()
+            missing = ()
         if missing:
             names = ", ".join(f"'{m}'" for m in missing)
             self.problem(
@@ -235,7 +256,18 @@ class _Reader:
             )
             return None
         self._report_cell_issues(sheet)
+        self.check_repeated(sheet, required)
         return sheet
+
+    def check_repeated(self, sheet: Sheet, keys: tuple[str, ...] | list[str]) -> None:
+        """A column the reader uses must appear once in the header row."""
+        for key in keys:
+            if key in sheet.repeated:
+                self.problem(
+                    Location(sheet.name, sheet.header_row, sheet.repeated[key] + 1),
+                    f"column '{key}' appears twice in the header row",
+                    "Keep one column with this header (rename or delete the other)",
+                )
 
     def _report_cell_issues(self, sheet: Sheet) -> None:
         info = self.info.sheet(sheet.name)
@@ -585,6 +617,8 @@ class _Reader:
             return []
         scored = [c for c in criteria if not c.is_price]
         scored_keys = [(c, norm_header(c.name)) for c in scored]
+        self.check_repeated(sheet, ["lot", *(k for _, k in scored_keys),
+                                    *(k for _, k in _SLA_NUMERIC_KEYS + _SLA_YES_NO_KEYS)])
         missing_cols = [c for c in scored if norm_header(c.name) not in sheet.columns]
         for c in missing_cols:
             if not any(crit == fold(c.name) for _, crit in panel_keys):

@@ -94,3 +94,8 @@ def test_module_entry_point_never_prints_a_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "scoring", "frobnicate"], capture_output=True,
                           text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_method_names_are_case_insensitive(capsys, sample_path):
+    code, out, _ = run(capsys, "rank", sample_path, "--method", "WSM", "--format", "json")
+    assert code == 0 and json.loads(out)["method"] == "wsm"

@@ -275,3 +275,16 @@ def test_text_in_numeric_cell_says_what_was_found():
     bids = [list(BIDS[0]), ["Alpha", "", "about 100k", 3, 3]]
     out = problems(basic(Bids=bids))
     assert out[0].startswith("Bids!C2: price of Alpha: 'about 100k' is not a number")
+
+
+def test_settings_sheet_without_header_row_reads_columns_a_and_b():
+    settings = [["method", "wsm"], ["price_formula", "lowest_ratio"], ["contract years", 3]]
+    s = read_workbook(basic(Settings=settings)).bidset.settings
+    assert (s.method, s.contract_years) == ("wsm", 3)
+
+
+def test_repeated_column_the_reader_uses_is_an_error():
+    bids = [BIDS[0] + ["price"], ["Alpha", "", 100, 4, 3, 5]]
+    assert where(basic(Bids=bids)) == ["Bids!F1"]
+    bids = [BIDS[0] + ["notes", "notes"], ["Alpha", "", 100, 4, 3, "a", "b"]]
+    assert read_workbook(basic(Bids=bids)).ok
