@@ -12,10 +12,12 @@ st.set_page_config(
 state.init()
 
 pages = [
-    st.Page("pages/import_bids.py", title="Import", icon=":material/upload_file:",
+    st.Page("app_pages/import_bids.py", title="Import", icon=":material/upload_file:",
             url_path="import"),
-    st.Page("pages/evaluate.py", title="Evaluate", icon=":material/leaderboard:",
+    st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/leaderboard:",
             url_path="evaluate", default=True),
+    st.Page("app_pages/scenarios.py", title="Scenarios", icon=":material/account_tree:",
+            url_path="scenarios"),
 ]
 nav = st.navigation(pages)
 

@@ -10,6 +10,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -53,9 +54,25 @@ def _parser() -> _Parser:
     rank.add_argument("--price-ceiling", type=float, help="ceiling for the linear price formula")
     rank.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
+    scen = sub.add_parser("scenarios", help="compare monolithic, modular and optimized awards")
+    scen.add_argument("workbook", help="bid workbook (.xlsx) with a Components sheet")
+    scen.add_argument("--method", choices=METHODS, type=str.casefold,
+                      help="method for the bids' scores (default: the workbook's Settings)")
+    scen.add_argument("--draws", type=_positive_int, default=100_000,
+                      help="simulated contract terms for the cost distribution (default 100000)")
+    scen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    scen.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
     template = sub.add_parser("template", help="write the blank bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _load(path: str) -> BidSet:
@@ -146,6 +163,82 @@ def _table(ranking, bidset: BidSet) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines).rstrip()
 
 
+SCENARIO_COLUMNS = (
+    ("total_price", "Total price", "money"),
+    ("integration", "Integration", "money"),
+    ("coordination", "Coordination", "money"),
+    ("expected_replacement_cost", "Expected replacement", "money"),
+    ("total_cost", "Total cost", "money"),
+    ("hhi", "HHI", "int"),
+    ("top_vendor_share", "Top vendor share", "pct"),
+    ("spof_exposure", "Single-point exposure", "pct"),
+    ("replaceability", "Replaceability", "ratio"),
+    ("score", "Score", "ratio"),
+)
+
+
+def _scenarios(args: argparse.Namespace) -> str:
+    from scoring.mcda import ScoringError, rank
+    from scoring.scenarios import Context, ScenarioError, compare, simulate
+
+    bidset = _load(args.workbook)
+    try:
+        ranking = rank(bidset, method=args.method)
+        scenarios = compare(bidset, ranking)
+        dist = simulate(Context(bidset, ranking), scenarios, draws=args.draws, seed=args.seed)
+    except (ScoringError, ScenarioError) as exc:
+        raise CliError(str(exc)) from exc
+    records = []
+    for s in scenarios:
+        record = s.to_record()
+        record["cost_distribution"] = dist[s.name].to_record() if s.name in dist else None
+        records.append(record)
+    if args.format == "json":
+        return json.dumps({"method": ranking.method, "workbook_sha256": bidset.sha256,
+                           "currency": bidset.settings.currency, "draws": args.draws,
+                           "seed": args.seed, "scenarios": records}, indent=2)
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        keys = [k for k, _, _ in SCENARIO_COLUMNS]
+        writer.writerow(["name", "available", *keys, "cost_p50", "cost_p90", "awards", "note"])
+        for r in records:
+            d = r["cost_distribution"] or {}
+            awards = "; ".join(f"{a['component']}: {a['vendor']}" for a in r["awards"])
+            writer.writerow([r["name"], "yes" if r["available"] else "no",
+                             *("" if r[k] is None else repr(r[k]) for k in keys),
+                             d.get("p50", ""), d.get("p90", ""), _csv_safe(awards),
+                             _csv_safe(r.get("note", ""))])
+        return buf.getvalue().rstrip("\n")
+    return _scenario_table(records, bidset)
+
+
+def _scenario_table(records: list[dict], bidset: BidSet) -> str:  # type: ignore[type-arg]
+    currency = bidset.settings.currency
+    fmt = {"money": lambda x: f"{x:,.0f}", "int": lambda x: f"{x:,.0f}",
+           "pct": lambda x: f"{x:.1%}", "ratio": lambda x: f"{x:.3f}"}
+    header = ["", *(r["name"] for r in records)]
+    rows = [header]
+    for key, label, kind in SCENARIO_COLUMNS:
+        unit = f" ({currency})" if kind == "money" else ""
+        rows.append([label + unit, *("-" if r[key] is None else fmt[kind](r[key]) for r in records)])
+    for q in ("p50", "p90"):
+        rows.append([f"Cost {q.upper()} ({currency})", *(
+            f"{r['cost_distribution'][q]:,.0f}" if r["cost_distribution"] else "-" for r in records)])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                       for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+             for row in rows]
+    lines.append("")
+    for r in records:
+        if r["available"]:
+            awards = ", ".join(f"{a['component']}: {a['vendor']}" for a in r["awards"])
+            lines.append(f"{r['name']}: {awards}")
+        else:
+            lines.append(f"{r['name']}: not available. {r.get('note', '')}")
+    return "\n".join(lines)
+
+
 def _template(args: argparse.Namespace) -> str:
     from scoring.template import write_template
 
@@ -158,7 +251,7 @@ def _template(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"rank": _rank, "template": _template}
+    handlers = {"rank": _rank, "scenarios": _scenarios, "template": _template}
     try:
         out = handlers[args.command](args)
     except CliError as exc:
@@ -169,5 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the user
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    print(out)
+    try:
+        print(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from scoring.mcda import Ranking, rank
-from scoring.model import BidSet
+from scoring.model import BidSet, Settings
+from scoring.scenarios import Context, CostDistribution, Scenario, compare, simulate
 from scoring.template import template_bytes as _template_bytes
 from scoring.workbook import ReadResult
 from scoring.workbook import read_workbook as _read
@@ -36,6 +39,23 @@ def ranking(
         price_floor=price_floor,
         price_ceiling=price_ceiling,
     )
+
+
+@st.cache_data(max_entries=64, show_spinner="Comparing award scenarios...")
+def scenarios(
+    sha256: str,
+    _bidset: BidSet,
+    _ranking: Ranking,
+    ranking_key: tuple,  # type: ignore[type-arg]
+    settings: Settings,
+    edited: tuple[tuple[str, str], ...] | None,
+    draws: int = 100_000,
+) -> tuple[list[Scenario], dict[str, CostDistribution]]:
+    """Compare awards and simulate their costs; cached by (workbook, choices, what-ifs, edit)."""
+    bidset = replace(_bidset, settings=settings)
+    found = compare(bidset, _ranking, settings, dict(edited) if edited is not None else None)
+    dist = simulate(Context(bidset, _ranking, settings), found, draws=draws, seed=0)
+    return found, dist
 
 
 @st.cache_data(show_spinner=False)

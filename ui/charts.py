@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from scoring.mcda import Ranking
+from scoring.scenarios import CostDistribution, Scenario
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -90,3 +94,83 @@ def pareto_chart(ranking: Ranking, lot: str, currency: str) -> alt.LayerChart:
     )
     labels = base.mark_text(align="left", dx=9, dy=-9, fontSize=12).encode(text="Vendor:N")
     return (front + points + labels).properties(height=320)
+
+
+COST_PARTS = (
+    ("total_price", "Bid prices"),
+    ("integration", "Integration overhead"),
+    ("coordination", "Vendor coordination"),
+    ("expected_replacement_cost", "Expected replacement"),
+)
+
+
+def cost_components_chart(scenarios: Sequence[Scenario], currency: str) -> alt.Chart:
+    """Grouped bars: each cost component of each available scenario."""
+    rows = [
+        {"Scenario": s.name.capitalize(), "Cost component": label, "Cost": getattr(s.figures, key)}
+        for s in scenarios
+        if s.figures is not None
+        for key, label in COST_PARTS
+    ]
+    order = [label for _, label in COST_PARTS]
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("Scenario:N", title=None, sort=[s.name.capitalize() for s in scenarios],
+                    axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("Cost component:N", sort=order),
+            y=alt.Y("Cost:Q", title=f"Cost over the term ({currency})", axis=alt.Axis(format="~s")),
+            color=alt.Color("Cost component:N", sort=order,
+                            scale=alt.Scale(domain=order, range=PALETTE[:4]),
+                            legend=alt.Legend(orient="bottom", columns=2, title=None)),
+            tooltip=[alt.Tooltip("Scenario:N"), alt.Tooltip("Cost component:N"),
+                     alt.Tooltip("Cost:Q", format=",.0f", title=f"Cost ({currency})")],
+        )
+        .properties(height=300)
+    )
+
+
+def cost_distribution_chart(
+    distributions: Mapping[str, CostDistribution], currency: str, points: int = 4_000
+) -> alt.Chart:
+    """Box plots of simulated total cost per scenario (a fixed, evenly spaced subsample)."""
+    rows = []
+    for name, dist in distributions.items():
+        ordered = np.sort(dist.samples)
+        pick = ordered[np.linspace(0, len(ordered) - 1, min(points, len(ordered))).astype(int)]
+        rows += [{"Scenario": name.capitalize(), "Total cost": float(x)} for x in pick]
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_boxplot(extent="min-max", size=28)
+        .encode(
+            y=alt.Y("Scenario:N", title=None, sort=[n.capitalize() for n in distributions]),
+            x=alt.X("Total cost:Q", title=f"Simulated total cost over the term ({currency})",
+                    scale=alt.Scale(zero=False), axis=alt.Axis(format="~s")),
+            color=alt.Color("Scenario:N", sort=[n.capitalize() for n in distributions],
+                            scale=alt.Scale(range=PALETTE), legend=None),
+        )
+        .properties(height=alt.Step(52))
+    )
+
+
+def concentration_chart(scenarios: Sequence[Scenario]) -> alt.LayerChart:
+    """HHI per scenario against the 1,000 and 1,800 concentration thresholds."""
+    frame = pd.DataFrame([
+        {"Scenario": s.name.capitalize(), "HHI": s.figures.hhi}
+        for s in scenarios if s.figures is not None
+    ])
+    order = [s.name.capitalize() for s in scenarios if s.figures is not None]
+    bars = alt.Chart(frame).mark_bar(color=PALETTE[0], size=34).encode(
+        x=alt.X("Scenario:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("HHI:Q", title="HHI (price shares)", scale=alt.Scale(domain=[0, 10_000])),
+        tooltip=[alt.Tooltip("Scenario:N"), alt.Tooltip("HHI:Q", format=",.0f")],
+    )
+    rules = pd.DataFrame([{"HHI": 1_800, "Threshold": "1,800: highly concentrated"},
+                          {"HHI": 1_000, "Threshold": "1,000: moderately concentrated"}])
+    lines = alt.Chart(rules).mark_rule(strokeDash=[5, 4], strokeWidth=2).encode(
+        y="HHI:Q",
+        color=alt.Color("Threshold:N", scale=alt.Scale(range=[PALETTE[5], PALETTE[1]]),
+                        legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=320)),
+    )
+    return (bars + lines).properties(height=300)

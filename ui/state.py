@@ -22,6 +22,36 @@ SAMPLE_NAME = "Sample: state tax system modernization"
 WORKBOOK = "workbook"  # OpenWorkbook of the evaluation in use
 LAST_UPLOAD = "last_upload"  # UploadOutcome of the most recent upload attempt
 SEEN_UPLOAD = "seen_upload_id"  # file_id of the upload already processed
+CHOICES = "evaluation_choices"  # EvaluationChoices made on the Evaluate page
+
+
+@dataclass(frozen=True)
+class EvaluationChoices:
+    """Method, price formula and weights in use; other pages score with the same."""
+
+    sha256: str
+    method: str
+    price_formula: str
+    weights: tuple[tuple[str, float], ...]
+    price_floor: float | None = None
+    price_ceiling: float | None = None
+
+
+def set_choices(choices: EvaluationChoices) -> None:
+    st.session_state[CHOICES] = choices
+
+
+def choices(bidset: BidSet) -> EvaluationChoices:
+    """The Evaluate page's choices for this workbook, or the workbook's own settings."""
+    made = st.session_state.get(CHOICES)
+    if made is not None and made.sha256 == bidset.sha256:
+        return made
+    s = bidset.settings
+    return EvaluationChoices(
+        bidset.sha256, s.method, s.price_formula,
+        tuple((k, float(v)) for k, v in bidset.stated_weights.items()),
+        s.price_floor, s.price_ceiling,
+    )
 
 
 @dataclass(frozen=True)

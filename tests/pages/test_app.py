@@ -30,7 +30,7 @@ def labelled(widgets, label: str):
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.switch_page("pages/import_bids.py").run()
+    at.switch_page("app_pages/import_bids.py").run()
     at.file_uploader[0].upload(name, data, XLSX).run()
     assert not at.exception
     return at
@@ -49,7 +49,7 @@ def test_opens_on_the_sample_ranked(app):
 def test_upload_valid_workbook_ranks_it(app):
     upload(app, "panel.xlsx", basic())
     assert any("passed every check" in s.value for s in app.success)
-    app.switch_page("pages/evaluate.py").run()
+    app.switch_page("app_pages/evaluate.py").run()
     labelled(app.selectbox, "Scoring method").select("wsm").run()
     table = ranking_table(app)
     assert list(table["Vendor"][:3]) == ["Charlie", "Alpha", "Bravo"]
@@ -122,7 +122,7 @@ def test_every_lot_can_be_shown(app):
 
 
 def test_import_page_shows_template_download_and_sample(app):
-    app.switch_page("pages/import_bids.py").run()
+    app.switch_page("app_pages/import_bids.py").run()
     assert not app.exception
     assert [t.value for t in app.title] == ["Import bids"]
     assert any(m.label == "Bids" and m.value == "14" for m in app.metric)

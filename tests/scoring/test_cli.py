@@ -99,3 +99,35 @@ def test_module_entry_point_never_prints_a_traceback(tmp_path):
 def test_method_names_are_case_insensitive(capsys, sample_path):
     code, out, _ = run(capsys, "rank", sample_path, "--method", "WSM", "--format", "json")
     assert code == 0 and json.loads(out)["method"] == "wsm"
+
+
+def test_scenarios_json_contract(capsys, sample_path):
+    code, out, err = run(capsys, "scenarios", sample_path, "--format", "json", "--draws", "20000")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [s["name"] for s in doc["scenarios"]] == ["monolithic", "modular", "optimized"]
+    keys = {"name", "awards", "total_price", "total_cost", "hhi", "top_vendor_share", "spof_exposure",
+            "replaceability", "expected_replacement_cost", "score"}
+    for s in doc["scenarios"]:
+        assert keys <= set(s)
+        assert [a["component"] for a in s["awards"]] == ["Infrastructure", "Application", "Analytics",
+                                                         "Security"]
+        assert s["cost_distribution"]["p50"] <= s["cost_distribution"]["p90"]
+    mono = doc["scenarios"][0]
+    assert mono["hhi"] == 10000 and mono["replaceability"] == 0
+    assert {a["vendor"] for a in mono["awards"]} == {"Summit Integrators"}
+
+
+def test_scenarios_table_csv_and_errors(capsys, sample_path, tmp_path):
+    code, out, _ = run(capsys, "scenarios", sample_path, "--draws", "1000")
+    assert code == 0 and "Total cost (USD)" in out and "optimized:" in out
+    code, out, _ = run(capsys, "scenarios", sample_path, "--format", "csv", "--draws", "1000")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["name"] for r in rows] == ["monolithic", "modular", "optimized"]
+    path = tmp_path / "single.xlsx"
+    path.write_bytes(basic())
+    code, _, err = run(capsys, "scenarios", path)
+    assert code == 1 and "Components sheet" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["scenarios", str(sample_path), "--draws", "0"])
+    assert exc.value.code == 1

@@ -48,6 +48,8 @@ try:
 except ScoringError as exc:
     st.warning(f"Cannot rank yet: {exc}.", icon=":material/warning:")
     st.stop()
+state.set_choices(state.EvaluationChoices(
+    open_wb.sha256, method, formula, tuple(weights.items()), floor, ceiling))
 
 st.divider()
 lot = st.radio("Lot", ranking.lots, format_func=widgets.lot_label, horizontal=True,

@@ -68,4 +68,4 @@ with tab_bids:
 with tab_settings:
     st.dataframe(widgets.settings_frame(bidset), hide_index=True)
 
-st.page_link("pages/evaluate.py", label="Go to Evaluate", icon=":material/arrow_forward:")
+st.page_link("app_pages/evaluate.py", label="Go to Evaluate", icon=":material/arrow_forward:")

@@ -1,0 +1,83 @@
+"""Scenarios: monolithic vs modular vs optimized vs hand-edited award, cost and risk."""
+
+import streamlit as st
+
+from scoring.scenarios import HHI_HIGH
+from ui import cache, charts, scenario_views, state, widgets
+from ui.widgets import md_escape as esc
+
+open_wb = state.current()
+bidset = open_wb.bidset
+currency = bidset.settings.currency
+
+st.title("Scenarios")
+st.write(
+    "What does splitting the procurement buy, and what does it cost? Compare one vendor for "
+    "everything (the best bundle bid), the best bid in each lot, and the award of least total "
+    "cost under the caps, on cost, concentration and replaceability."
+)
+if not bidset.components:
+    st.info(
+        "Scenarios need a **Components** sheet in the workbook listing the parts of the "
+        "procurement (component, criticality, switching_cost). Download the template on the "
+        "Import page to see the format.", icon=":material/info:")
+    st.page_link("app_pages/import_bids.py", label="Go to Import", icon=":material/upload_file:")
+    st.stop()
+
+choices = state.choices(bidset)
+ranking_key = (choices.method, choices.price_formula, choices.weights,
+               choices.price_floor, choices.price_ceiling)
+ranking = cache.ranking(open_wb.sha256, bidset, *ranking_key)
+settings = scenario_views.what_if_settings(bidset)
+base, _ = cache.scenarios(open_wb.sha256, bidset, ranking, ranking_key, settings, None)
+start = {a.component: a.vendor for a in next(s for s in base if s.name == "modular").awards}
+
+with st.expander("Edit an award by hand", icon=":material/edit:"):
+    st.caption("Starts from the modular award. Its figures appear as the 'Edited' scenario.")
+    edited = scenario_views.award_editor(bidset, start)
+scenarios, dist = cache.scenarios(open_wb.sha256, bidset, ranking, ranking_key, settings,
+                                  tuple(sorted(edited.items())))
+
+for s in scenarios:
+    if not s.available:
+        st.warning(f"**{s.name.capitalize()}** is not available: {esc(s.note)}.",
+                   icon=":material/warning:")
+
+st.subheader("Side by side")
+st.table(scenario_views.comparison_frame(scenarios, dist, currency), hide_index=True)
+with st.expander("Who is awarded what"):
+    st.dataframe(scenario_views.awards_frame(scenarios, bidset), hide_index=True)
+
+available = [s for s in scenarios if s.available]
+cheapest = min(available, key=lambda s: s.figures.total_cost, default=None)
+if cheapest is not None:
+    cols = st.columns(len(available))
+    for col, s in zip(cols, available, strict=True):
+        delta = s.figures.total_cost - cheapest.figures.total_cost
+        col.metric(f"{s.name.capitalize()}: total cost", f"{s.figures.total_cost:,.0f}",
+                   f"+{delta:,.0f} vs cheapest" if delta > 0 else "cheapest",
+                   delta_color="inverse" if delta > 0 else "off")
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Cost components")
+    st.altair_chart(charts.cost_components_chart(available, currency), width="stretch")
+with right:
+    st.subheader("Risk-adjusted cost distribution")
+    st.altair_chart(charts.cost_distribution_chart(dist, currency), width="stretch")
+    st.caption("100,000 simulated contract terms (seed 0): each vendor may fail in any year with "
+               "its annual probability, costing the switching cost of all it holds.")
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Concentration")
+    st.altair_chart(charts.concentration_chart(available), width="stretch")
+    st.caption(f"HHI of price shares: above {HHI_HIGH:,.0f} is highly concentrated, "
+               "1,000-1,800 moderately; one vendor = 10,000.")
+with right:
+    st.subheader("Single point of failure and replaceability")
+    st.dataframe(scenario_views.risk_frame(available), hide_index=True)
+    st.caption("Single point of failure: the largest share of total criticality one vendor "
+               "holds. Replaceability: 1 minus the criticality-weighted share that must be "
+               "re-procured when a component's vendor is replaced (monolithic = 0).")
+widgets.provenance(ranking, open_wb.name)

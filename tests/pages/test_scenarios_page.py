@@ -1,0 +1,74 @@
+"""AppTest of the Scenarios page: comparison, what-ifs, hand-edited award."""
+
+import hashlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.helpers import basic
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHA = hashlib.sha256((ROOT / "data" / "sample_evaluation.xlsx").read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/scenarios.py").run()
+    assert not at.exception
+    return at
+
+
+def comparison(at: AppTest):
+    return next(t.value for t in at.table if "Figure" in t.value.columns).set_index("Figure")
+
+
+def test_comparison_of_the_three_awards(page):
+    table = comparison(page)
+    assert list(table.columns) == ["Monolithic", "Modular", "Optimized", "Edited"]
+    assert table.loc["Total cost (USD)", "Monolithic"] == "6,124,472"
+    assert table.loc["HHI (price concentration)", "Monolithic"] == "10,000"
+    assert table.loc["Replaceability (0-1, higher is better)", "Monolithic"] == "0.000"
+    charts = [e for e in page.main if type(e).__name__ == "UnknownElement"]
+    assert len(charts) >= 3
+
+
+def test_removing_the_caps_lets_the_optimizer_go_cheaper(page):
+    before = comparison(page).loc["Total cost (USD)", "Optimized"]
+    page.number_input(key=f"wi_capn_{SHA[:16]}").set_value(0).run()
+    page.number_input(key=f"wi_caps_{SHA[:16]}").set_value(0.0).run()
+    after = comparison(page).loc["Total cost (USD)"]
+    assert after["Optimized"] != before
+    as_number = {k: float(v.replace(",", "")) for k, v in after.items()}
+    assert as_number["Optimized"] <= min(as_number["Monolithic"], as_number["Modular"])
+
+
+def test_impossible_cap_is_explained(page):
+    page.number_input(key=f"wi_capn_{SHA[:16]}").set_value(1).run()
+    page.number_input(key=f"wi_caps_{SHA[:16]}").set_value(10.0).run()
+    assert not page.exception
+    assert any("Optimized" in w.value and "cannot" in w.value for w in page.warning)
+
+
+def test_hand_edited_award(page):
+    page.session_state[f"award_{SHA[:16]}"] = {
+        "edited_rows": {0: {"Vendor": "Harbor Data Works"}}, "added_rows": [], "deleted_rows": []}
+    page.run()
+    table = comparison(page)
+    assert table.loc["Total of awarded prices (USD)", "Edited"] == "5,855,000"
+    page.session_state[f"award_{SHA[:16]}"] = {
+        "edited_rows": {0: {"Vendor": "Ironclad Cyber"}}, "added_rows": [], "deleted_rows": []}
+    page.run()
+    assert any("Ironclad Cyber has no eligible bid for Infrastructure" in w.value for w in page.warning)
+
+
+def test_workbook_without_components_gets_a_note():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/import_bids.py").run()
+    at.file_uploader[0].upload("single.xlsx", basic(), XLSX).run()
+    at.switch_page("app_pages/scenarios.py").run()
+    assert not at.exception
+    assert any("Components" in i.value for i in at.info)
