@@ -25,6 +25,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/bench_read.py
 	$(PY) bench/bench_rank.py
+	$(PY) bench/bench_scenarios.py
 
 sample: $(VENV)/.installed
 	$(PY) -c "from scoring.template import write_sample; write_sample('data/sample_evaluation.xlsx')"
