@@ -10,6 +10,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -50,8 +51,10 @@ def _parser() -> _Parser:
                       help="default: the workbook's Settings")
     rank.add_argument("--price-formula", choices=PRICE_FORMULAS, type=str.casefold,
                       help="default: the workbook's Settings")
-    rank.add_argument("--price-floor", type=float, help="floor for the linear price formula")
-    rank.add_argument("--price-ceiling", type=float, help="ceiling for the linear price formula")
+    rank.add_argument("--price-floor", type=_finite_float,
+                      help="floor for the linear price formula")
+    rank.add_argument("--price-ceiling", type=_finite_float,
+                      help="ceiling for the linear price formula")
     rank.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
     scen = sub.add_parser("scenarios", help="compare monolithic, modular and optimized awards")
@@ -66,6 +69,16 @@ def _parser() -> _Parser:
     template = sub.add_parser("template", help="write the blank bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
     return parser
+
+
+def _finite_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError("must be a finite number")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -84,6 +97,8 @@ def _load(path: str) -> BidSet:
     result = read_workbook(data)
     if result.bidset is None:
         raise CliError("\n".join(str(p) for p in result.problems), EXIT_INVALID)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     return result.bidset
 
 

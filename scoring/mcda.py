@@ -321,17 +321,15 @@ def rank(
     quality_crit = [c for c in active if not c.is_price]
     qw = np.array([w_all[c.name] for c in quality_crit])
     qw = qw / qw.sum() if qw.sum() > 0 else qw
-    price_used = any(c.is_price for c in active)
-    if price_used and price_formula == "linear" and method in ("wsm", "wpm") and (
-        floor is None or ceiling is None or ceiling <= floor
+    if price_formula == "linear" and not (
+        floor is not None and ceiling is not None and math.isfinite(floor)
+        and math.isfinite(ceiling) and 0 <= floor < ceiling
     ):
         raise ScoringError(
-            "the linear price formula needs a price floor below a price ceiling "
-            "(Settings: price_floor, price_ceiling)"
+            "the linear price formula needs a price floor below a price ceiling, both finite "
+            "numbers of 0 or more (Settings: price_floor, price_ceiling)"
         )
 
-    bounds_ok = floor is not None and ceiling is not None and ceiling > floor
-    shown_formula = price_formula if bounds_ok or price_formula != "linear" else "lowest_ratio"
     scored: list[ScoredBid] = []
     for lot in bidset.lots:
         bids = bidset.bids_in(lot)
@@ -339,9 +337,9 @@ def rank(
         competing = [b for b in bids if not gates[id(b)]]
         if competing:
             position = {id(b): i for i, b in enumerate(competing)}
-            norm = normalise(competing, active, price_formula=shown_formula,
+            norm = normalise(competing, active, price_formula=price_formula,
                              price_floor=floor, price_ceiling=ceiling)
-            qnorm = normalise(competing, quality_crit, price_formula=shown_formula,
+            qnorm = normalise(competing, quality_crit, price_formula=price_formula,
                               price_floor=floor, price_ceiling=ceiling)
             quality = qnorm @ qw if quality_crit else np.zeros(len(competing))
             if len(competing) == 1:

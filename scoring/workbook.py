@@ -56,7 +56,7 @@ NUMBER_FIX = (
 )
 _NUMBER_TEXT = re.compile(
     r"^(?P<sign>[+-])?\s*[$€£]?\s*(?P<sign2>[+-])?\s*"
-    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)?(?P<frac>\.\d+)?$"
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?P<frac>\.[0-9]+)?$"
 )
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -94,7 +94,7 @@ def parse_number(value: Any) -> float:
         ):
             if "%" in text:
                 raise ValueError(f"'{text}' has a percent sign; write the number alone (12 for 12 %)")
-            if re.fullmatch(r"[$€£]?\s*\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2}", text):
+            if re.fullmatch(r"[$€£]?\s*[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?|[0-9]+,[0-9]{1,2}", text):
                 raise ValueError(
                     f"'{text}' looks like a European number format; write it as "
                     "1234.50 (a point for decimals)"
@@ -361,6 +361,8 @@ class _Reader:
         seen: dict[str, int] = {}
         for row, values in sheet.rows():
             name = cell_text(sheet.get(values, "criterion"))
+            if self._flagged(sheet, row, "criterion"):
+                continue
             if not name:
                 self.problem(
                     sheet.loc(row, "criterion"),
@@ -414,6 +416,7 @@ class _Reader:
                     f"scale of '{name}' runs from {smin:g} to {smax:g}",
                     "scale_max must be greater than scale_min",
                 )
+                smin = smax = None  # checked once here, not again in every bid
             gate = self.number(sheet, row, values, "min acceptable", what=f"min_acceptable of '{name}'")
             if direction and key == "price" and direction != "min":
                 self.problem(
@@ -635,6 +638,8 @@ class _Reader:
         any_lot = any(not is_blank(sheet.get(v, "lot")) for _, v in rows)
         for row, values in rows:
             vendor = cell_text(sheet.get(values, "vendor"))
+            if self._flagged(sheet, row, "vendor"):
+                continue
             if not vendor:
                 self.problem(sheet.loc(row, "vendor"), "this bid has no vendor name",
                              "Name the vendor, or clear the row")
@@ -837,7 +842,8 @@ def read_workbook(data: bytes) -> ReadResult:
     try:
         info = inspect_xlsx(data)
         frames = pd.read_excel(
-            io.BytesIO(data), sheet_name=None, header=None, engine="calamine", dtype=object
+            io.BytesIO(data), sheet_name=None, header=None, engine="calamine", dtype=object,
+            keep_default_na=False, na_values=[],  # "NA" may be a lot, "None" a criterion
         )
     except WorkbookRefused as exc:
         return ReadResult(None, (Problem(Location("Workbook"), str(exc)),), sha256=digest)

@@ -100,8 +100,8 @@ def _check_directory(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
         raise WorkbookRefused(
-            f"The workbook would unpack to {total / 1e6:,.0f} MB, more than the "
-            f"{MAX_UNCOMPRESSED / 1e6:,.0f} MB limit; it was refused as a possible zip bomb"
+            f"The workbook would unpack to {total / 2**20:,.0f} MB, more than the "
+            f"{MAX_UNCOMPRESSED / 2**20:,.0f} MB limit; it was refused as a possible zip bomb"
         )
     for i in infos:
         if i.file_size > _CHUNK and i.file_size > MAX_RATIO * max(i.compress_size, 1):
@@ -136,6 +136,14 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                     "Excel never do; the file was refused for safety. Save it again from Excel"
                 )
             tail = chunk[-16:]
+    if out[:2] in (b"\xff\xfe", b"\xfe\xff") or out[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+        # UTF-16 XML (Excel never writes it): look for a DTD in the decoded text too.
+        text = bytes(out).decode("utf-16", errors="replace")
+        if _DTD.search(text.encode("utf-8")):
+            raise WorkbookRefused(
+                f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
+                "Excel never do; the file was refused for safety. Save it again from Excel"
+            )
     return bytes(out)
 
 

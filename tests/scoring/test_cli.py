@@ -131,3 +131,15 @@ def test_scenarios_table_csv_and_errors(capsys, sample_path, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["scenarios", str(sample_path), "--draws", "0"])
     assert exc.value.code == 1
+
+
+def test_price_bounds_must_be_finite_and_ordered(capsys, sample_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["rank", str(sample_path), "--price-formula", "linear", "--price-floor", "nan",
+              "--price-ceiling", "200"])
+    assert exc.value.code == 1
+    code, _, err = run(capsys, "rank", sample_path, "--method", "wsm", "--price-formula", "linear",
+                       "--price-floor", "500", "--price-ceiling", "100")
+    assert code == 1 and "floor below a price ceiling" in err and "Traceback" not in err
+    code, _, err = run(capsys, "rank", sample_path, "--price-formula", "linear")
+    assert code == 1 and "price floor" in err

@@ -288,3 +288,25 @@ def test_repeated_column_the_reader_uses_is_an_error():
     assert where(basic(Bids=bids)) == ["Bids!F1"]
     bids = [BIDS[0] + ["notes", "notes"], ["Alpha", "", 100, 4, 3, "a", "b"]]
     assert read_workbook(basic(Bids=bids)).ok
+
+
+def test_text_that_pandas_would_call_missing_is_kept():
+    components = [["component"], ["NA"], ["EU"]]
+    bids = [list(BIDS[0]), ["NA", "NA", 100, 3, 3], ["None", "EU", 100, 3, 3], ["Bravo", "EU", 90, 4, 4]]
+    bs = read_workbook(basic(Bids=bids, Components=components)).bidset
+    assert bs is not None
+    assert [(b.vendor, b.lot) for b in bs.bids] == [("NA", "NA"), ("None", "EU"), ("Bravo", "EU")]
+    bids = [list(BIDS[0]), ["Alpha", "", 100, "nan", 3]]
+    assert "'nan' is not a number" in problems(basic(Bids=bids))[0]
+
+
+@pytest.mark.parametrize("text", ["１２０", "١٢٠", "٣"])
+def test_non_ascii_digits_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+def test_bad_scale_is_reported_once_not_per_bid():
+    criteria = [list(r) for r in CRITERIA]
+    criteria[1][3], criteria[1][4] = 5, 0
+    assert where(basic(Criteria=criteria)) == ["Criteria!E2"]

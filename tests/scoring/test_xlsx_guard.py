@@ -117,3 +117,9 @@ def test_macro_workbook_is_read_without_running_macros():
 def test_guard_raises_on_bad_input_directly():
     with pytest.raises(WorkbookRefused):
         inspect_xlsx(b"nope")
+
+
+def test_dtd_in_a_utf16_part_is_refused():
+    xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode("utf-16")
+    data = rewrite_part(basic(), "docProps/core.xml", lambda _: xml)
+    assert "DTD" in refused(data)
