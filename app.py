@@ -16,6 +16,8 @@ pages = [
             url_path="import"),
     st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/leaderboard:",
             url_path="evaluate", default=True),
+    st.Page("app_pages/robustness.py", title="Robustness", icon=":material/ssid_chart:",
+            url_path="robustness"),
     st.Page("app_pages/scenarios.py", title="Scenarios", icon=":material/account_tree:",
             url_path="scenarios"),
 ]

@@ -66,6 +66,21 @@ def _parser() -> _Parser:
     scen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     scen.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
+    sens = sub.add_parser("sensitivity", help="how robust the ranking is to the weights")
+    sens.add_argument("workbook", help="bid workbook (.xlsx)")
+    sens.add_argument("--method", choices=METHODS, type=str.casefold,
+                      help="default: the workbook's Settings")
+    sens.add_argument("--price-formula", choices=PRICE_FORMULAS, type=str.casefold,
+                      help="default: the workbook's Settings")
+    sens.add_argument("--draws", type=_positive_int, default=10_000,
+                      help="weight vectors drawn for rank acceptability (default 10000)")
+    sens.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sens.add_argument("--weights", choices=("stated", "uniform"), default="stated",
+                      help="stated: Dirichlet around the stated weights; uniform: no preference")
+    sens.add_argument("--concentration", type=_positive_float, default=100.0,
+                      help="Dirichlet concentration K for --weights stated (default 100)")
+    sens.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
     template = sub.add_parser("template", help="write the blank bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
     return parser
@@ -78,6 +93,13 @@ def _finite_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError("must be a finite number")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = _finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be above 0")
     return value
 
 
@@ -254,6 +276,83 @@ def _scenario_table(records: list[dict], bidset: BidSet) -> str:  # type: ignore
     return "\n".join(lines)
 
 
+def _sensitivity(args: argparse.Namespace) -> str:
+    from scoring.mcda import ScoringError
+    from scoring.sensitivity import acceptability, lot_models, rank_reversal, stability_table
+
+    bidset = _load(args.workbook)
+    try:
+        models = lot_models(bidset, method=args.method, price_formula=args.price_formula)
+        acc = acceptability(models, draws=args.draws, seed=args.seed, mode=args.weights,
+                            concentration=args.concentration)
+        stab = stability_table(models)
+        reversals = rank_reversal(bidset, method=args.method, price_formula=args.price_formula)
+    except ScoringError as exc:
+        raise CliError(str(exc)) from exc
+    method = models[0].method if models else (args.method or bidset.settings.method)
+    doc = {
+        "method": method,
+        "workbook_sha256": bidset.sha256,
+        "draws": args.draws,
+        "seed": args.seed,
+        "weights": args.weights,
+        "concentration": args.concentration,
+        "stated_weights": dict(zip(models[0].criteria, map(float, models[0].stated), strict=True))
+        if models else {},
+        "acceptability": {a.lot: {v: [float(p) for p in a.matrix[i]]
+                                  for i, v in enumerate(a.vendors)} for a in acc},
+        "stability": {lot: {c: [float(lo), float(hi)] for c, (lo, hi) in rows.items()}
+                      for lot, rows in stab.items()},
+        "rank_reversal": [r.to_record() for r in reversals],
+    }
+    if args.format == "json":
+        return json.dumps(doc, indent=2)
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["section", "lot", "subject", "rank", "probability", "low", "high"])
+        for lot, vendors in doc["acceptability"].items():
+            for vendor, probs in vendors.items():
+                for k, p in enumerate(probs, start=1):
+                    writer.writerow(["acceptability", lot, _csv_safe(vendor), k, p, "", ""])
+        for lot, rows in doc["stability"].items():
+            for crit, (lo, hi) in rows.items():
+                writer.writerow(["stability", lot, _csv_safe(crit), "", "", lo, hi])
+        for r in doc["rank_reversal"]:
+            for a, b in r["swapped"]:
+                writer.writerow(["rank_reversal", r["lot"],
+                                 _csv_safe(f"without {r['removed']}: {b} now ahead of {a}"),
+                                 "", "", "", ""])
+        return buf.getvalue().rstrip("\n")
+    return _sensitivity_table(doc)
+
+
+def _sensitivity_table(doc: dict) -> str:  # type: ignore[type-arg]
+    lines = [f"Method: {doc['method']}; {doc['draws']:,} weight draws ({doc['weights']}"
+             + (f", concentration {doc['concentration']:g}" if doc["weights"] == "stated" else "")
+             + f", seed {doc['seed']}); workbook SHA-256: {doc['workbook_sha256']}", ""]
+    for lot, vendors in doc["acceptability"].items():
+        title = {"": "Single lot", "ALL": "Bundle bids"}.get(lot, f"Lot: {lot}")
+        lines.append(f"{title}: probability of each rank")
+        width = max(len(v) for v in vendors)
+        ranks = len(next(iter(vendors.values())))
+        lines.append("  " + "Vendor".ljust(width) + "".join(f"{'#' + str(k):>8}" for k in
+                                                            range(1, ranks + 1)))
+        for vendor, probs in vendors.items():
+            lines.append("  " + vendor.ljust(width) + "".join(f"{p:>8.1%}" for p in probs))
+        if lot in doc["stability"]:
+            lines.append("  Weight range in which the current winner stays first:")
+            stated = doc["stated_weights"]
+            for crit, (lo, hi) in doc["stability"][lot].items():
+                lines.append(f"    {crit}: {lo:.3f} to {hi:.3f} (stated {stated[crit]:.3f})")
+        swaps = [r for r in doc["rank_reversal"] if r["lot"] == lot and r["swapped"]]
+        for r in swaps:
+            pairs = "; ".join(f"{b} overtakes {a}" for a, b in r["swapped"])
+            lines.append(f"  Rank reversal without {r['removed']}: {pairs}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
 def _template(args: argparse.Namespace) -> str:
     from scoring.template import write_template
 
@@ -266,7 +365,8 @@ def _template(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"rank": _rank, "scenarios": _scenarios, "template": _template}
+    handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
+                "template": _template}
     try:
         out = handlers[args.command](args)
     except CliError as exc:

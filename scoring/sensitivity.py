@@ -269,7 +269,7 @@ def stability(model: LotModel, j: int, *, grid: int = 2001, tol: float = 1e-9) -
                 low = max(low, root)
             else:
                 high = min(high, root)
-        return (min(max(low, 0.0), t0), max(min(high, 1.0), t0))
+        return (float(min(max(low, 0.0), t0)), float(max(min(high, 1.0), t0)))
     ts = np.linspace(0.0, 1.0, grid)
     ok = _stays_first(model, along(model.stated, j, ts))
     i0 = int(np.argmin(np.abs(ts - t0)))
@@ -295,7 +295,7 @@ def stability(model: LotModel, j: int, *, grid: int = 2001, tol: float = 1e-9) -
 
     low = 0.0 if lo_i == 0 else refine(min(ts[lo_i], t0), ts[lo_i - 1])
     high = 1.0 if hi_i == grid - 1 else refine(max(ts[hi_i], t0), ts[hi_i + 1])
-    return (min(low, t0), max(high, t0))
+    return (float(min(low, t0)), float(max(high, t0)))
 
 
 def stability_table(models: Sequence[LotModel]) -> dict[str, dict[str, tuple[float, float]]]:

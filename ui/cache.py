@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from scoring.mcda import Ranking, rank
 from scoring.model import BidSet, Settings
 from scoring.scenarios import Context, CostDistribution, Scenario, compare, simulate
+from scoring.sensitivity import (
+    Acceptability,
+    LotModel,
+    Reversal,
+    acceptability,
+    lot_models,
+    rank_reversal,
+    stability_table,
+)
 from scoring.template import template_bytes as _template_bytes
 from scoring.workbook import ReadResult
 from scoring.workbook import read_workbook as _read
@@ -62,3 +74,50 @@ def scenarios(
 def template_bytes() -> bytes:
     """The blank template workbook, built once per process."""
     return _template_bytes()
+
+
+@dataclass(frozen=True)
+class Robustness:
+    models: list[LotModel]
+    acceptability: list[Acceptability]
+    stability: dict[str, dict[str, tuple[float, float]]]
+    reversals: list[Reversal]
+
+
+@st.cache_resource
+def _robustness_store() -> tuple[OrderedDict, threading.Lock]:  # type: ignore[type-arg]
+    return OrderedDict(), threading.Lock()
+
+
+def robustness(
+    sha256: str,
+    bidset: BidSet,
+    ranking_key: tuple,  # type: ignore[type-arg]
+    draws: int,
+    seed: int,
+    mode: str,
+    concentration: float,
+    progress: Callable[[float], None] | None = None,
+) -> Robustness:
+    """SMAA, stability and reversal for a workbook and its settings, kept per process.
+
+    Not st.cache_data: a first computation reports its progress to the page as it goes.
+    """
+    key = (sha256, ranking_key, draws, seed, mode, concentration)
+    store, lock = _robustness_store()
+    with lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    method, formula, weights, floor, ceiling = ranking_key
+    options = dict(method=method, price_formula=formula, weights=dict(weights),
+                   price_floor=floor, price_ceiling=ceiling)
+    models = lot_models(bidset, **options)
+    acc = acceptability(models, draws=draws, seed=seed, mode=mode, concentration=concentration,
+                        progress=progress)
+    result = Robustness(models, acc, stability_table(models), rank_reversal(bidset, **options))
+    with lock:
+        store[key] = result
+        while len(store) > 32:
+            store.popitem(last=False)
+    return result

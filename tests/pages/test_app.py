@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, charts
 from tests.helpers import BIDS, basic
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,8 +42,7 @@ def test_opens_on_the_sample_ranked(app):
     assert list(table["Rank"]) == [1, 2, 3]
     captions = " ".join(c.value for c in app.caption)
     assert "TOPSIS" in captions and "SHA-256" in captions
-    charts = [e for e in app.main if type(e).__name__ == "UnknownElement"]
-    assert len(charts) >= 2
+    assert len(charts(app)) >= 2
 
 
 def test_upload_valid_workbook_ranks_it(app):

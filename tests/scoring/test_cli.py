@@ -143,3 +143,31 @@ def test_price_bounds_must_be_finite_and_ordered(capsys, sample_path):
     assert code == 1 and "floor below a price ceiling" in err and "Traceback" not in err
     code, _, err = run(capsys, "rank", sample_path, "--price-formula", "linear")
     assert code == 1 and "price floor" in err
+
+
+def test_sensitivity_json_contract(capsys, sample_path):
+    code, out, err = run(capsys, "sensitivity", sample_path, "--format", "json", "--draws", "2000",
+                         "--seed", "3", "--method", "wsm")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["draws"] == 2000
+    infra = doc["acceptability"]["Infrastructure"]
+    assert set(infra) == {"Cascade Cloud Services", "Summit Integrators", "Harbor Data Works"}
+    assert all(len(p) == 3 and abs(sum(p) - 1) < 1e-9 for p in infra.values())
+    low, high = doc["stability"]["Infrastructure"]["Price"]
+    assert 0 <= low <= 0.3 <= high <= 1
+    assert {"lot", "removed", "swapped"} <= set(doc["rank_reversal"][0])
+    again = json.loads(run(capsys, "sensitivity", sample_path, "--format", "json", "--draws", "2000",
+                           "--seed", "3", "--method", "wsm")[1])
+    assert again["acceptability"] == doc["acceptability"]
+
+
+def test_sensitivity_table_csv_and_options(capsys, sample_path):
+    code, out, _ = run(capsys, "sensitivity", sample_path, "--draws", "500", "--weights", "uniform")
+    assert code == 0 and "probability of each rank" in out
+    code, out, _ = run(capsys, "sensitivity", sample_path, "--draws", "500", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["section"] for r in rows} >= {"acceptability", "stability"}
+    with pytest.raises(SystemExit) as exc:
+        main(["sensitivity", str(sample_path), "--concentration", "0"])
+    assert exc.value.code == 1

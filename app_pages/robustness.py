@@ -1,0 +1,93 @@
+"""Robustness: how sure is the ranking? Acceptability, stability, sweeps, rank reversal."""
+
+import streamlit as st
+
+from ui import cache, state, widgets
+from ui import robustness_views as views
+from ui.widgets import md_escape as esc
+
+open_wb = state.current()
+bidset = open_wb.bidset
+
+st.title("Robustness")
+st.write(
+    "How sure is this ranking, and what would have to change for someone else to win? "
+    "Weights are drawn at random around the ones in use (or with no preference at all) and "
+    "every lot is re-ranked for each draw."
+)
+choices = state.choices(bidset)
+ranking_key = (choices.method, choices.price_formula, choices.weights,
+               choices.price_floor, choices.price_ceiling)
+
+a, b, c, d = st.columns([1.2, 1.6, 1, 0.8])
+draws = a.selectbox("Weight draws", (1_000, 10_000, 100_000), index=1, format_func="{:,}".format)
+mode = b.radio("Weights drawn", ("stated", "uniform"), horizontal=True,
+               format_func={"stated": "Around the weights in use", "uniform": "No preference"}.get,
+               help="Around the weights in use: Dirichlet with concentration K (higher K, closer "
+               "to the weights in use). No preference: uniform over all weightings (SMAA-2).")
+concentration = c.number_input("Concentration K", 1.0, 10_000.0, 100.0, 10.0,
+                               disabled=mode == "uniform")
+seed = d.number_input("Seed", 0, 2**31 - 1, 0, 1)
+
+bar = st.progress(0.0, text="Drawing weights...")
+result = cache.robustness(open_wb.sha256, bidset, ranking_key, int(draws), int(seed), mode,
+                          float(concentration), progress=lambda x: bar.progress(x, text="Drawing weights..."))
+bar.empty()
+
+lots = [m.lot for m in result.models]
+lot = st.radio("Lot", lots, format_func=widgets.lot_label, horizontal=True,
+               key=f"robust_lot_{open_wb.sha256[:16]}")
+model = next(m for m in result.models if m.lot == lot)
+acc = next(x for x in result.acceptability if x.lot == lot)
+winner = model.vendors[0]
+p_win = float(acc.matrix[0, 0])
+
+if len(model.vendors) == 1:
+    st.info(f"**{esc(winner)}** is the only eligible bid in this lot: no weight change can "
+            "put another bid first.", icon=":material/info:")
+else:
+    flips = views.what_flips(model, result.stability[lot])
+    st.markdown(f"**{esc(winner)}** ranks first with the weights in use and in **{p_win:.1%}** "
+                f"of {int(draws):,} weight draws.")
+    if flips:
+        st.markdown("Another bid would rank first if (one weight at a time, the others rescaled "
+                    "in proportion):\n" + "\n".join(f"- {f}" for f in flips))
+    else:
+        st.markdown("No change of a single criterion's weight puts another bid first.")
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Rank acceptability")
+    st.altair_chart(views.acceptability_heatmap(acc), width="stretch")
+with right:
+    st.subheader("Probability of ranking first")
+    st.altair_chart(views.win_chart(acc), width="stretch")
+
+if lot in result.stability:
+    left, right = st.columns(2, gap="large")
+    stated = views.stated_weights(model)
+    with left:
+        st.subheader("Weight ranges that keep the winner first")
+        st.altair_chart(views.stability_chart(result.stability[lot], stated), width="stretch")
+        st.caption("Bars: the range of each criterion's weight in which the current winner stays "
+                   "first. Black ticks: the weights in use.")
+    with right:
+        st.subheader("One-way weight sweep")
+        j = st.selectbox("Criterion to sweep", range(len(model.criteria)),
+                         format_func=lambda i: model.criteria[i])
+        st.altair_chart(views.sweep_chart(model, j), width="stretch")
+
+st.subheader("Rank reversal when a bid is removed")
+reversals = views.reversal_frame(result.reversals, lot)
+if reversals.empty:
+    st.success("Removing any one bid leaves the order of the others unchanged in this lot.",
+               icon=":material/check:")
+else:
+    st.dataframe(reversals, hide_index=True)
+st.caption(
+    "Relative formulas score a bid against the others (lowest price / bid price, x / highest x, "
+    "TOPSIS and VIKOR normalisation), so adding or withdrawing one bid can reorder two others. "
+    "The linear price formula with a floor and ceiling fixed before bids open, and criteria "
+    "with fixed scales, score each bid on its own under WSM: no bid can move another's points."
+)
+widgets.provenance(cache.ranking(open_wb.sha256, bidset, *ranking_key), open_wb.name)

@@ -1,0 +1,178 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.mcda import ScoringError, rank
+from scoring.model import Bid, BidSet, Criterion, Settings
+from scoring.sensitivity import (
+    acceptability,
+    along,
+    competition_ranks,
+    lot_models,
+    rank_reversal,
+    stability,
+    stability_table,
+    sweep,
+    weight_draws,
+)
+from scoring.workbook import read_workbook
+
+METHODS = ("wsm", "wpm", "topsis", "vikor")
+
+
+def random_bidset(rng: np.random.Generator, m: int, k: int) -> BidSet:
+    directions = ["max" if rng.random() < 0.6 else "min" for _ in range(k)]
+    criteria = [Criterion(f"c{j}", float(rng.uniform(0.1, 1)), d) for j, d in enumerate(directions)]
+    criteria[0] = Criterion("c0", criteria[0].weight, "max", scale_min=0, scale_max=10)
+    bids = tuple(
+        Bid(f"B{i}", "", float(rng.uniform(50, 150)),
+            {c.name: float(rng.uniform(0.5, 10)) for c in criteria})
+        for i in range(m)
+    )
+    return BidSet(tuple(criteria), bids, Settings())
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_vectorised_ranks_equal_scikit_criteria_draw_by_draw(method):
+    rng = np.random.default_rng(42)
+    for _ in range(4):
+        bs = random_bidset(rng, int(rng.integers(3, 8)), int(rng.integers(2, 6)))
+        (model,) = lot_models(bs, method=method)
+        draws = weight_draws(model.stated, 25, rng, mode="uniform")
+        vector_ranks = model.ranks(draws)
+        vector_scores = model.scores(draws)
+        for d in range(len(draws)):
+            ranking = rank(bs, method=method, weights=dict(zip(model.criteria, draws[d], strict=True)))
+            by_vendor = {b.vendor: b for b in ranking.bids}
+            expected = [by_vendor[v].rank for v in model.vendors]
+            assert vector_ranks[d].tolist() == expected
+            assert vector_scores[d] == pytest.approx([by_vendor[v].score for v in model.vendors],
+                                                     rel=1e-9, abs=1e-12)
+
+
+def test_competition_ranks_share_ties():
+    scores = np.array([[0.9, 0.5, 0.5 + 1e-17, 0.1], [0.1, 0.2, 0.3, 0.3]])
+    assert competition_ranks(scores).tolist() == [[1, 2, 2, 4], [4, 3, 1, 1]]
+    assert competition_ranks(scores, lower_is_better=True).tolist() == [[4, 2, 2, 1], [1, 2, 3, 3]]
+
+
+def test_weight_draws_stated_and_uniform():
+    rng = np.random.default_rng(0)
+    stated = np.array([0.5, 0.3, 0.2, 0.0])
+    w = weight_draws(stated, 20_000, rng, concentration=100)
+    assert np.allclose(w.sum(axis=1), 1) and np.all(w[:, 3] == 0)
+    assert w.mean(axis=0) == pytest.approx(stated, abs=5e-3)
+    u = weight_draws(stated, 20_000, rng, mode="uniform")
+    assert np.all(u[:, 3] > 0) and u.mean(axis=0) == pytest.approx([0.25] * 4, abs=5e-3)
+    with pytest.raises(ScoringError):
+        weight_draws(stated, 5, rng, mode="other")
+
+
+def test_acceptability_is_a_doubly_stochastic_matrix_and_seeded(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    models = lot_models(bs, method="wsm")
+    a = acceptability(models, draws=3_000, seed=5)
+    b = acceptability(models, draws=3_000, seed=5)
+    for x, y in zip(a, b, strict=True):
+        assert np.array_equal(x.matrix, y.matrix)
+        assert np.allclose(x.matrix.sum(axis=1), 1) and np.allclose(x.matrix.sum(axis=0), 1)
+    assert {x.lot for x in a} == set(bs.lots)
+    security = next(x for x in a if x.lot == "Security")
+    assert "Ironclad Cyber" not in security.vendors  # fails a gate: never ranked
+
+
+def test_acceptability_chunks_give_the_same_answer(monkeypatch, sample_bytes):
+    import scoring.sensitivity as sens
+
+    models = lot_models(read_workbook(sample_bytes).bidset, method="topsis")
+    whole = acceptability(models, draws=2_000, seed=1)
+    monkeypatch.setattr(sens, "CHUNK_ELEMENTS", 50)
+    calls = []
+    chunked = acceptability(models, draws=2_000, seed=1, progress=calls.append)
+    assert len(calls) > 10 and calls[-1] == 1.0
+    # different chunking draws the same stream of weights in the same order
+    for x, y in zip(whole, chunked, strict=True):
+        assert np.allclose(x.matrix, y.matrix)
+
+
+def _first_at(bs: BidSet, method: str, names, w) -> str:  # type: ignore[no-untyped-def]
+    ranking = rank(bs, method=method, weights=dict(zip(names, w, strict=True)))
+    return [b.vendor for b in ranking.in_lot("") if b.rank == 1]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_stability_bounds_are_where_the_winner_changes(method):
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _ in range(6):
+        bs = random_bidset(rng, 5, 4)
+        (model,) = lot_models(bs, method=method)
+        winner = model.vendors[0]
+        for j in range(len(model.criteria)):
+            low, high = stability(model, j)
+            assert low <= model.stated[j] <= high
+            for bound, outside in ((low, low - 2e-4), (high, high + 2e-4)):
+                if 0 < bound < 1:
+                    inside = bound + (2e-4 if bound == low else -2e-4)
+                    w_in = along(model.stated, j, np.array([inside]))[0]
+                    w_out = along(model.stated, j, np.array([outside]))[0]
+                    assert winner in _first_at(bs, method, model.criteria, w_in)
+                    assert winner not in _first_at(bs, method, model.criteria, w_out)
+                    checked += 1
+    assert checked > 0
+
+
+def test_wsm_stability_is_exact_by_hand():
+    # Two bids, two criteria on 0-10 scales: A = (10, 0), B = (0, 8); weights .6/.4.
+    criteria = (Criterion("x", 0.6, "max", scale_min=0, scale_max=10),
+                Criterion("y", 0.4, "max", scale_min=0, scale_max=10))
+    bids = (Bid("A", "", 1.0, {"x": 10, "y": 0}), Bid("B", "", 1.0, {"x": 0, "y": 8}))
+    (model,) = lot_models(BidSet(criteria, bids, Settings()), method="wsm")
+    # A first while t >= 0.8 (1 - t): t >= 4/9 for x; y's weight up to 5/9.
+    assert stability(model, 0) == pytest.approx((4 / 9, 1.0), abs=1e-12)
+    assert stability(model, 1) == pytest.approx((0.0, 5 / 9), abs=1e-12)
+
+
+def test_stability_table_skips_single_bid_lots(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    table = stability_table(lot_models(bs, method="wsm"))
+    assert set(table) == set(bs.lots)
+    assert set(table["Infrastructure"]) == {c.name for c in bs.criteria}
+
+
+def test_sweep_matches_ranking_at_the_stated_weight(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    model = lot_models(bs, method="topsis")[0]
+    ts, scores = sweep(model, 4, points=11)
+    assert scores.shape == (11, len(model.vendors))
+    stated = model.scores(model.stated[None, :])[0]
+    at = model.scores(along(model.stated, 4, np.array([model.stated[4]])))[0]
+    assert np.allclose(stated, at)
+
+
+def test_rank_reversal_with_relative_price_and_none_with_linear_bounds():
+    criteria = (Criterion("Quality", 0.5, "max", scale_min=0, scale_max=1), Criterion("Price", 0.5, "min"))
+    bids = (Bid("A", "", 100.0, {"Quality": 0.5}), Bid("B", "", 200.0, {"Quality": 0.9}),
+            Bid("C", "", 50.0, {"Quality": 0.1}))
+    bs = BidSet(criteria, bids, Settings())
+    found = {r.removed: r.swapped for r in rank_reversal(bs, method="wsm", price_formula="lowest_ratio")}
+    assert found["C"] == (("B", "A"),)
+    assert found["A"] == () and found["B"] == ()
+    linear = rank_reversal(bs, method="wsm", price_formula="linear", price_floor=0, price_ceiling=300)
+    assert all(r.swapped == () for r in linear)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10**6))
+def test_fixed_scales_and_linear_price_never_reverse(seed):
+    rng = np.random.default_rng(seed)
+    criteria = (Criterion("q1", float(rng.uniform(0.1, 1)), "max", scale_min=0, scale_max=5),
+                Criterion("q2", float(rng.uniform(0.1, 1)), "min", scale_min=0, scale_max=5),
+                Criterion("Price", float(rng.uniform(0.1, 1)), "min"))
+    bids = tuple(Bid(f"V{i}", "", float(rng.uniform(10, 90)),
+                     {"q1": float(rng.uniform(0, 5)), "q2": float(rng.uniform(0, 5))})
+                 for i in range(int(rng.integers(3, 7))))
+    bs = BidSet(criteria, bids, Settings())
+    for r in rank_reversal(bs, method="wsm", price_formula="linear", price_floor=0, price_ceiling=100):
+        assert r.swapped == ()
