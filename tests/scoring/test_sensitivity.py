@@ -90,7 +90,7 @@ def test_acceptability_chunks_give_the_same_answer(monkeypatch, sample_bytes):
     monkeypatch.setattr(sens, "CHUNK_ELEMENTS", 50)
     calls = []
     chunked = acceptability(models, draws=2_000, seed=1, progress=calls.append)
-    assert len(calls) > 10 and calls[-1] == 1.0
+    assert len(calls) > 5 and calls[-1] == 1.0
     # different chunking draws the same stream of weights in the same order
     for x, y in zip(whole, chunked, strict=True):
         assert np.allclose(x.matrix, y.matrix)
@@ -176,3 +176,18 @@ def test_fixed_scales_and_linear_price_never_reverse(seed):
     bs = BidSet(criteria, bids, Settings())
     for r in rank_reversal(bs, method="wsm", price_formula="linear", price_floor=0, price_ceiling=100):
         assert r.swapped == ()
+
+
+def test_rank_counts_fast_path_equals_exact_ranks_with_ties_and_near_ties():
+    from scoring.sensitivity import rank_counts
+
+    rng = np.random.default_rng(1)
+    scores = rng.random((3000, 12))
+    scores[:, 3] = scores[:, 5]  # exact ties
+    scores[::7, 8] = scores[::7, 2] * (1 + 1e-12)  # ties at 9 significant digits
+    scores[::5, 9] = np.nextafter(scores[::5, 1], 2)  # straddles a float32 rounding step
+    for lower in (False, True):
+        exact = competition_ranks(scores, lower_is_better=lower) - 1
+        expected = np.zeros((12, 12), dtype=np.int64)
+        np.add.at(expected, (np.broadcast_to(np.arange(12), exact.shape), exact), 1)
+        assert np.array_equal(rank_counts(scores, lower_is_better=lower), expected)
