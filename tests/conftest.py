@@ -1,8 +1,15 @@
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header() -> str:
+    if os.environ.get("TEST_DATABASE_URL"):
+        return "store tests: SQLite and PostgreSQL (TEST_DATABASE_URL)"
+    return "store tests: SQLite only (set TEST_DATABASE_URL to run them on PostgreSQL too)"
 
 
 def charts(at) -> list:  # type: ignore[no-untyped-def]

@@ -1,0 +1,386 @@
+"""Persistence (DESIGN §9): evaluations, workbook snapshots, numbered settings versions, audit log.
+
+SQLAlchemy 2 Core over SQLite (embedded default: WAL, busy timeout, ``BEGIN IMMEDIATE``
+writes) or PostgreSQL (psycopg 3). The schema comes from Alembic migrations. Snapshots,
+versions and the audit log are append-only: triggers in the database refuse UPDATE and
+DELETE on them. A save names the version it was based on; if someone saved in between,
+it is refused with who and when, and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+APP_DIR_NAME = "source-selection-workbench"
+ENV_URL = "SSW_DATABASE_URL"
+
+metadata = MetaData()
+
+evaluations = Table(
+    "evaluations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+snapshots = Table(
+    "snapshots", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("filename", String(300), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+versions = Table(
+    "versions", metadata,
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("snapshot_sha256", String(64), ForeignKey("snapshots.sha256"), nullable=False),
+    Column("settings", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("evaluation_id", Integer, nullable=False),
+    Column("version", Integer, nullable=True),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("item", String(300), nullable=False, default=""),
+    Column("old_value", Text, nullable=True),
+    Column("new_value", Text, nullable=True),
+    Column("reason", Text, nullable=False),
+    ForeignKeyConstraint(["evaluation_id"], ["evaluations.id"]),
+)
+
+
+class StoreError(Exception):
+    """A storage request that cannot be honoured; the message says why, plainly."""
+
+
+class StaleVersion(StoreError):
+    """A save based on an old version: someone else saved first. Nothing was written."""
+
+    def __init__(self, current: int, changed_by: str, changed_at: str) -> None:
+        super().__init__(
+            f"This evaluation was changed by {changed_by} at {changed_at} (now version "
+            f"{current}). Reload to see their changes; your own changes are kept until you do."
+        )
+        self.current = current
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+@dataclass(frozen=True)
+class Version:
+    evaluation_id: int
+    number: int
+    snapshot_sha256: str
+    settings: dict[str, Any]
+    author: str
+    created_at: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EvaluationInfo:
+    id: int
+    name: str
+    created_by: str
+    created_at: str
+    latest_version: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    evaluation_id: int
+    version: int | None
+    at: str
+    actor: str
+    action: str
+    item: str
+    old_value: str | None
+    new_value: str | None
+    reason: str
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def default_url() -> str:
+    """``SSW_DATABASE_URL`` if set, else a SQLite file in the user's data directory."""
+    url = os.environ.get(ENV_URL)
+    if url:
+        return url
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir(APP_DIR_NAME, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'evaluations.db'}"
+
+
+def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, busy timeout, foreign keys; writes start with BEGIN IMMEDIATE (no lock upgrades,
+    so two writers can never deadlock: the second waits up to the busy timeout)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | None = None, *, busy_timeout_ms: int = 15_000) -> Engine:
+    url = url or default_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
+        _sqlite_setup(engine, busy_timeout_ms)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # replicas starting together migrate one at a time
+            conn.execute(text("SELECT pg_advisory_xact_lock(727301)"))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    """All reads and writes of saved evaluations."""
+
+    def __init__(self, engine: Engine | str | None = None, *, upgrade: bool = True) -> None:
+        self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
+        if upgrade:
+            try:
+                migrate(self.engine)
+            except OperationalError as exc:
+                raise StoreError(f"The evaluation database cannot be reached: {exc.orig}") from exc
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- writes -------------------------------------------------------------------------------
+    def _put_snapshot(
+        self, conn: Connection, data: bytes, filename: str, author: str, at: str
+    ) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        exists = conn.execute(select(snapshots.c.sha256).where(snapshots.c.sha256 == sha)).first()
+        if exists is None:
+            conn.execute(insert(snapshots).values(sha256=sha, filename=filename[:300], size=len(data),
+                                                  data=data, created_by=author, created_at=at))
+        return sha
+
+    def create(
+        self,
+        name: str,
+        workbook: bytes,
+        filename: str,
+        settings: Mapping[str, Any],
+        *,
+        author: str,
+        reason: str,
+    ) -> Version:
+        """A new evaluation with its first version."""
+        _require(name=name, author=author, reason=reason)
+        at = utc_now()
+        with self._write() as conn:
+            sha = self._put_snapshot(conn, workbook, filename, author, at)
+            eid = conn.execute(insert(evaluations).values(
+                name=name.strip()[:200], created_by=author, created_at=at)).inserted_primary_key[0]
+            version = self._insert_version(conn, int(eid), 1, sha, settings, author, at, reason)
+            self._audit(conn, eid, 1, at, author, "create evaluation", name, None, filename, reason)
+            self._audit(conn, eid, 1, at, author, "workbook", "snapshot", None, sha, reason)
+            for key, value in sorted(settings.items()):
+                self._audit(conn, eid, 1, at, author, "setting", key, None, _text(value), reason)
+        return version
+
+    def save(
+        self,
+        evaluation_id: int,
+        based_on: int,
+        settings: Mapping[str, Any],
+        *,
+        author: str,
+        reason: str,
+        workbook: bytes | None = None,
+        filename: str = "",
+    ) -> Version:
+        """Save a new version on top of ``based_on``; StaleVersion if it is not the latest."""
+        _require(author=author, reason=reason)
+        at = utc_now()
+        try:
+            with self._write() as conn:
+                latest = self._latest(conn, evaluation_id)
+                if latest is None:
+                    raise StoreError(f"There is no evaluation #{evaluation_id}")
+                if latest.number != based_on:
+                    raise StaleVersion(latest.number, latest.author, latest.created_at)
+                sha = (self._put_snapshot(conn, workbook, filename or "workbook.xlsx", author, at)
+                       if workbook is not None else latest.snapshot_sha256)
+                version = self._insert_version(conn, evaluation_id, based_on + 1, sha, settings,
+                                               author, at, reason)
+                if sha != latest.snapshot_sha256:
+                    self._audit(conn, evaluation_id, version.number, at, author, "workbook",
+                                "snapshot", latest.snapshot_sha256, sha, reason)
+                keys = sorted(set(latest.settings) | set(settings))
+                for key in keys:
+                    old, new = latest.settings.get(key), settings.get(key)
+                    if _text(old) != _text(new):
+                        self._audit(conn, evaluation_id, version.number, at, author, "setting",
+                                    key, _text(old), _text(new), reason)
+                return version
+        except IntegrityError as exc:  # a concurrent writer took this number first (PostgreSQL)
+            with self.engine.connect() as conn:
+                latest = self._latest(conn, evaluation_id)
+            if latest is not None and latest.number != based_on:
+                raise StaleVersion(latest.number, latest.author, latest.created_at) from exc
+            raise
+
+    def _insert_version(self, conn: Connection, eid: int, number: int, sha: str,
+                        settings: Mapping[str, Any], author: str, at: str, reason: str) -> Version:
+        payload = json.dumps(dict(settings), sort_keys=True)
+        conn.execute(insert(versions).values(
+            evaluation_id=eid, number=number, snapshot_sha256=sha, settings=payload,
+            author=author, created_at=at, reason=reason.strip()))
+        return Version(eid, number, sha, json.loads(payload), author, at, reason.strip())
+
+    def _audit(self, conn: Connection, eid: int, version: int | None, at: str, actor: str,
+               action: str, item: str, old: str | None, new: str | None, reason: str) -> None:
+        conn.execute(insert(audit_log).values(
+            evaluation_id=eid, version=version, at=at, actor=actor, action=action,
+            item=item[:300], old_value=old, new_value=new, reason=reason.strip()))
+
+    def record(self, evaluation_id: int, *, actor: str, action: str, item: str, reason: str,
+               old: str | None = None, new: str | None = None, version: int | None = None) -> None:
+        """Append one entry to an evaluation's audit log."""
+        _require(author=actor, reason=reason)
+        with self._write() as conn:
+            self._audit(conn, evaluation_id, version, utc_now(), actor, action, item, old, new, reason)
+
+    # -- reads --------------------------------------------------------------------------------
+    def _latest(self, conn: Connection, evaluation_id: int) -> Version | None:
+        row = conn.execute(
+            select(versions).where(versions.c.evaluation_id == evaluation_id)
+            .order_by(versions.c.number.desc()).limit(1)
+        ).mappings().first()
+        return _version(row) if row else None
+
+    def latest(self, evaluation_id: int) -> Version | None:
+        with self.engine.connect() as conn:
+            return self._latest(conn, evaluation_id)
+
+    def version(self, evaluation_id: int, number: int) -> Version | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(versions).where(
+                versions.c.evaluation_id == evaluation_id, versions.c.number == number)
+            ).mappings().first()
+        return _version(row) if row else None
+
+    def versions(self, evaluation_id: int) -> list[Version]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(versions).where(versions.c.evaluation_id == evaluation_id)
+                                .order_by(versions.c.number)).mappings().all()
+        return [_version(r) for r in rows]
+
+    def snapshot(self, sha256: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(snapshots.c.data).where(snapshots.c.sha256 == sha256)).first()
+        return bytes(row[0]) if row else None
+
+    def evaluation(self, evaluation_id: int) -> EvaluationInfo | None:
+        found = [e for e in self.evaluations() if e.id == evaluation_id]
+        return found[0] if found else None
+
+    def evaluations(self) -> list[EvaluationInfo]:
+        latest = (select(versions.c.evaluation_id, func.max(versions.c.number).label("latest"))
+                  .group_by(versions.c.evaluation_id).subquery())
+        query = (select(evaluations, latest.c.latest)
+                 .join(latest, latest.c.evaluation_id == evaluations.c.id)
+                 .order_by(evaluations.c.id.desc()))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [EvaluationInfo(r["id"], r["name"], r["created_by"], r["created_at"], r["latest"])
+                for r in rows]
+
+    def audit(self, evaluation_id: int) -> list[AuditEntry]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(audit_log).where(audit_log.c.evaluation_id == evaluation_id)
+                                .order_by(audit_log.c.id)).mappings().all()
+        return [AuditEntry(**dict(r)) for r in rows]
+
+
+def _version(row: Mapping[str, Any]) -> Version:
+    return Version(row["evaluation_id"], row["number"], row["snapshot_sha256"],
+                   json.loads(row["settings"]), row["author"], row["created_at"], row["reason"])
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _require(**fields: str) -> None:
+    for name, value in fields.items():
+        if not str(value or "").strip():
+            raise StoreError(f"A {name} is required")

@@ -1,0 +1,195 @@
+"""Store tests on SQLite, and on PostgreSQL when TEST_DATABASE_URL names one."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from scoring.store import StaleVersion, Store, StoreError
+from tests.conftest import ROOT
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'evaluations.db'}"
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL store tests skipped (SQLite ran)")
+    return PG_URL
+
+
+@pytest.fixture
+def store(url) -> Store:
+    return Store(url)
+
+
+def new_eval(store: Store, **settings):  # type: ignore[no-untyped-def]
+    return store.create(f"Eval {uuid.uuid4().hex[:8]}", b"workbook-bytes", "bids.xlsx",
+                        settings or {"method": "topsis"}, author="ann", reason="opened")
+
+
+def test_create_save_load_and_audit(store):
+    v1 = new_eval(store, method="topsis", weights={"Price": 0.3})
+    v2 = store.save(v1.evaluation_id, 1, {"method": "wsm", "weights": {"Price": 0.5}},
+                    author="bob", reason="price matters more")
+    assert (v2.number, v2.author, v2.snapshot_sha256) == (2, "bob", v1.snapshot_sha256)
+    assert store.version(v1.evaluation_id, 1).settings == {"method": "topsis", "weights": {"Price": 0.3}}
+    assert store.latest(v1.evaluation_id).settings["method"] == "wsm"
+    assert store.snapshot(v1.snapshot_sha256) == b"workbook-bytes"
+    entries = store.audit(v1.evaluation_id)
+    changes = [(e.actor, e.item, e.old_value, e.new_value) for e in entries if e.version == 2]
+    assert ("bob", "method", "topsis", "wsm") in changes
+    assert ("bob", "weights", '{"Price": 0.3}', '{"Price": 0.5}') in changes
+    assert all(e.reason for e in entries)
+    assert any(e.id == v1.evaluation_id and e.latest_version == 2 for e in store.evaluations())
+
+
+def test_new_workbook_snapshot_in_a_version(store):
+    v1 = new_eval(store)
+    v2 = store.save(v1.evaluation_id, 1, {"method": "topsis"}, author="ann", reason="revised bids",
+                    workbook=b"second workbook", filename="bids-v2.xlsx")
+    assert v2.snapshot_sha256 != v1.snapshot_sha256
+    assert store.snapshot(v2.snapshot_sha256) == b"second workbook"
+    assert any(e.action == "workbook" and e.version == 2 for e in store.audit(v1.evaluation_id))
+
+
+def test_reason_and_author_are_required(store):
+    with pytest.raises(StoreError, match="reason"):
+        store.create("x", b"a", "a.xlsx", {}, author="ann", reason="  ")
+    v1 = new_eval(store)
+    with pytest.raises(StoreError, match="author"):
+        store.save(v1.evaluation_id, 1, {}, author="", reason="why")
+
+
+def test_stale_save_is_refused_with_who_and_when(store):
+    v1 = new_eval(store)
+    store.save(v1.evaluation_id, 1, {"method": "wsm"}, author="bob", reason="first edit")
+    with pytest.raises(StaleVersion) as exc:
+        store.save(v1.evaluation_id, 1, {"method": "vikor"}, author="cy", reason="late edit")
+    assert exc.value.changed_by == "bob" and exc.value.current == 2
+    assert "changed by bob" in str(exc.value) and "Reload" in str(exc.value)
+    assert [v.settings["method"] for v in store.versions(v1.evaluation_id)] == ["topsis", "wsm"]
+
+
+@pytest.mark.parametrize("table", ["audit_log", "versions", "snapshots"])
+def test_database_refuses_update_and_delete(store, table):
+    new_eval(store)
+    for statement in (f"UPDATE {table} SET created_at = 'x'" if table != "audit_log"
+                      else "UPDATE audit_log SET actor = 'x'", f"DELETE FROM {table}"):
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text(statement))
+
+
+def _writer(url: str, evaluation_id: int, tag: str, saves: int, out) -> None:  # type: ignore[no-untyped-def]
+    store = Store(url, upgrade=False)
+    done = 0
+    while done < saves:
+        latest = store.latest(evaluation_id)
+        try:
+            v = store.save(evaluation_id, latest.number, {"writer": tag, "n": done},
+                           author=tag, reason=f"save {done}")
+        except StaleVersion:
+            continue
+        out.append((v.number, tag, done))
+        done += 1
+
+
+def _check_no_lost_update(store: Store, evaluation_id: int, acknowledged) -> None:  # type: ignore[no-untyped-def]
+    saved = store.versions(evaluation_id)
+    assert [v.number for v in saved] == list(range(1, len(saved) + 1))
+    by_number = {v.number: v for v in saved}
+    for number, tag, n in acknowledged:
+        assert by_number[number].settings == {"writer": tag, "n": n}
+        assert by_number[number].author == tag
+    assert len(saved) == 1 + len(acknowledged)
+
+
+def test_concurrent_threads_lose_nothing(store, url):
+    eid = new_eval(store).evaluation_id
+    acknowledged: list = []
+    threads = [threading.Thread(target=_writer, args=(url, eid, f"t{i}", 8, acknowledged))
+               for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len(acknowledged) == 48
+    _check_no_lost_update(store, eid, acknowledged)
+
+
+def _process_writer(url: str, evaluation_id: int, tag: str, saves: int, queue) -> None:  # type: ignore[no-untyped-def]
+    out: list = []
+    _writer(url, evaluation_id, tag, saves, out)
+    queue.put(out)
+
+
+def test_concurrent_processes_lose_nothing(store, url):
+    eid = new_eval(store).evaluation_id
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_process_writer, args=(url, eid, f"p{i}", 6, queue)) for i in range(3)]
+    for p in procs:
+        p.start()
+    acknowledged = [item for _ in procs for item in queue.get(timeout=180)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert len(acknowledged) == 18
+    _check_no_lost_update(store, eid, acknowledged)
+
+
+KILL_SCRIPT = """
+import sys
+from scoring.store import Store
+store = Store(sys.argv[1], upgrade=False)
+eid = int(sys.argv[2])
+n = store.latest(eid).number
+while True:
+    v = store.save(eid, n, {"n": n + 1}, author="loop", reason="save in a loop",
+                   workbook=("payload %d" % n).encode() * 2000, filename="w.xlsx")
+    n = v.number
+    print("ACK", n, flush=True)
+"""
+
+
+def test_killing_the_writer_mid_save_loses_no_acknowledged_save(store, url):
+    eid = new_eval(store).evaluation_id
+    for attempt in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, url, str(eid)], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True)
+        acked = []
+        deadline = time.monotonic() + 60
+        while len(acked) < 5 + 3 * attempt and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if line.startswith("ACK"):
+                acked.append(int(line.split()[1]))
+        proc.send_signal(signal.SIGKILL)  # in the middle of the next save
+        proc.wait(timeout=30)
+        assert acked, "the writer never acknowledged a save"
+        saved = {v.number: v for v in store.versions(eid)}
+        for number in acked:
+            assert saved[number].settings == {"n": number}
+            assert store.snapshot(saved[number].snapshot_sha256) is not None
+        assert sorted(saved) == list(range(1, max(saved) + 1))
+    if store.dialect == "sqlite":
+        with store.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    latest = store.latest(eid)
+    assert store.save(eid, latest.number, {"n": "after"}, author="ann", reason="still works").number == latest.number + 1
+
+
+def test_unreachable_database_is_a_plain_error(tmp_path):
+    with pytest.raises(StoreError, match="cannot be reached"):
+        Store("postgresql+psycopg://nobody@127.0.0.1:9/none")
