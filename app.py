@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import persistence, state, widgets
 
 st.set_page_config(
     page_title="Source Selection Workbench",
     page_icon=":material/balance:",
     layout="wide",
 )
+persistence.apply_share_link()
 state.init()
 
 pages = [
@@ -20,6 +21,8 @@ pages = [
             url_path="robustness"),
     st.Page("app_pages/scenarios.py", title="Scenarios", icon=":material/account_tree:",
             url_path="scenarios"),
+    st.Page("app_pages/report.py", title="Report & share", icon=":material/share:",
+            url_path="report"),
 ]
 nav = st.navigation(pages)
 
@@ -30,7 +33,8 @@ with st.sidebar:
     st.markdown(widgets.md_escape(open_wb.name))
     st.caption(
         f"{len(bidset.bids)} bids · {len(bidset.vendor_names)} vendors · "
-        f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}…"
+        f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}… · "
+        f"{widgets.md_escape(persistence.version_label())}"
     )
     st.info(
         "Advisory tool: it scores and explains; the evaluation panel selects the winner.",

@@ -4,12 +4,13 @@ import streamlit as st
 
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, ScoringError
 from scoring.model import METHODS, PRICE_FORMULAS
-from ui import cache, charts, state, widgets
+from ui import cache, charts, persistence, state, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
 bidset = open_wb.bidset
 settings = bidset.settings
+start = state.choices(bidset)  # the choices in use: kept across pages, or a saved version's
 
 st.title("Evaluate")
 st.write(
@@ -20,11 +21,12 @@ st.write(
 controls, weights_col = st.columns([2, 3], gap="large")
 with controls:
     method = st.selectbox(
-        "Scoring method", METHODS, index=METHODS.index(settings.method),
+        "Scoring method", METHODS, index=METHODS.index(start.method),
         format_func=METHOD_LABELS.get, key=f"method_{open_wb.sha256[:16]}",
     )
     formula = st.selectbox(
-        "Price formula", PRICE_FORMULAS, index=PRICE_FORMULAS.index(settings.price_formula),
+        "Price formula", PRICE_FORMULAS,
+        index=PRICE_FORMULAS.index(start.price_formula),
         format_func=PRICE_FORMULA_LABELS.get, key=f"formula_{open_wb.sha256[:16]}",
         help="Used by WSM and WPM when a 'Price' criterion is weighted. TOPSIS and VIKOR "
         "work on raw prices.",
@@ -33,11 +35,13 @@ with controls:
     if formula == "linear":
         low, high = st.columns(2)
         floor = low.number_input(f"Price floor ({settings.currency})", min_value=0.0,
-                                 value=settings.price_floor, step=10_000.0, format="%.0f")
+                                 value=start.price_floor,
+                                 step=10_000.0, format="%.0f")
         ceiling = high.number_input(f"Price ceiling ({settings.currency})", min_value=0.0,
-                                    value=settings.price_ceiling, step=10_000.0, format="%.0f")
+                                    value=start.price_ceiling,
+                                    step=10_000.0, format="%.0f")
 with weights_col:
-    weights = widgets.weights_editor(bidset)
+    weights = widgets.weights_editor(bidset, dict(start.weights))
 
 if weights is None:
     st.stop()
@@ -87,4 +91,4 @@ with right:
 with st.expander("How each criterion was normalised"):
     st.table({"Criterion": [esc(c) for c in ranking.normalisation],
               "Normalisation": [esc(n) for n in ranking.normalisation.values()]}, hide_index=True)
-widgets.provenance(ranking, open_wb.name)
+widgets.provenance(ranking, open_wb.name, persistence.version_label())

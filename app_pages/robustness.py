@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cache, state, widgets
+from ui import cache, persistence, state, widgets
 from ui import robustness_views as views
 from ui.widgets import md_escape as esc
 
@@ -90,4 +90,5 @@ st.caption(
     "The linear price formula with a floor and ceiling fixed before bids open, and criteria "
     "with fixed scales, score each bid on its own under WSM: no bid can move another's points."
 )
-widgets.provenance(cache.ranking(open_wb.sha256, bidset, *ranking_key), open_wb.name)
+widgets.provenance(cache.ranking(open_wb.sha256, bidset, *ranking_key), open_wb.name,
+                   persistence.version_label())

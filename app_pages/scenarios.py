@@ -3,7 +3,7 @@
 import streamlit as st
 
 from scoring.scenarios import HHI_HIGH
-from ui import cache, charts, scenario_views, state, widgets
+from ui import cache, charts, persistence, scenario_views, state, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -28,7 +28,9 @@ choices = state.choices(bidset)
 ranking_key = (choices.method, choices.price_formula, choices.weights,
                choices.price_floor, choices.price_ceiling)
 ranking = cache.ranking(open_wb.sha256, bidset, *ranking_key)
-settings = scenario_views.what_if_settings(bidset)
+settings = scenario_views.what_if_settings(bidset, persistence.saved_what_if(open_wb.sha256))
+persistence.remember_what_if(open_wb.sha256, {k: getattr(settings, k)
+                                              for k in scenario_views.WHAT_IF_KEYS})
 base, _ = cache.scenarios(open_wb.sha256, bidset, ranking, ranking_key, settings, None)
 start = {a.component: a.vendor for a in next(s for s in base if s.name == "modular").awards}
 
@@ -80,4 +82,4 @@ with right:
     st.caption("Single point of failure: the largest share of total criticality one vendor "
                "holds. Replaceability: 1 minus the criticality-weighted share that must be "
                "re-procured when a component's vendor is replaced (monolithic = 0).")
-widgets.provenance(ranking, open_wb.name)
+widgets.provenance(ranking, open_wb.name, persistence.version_label())

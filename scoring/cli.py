@@ -14,6 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NoReturn
 
 from scoring import __version__
@@ -55,6 +56,8 @@ def _parser() -> _Parser:
                       help="floor for the linear price formula")
     rank.add_argument("--price-ceiling", type=_finite_float,
                       help="ceiling for the linear price formula")
+    rank.add_argument("--settings", metavar="FILE.json",
+                      help="settings of a saved version (method, weights, ...); options override it")
     rank.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
     scen = sub.add_parser("scenarios", help="compare monolithic, modular and optimized awards")
@@ -64,6 +67,7 @@ def _parser() -> _Parser:
     scen.add_argument("--draws", type=_positive_int, default=100_000,
                       help="simulated contract terms for the cost distribution (default 100000)")
     scen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    scen.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
     scen.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
     sens = sub.add_parser("sensitivity", help="how robust the ranking is to the weights")
@@ -79,6 +83,7 @@ def _parser() -> _Parser:
                       help="stated: Dirichlet around the stated weights; uniform: no preference")
     sens.add_argument("--concentration", type=_positive_float, default=100.0,
                       help="Dirichlet concentration K for --weights stated (default 100)")
+    sens.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
     sens.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
     template = sub.add_parser("template", help="write the blank bid-workbook template")
@@ -124,6 +129,32 @@ def _load(path: str) -> BidSet:
     return result.bidset
 
 
+def _scoring_options(args: argparse.Namespace) -> dict:  # type: ignore[type-arg]
+    """Method, price formula, weights and bounds: command-line options over --settings."""
+    saved: dict = {}  # type: ignore[type-arg]
+    if getattr(args, "settings", None):
+        try:
+            with open(args.settings, encoding="utf-8") as fh:
+                saved = json.load(fh)
+        except OSError as exc:
+            raise CliError(f"cannot open {args.settings}: {exc.strerror or exc}") from exc
+        except ValueError as exc:
+            raise CliError(f"{args.settings} is not a settings file (JSON): {exc}") from exc
+        if not isinstance(saved, dict):
+            raise CliError(f"{args.settings} is not a settings file: expected a JSON object")
+    def pick(name: str, key: str) -> object:
+        given = getattr(args, name, None)
+        return given if given is not None else saved.get(key)
+    return {
+        "method": pick("method", "method"),
+        "price_formula": pick("price_formula", "price_formula"),
+        "weights": saved.get("weights"),
+        "price_floor": pick("price_floor", "price_floor"),
+        "price_ceiling": pick("price_ceiling", "price_ceiling"),
+        "scenario": saved.get("scenario") or {},
+    }
+
+
 def _fmt_number(x: float | None, digits: int = 4) -> str:
     return "" if x is None else f"{x:.{digits}f}"
 
@@ -132,14 +163,10 @@ def _rank(args: argparse.Namespace) -> str:
     from scoring.mcda import ScoringError, rank
 
     bidset = _load(args.workbook)
+    options = _scoring_options(args)
+    options.pop("scenario")
     try:
-        ranking = rank(
-            bidset,
-            method=args.method,
-            price_formula=args.price_formula,
-            price_floor=args.price_floor,
-            price_ceiling=args.price_ceiling,
-        )
+        ranking = rank(bidset, **options)
     except ScoringError as exc:
         raise CliError(str(exc)) from exc
     records = ranking.to_records()
@@ -219,10 +246,16 @@ def _scenarios(args: argparse.Namespace) -> str:
     from scoring.scenarios import Context, ScenarioError, compare, simulate
 
     bidset = _load(args.workbook)
+    options = _scoring_options(args)
+    what_if = options.pop("scenario")
     try:
-        ranking = rank(bidset, method=args.method)
+        if what_if:
+            bidset = replace(bidset, settings=replace(bidset.settings, **what_if))
+        ranking = rank(bidset, **options)
         scenarios = compare(bidset, ranking)
         dist = simulate(Context(bidset, ranking), scenarios, draws=args.draws, seed=args.seed)
+    except TypeError as exc:
+        raise CliError(f"{args.settings}: unknown scenario setting ({exc})") from exc
     except (ScoringError, ScenarioError) as exc:
         raise CliError(str(exc)) from exc
     records = []
@@ -281,15 +314,17 @@ def _sensitivity(args: argparse.Namespace) -> str:
     from scoring.sensitivity import acceptability, lot_models, rank_reversal, stability_table
 
     bidset = _load(args.workbook)
+    options = _scoring_options(args)
+    options.pop("scenario")
     try:
-        models = lot_models(bidset, method=args.method, price_formula=args.price_formula)
+        models = lot_models(bidset, **options)
         acc = acceptability(models, draws=args.draws, seed=args.seed, mode=args.weights,
                             concentration=args.concentration)
         stab = stability_table(models)
-        reversals = rank_reversal(bidset, method=args.method, price_formula=args.price_formula)
+        reversals = rank_reversal(bidset, **options)
     except ScoringError as exc:
         raise CliError(str(exc)) from exc
-    method = models[0].method if models else (args.method or bidset.settings.method)
+    method = models[0].method if models else (options["method"] or bidset.settings.method)
     doc = {
         "method": method,
         "workbook_sha256": bidset.sha256,

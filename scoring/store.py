@@ -178,11 +178,19 @@ def make_engine(url: str | None = None, *, busy_timeout_ms: int = 15_000) -> Eng
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
-        _sqlite_setup(engine, busy_timeout_ms)
-        return engine
+        return prepare_engine(engine, busy_timeout_ms=busy_timeout_ms)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True)
+
+
+def prepare_engine(engine: Engine, *, busy_timeout_ms: int = 15_000) -> Engine:
+    """Give an engine made elsewhere (e.g. by ``st.connection``) the store's SQLite settings."""
+    if engine.dialect.name == "sqlite" and not getattr(engine, "_ssw_prepared", False):
+        _sqlite_setup(engine, busy_timeout_ms)
+        engine._ssw_prepared = True  # type: ignore[attr-defined]
+        engine.dispose()  # connections opened before the settings are dropped
+    return engine
 
 
 def migrate(engine: Engine) -> None:

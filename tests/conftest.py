@@ -17,6 +17,15 @@ def charts(at) -> list:  # type: ignore[no-untyped-def]
     return [e for e in at.main if type(e).__name__ == "UnknownElement" and hasattr(e.proto, "spec")]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_database(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The app's store goes to a throw-away SQLite file, never the user's own data folder."""
+    if "SSW_DATABASE_URL" not in os.environ:
+        path = tmp_path_factory.mktemp("store") / "evaluations.db"
+        os.environ["SSW_DATABASE_URL"] = f"sqlite:///{path}"
+    yield
+
+
 @pytest.fixture(scope="session")
 def sample_bytes() -> bytes:
     return (ROOT / "data" / "sample_evaluation.xlsx").read_bytes()

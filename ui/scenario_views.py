@@ -26,9 +26,13 @@ ROWS = (
 )
 
 
-def what_if_settings(bidset: BidSet) -> Settings:
-    """Scenario settings as what-ifs; each starts at the workbook's value."""
-    s = bidset.settings
+WHAT_IF_KEYS = ("contract_years", "vendor_failure_prob", "integration_overhead_pct",
+                 "coordination_cost_per_vendor", "max_components_per_vendor", "max_vendor_share_pct")
+
+
+def what_if_settings(bidset: BidSet, start: Mapping[str, object] | None = None) -> Settings:
+    """Scenario settings as what-ifs; each starts at the workbook's value (or ``start``'s)."""
+    s = replace(bidset.settings, **dict(start)) if start else bidset.settings
     key = bidset.sha256[:16]
     with st.expander("What-if settings (the workbook's values are the defaults)"):
         a, b, c = st.columns(3)

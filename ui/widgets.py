@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +13,7 @@ from scoring.model import BUNDLE_LOT, SINGLE_LOT, BidSet, Problem
 from scoring.weights import normalise_points, roc_from_ranks
 
 DIRECT, ROC = "Direct points", "Rank order (ROC)"
+POINTS = "weight_points"  # sha256 -> points last entered, kept while the user visits other pages
 
 
 def lot_label(lot: str) -> str:
@@ -43,21 +44,32 @@ def show_problems(problems: Sequence[Problem]) -> None:
     st.table(frame, hide_index=True)
 
 
-def weights_editor(bidset: BidSet) -> dict[str, float] | None:
+def weights_editor(bidset: BidSet, initial: Mapping[str, float] | None = None
+                   ) -> dict[str, float] | None:
     """Let the user set weights by direct points or by an importance ordering (ROC).
 
-    Returns the normalised weights, or None (after saying why) when they cannot be used.
+    The points start as those last entered for this workbook in the session (kept across
+    pages), else ``initial`` (normalised weights, e.g. of a saved version) x 100, else the
+    workbook's. Returns the normalised weights, or None (after saying why) when they cannot
+    be used.
     """
     mode = st.radio("How to set weights", (DIRECT, ROC), horizontal=True, key="weights_mode",
                     help="Direct points: any relative numbers. Rank order centroid: put the "
                     "criteria in order of importance; ROC turns the order into weights.")
     names = [c.name for c in bidset.criteria]
     key = f"{'points' if mode == DIRECT else 'roc'}_{bidset.sha256[:16]}"
+    remembered = st.session_state.setdefault(POINTS, {}).get(bidset.sha256)
     if mode == DIRECT:
+        if remembered is not None:
+            start = [remembered[n] for n in names]
+        elif initial is not None:
+            start = [round(100 * initial[n], 6) for n in names]
+        else:
+            start = [float(c.weight) for c in bidset.criteria]
         frame = pd.DataFrame({
             "Criterion": names,
             "Group": [c.group for c in bidset.criteria],
-            "Points": [float(c.weight) for c in bidset.criteria],
+            "Points": start,
         })
         edited = st.data_editor(
             frame, key=key, hide_index=True, disabled=["Criterion", "Group"],
@@ -70,6 +82,10 @@ def weights_editor(bidset: BidSet) -> dict[str, float] | None:
         except ValueError as exc:
             st.error(f"Weights cannot be used: {exc}.")
             return None
+        if remembered is None and initial is not None and edited["Points"].equals(frame["Points"]):
+            weights = dict(initial)  # untouched: exactly the saved weights, not a round trip
+        else:
+            st.session_state[POINTS][bidset.sha256] = {k: float(v) for k, v in points.items()}
     else:
         stated = sorted({c.weight for c in bidset.criteria}, reverse=True)
         frame = pd.DataFrame({
@@ -121,9 +137,12 @@ def show_ranking(ranking: Ranking, lot: str, currency: str) -> None:
     )
 
 
-def provenance(ranking: Ranking, workbook_name: str) -> None:
-    """Say which method, normalisation and input produced the ranking shown."""
-    st.caption(f"{md_escape(ranking.describe())} · workbook: {md_escape(workbook_name)}")
+def provenance(ranking: Ranking, workbook_name: str, version: str = "") -> None:
+    """Say which method, normalisation, input and saved version produced the ranking shown."""
+    text = f"{md_escape(ranking.describe())} · workbook: {md_escape(workbook_name)}"
+    if version:
+        text += f" · {md_escape(version)}"
+    st.caption(text)
 
 
 SETTING_LABELS: dict[str, str] = {

@@ -1,0 +1,123 @@
+"""Widgets of the Report & share page: save form, share link, versions, audit log, reopen."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+import streamlit as st
+
+from scoring.store import Store
+from ui import persistence, state
+from ui.widgets import lot_label, md_escape
+
+PAGES = {"evaluate": "Evaluate", "robustness": "Robustness", "scenarios": "Scenarios"}
+PUBLIC_URL = "SSW_PUBLIC_URL"  # the hosted app's address, when the browser's is not known
+
+
+def base_url(own_path: str) -> str:
+    """The app's address as the user reaches it, without this page's path."""
+    url = st.context.url or os.environ.get(PUBLIC_URL) or "http://localhost:8501"
+    url = url.rstrip("/")
+    return url[: -len(own_path) - 1] if url.endswith("/" + own_path) else url
+
+
+def save_form(db: Store) -> None:
+    ref = persistence.saved()
+    title = "Save this evaluation" if ref is None else f"Save version {ref.version.number + 1}"
+    with st.form("save_evaluation", border=True):
+        st.markdown(f"**{title}**")
+        name = ""
+        if ref is None:
+            name = st.text_input("Evaluation name", value=state.current().name)
+        author = st.text_input("Your name", value=st.session_state.get(persistence.AUTHOR, ""),
+                               help="Recorded with the version and in the audit log")
+        reason = st.text_area("Reason for this version", height=80,
+                              placeholder="e.g. Panel agreed to raise the weight of past performance")
+        submitted = st.form_submit_button("Save", type="primary", icon=":material/save:")
+    if not submitted:
+        return
+    if not author.strip() or not reason.strip():
+        st.error("Give your name and a reason: every version records who changed what, and why.")
+        return
+    st.session_state[persistence.AUTHOR] = author.strip()
+    try:
+        new = persistence.save(db, author=author.strip(), reason=reason.strip(), name=name.strip())
+    except persistence.StaleVersion as exc:
+        st.session_state["stale_message"] = str(exc)
+        st.rerun()  # the notice and its reload button sit above the form
+    except persistence.StoreError as exc:
+        st.error(f"Not saved: {exc}.")
+        return
+    st.session_state.pop("stale_message", None)
+    st.success(f"Saved as evaluation #{new.evaluation_id}, version {new.version.number}.",
+               icon=":material/check:")
+
+
+def stale_notice(db: Store) -> None:
+    message = st.session_state.get("stale_message")
+    if not message:
+        return
+    st.error(message, icon=":material/sync_problem:")
+    ref = persistence.saved()
+    if ref is not None and st.button("Reload the latest version", icon=":material/refresh:"):
+        latest = db.latest(ref.evaluation_id)
+        persistence.open_version(db, ref.evaluation_id, latest.number)
+        st.session_state.pop("stale_message", None)
+        st.rerun()
+
+
+def share_box(ref: persistence.SavedRef) -> None:
+    page = st.selectbox("Page to open", list(PAGES), format_func=PAGES.get)
+    lots = state.current().bidset.lots
+    lot = st.selectbox("Lot", lots, format_func=lot_label) if lots else None
+    link = persistence.share_link(base_url("report"), ref, page, lot)
+    st.code(link, language=None, wrap_lines=True)
+    st.caption("Copy the link with the button at the right of the box. It names the evaluation, "
+               "the version and the view only: no bid data, names or scores.")
+
+
+def versions_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"Version": v.number, "Saved by": v.author, "When (UTC)": v.created_at.replace("T", " ")[:19],
+         "Method": v.settings.get("method"), "Workbook SHA-256": v.snapshot_sha256[:16] + "…",
+         "Reason": v.reason}
+        for v in reversed(db.versions(evaluation_id))
+    ])
+
+
+def audit_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"When (UTC)": e.at.replace("T", " ")[:19], "Who": e.actor, "Version": e.version,
+         "What": f"{e.action}: {e.item}", "Old value": e.old_value or "",
+         "New value": e.new_value or "", "Why": e.reason}
+        for e in reversed(db.audit(evaluation_id))
+    ])
+
+
+def reopen(db: Store) -> None:
+    evaluations = db.evaluations()
+    if not evaluations:
+        st.caption("No saved evaluations yet.")
+        return
+    chosen = st.selectbox("Evaluation", evaluations,
+                          format_func=lambda e: f"#{e.id} {e.name} ({e.latest_version} versions)")
+    number = st.number_input("Version", 1, chosen.latest_version, chosen.latest_version)
+    if st.button("Open this version", icon=":material/folder_open:"):
+        persistence.open_version(db, chosen.id, int(number))
+        st.rerun()
+
+
+def reproduce(db: Store, ref: persistence.SavedRef) -> None:
+    data = db.snapshot(ref.version.snapshot_sha256) or b""
+    settings = json.dumps(ref.version.settings, indent=2, sort_keys=True)
+    stem = f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
+    left, right = st.columns(2)
+    left.download_button("Workbook snapshot (.xlsx)", data, file_name=f"{stem}.xlsx",
+                         icon=":material/download:")
+    right.download_button("Settings of this version (.json)", settings, file_name=f"{stem}.json",
+                          mime="application/json", icon=":material/download:")
+    st.code(f"python -m scoring rank {stem}.xlsx --settings {stem}.json", language="bash")
+    st.caption(f"Snapshot SHA-256 {md_escape(ref.version.snapshot_sha256)}: the command gives the "
+               "same ranking as the app shows for this version.")
