@@ -15,6 +15,7 @@ db = persistence.store()
 if db is None:
     st.stop()
 
+share_views.flash()
 ref = persistence.saved()
 changes = persistence.unsaved_changes()
 if ref is None:

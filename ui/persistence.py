@@ -22,6 +22,7 @@ APPLIED_LINK = "applied_share_link"
 AUTHOR = "author_name"
 WHAT_IF = "scenario_what_if"  # dict of scenario what-if settings, set by the Scenarios page
 VIEW_PARAMS = ("page", "lot", "method")
+DEFAULT_PAGE = "evaluate"  # url_path of the page st.navigation serves at "/"
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,8 @@ def share_link(base_url: str, ref: SavedRef, page: str, lot: str | None) -> str:
              "method": ref.version.settings["method"]}
     if lot is not None:
         query["lot"] = lot
-    return f"{base_url.rstrip('/')}/{page}?{urlencode(query)}"
+    path = "" if page == DEFAULT_PAGE else page  # the default page lives at the app's root
+    return f"{base_url.rstrip('/')}/{path}?{urlencode(query)}"
 
 
 def save(db: Store, *, author: str, reason: str, name: str = "") -> SavedRef:

@@ -13,6 +13,7 @@ from ui import persistence, state
 from ui.widgets import lot_label, md_escape
 
 PAGES = {"evaluate": "Evaluate", "robustness": "Robustness", "scenarios": "Scenarios"}
+FLASH = "saved_flash"
 PUBLIC_URL = "SSW_PUBLIC_URL"  # the hosted app's address, when the browser's is not known
 
 
@@ -26,7 +27,7 @@ def base_url(own_path: str) -> str:
 def save_form(db: Store) -> None:
     ref = persistence.saved()
     title = "Save this evaluation" if ref is None else f"Save version {ref.version.number + 1}"
-    with st.form("save_evaluation", border=True):
+    with st.form("save_evaluation", border=True, clear_on_submit=True):
         st.markdown(f"**{title}**")
         name = ""
         if ref is None:
@@ -51,8 +52,15 @@ def save_form(db: Store) -> None:
         st.error(f"Not saved: {exc}.")
         return
     st.session_state.pop("stale_message", None)
-    st.success(f"Saved as evaluation #{new.evaluation_id}, version {new.version.number}.",
-               icon=":material/check:")
+    st.session_state[FLASH] = f"Saved as evaluation #{new.evaluation_id}, version {new.version.number}."
+    st.rerun()  # every status line on the page and in the sidebar now shows the new version
+
+
+def flash() -> None:
+    """The confirmation of a save just made (shown once, after the page refreshed)."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/check:")
 
 
 def stale_notice(db: Store) -> None:
