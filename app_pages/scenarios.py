@@ -44,6 +44,8 @@ for s in scenarios:
     if not s.available:
         st.warning(f"**{s.name.capitalize()}** is not available: {esc(s.note)}.",
                    icon=":material/warning:")
+    elif s.note:
+        st.info(f"**{s.name.capitalize()}**: {esc(s.note)}.", icon=":material/info:")
 
 st.subheader("Side by side")
 st.table(scenario_views.comparison_frame(scenarios, dist, currency), hide_index=True)

@@ -8,7 +8,7 @@ vendor failures gives each scenario's cost distribution.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -74,6 +74,7 @@ class Scenario:
                        for a in self.awards],
         }
         record.update({k: (getattr(f, k) if f is not None else None) for k in keys})
+        record["within_caps"] = None if f is None else not self.note.startswith("Breaks the caps")
         if self.note:
             record["note"] = self.note
         return record
@@ -358,10 +359,36 @@ def compare(
 ) -> list[Scenario]:
     """Monolithic, modular and optimized awards (and an edited one when given)."""
     ctx = Context(bidset, ranking, settings)
-    out = [monolithic(ctx), modular(ctx), optimized(ctx)]
+    out = [_flag_caps(ctx, monolithic(ctx)), _flag_caps(ctx, modular(ctx)), optimized(ctx)]
     if edited is not None:
         out.append(custom(ctx, edited))
     return out
+
+
+def cap_breaches(ctx: Context, scenario: Scenario) -> list[str]:
+    """The Settings caps an award breaks (only the optimized award must respect them)."""
+    s, f = ctx.settings, scenario.figures
+    if f is None:
+        return []
+    out = []
+    held: dict[str, int] = {}
+    for a in scenario.awards:
+        held[a.vendor] = held.get(a.vendor, 0) + 1
+    if s.max_components_per_vendor is not None and max(held.values()) > s.max_components_per_vendor:
+        out.append(f"a vendor holds {max(held.values())} components (cap "
+                   f"{s.max_components_per_vendor})")
+    if s.max_vendor_share_pct is not None and f.top_vendor_share > s.max_vendor_share_pct / 100 + 1e-12:
+        out.append(f"a vendor has {f.top_vendor_share:.0%} of the price (cap "
+                   f"{s.max_vendor_share_pct:g} %)")
+    return out
+
+
+def _flag_caps(ctx: Context, scenario: Scenario) -> Scenario:
+    breaches = cap_breaches(ctx, scenario)
+    if not breaches:
+        return scenario
+    return replace(scenario, note="Breaks the caps in Settings: " + "; ".join(breaches)
+                   + ". Shown for comparison; only the optimized award respects the caps")
 
 
 # -- Monte Carlo of vendor failures -----------------------------------------------------------

@@ -561,7 +561,8 @@ class _Reader:
             if key in numeric:
                 attr, low, high = numeric[key]
                 value = self.number(sheet, row, values, "value", what=f"setting {attr}",
-                                    minimum=low, maximum=high)
+                                    minimum=low, maximum=high,
+                                    strict_min=attr == "max_vendor_share_pct")
                 if value is None:
                     continue
                 if attr == "max_components_per_vendor":
@@ -634,6 +635,7 @@ class _Reader:
         lot_spelling: dict[str, str] = {}
         out: list[Bid] = []
         seen: dict[tuple[str, str], int] = {}
+        spelling: dict[str, str] = {}
         rows = list(sheet.rows())
         any_lot = any(not is_blank(sheet.get(v, "lot")) for _, v in rows)
         for row, values in rows:
@@ -644,6 +646,7 @@ class _Reader:
                 self.problem(sheet.loc(row, "vendor"), "this bid has no vendor name",
                              "Name the vendor, or clear the row")
                 continue
+            vendor = spelling.setdefault(fold(vendor), vendor)  # one vendor, one spelling
             lot = self._lot(sheet, row, values, any_lot, components, component_names, lot_spelling)
             price = self.number(
                 sheet, row, values, "price", what=f"price of {vendor}", required=True,

@@ -214,3 +214,25 @@ def test_optimizer_matches_brute_force(data):
     else:
         assert got.available, got.note
         assert got.figures.total_cost == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+def test_awards_that_break_the_caps_say_so(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    mono, mod, opt = compare(bs, rank(bs))
+    assert "Breaks the caps" in mono.note and mono.to_record()["within_caps"] is False
+    assert opt.to_record()["within_caps"] is True
+
+
+def test_vendor_spelled_differently_across_rows_is_one_vendor():
+    from tests.helpers import workbook_bytes
+
+    data = workbook_bytes({
+        "Criteria": [["criterion", "weight", "direction", "scale_min", "scale_max"],
+                     ["Quality", 60, "max", 0, 10], ["Price", 40, "min", None, None]],
+        "Bids": [["vendor", "lot", "price", "Quality"], ["Acme", "A", 100, 7], ["ACME", "B", 100, 7],
+                 ["Zeta", "A", 120, 6], ["Zeta", "B", 120, 6]],
+        "Components": [["component"], ["A"], ["B"]],
+    })
+    bs = read_workbook(data).bidset
+    mod = modular(Context(bs, rank(bs, method="wsm")))
+    assert mod.figures.vendors == 1 and mod.figures.hhi == 10_000

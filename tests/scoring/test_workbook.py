@@ -310,3 +310,15 @@ def test_bad_scale_is_reported_once_not_per_bid():
     criteria = [list(r) for r in CRITERIA]
     criteria[1][3], criteria[1][4] = 5, 0
     assert where(basic(Criteria=criteria)) == ["Criteria!E2"]
+
+
+def test_one_vendor_keeps_one_spelling_across_rows():
+    components = [["component"], ["A"], ["B"]]
+    bids = [list(BIDS[0]), ["Acme", "A", 100, 3, 3], ["ACME ", "B", 100, 3, 3]]
+    bs = read_workbook(basic(Bids=bids, Components=components)).bidset
+    assert [b.vendor for b in bs.bids] == ["Acme", "Acme"]
+
+
+def test_share_cap_of_zero_is_refused():
+    settings = [["key", "value"], ["max_vendor_share_pct", 0], ["max_components_per_vendor", 0]]
+    assert where(basic(Settings=settings)) == ["Settings!B2", "Settings!B3"]
