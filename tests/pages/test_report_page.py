@@ -129,3 +129,22 @@ def test_damaged_or_unknown_share_links_are_explained():
     c.query_params["evaluation"], c.query_params["version"] = "99999", "1"
     c.run()
     assert any("cannot be opened" in e.value for e in c.error) and not c.exception
+
+
+def test_reopen_an_older_version_from_the_list():
+    a = app()
+    save(a, "Ann", "baseline", name="Reopen me")
+    a.switch_page("app_pages/evaluate.py").run()
+    labelled(a.selectbox, "Scoring method").select("wsm").run()
+    save(a, "Ann", "weighted sum")
+    ref = a.session_state["saved_version"]
+    assert ref.version.number == 2
+    labelled(a.selectbox, "Evaluation").set_value(
+        next(o for o in labelled(a.selectbox, "Evaluation").options if "Reopen me" in o))
+    a.run()
+    labelled(a.number_input, "Version").set_value(1).run()
+    next(b for b in a.button if b.label == "Open this version").click().run()
+    assert not a.exception
+    assert a.session_state["saved_version"].version.number == 1
+    a.switch_page("app_pages/evaluate.py").run()
+    assert labelled(a.selectbox, "Scoring method").value == "topsis"
