@@ -21,6 +21,8 @@ pages = [
             url_path="robustness"),
     st.Page("app_pages/scenarios.py", title="Scenarios", icon=":material/account_tree:",
             url_path="scenarios"),
+    st.Page("app_pages/compliance.py", title="Compliance", icon=":material/verified:",
+            url_path="compliance"),
     st.Page("app_pages/report.py", title="Report & share", icon=":material/share:",
             url_path="report"),
 ]

@@ -45,15 +45,14 @@ with weights_col:
 
 if weights is None:
     st.stop()
+choices = state.EvaluationChoices(open_wb.sha256, method, formula, tuple(weights.items()),
+                                  floor, ceiling, start.sla_gate)
 try:
-    ranking = cache.ranking(
-        open_wb.sha256, bidset, method, formula, tuple(weights.items()), floor, ceiling
-    )
+    ranking = cache.ranking(open_wb.sha256, bidset, choices)
 except ScoringError as exc:
     st.warning(f"Cannot rank yet: {exc}.", icon=":material/warning:")
     st.stop()
-state.set_choices(state.EvaluationChoices(
-    open_wb.sha256, method, formula, tuple(weights.items()), floor, ceiling))
+state.set_choices(choices)
 
 st.divider()
 lot = st.radio("Lot", ranking.lots, format_func=widgets.lot_label, horizontal=True,

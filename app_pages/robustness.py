@@ -16,8 +16,6 @@ st.write(
     "every lot is re-ranked for each draw."
 )
 choices = state.choices(bidset)
-ranking_key = (choices.method, choices.price_formula, choices.weights,
-               choices.price_floor, choices.price_ceiling)
 
 a, b, c, d = st.columns([1.2, 1.6, 1, 0.8])
 draws = a.selectbox("Weight draws", (1_000, 10_000, 100_000), index=1, format_func="{:,}".format)
@@ -30,7 +28,7 @@ concentration = c.number_input("Concentration K", 1.0, 10_000.0, 100.0, 10.0,
 seed = d.number_input("Seed", 0, 2**31 - 1, 0, 1)
 
 bar = st.progress(0.0, text="Drawing weights...")
-result = cache.robustness(open_wb.sha256, bidset, ranking_key, int(draws), int(seed), mode,
+result = cache.robustness(open_wb.sha256, bidset, choices, int(draws), int(seed), mode,
                           float(concentration), progress=lambda x: bar.progress(x, text="Drawing weights..."))
 bar.empty()
 
@@ -90,5 +88,5 @@ st.caption(
     "The linear price formula with a floor and ceiling fixed before bids open, and criteria "
     "with fixed scales, score each bid on its own under WSM: no bid can move another's points."
 )
-widgets.provenance(cache.ranking(open_wb.sha256, bidset, *ranking_key), open_wb.name,
+widgets.provenance(cache.ranking(open_wb.sha256, bidset, choices), open_wb.name,
                    persistence.version_label())

@@ -25,19 +25,17 @@ if not bidset.components:
     st.stop()
 
 choices = state.choices(bidset)
-ranking_key = (choices.method, choices.price_formula, choices.weights,
-               choices.price_floor, choices.price_ceiling)
-ranking = cache.ranking(open_wb.sha256, bidset, *ranking_key)
+ranking = cache.ranking(open_wb.sha256, bidset, choices)
 settings = scenario_views.what_if_settings(bidset, persistence.saved_what_if(open_wb.sha256))
 persistence.remember_what_if(open_wb.sha256, {k: getattr(settings, k)
                                               for k in scenario_views.WHAT_IF_KEYS})
-base, _ = cache.scenarios(open_wb.sha256, bidset, ranking, ranking_key, settings, None)
+base, _ = cache.scenarios(open_wb.sha256, bidset, ranking, choices, settings, None)
 start = {a.component: a.vendor for a in next(s for s in base if s.name == "modular").awards}
 
 with st.expander("Edit an award by hand", icon=":material/edit:"):
     st.caption("Starts from the modular award. Its figures appear as the 'Edited' scenario.")
     edited = scenario_views.award_editor(bidset, start)
-scenarios, dist = cache.scenarios(open_wb.sha256, bidset, ranking, ranking_key, settings,
+scenarios, dist = cache.scenarios(open_wb.sha256, bidset, ranking, choices, settings,
                                   tuple(sorted(edited.items())))
 
 for s in scenarios:

@@ -56,6 +56,8 @@ def _parser() -> _Parser:
                       help="floor for the linear price formula")
     rank.add_argument("--price-ceiling", type=_finite_float,
                       help="ceiling for the linear price formula")
+    rank.add_argument("--sla-gate", action="store_true",
+                      help="bids whose SLA is not mission-grade fail a gate (DESIGN §6)")
     rank.add_argument("--settings", metavar="FILE.json",
                       help="settings of a saved version (method, weights, ...); options override it")
     rank.add_argument("--format", choices=("table", "json", "csv"), default="table")
@@ -67,6 +69,8 @@ def _parser() -> _Parser:
     scen.add_argument("--draws", type=_positive_int, default=100_000,
                       help="simulated contract terms for the cost distribution (default 100000)")
     scen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    scen.add_argument("--sla-gate", action="store_true",
+                      help="bids whose SLA is not mission-grade fail a gate (DESIGN §6)")
     scen.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
     scen.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
@@ -83,6 +87,8 @@ def _parser() -> _Parser:
                       help="stated: Dirichlet around the stated weights; uniform: no preference")
     sens.add_argument("--concentration", type=_positive_float, default=100.0,
                       help="Dirichlet concentration K for --weights stated (default 100)")
+    sens.add_argument("--sla-gate", action="store_true",
+                      help="bids whose SLA is not mission-grade fail a gate (DESIGN §6)")
     sens.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
     sens.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
@@ -151,6 +157,7 @@ def _scoring_options(args: argparse.Namespace) -> dict:  # type: ignore[type-arg
         "weights": saved.get("weights"),
         "price_floor": pick("price_floor", "price_floor"),
         "price_ceiling": pick("price_ceiling", "price_ceiling"),
+        "sla_gate": bool(getattr(args, "sla_gate", False) or saved.get("sla_gate", False)),
         "scenario": saved.get("scenario") or {},
     }
 

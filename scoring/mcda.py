@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from scoring.compliance import SLA_GATE, check_sla
 from scoring.model import METHODS, PRICE_FORMULAS, Bid, BidSet, Criterion
 
 SIGNIFICANT_DIGITS = 9
@@ -95,6 +96,7 @@ class Ranking:
     sha256: str = ""
     price_floor: float | None = None
     price_ceiling: float | None = None
+    sla_gate: bool = False
 
     @property
     def lower_is_better(self) -> bool:
@@ -125,6 +127,8 @@ class Ranking:
                else "vector normalisation of raw values" if self.method == "topsis"
                else "distance from best to worst of raw values")
         )
+        if self.sla_gate:
+            parts.append("mission-grade SLA required")
         if self.sha256:
             parts.append(f"workbook SHA-256: {self.sha256}")
         return "; ".join(parts)
@@ -286,11 +290,13 @@ def rank(
     weights: Mapping[str, float] | None = None,
     price_floor: float | None = None,
     price_ceiling: float | None = None,
+    sla_gate: bool = False,
 ) -> Ranking:
     """Score and rank every lot's bids (DESIGN §5, §5.1).
 
     ``weights`` maps criterion names to relative weights (default: the workbook's);
-    they are normalised to sum 1. Method and price formula default to Settings.
+    they are normalised to sum 1. Method and price formula default to Settings. With
+    ``sla_gate`` a bid whose SLA is not mission-grade (§6) fails a gate.
     """
     s = bidset.settings
     method = (method or s.method).casefold()
@@ -333,7 +339,9 @@ def rank(
     scored: list[ScoredBid] = []
     for lot in bidset.lots:
         bids = bidset.bids_in(lot)
-        gates = {id(b): tuple(c.name for c in criteria if c.fails_gate(b.value(c))) for b in bids}
+        gates = {id(b): tuple(c.name for c in criteria if c.fails_gate(b.value(c)))
+                 + ((SLA_GATE,) if sla_gate and not check_sla(b).mission_grade else ())
+                 for b in bids}
         competing = [b for b in bids if not gates[id(b)]]
         if competing:
             position = {id(b): i for i, b in enumerate(competing)}
@@ -380,4 +388,5 @@ def rank(
         sha256=bidset.sha256,
         price_floor=floor,
         price_ceiling=ceiling,
+        sla_gate=sla_gate,
     )

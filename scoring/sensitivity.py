@@ -138,10 +138,11 @@ def lot_models(
     weights: Mapping[str, float] | None = None,
     price_floor: float | None = None,
     price_ceiling: float | None = None,
+    sla_gate: bool = False,
 ) -> list[LotModel]:
     """One model per lot, of its eligible bids in ranking order."""
     ranking = rank(bidset, method=method, price_formula=price_formula, weights=weights,
-                   price_floor=price_floor, price_ceiling=price_ceiling)
+                   price_floor=price_floor, price_ceiling=price_ceiling, sla_gate=sla_gate)
     method = ranking.method
     criteria = list(bidset.criteria)
     names = tuple(c.name for c in criteria)
@@ -385,10 +386,11 @@ def rank_reversal(
     weights: Mapping[str, float] | None = None,
     price_floor: float | None = None,
     price_ceiling: float | None = None,
+    sla_gate: bool = False,
 ) -> list[Reversal]:
     """Remove each bid in turn, re-rank its lot, and list the pairs of others that swap order."""
     options = dict(method=method, price_formula=price_formula, weights=weights,
-                   price_floor=price_floor, price_ceiling=price_ceiling)
+                   price_floor=price_floor, price_ceiling=price_ceiling, sla_gate=sla_gate)
     full = rank(bidset, **options)
     out: list[Reversal] = []
     for lot in full.lots:

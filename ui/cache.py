@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -23,6 +24,9 @@ from scoring.sensitivity import (
 )
 from scoring.template import template_bytes as _template_bytes
 from scoring.workbook import ReadResult
+
+if TYPE_CHECKING:
+    from ui.state import EvaluationChoices
 from scoring.workbook import read_workbook as _read
 
 
@@ -33,24 +37,9 @@ def read_workbook(sha256: str, _data: bytes) -> ReadResult:
 
 
 @st.cache_data(max_entries=256, show_spinner="Scoring bids...")
-def ranking(
-    sha256: str,
-    _bidset: BidSet,
-    method: str,
-    price_formula: str,
-    weights: tuple[tuple[str, float], ...],
-    price_floor: float | None,
-    price_ceiling: float | None,
-) -> Ranking:
-    """Rank a workbook's bids; cached by (workbook hash, settings)."""
-    return rank(
-        _bidset,
-        method=method,
-        price_formula=price_formula,
-        weights=dict(weights),
-        price_floor=price_floor,
-        price_ceiling=price_ceiling,
-    )
+def ranking(sha256: str, _bidset: BidSet, choices: EvaluationChoices) -> Ranking:
+    """Rank a workbook's bids; cached by (workbook hash, choices)."""
+    return rank(_bidset, **choices.options())
 
 
 @st.cache_data(max_entries=64, show_spinner="Comparing award scenarios...")
@@ -58,7 +47,7 @@ def scenarios(
     sha256: str,
     _bidset: BidSet,
     _ranking: Ranking,
-    ranking_key: tuple,  # type: ignore[type-arg]
+    choices: EvaluationChoices,
     settings: Settings,
     edited: tuple[tuple[str, str], ...] | None,
     draws: int = 100_000,
@@ -92,7 +81,7 @@ def _robustness_store() -> tuple[OrderedDict, threading.Lock]:  # type: ignore[t
 def robustness(
     sha256: str,
     bidset: BidSet,
-    ranking_key: tuple,  # type: ignore[type-arg]
+    choices: EvaluationChoices,
     draws: int,
     seed: int,
     mode: str,
@@ -103,15 +92,13 @@ def robustness(
 
     Not st.cache_data: a first computation reports its progress to the page as it goes.
     """
-    key = (sha256, ranking_key, draws, seed, mode, concentration)
+    key = (sha256, choices, draws, seed, mode, concentration)
     store, lock = _robustness_store()
     with lock:
         if key in store:
             store.move_to_end(key)
             return store[key]
-    method, formula, weights, floor, ceiling = ranking_key
-    options = dict(method=method, price_formula=formula, weights=dict(weights),
-                   price_floor=floor, price_ceiling=ceiling)
+    options = choices.options()
     models = lot_models(bidset, **options)
     acc = acceptability(models, draws=draws, seed=seed, mode=mode, concentration=concentration,
                         progress=progress)

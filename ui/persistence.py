@@ -76,6 +76,8 @@ def current_settings(bidset_sha: str) -> dict[str, Any]:
         "price_floor": c.price_floor,
         "price_ceiling": c.price_ceiling,
     }
+    if c.sla_gate:
+        out["sla_gate"] = True
     what_if = saved_what_if(bidset_sha)
     if what_if and what_if != {k: getattr(open_wb.bidset.settings, k) for k in what_if}:
         out["scenario"] = what_if  # only what-ifs that differ from the workbook's Settings
@@ -144,7 +146,7 @@ def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     state.set_choices(state.EvaluationChoices(
         version.snapshot_sha256, s["method"], s["price_formula"],
         tuple((k, float(v)) for k, v in s["weights"].items()),
-        s.get("price_floor"), s.get("price_ceiling")))
+        s.get("price_floor"), s.get("price_ceiling"), bool(s.get("sla_gate", False))))
     st.session_state.get(widgets.POINTS, {}).pop(version.snapshot_sha256, None)
     st.session_state.pop(WHAT_IF, None)
     if "scenario" in s:

@@ -35,6 +35,13 @@ class EvaluationChoices:
     weights: tuple[tuple[str, float], ...]
     price_floor: float | None = None
     price_ceiling: float | None = None
+    sla_gate: bool = False
+
+    def options(self) -> dict:  # type: ignore[type-arg]
+        """Keyword arguments for the scoring functions (rank, lot_models, rank_reversal)."""
+        return {"method": self.method, "price_formula": self.price_formula,
+                "weights": dict(self.weights), "price_floor": self.price_floor,
+                "price_ceiling": self.price_ceiling, "sla_gate": self.sla_gate}
 
 
 def set_choices(choices: EvaluationChoices) -> None:

@@ -1,0 +1,57 @@
+"""Tables of the Compliance page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from scoring.compliance import ELEMENTS, FAIL, MISSING, PASS, SLAResult
+from scoring.model import BidSet
+
+SYMBOL = {PASS: "✓", FAIL: "✗", MISSING: "—"}
+
+
+def _shown(value: float | bool | None) -> str:
+    if value is None:
+        return "missing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:g}"
+
+
+def matrix_frame(results: Sequence[SLAResult]) -> pd.DataFrame:
+    rows = []
+    for r in results:
+        row = {"Vendor": r.vendor, "Lot": {"": "All bids", "ALL": "Bundle"}.get(r.lot, r.lot)}
+        for (_key, value, status), element in zip(r.cells, ELEMENTS, strict=True):
+            row[element.label] = f"{SYMBOL[status]} {_shown(value)}"
+        row["Mission-grade"] = "Yes" if r.mission_grade else "No"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def style_matrix(frame: pd.DataFrame):  # type: ignore[no-untyped-def]
+    """Light fills that also differ in symbol, so colour is never the only signal."""
+    def colour(value: object) -> str:
+        text = str(value)
+        if text.startswith(SYMBOL[PASS]) or text == "Yes":
+            return "background-color: #e3f1ea"
+        if text.startswith(SYMBOL[FAIL]) or text == "No":
+            return "background-color: #fbe3d6"
+        if text.startswith(SYMBOL[MISSING]):
+            return "background-color: #eeeeee"
+        return ""
+    return frame.style.map(colour)
+
+
+def rules_frame() -> pd.DataFrame:
+    return pd.DataFrame([{"Element": e.label, "Mission-grade when": e.rule} for e in ELEMENTS])
+
+
+def okr_frame(bidset: BidSet) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"OKR": o.okr, "Mission outcome": "Yes" if o.mission_outcome else "No",
+          "Metric": o.metric, "Target": o.target} for o in bidset.okrs],
+        columns=["OKR", "Mission outcome", "Metric", "Target"],
+    )
