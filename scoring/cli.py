@@ -92,6 +92,12 @@ def _parser() -> _Parser:
     sens.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
     sens.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
+    panel = sub.add_parser("panel", help="panel consensus, spreads and flags (Scores sheet)")
+    panel.add_argument("workbook", help="bid workbook (.xlsx) with a Scores sheet")
+    panel.add_argument("--consensus", choices=("median", "mean"), default="median",
+                       help="how evaluators' scores combine (default median)")
+    panel.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
     template = sub.add_parser("template", help="write the blank bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
     return parser
@@ -395,6 +401,42 @@ def _sensitivity_table(doc: dict) -> str:  # type: ignore[type-arg]
     return "\n".join(lines).rstrip()
 
 
+def _panel(args: argparse.Namespace) -> str:
+    from scoring.panel import consensus
+
+    bidset = _load(args.workbook)
+    if not bidset.panel_scores:
+        print("note: the workbook has no Scores sheet (or it is empty): no panel scores",
+              file=sys.stderr)
+    cells = consensus(bidset, bidset.panel_scores, method=args.consensus)
+    records = [c.to_record() for c in cells]
+    if args.format == "json":
+        return json.dumps({"consensus_method": args.consensus,
+                           "spread_flag_pct": bidset.settings.spread_flag_pct,
+                           "workbook_sha256": bidset.sha256, "consensus": records}, indent=2)
+    evaluators = sorted({e for c in cells for e in c.scores}, key=str.casefold)
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["vendor", "lot", "criterion", "score", "range", "flagged", "moderated",
+                         *evaluators])
+        for c in cells:
+            writer.writerow([_csv_safe(c.vendor), c.lot, _csv_safe(c.criterion), c.score, c.range,
+                             "yes" if c.flagged else "no", "yes" if c.moderated else "no",
+                             *(c.scores.get(e, "") for e in evaluators)])
+        return buf.getvalue().rstrip("\n")
+    lines = [f"Consensus: {args.consensus}; spread flag at {bidset.settings.spread_flag_pct:g} % "
+             "of the scale", ""]
+    for c in cells:
+        flag = "  FLAGGED" if c.flagged else ""
+        given = ", ".join(f"{e} {v:g}" for e, v in c.scores.items())
+        lot = f" [{c.lot}]" if c.lot else ""
+        lines.append(f"{c.vendor}{lot} / {c.criterion}: {c.score:g} (range {c.range:g}; {given}){flag}")
+    flagged = sum(c.flagged for c in cells)
+    lines += ["", f"{flagged} of {len(cells)} cells flagged for discussion."]
+    return "\n".join(lines)
+
+
 def _template(args: argparse.Namespace) -> str:
     from scoring.template import write_template
 
@@ -408,7 +450,7 @@ def _template(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
-                "template": _template}
+                "panel": _panel, "template": _template}
     try:
         out = handlers[args.command](args)
     except CliError as exc:

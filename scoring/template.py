@@ -297,6 +297,25 @@ SAMPLE_OKRS: tuple[Row, ...] = (
     ("Modern, supportable platform", "no", "legacy mainframe jobs retired", "100 %"),
 )
 
+EVALUATORS = ("A. Rivera", "B. Chen", "C. Okafor")
+
+
+def _sample_scores() -> tuple[Row, ...]:
+    """Three evaluators on two criteria; medians equal the Bids values, a few cells spread wide."""
+    rows: list[Row] = []
+    wide = {("Harbor Data Works", "Infrastructure"), ("Northwind Digital", "Analytics"),
+            ("Summit Integrators", "ALL")}
+    for vendor, lot, _price, tech, _mgmt, past, *_rest in SAMPLE_BIDS:
+        for criterion, value in (("Technical approach", tech), ("Past performance", past)):
+            spread = 1.5 if (vendor, lot) in wide and criterion == "Technical approach" else 0.5
+            given = (max(0.0, value - spread), value, min(5.0, value + 0.5))
+            for evaluator, score in zip(EVALUATORS, given, strict=True):
+                note = "Meets the requirement" if score == value else (
+                    "Strengths outweigh the risks" if score > value else "Staffing plan is thin")
+                rows.append((evaluator, vendor, lot, criterion, score, note))
+    return tuple(rows)
+
+
 SAMPLE_SETTINGS: tuple[tuple[str, Any], ...] = (
     ("method", "topsis"),
     ("price_formula", "lowest_ratio"),
@@ -320,6 +339,7 @@ def write_sample(path: str | Path) -> Path:
         components=SAMPLE_COMPONENTS,
         vendors=SAMPLE_VENDORS,
         okrs=SAMPLE_OKRS,
+        scores=_sample_scores(),
         settings=SAMPLE_SETTINGS,
         bids_title="Bids received — RFP DOR-2026-114, Integrated Tax System Modernization",
     )

@@ -171,3 +171,17 @@ def test_sensitivity_table_csv_and_options(capsys, sample_path):
     with pytest.raises(SystemExit) as exc:
         main(["sensitivity", str(sample_path), "--concentration", "0"])
     assert exc.value.code == 1
+
+
+def test_panel_json_contract(capsys, sample_path):
+    code, out, err = run(capsys, "panel", sample_path, "--format", "json")
+    assert code == 0, err
+    cells = json.loads(out)["consensus"]
+    assert {"vendor", "lot", "criterion", "score", "scores", "range", "flagged", "moderated"} <= set(cells[0])
+    flagged = [c for c in cells if c["flagged"]]
+    assert len(flagged) == 3 and all(c["range"] >= 1.5 for c in flagged)
+    assert all(len(c["scores"]) == 3 and not c["moderated"] for c in cells)
+    code, out, _ = run(capsys, "panel", sample_path)
+    assert code == 0 and "3 of 28 cells flagged" in out
+    code, out, _ = run(capsys, "panel", sample_path, "--format", "csv", "--consensus", "mean")
+    assert out.splitlines()[0].startswith("vendor,lot,criterion,score")

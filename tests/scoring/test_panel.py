@@ -1,0 +1,66 @@
+import pytest
+
+from scoring.model import PanelScore
+from scoring.panel import Moderation, apply, consensus, merge_scores
+from scoring.workbook import read_workbook
+from tests.helpers import BIDS, basic
+
+
+def scores(*rows):
+    return [PanelScore(e, v, "", c, s) for e, v, c, s in rows]
+
+
+@pytest.fixture
+def bidset():
+    return read_workbook(basic()).bidset
+
+
+def test_median_mean_range_and_flag(bidset):
+    panel = scores(("Ann", "Alpha", "Technical", 2), ("Bob", "Alpha", "Technical", 4),
+                   ("Cy", "Alpha", "Technical", 5), ("Ann", "Bravo", "Technical", 3),
+                   ("Bob", "Bravo", "Technical", 3.5))
+    cells = {c.vendor: c for c in consensus(bidset, panel)}
+    alpha = cells["Alpha"]
+    assert alpha.score == 4 and alpha.range == 3 and alpha.spread_pct == pytest.approx(60)
+    assert alpha.flagged and not cells["Bravo"].flagged  # 0.5 of a 0-5 scale is 10 %
+    assert alpha.scores == {"Ann": 2, "Bob": 4, "Cy": 5}
+    mean = {c.vendor: c for c in consensus(bidset, panel, method="mean")}
+    assert mean["Alpha"].score == pytest.approx(11 / 3)
+
+
+def test_flag_threshold_is_inclusive(bidset):
+    panel = scores(("Ann", "Alpha", "Technical", 2), ("Bob", "Alpha", "Technical", 3.5))
+    assert consensus(bidset, panel, spread_flag_pct=30)[0].flagged  # 1.5 is exactly 30 % of 5
+    assert not consensus(bidset, panel, spread_flag_pct=31)[0].flagged
+
+
+def test_moderation_overrides_with_rationale_and_can_be_withdrawn(bidset):
+    panel = scores(("Ann", "Alpha", "Technical", 2), ("Bob", "Alpha", "Technical", 4))
+    mod = Moderation("alpha", "", "technical", 3.5, "Panel discussed the staffing plan")
+    cell = consensus(bidset, panel, moderations=[mod])[0]
+    assert (cell.score, cell.moderated, cell.rationale) == (3.5, True, mod.rationale)
+    withdrawn = Moderation("Alpha", "", "Technical", None, "back to the median")
+    assert not consensus(bidset, panel, moderations=[withdrawn])[0].moderated
+
+
+def test_apply_puts_consensus_into_the_bids(bidset):
+    cells = consensus(bidset, scores(("Ann", "Alpha", "Technical", 1), ("Bob", "Alpha", "Technical", 2)))
+    updated = apply(bidset, cells)
+    assert updated.bids[0].scores["Technical"] == 1.5
+    assert updated.bids[1].scores == bidset.bids[1].scores
+
+
+def test_app_scores_replace_the_workbook_score_of_the_same_cell(bidset):
+    workbook = scores(("Ann", "Alpha", "Technical", 2))
+    entered = [PanelScore("ann", "Alpha", "", "Technical", 4, "revised after clarification")]
+    merged = merge_scores(bidset, workbook, entered)
+    assert [(s.score, s.rationale) for s in merged] == [(4, "revised after clarification")]
+
+
+def test_workbook_scores_sheet_gives_the_same_median_as_the_reader():
+    bids = [list(BIDS[0]), ["Alpha", "", 100, None, 3], ["Bravo", "", 100, 2, 4]]
+    sheet = [["evaluator", "vendor", "criterion", "score"], ["Ann", "Alpha", "Technical", 4],
+             ["Bob", "Alpha", "Technical", 2], ["Cy", "Alpha", "Technical", 5]]
+    bs = read_workbook(basic(Bids=bids, Scores=sheet)).bidset
+    cell = consensus(bs, bs.panel_scores)[0]
+    assert cell.score == bs.bids[0].scores["Technical"] == 4
