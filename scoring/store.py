@@ -23,6 +23,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
@@ -85,6 +86,46 @@ audit_log = Table(
     Column("reason", Text, nullable=False),
     ForeignKeyConstraint(["evaluation_id"], ["evaluations.id"]),
 )
+
+members = Table(
+    "members", metadata,
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), primary_key=True),
+    Column("user_id", String(320), primary_key=True),
+    Column("role", String(20), nullable=False),
+)
+panel_flags = Table(
+    "panel_flags", metadata,
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), primary_key=True),
+    Column("name", String(60), primary_key=True),
+    Column("value", String(60), nullable=False),
+)
+panel_scores = Table(
+    "panel_scores", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
+    Column("evaluator", String(320), nullable=False),
+    Column("vendor", String(300), nullable=False),
+    Column("lot", String(300), nullable=False),
+    Column("criterion", String(300), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+)
+moderations = Table(
+    "moderations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
+    Column("vendor", String(300), nullable=False),
+    Column("lot", String(300), nullable=False),
+    Column("criterion", String(300), nullable=False),
+    Column("value", Float, nullable=True),
+    Column("rationale", Text, nullable=False),
+    Column("chair", String(320), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+
+ROLES = ("chair", "evaluator", "viewer")
+FLAG_DEFAULTS = {"consensus_open": "no", "prices_visible": "no", "consensus_method": "median"}
 
 
 class StoreError(Exception):
@@ -255,6 +296,7 @@ class Store:
             sha = self._put_snapshot(conn, workbook, filename, author, at)
             eid = conn.execute(insert(evaluations).values(
                 name=name.strip()[:200], created_by=author, created_at=at)).inserted_primary_key[0]
+            conn.execute(insert(members).values(evaluation_id=eid, user_id=author, role="chair"))
             version = self._insert_version(conn, int(eid), 1, sha, settings, author, at, reason)
             self._audit(conn, eid, 1, at, author, "create evaluation", name, None, filename, reason)
             self._audit(conn, eid, 1, at, author, "workbook", "snapshot", None, sha, reason)
@@ -324,6 +366,119 @@ class Store:
         _require(author=actor, reason=reason)
         with self._write() as conn:
             self._audit(conn, evaluation_id, version, utc_now(), actor, action, item, old, new, reason)
+
+    # -- panel: members, switches, scores, moderations --------------------------------------
+    def set_member(self, evaluation_id: int, user_id: str, role: str | None, *, by: str,
+                   reason: str) -> None:
+        """Give ``user_id`` a role on the evaluation (None removes them); audited."""
+        if role is not None and role not in ROLES:
+            raise StoreError(f"role must be one of {', '.join(ROLES)}")
+        _require(user=user_id, author=by, reason=reason)
+        with self._write() as conn:
+            old = conn.execute(select(members.c.role).where(
+                members.c.evaluation_id == evaluation_id, members.c.user_id == user_id)).scalar()
+            if old is not None:
+                conn.execute(members.delete().where(members.c.evaluation_id == evaluation_id,
+                                                    members.c.user_id == user_id))
+            if role is not None:
+                conn.execute(insert(members).values(evaluation_id=evaluation_id, user_id=user_id,
+                                                    role=role))
+            self._audit(conn, evaluation_id, None, utc_now(), by, "member", user_id, old, role,
+                        reason)
+
+    def members(self, evaluation_id: int) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(members.c.user_id, members.c.role)
+                                .where(members.c.evaluation_id == evaluation_id)).all()
+        return {u: r for u, r in rows}
+
+    def role(self, evaluation_id: int, user_id: str) -> str | None:
+        return self.members(evaluation_id).get(user_id)
+
+    def evaluations_for(self, user_id: str) -> list[EvaluationInfo]:
+        with self.engine.connect() as conn:
+            mine = {r[0] for r in conn.execute(select(members.c.evaluation_id)
+                                               .where(members.c.user_id == user_id))}
+        return [e for e in self.evaluations() if e.id in mine]
+
+    def set_flag(self, evaluation_id: int, name: str, value: str, *, by: str, reason: str) -> None:
+        if name not in FLAG_DEFAULTS:
+            raise StoreError(f"unknown panel switch {name}")
+        _require(author=by, reason=reason)
+        with self._write() as conn:
+            old = conn.execute(select(panel_flags.c.value).where(
+                panel_flags.c.evaluation_id == evaluation_id, panel_flags.c.name == name)).scalar()
+            if old is not None:
+                conn.execute(panel_flags.delete().where(panel_flags.c.evaluation_id == evaluation_id,
+                                                        panel_flags.c.name == name))
+            conn.execute(insert(panel_flags).values(evaluation_id=evaluation_id, name=name,
+                                                    value=value))
+            self._audit(conn, evaluation_id, None, utc_now(), by, "panel", name,
+                        old or FLAG_DEFAULTS[name], value, reason)
+
+    def flags(self, evaluation_id: int) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(panel_flags.c.name, panel_flags.c.value)
+                                .where(panel_flags.c.evaluation_id == evaluation_id)).all()
+        return {**FLAG_DEFAULTS, **dict(rows)}
+
+    def record_scores(self, evaluation_id: int, evaluator: str,
+                      entries: list[tuple[str, str, str, float, str]]) -> int:
+        """Append an evaluator's scores: (vendor, lot, criterion, score, rationale) each."""
+        _require(evaluator=evaluator)
+        for *_, rationale in entries:
+            _require(rationale=rationale)
+        at = utc_now()
+        with self._write() as conn:
+            for vendor, lot, criterion, score, rationale in entries:
+                old = conn.execute(
+                    select(panel_scores.c.score).where(
+                        panel_scores.c.evaluation_id == evaluation_id,
+                        panel_scores.c.evaluator == evaluator, panel_scores.c.vendor == vendor,
+                        panel_scores.c.lot == lot, panel_scores.c.criterion == criterion)
+                    .order_by(panel_scores.c.id.desc()).limit(1)).scalar()
+                conn.execute(insert(panel_scores).values(
+                    evaluation_id=evaluation_id, evaluator=evaluator, vendor=vendor, lot=lot,
+                    criterion=criterion, score=float(score), rationale=rationale.strip(), at=at))
+                self._audit(conn, evaluation_id, None, at, evaluator, "score",
+                            f"{vendor} / {lot or '-'} / {criterion}",
+                            None if old is None else f"{old:g}", f"{float(score):g}", rationale)
+        return len(entries)
+
+    def scores(self, evaluation_id: int) -> list[dict[str, Any]]:
+        """Each evaluator's latest score per (vendor, lot, criterion)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(panel_scores).where(
+                panel_scores.c.evaluation_id == evaluation_id).order_by(panel_scores.c.id)
+            ).mappings().all()
+        latest: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        for r in rows:
+            latest[(r["evaluator"], r["vendor"], r["lot"], r["criterion"])] = dict(r)
+        return list(latest.values())
+
+    def moderate(self, evaluation_id: int, vendor: str, lot: str, criterion: str,
+                 value: float | None, *, chair: str, rationale: str) -> None:
+        """The chair's moderated value for a cell (None withdraws it), with a rationale."""
+        _require(chair=chair, rationale=rationale)
+        at = utc_now()
+        with self._write() as conn:
+            conn.execute(insert(moderations).values(
+                evaluation_id=evaluation_id, vendor=vendor, lot=lot, criterion=criterion,
+                value=value, rationale=rationale.strip(), chair=chair, at=at))
+            self._audit(conn, evaluation_id, None, at, chair, "moderation",
+                        f"{vendor} / {lot or '-'} / {criterion}", None,
+                        "withdrawn" if value is None else f"{value:g}", rationale)
+
+    def moderations(self, evaluation_id: int) -> list[dict[str, Any]]:
+        """The latest moderation per cell (value None: withdrawn)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(moderations).where(
+                moderations.c.evaluation_id == evaluation_id).order_by(moderations.c.id)
+            ).mappings().all()
+        latest: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for r in rows:
+            latest[(r["vendor"], r["lot"], r["criterion"])] = dict(r)
+        return list(latest.values())
 
     # -- reads --------------------------------------------------------------------------------
     def _latest(self, conn: Connection, evaluation_id: int) -> Version | None:

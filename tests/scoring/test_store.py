@@ -194,3 +194,43 @@ def test_killing_the_writer_mid_save_loses_no_acknowledged_save(store, url):
 def test_unreachable_database_is_a_plain_error(tmp_path):
     with pytest.raises(StoreError, match="cannot be reached"):
         Store("postgresql+psycopg://nobody@127.0.0.1:9/none")
+
+
+def test_members_roles_and_visibility(store):
+    v = new_eval(store)
+    eid = v.evaluation_id
+    assert store.role(eid, "ann") == "chair"  # the creator chairs the panel
+    store.set_member(eid, "bob@agency.gov", "evaluator", by="ann", reason="panel appointed")
+    store.set_member(eid, "cy@agency.gov", "viewer", by="ann", reason="legal counsel")
+    assert store.members(eid) == {"ann": "chair", "bob@agency.gov": "evaluator",
+                                  "cy@agency.gov": "viewer"}
+    assert eid in {e.id for e in store.evaluations_for("bob@agency.gov")}
+    assert eid not in {e.id for e in store.evaluations_for("eve@elsewhere.org")}
+    store.set_member(eid, "cy@agency.gov", None, by="ann", reason="left the panel")
+    assert "cy@agency.gov" not in store.members(eid)
+    with pytest.raises(StoreError):
+        store.set_member(eid, "dan", "owner", by="ann", reason="x")
+    assert any(e.action == "member" and e.item == "cy@agency.gov" and e.new_value is None
+               for e in store.audit(eid))
+
+
+def test_panel_switches_scores_and_moderations(store):
+    eid = new_eval(store).evaluation_id
+    assert store.flags(eid)["consensus_open"] == "no"
+    store.set_flag(eid, "consensus_open", "yes", by="ann", reason="all scores in")
+    assert store.flags(eid)["consensus_open"] == "yes"
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.0, "weak staffing")])
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 4.0, "clarification received")])
+    latest = store.scores(eid)
+    assert [(s["score"], s["rationale"]) for s in latest] == [(4.0, "clarification received")]
+    with pytest.raises(StoreError, match="rationale"):
+        store.record_scores(eid, "bob", [("Acme", "", "Technical", 2.0, " ")])
+    store.moderate(eid, "Acme", "", "Technical", 3.5, chair="ann", rationale="consensus meeting")
+    store.moderate(eid, "Acme", "", "Technical", None, chair="ann", rationale="withdrawn")
+    assert [m["value"] for m in store.moderations(eid)] == [None]
+    actions = [(e.action, e.old_value, e.new_value) for e in store.audit(eid)]
+    assert ("score", "3", "4") in actions and ("moderation", None, "3.5") in actions
+    assert ("panel", "no", "yes") in actions
+    for table in ("panel_scores", "moderations"):
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text(f"DELETE FROM {table}"))
