@@ -1,31 +1,43 @@
-"""Source Selection Workbench: entry point (page config, session, navigation, sidebar)."""
+"""Source Selection Workbench: entry point (page config, sign-in, session, navigation, sidebar)."""
 
 import streamlit as st
 
-from ui import persistence, state, widgets
+from ui import auth, persistence, state, widgets
 
 st.set_page_config(
     page_title="Source Selection Workbench",
     page_icon=":material/balance:",
     layout="wide",
 )
+who = auth.require_sign_in()
 persistence.apply_share_link()
 state.init()
 
-pages = [
-    st.Page("app_pages/import_bids.py", title="Import", icon=":material/upload_file:",
-            url_path="import"),
-    st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/leaderboard:",
-            url_path="evaluate", default=True),
-    st.Page("app_pages/robustness.py", title="Robustness", icon=":material/ssid_chart:",
-            url_path="robustness"),
-    st.Page("app_pages/scenarios.py", title="Scenarios", icon=":material/account_tree:",
-            url_path="scenarios"),
-    st.Page("app_pages/compliance.py", title="Compliance", icon=":material/verified:",
-            url_path="compliance"),
-    st.Page("app_pages/report.py", title="Report & share", icon=":material/share:",
-            url_path="report"),
-]
+
+def page(path: str, title: str, icon: str, url: str, default: bool = False) -> st.Page:
+    return st.Page(f"app_pages/{path}.py", title=title, icon=f":material/{icon}:", url_path=url,
+                   default=default)
+
+
+IMPORT = page("import_bids", "Import", "upload_file", "import")
+EVALUATE = page("evaluate", "Evaluate", "leaderboard", "evaluate", default=True)
+PANEL = page("panel", "Panel", "groups", "panel")
+ROBUSTNESS = page("robustness", "Robustness", "ssid_chart", "robustness")
+SCENARIOS = page("scenarios", "Scenarios", "account_tree", "scenarios")
+COMPLIANCE = page("compliance", "Compliance", "verified", "compliance")
+REPORT = page("report", "Report & share", "share", "report")
+
+role = persistence.role()
+flags = persistence.panel_flags() if role == "evaluator" else {}
+if role == "evaluator" and not (flags.get("consensus_open") == "yes"
+                                and flags.get("prices_visible") == "yes"):
+    # Blind scoring: until the chair opens consensus and shows prices, an evaluator sees
+    # only the Panel page (own scores); rankings would reveal prices and others' scores.
+    pages = [PANEL]
+elif role == "none":
+    pages = [REPORT]
+else:
+    pages = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT]
 nav = st.navigation(pages)
 
 with st.sidebar:
@@ -37,7 +49,9 @@ with st.sidebar:
         f"{len(bidset.bids)} bids · {len(bidset.vendor_names)} vendors · "
         f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}… · "
         f"{widgets.md_escape(persistence.version_label())}"
+        + (f" · your role: {role}" if who.signed_in else "")
     )
+    auth.sidebar(who)
     st.info(
         "Advisory tool: it scores and explains; the evaluation panel selects the winner.",
         icon=":material/gavel:",

@@ -6,11 +6,11 @@ import streamlit as st
 
 from scoring.compliance import governance, sla_matrix
 from scoring.scenarios import ScenarioError
-from ui import cache, compliance_views, state, widgets
+from ui import cache, compliance_views, persistence, state, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
-bidset = open_wb.bidset
+key, bidset = persistence.in_use()  # the panel's consensus applied
 settings = bidset.settings
 choices = state.choices(bidset)
 
@@ -43,13 +43,13 @@ with st.expander("What mission-grade means"):
 st.subheader("Governance: OKRs for large investments")
 awards: list[tuple[str, float]] = []
 try:
-    ranking = cache.ranking(open_wb.sha256, bidset, choices)
-    scenarios, _ = cache.scenarios(open_wb.sha256, bidset, ranking, choices, settings, None,
+    ranking = cache.ranking(key, bidset, choices)
+    scenarios, _ = cache.scenarios(key, bidset, ranking, choices, settings, None,
                                    draws=1_000)
     awards = [(s.name.capitalize() + " award", s.figures.total_price)
               for s in scenarios if s.figures is not None]
 except ScenarioError:
-    ranking = cache.ranking(open_wb.sha256, bidset, choices)
+    ranking = cache.ranking(key, bidset, choices)
     awards = [(f"Highest-ranked bid, {widgets.lot_label(lot)}", w.price)
               for lot in ranking.lots if (w := ranking.winner(lot)) is not None]
 for label, total in awards:

@@ -8,7 +8,7 @@ from ui import cache, charts, persistence, state, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
-bidset = open_wb.bidset
+key, bidset = persistence.in_use()  # the panel's consensus applied
 settings = bidset.settings
 start = state.choices(bidset)  # the choices in use: kept across pages, or a saved version's
 
@@ -48,7 +48,7 @@ if weights is None:
 choices = state.EvaluationChoices(open_wb.sha256, method, formula, tuple(weights.items()),
                                   floor, ceiling, start.sla_gate)
 try:
-    ranking = cache.ranking(open_wb.sha256, bidset, choices)
+    ranking = cache.ranking(key, bidset, choices)
 except ScoringError as exc:
     st.warning(f"Cannot rank yet: {exc}.", icon=":material/warning:")
     st.stop()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import persistence, share_views, state
+from ui import auth, persistence, share_views, state
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -31,7 +31,11 @@ else:
 share_views.stale_notice(db)
 left, right = st.columns(2, gap="large")
 with left:
-    share_views.save_form(db)
+    who = auth.identity()
+    if persistence.role(db) == "chair":
+        share_views.save_form(db, who.user_id if who else "unknown")
+    else:
+        st.caption("Only the panel chair saves new versions of this evaluation.")
 with right:
     st.markdown("**Share link**")
     ref = persistence.saved()

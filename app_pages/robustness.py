@@ -7,7 +7,7 @@ from ui import robustness_views as views
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
-bidset = open_wb.bidset
+key, bidset = persistence.in_use()  # the panel's consensus applied
 
 st.title("Robustness")
 st.write(
@@ -28,7 +28,7 @@ concentration = c.number_input("Concentration K", 1.0, 10_000.0, 100.0, 10.0,
 seed = d.number_input("Seed", 0, 2**31 - 1, 0, 1)
 
 bar = st.progress(0.0, text="Drawing weights...")
-result = cache.robustness(open_wb.sha256, bidset, choices, int(draws), int(seed), mode,
+result = cache.robustness(key, bidset, choices, int(draws), int(seed), mode,
                           float(concentration), progress=lambda x: bar.progress(x, text="Drawing weights..."))
 bar.empty()
 
@@ -88,5 +88,5 @@ st.caption(
     "The linear price formula with a floor and ceiling fixed before bids open, and criteria "
     "with fixed scales, score each bid on its own under WSM: no bid can move another's points."
 )
-widgets.provenance(cache.ranking(open_wb.sha256, bidset, choices), open_wb.name,
+widgets.provenance(cache.ranking(key, bidset, choices), open_wb.name,
                    persistence.version_label())

@@ -7,7 +7,7 @@ from ui import cache, charts, persistence, scenario_views, state, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
-bidset = open_wb.bidset
+key, bidset = persistence.in_use()  # the panel's consensus applied
 currency = bidset.settings.currency
 
 st.title("Scenarios")
@@ -25,17 +25,17 @@ if not bidset.components:
     st.stop()
 
 choices = state.choices(bidset)
-ranking = cache.ranking(open_wb.sha256, bidset, choices)
+ranking = cache.ranking(key, bidset, choices)
 settings = scenario_views.what_if_settings(bidset, persistence.saved_what_if(open_wb.sha256))
 persistence.remember_what_if(open_wb.sha256, {k: getattr(settings, k)
                                               for k in scenario_views.WHAT_IF_KEYS})
-base, _ = cache.scenarios(open_wb.sha256, bidset, ranking, choices, settings, None)
+base, _ = cache.scenarios(key, bidset, ranking, choices, settings, None)
 start = {a.component: a.vendor for a in next(s for s in base if s.name == "modular").awards}
 
 with st.expander("Edit an award by hand", icon=":material/edit:"):
     st.caption("Starts from the modular award. Its figures appear as the 'Edited' scenario.")
     edited = scenario_views.award_editor(bidset, start)
-scenarios, dist = cache.scenarios(open_wb.sha256, bidset, ranking, choices, settings,
+scenarios, dist = cache.scenarios(key, bidset, ranking, choices, settings,
                                   tuple(sorted(edited.items())))
 
 for s in scenarios:

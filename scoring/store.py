@@ -41,6 +41,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from scoring.model import PanelScore
+from scoring.panel import Moderation
+
 APP_DIR_NAME = "source-selection-workbench"
 ENV_URL = "SSW_DATABASE_URL"
 
@@ -445,15 +448,16 @@ class Store:
                             None if old is None else f"{old:g}", f"{float(score):g}", rationale)
         return len(entries)
 
-    def scores(self, evaluation_id: int) -> list[dict[str, Any]]:
+    def scores(self, evaluation_id: int) -> list[PanelScore]:
         """Each evaluator's latest score per (vendor, lot, criterion)."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(panel_scores).where(
                 panel_scores.c.evaluation_id == evaluation_id).order_by(panel_scores.c.id)
             ).mappings().all()
-        latest: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        latest: dict[tuple[str, str, str, str], PanelScore] = {}
         for r in rows:
-            latest[(r["evaluator"], r["vendor"], r["lot"], r["criterion"])] = dict(r)
+            latest[(r["evaluator"], r["vendor"], r["lot"], r["criterion"])] = PanelScore(
+                r["evaluator"], r["vendor"], r["lot"], r["criterion"], r["score"], r["rationale"])
         return list(latest.values())
 
     def moderate(self, evaluation_id: int, vendor: str, lot: str, criterion: str,
@@ -469,15 +473,17 @@ class Store:
                         f"{vendor} / {lot or '-'} / {criterion}", None,
                         "withdrawn" if value is None else f"{value:g}", rationale)
 
-    def moderations(self, evaluation_id: int) -> list[dict[str, Any]]:
+    def moderations(self, evaluation_id: int) -> list[Moderation]:
         """The latest moderation per cell (value None: withdrawn)."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(moderations).where(
                 moderations.c.evaluation_id == evaluation_id).order_by(moderations.c.id)
             ).mappings().all()
-        latest: dict[tuple[str, str, str], dict[str, Any]] = {}
+        latest: dict[tuple[str, str, str], Moderation] = {}
         for r in rows:
-            latest[(r["vendor"], r["lot"], r["criterion"])] = dict(r)
+            latest[(r["vendor"], r["lot"], r["criterion"])] = Moderation(
+                r["vendor"], r["lot"], r["criterion"], r["value"], r["rationale"], r["chair"],
+                r["at"])
         return list(latest.values())
 
     # -- reads --------------------------------------------------------------------------------

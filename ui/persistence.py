@@ -14,12 +14,21 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from scoring.store import StaleVersion, Store, StoreError, Version, default_url, prepare_engine
-from ui import state, widgets
+from scoring.model import BidSet
+from scoring.panel import apply, consensus, merge_scores
+from scoring.store import (
+    FLAG_DEFAULTS,
+    StaleVersion,
+    Store,
+    StoreError,
+    Version,
+    default_url,
+    prepare_engine,
+)
+from ui import auth, state, widgets
 
 SAVED = "saved_version"  # SavedRef of what the session opened or last saved
 APPLIED_LINK = "applied_share_link"
-AUTHOR = "author_name"
 WHAT_IF = "scenario_what_if"  # dict of scenario what-if settings, set by the Scenarios page
 VIEW_PARAMS = ("page", "lot", "method")
 DEFAULT_PAGE = "evaluate"  # url_path of the page st.navigation serves at "/"
@@ -130,8 +139,66 @@ def remember_what_if(sha256: str, values: dict[str, Any]) -> None:
     st.session_state[WHAT_IF] = {"sha256": sha256, **values}
 
 
+def role(db: Store | None = None) -> str:
+    """The user's role on the evaluation in use: chair, evaluator or viewer.
+
+    In local mode, and for work not saved yet, the single user chairs. Signed in, it is the
+    role stored with the saved evaluation.
+    """
+    who = auth.identity()
+    ref = saved()
+    if who is None or who.local or ref is None:
+        return "chair"
+    db = db or store()
+    found = db.role(ref.evaluation_id, who.user_id) if db is not None else None
+    return found or "none"
+
+
+def visible_evaluations(db: Store) -> list:  # type: ignore[type-arg]
+    """Saved evaluations this user may open (all of them in local mode)."""
+    who = auth.identity()
+    if who is None or who.local:
+        return db.evaluations()
+    return db.evaluations_for(who.user_id)
+
+
+def panel_flags(db: Store | None = None) -> dict[str, str]:
+    ref = saved()
+    db = db or store()
+    if ref is None or db is None:
+        return dict(FLAG_DEFAULTS)
+    return db.flags(ref.evaluation_id)
+
+
+def in_use() -> tuple[str, BidSet]:
+    """(cache key, BidSet) of the evaluation in use, with the panel's consensus applied.
+
+    Scores entered on the Panel page and the chair's moderations replace the workbook's values
+    of the same cells; the key changes with them, so cached rankings follow.
+    """
+    open_wb = state.current()
+    ref = saved()
+    db = store() if ref is not None else None
+    if db is None or ref is None or ref.version.snapshot_sha256 != open_wb.sha256:
+        return open_wb.sha256, open_wb.bidset
+    bidset = open_wb.bidset
+    entered = db.scores(ref.evaluation_id)
+    mods = db.moderations(ref.evaluation_id)
+    method = db.flags(ref.evaluation_id)["consensus_method"]
+    if not entered and not mods and method == "median":
+        return open_wb.sha256, bidset
+    cells = consensus(bidset, merge_scores(bidset, bidset.panel_scores, entered), method=method,
+                      moderations=mods)
+    fingerprint = hashlib.sha256(repr([(c.vendor, c.lot, c.criterion, c.score)
+                                       for c in cells]).encode()).hexdigest()[:16]
+    return f"{open_wb.sha256}:{fingerprint}", apply(bidset, cells)
+
+
 def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     """Make a saved version the evaluation in use, exactly as it was saved."""
+    who = auth.identity()
+    if who is not None and not who.local and db.role(evaluation_id, who.user_id) is None:
+        raise StoreError("you are not a member of this evaluation")
     version = db.version(evaluation_id, number)
     info = db.evaluation(evaluation_id)
     if version is None or info is None:
@@ -214,4 +281,5 @@ def save(db: Store, *, author: str, reason: str, name: str = "") -> SavedRef:
 
 
 __all__ = ["SavedRef", "StaleVersion", "StoreError", "apply_share_link", "current_settings",
-           "open_version", "save", "saved", "share_link", "store", "unsaved_changes", "VIEW_PARAMS"]
+           "in_use", "open_version", "panel_flags", "role", "save", "saved", "share_link",
+           "store", "unsaved_changes", "visible_evaluations", "VIEW_PARAMS"]

@@ -24,7 +24,7 @@ def base_url(own_path: str) -> str:
     return url[: -len(own_path) - 1] if url.endswith("/" + own_path) else url
 
 
-def save_form(db: Store) -> None:
+def save_form(db: Store, author: str) -> None:
     ref = persistence.saved()
     title = "Save this evaluation" if ref is None else f"Save version {ref.version.number + 1}"
     with st.form("save_evaluation", border=True, clear_on_submit=True):
@@ -32,19 +32,18 @@ def save_form(db: Store) -> None:
         name = ""
         if ref is None:
             name = st.text_input("Evaluation name", value=state.current().name)
-        author = st.text_input("Your name", value=st.session_state.get(persistence.AUTHOR, ""),
-                               help="Recorded with the version and in the audit log")
         reason = st.text_area("Reason for this version", height=80,
                               placeholder="e.g. Panel agreed to raise the weight of past performance")
         submitted = st.form_submit_button("Save", type="primary", icon=":material/save:")
+        st.caption(f"Saved as **{md_escape(author)}** (recorded with the version and in the "
+                   "audit log).")
     if not submitted:
         return
-    if not author.strip() or not reason.strip():
-        st.error("Give your name and a reason: every version records who changed what, and why.")
+    if not reason.strip():
+        st.error("Give a reason: every version records who changed what, and why.")
         return
-    st.session_state[persistence.AUTHOR] = author.strip()
     try:
-        new = persistence.save(db, author=author.strip(), reason=reason.strip(), name=name.strip())
+        new = persistence.save(db, author=author, reason=reason.strip(), name=name.strip())
     except persistence.StaleVersion as exc:
         st.session_state["stale_message"] = str(exc)
         st.rerun()  # the notice and its reload button sit above the form
@@ -69,7 +68,8 @@ def stale_notice(db: Store) -> None:
         return
     st.error(message, icon=":material/sync_problem:")
     ref = persistence.saved()
-    if ref is not None and st.button("Reload the latest version", icon=":material/refresh:"):
+    if ref is not None and st.button("Reload the latest version", icon=":material/refresh:",
+                                     key="reload_latest"):
         latest = db.latest(ref.evaluation_id)
         persistence.open_version(db, ref.evaluation_id, latest.number)
         st.session_state.pop("stale_message", None)
@@ -105,7 +105,7 @@ def audit_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
 
 
 def reopen(db: Store) -> None:
-    evaluations = db.evaluations()
+    evaluations = persistence.visible_evaluations(db)
     if not evaluations:
         st.caption("No saved evaluations yet.")
         return

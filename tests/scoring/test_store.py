@@ -222,12 +222,12 @@ def test_panel_switches_scores_and_moderations(store):
     store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.0, "weak staffing")])
     store.record_scores(eid, "bob", [("Acme", "", "Technical", 4.0, "clarification received")])
     latest = store.scores(eid)
-    assert [(s["score"], s["rationale"]) for s in latest] == [(4.0, "clarification received")]
+    assert [(s.score, s.rationale) for s in latest] == [(4.0, "clarification received")]
     with pytest.raises(StoreError, match="rationale"):
         store.record_scores(eid, "bob", [("Acme", "", "Technical", 2.0, " ")])
     store.moderate(eid, "Acme", "", "Technical", 3.5, chair="ann", rationale="consensus meeting")
     store.moderate(eid, "Acme", "", "Technical", None, chair="ann", rationale="withdrawn")
-    assert [m["value"] for m in store.moderations(eid)] == [None]
+    assert [m.value for m in store.moderations(eid)] == [None]
     actions = [(e.action, e.old_value, e.new_value) for e in store.audit(eid)]
     assert ("score", "3", "4") in actions and ("moderation", None, "3.5") in actions
     assert ("panel", "no", "yes") in actions

@@ -1,0 +1,87 @@
+"""Panel: evaluators score (blind until consensus opens); the chair sees spreads and moderates."""
+
+import streamlit as st
+
+from scoring.model import fold
+from scoring.panel import consensus, merge_scores
+from ui import auth, panel_views, persistence, state
+from ui.widgets import md_escape as esc
+
+open_wb = state.current()
+bidset = open_wb.bidset
+who = auth.identity()
+st.title("Panel")
+st.write("Each evaluator scores on their own (blind) with a rationale per score. When the "
+         "chair opens consensus, spreads are flagged for discussion and the chair may record a "
+         "moderated value with a written rationale. Every score and decision is in the audit log.")
+
+db = persistence.store()
+ref = persistence.saved()
+if db is None:
+    st.stop()
+if ref is None or ref.version.snapshot_sha256 != open_wb.sha256:
+    st.info("Panel scoring belongs to a saved evaluation: save this one on **Report & share** "
+            "first (its chair then adds the evaluators).", icon=":material/info:")
+    st.page_link("app_pages/report.py", label="Go to Report & share", icon=":material/share:")
+    st.stop()
+
+role = persistence.role(db)
+flags = db.flags(ref.evaluation_id)
+is_open = flags["consensus_open"] == "yes"
+me = who.user_id if who else "unknown"
+st.caption(f"Evaluation #{ref.evaluation_id} · you are **{esc(me)}** ({role}) · consensus is "
+           f"**{'open' if is_open else 'closed (blind scoring)'}** · {flags['consensus_method']}")
+
+entered = db.scores(ref.evaluation_id)
+mine = {(fold(s.vendor), fold(s.lot), fold(s.criterion)): (s.score, s.rationale)
+        for s in entered if s.evaluator == me}
+if role in ("chair", "evaluator"):
+    st.subheader("My scores")
+    edited = panel_views.my_scores_editor(bidset, me, mine, key=f"my_scores_{ref.evaluation_id}")
+    if st.button("Save my scores", type="primary", icon=":material/save:"):
+        entries, problems = panel_views.changed_entries(bidset, edited, mine)
+        for p in problems:
+            st.error(esc(p))
+        if entries and not problems:
+            db.record_scores(ref.evaluation_id, me, entries)
+            st.success(f"Saved {len(entries)} score(s).", icon=":material/check:")
+            st.rerun()
+        elif not problems:
+            st.info("No score changed.")
+
+if role == "evaluator" and not is_open:
+    st.info("Blind scoring: you see only your own scores until the chair opens consensus.",
+            icon=":material/visibility_off:")
+    st.stop()
+
+panel = merge_scores(bidset, bidset.panel_scores, entered)
+cells = consensus(bidset, panel, method=flags["consensus_method"],
+                  moderations=db.moderations(ref.evaluation_id))
+evaluators = sorted({e for c in cells for e in c.scores}, key=str.casefold)
+flagged = [c for c in cells if c.flagged]
+
+if role == "chair":
+    left, right = st.columns(2, gap="large")
+    with left:
+        panel_views.switches_form(db, ref.evaluation_id, flags, me)
+    with right:
+        if who and who.signed_in:
+            st.markdown("**Members**")
+            panel_views.members_form(db, ref.evaluation_id, me)
+        else:
+            st.caption("Members and roles apply when sign-in is configured; in local mode the "
+                       "single user chairs the panel.")
+
+if not cells:
+    st.info("No panel scores yet.")
+    st.stop()
+st.subheader("Spreads")
+st.markdown(f"**{len(flagged)}** of {len(cells)} scored cells have a range of at least "
+            f"{bidset.settings.spread_flag_pct:g} % of the scale (▲) and go to the consensus meeting.")
+st.altair_chart(panel_views.spread_heatmap(cells, bidset.settings.spread_flag_pct), width="stretch")
+if flagged:
+    st.dataframe(panel_views.consensus_frame(flagged, evaluators), hide_index=True)
+st.subheader("Consensus")
+st.dataframe(panel_views.consensus_frame(cells, evaluators), hide_index=True)
+if role == "chair":
+    panel_views.moderation_form(db, ref.evaluation_id, cells, me)

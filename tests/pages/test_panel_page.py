@@ -1,0 +1,126 @@
+"""AppTest of the Panel page: scoring with rationales, spreads, moderation, blind mode, roles."""
+
+import os
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scoring.store import Store
+from tests.conftest import ROOT, charts
+from ui import auth
+
+
+def labelled(widgets, label):
+    return next(w for w in widgets if w.label == label)
+
+
+def saved_app(name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    labelled(at.text_input, "Your name").set_value("Chair Ann")
+    at.switch_page("app_pages/report.py").run()
+    labelled(at.text_input, "Evaluation name").set_value(name)
+    labelled(at.text_area, "Reason for this version").set_value("panel starts")
+    at.button[0].click().run()
+    at.switch_page("app_pages/panel.py").run()
+    assert not at.exception
+    return at
+
+
+def frame(at, column):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def test_unsaved_evaluation_points_to_saving_first():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/panel.py").run()
+    assert not at.exception and any("save this one" in i.value for i in at.info)
+
+
+def test_spreads_flags_and_my_scores_change_the_ranking():
+    at = saved_app("Panel scores")
+    assert "3** of 28 scored cells" in " ".join(m.value for m in at.markdown)
+    assert len(charts(at)) == 1
+    eid = at.session_state["saved_version"].evaluation_id
+    # Chair Ann scores Harbor Data Works (row 4: Infrastructure / Technical approach) at 5.
+    at.session_state[f"my_scores_{eid}"] = {
+        "edited_rows": {4: {"Score": 5.0, "Rationale": "strong migration plan"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Save my scores").click().run()
+    assert not at.exception
+    table = frame(at, "Consensus")
+    row = table[(table["Vendor"] == "Harbor Data Works") & (table["Criterion"] == "Technical approach")
+                & (table["Lot"] == "Infrastructure")].iloc[0]
+    assert row["Chair Ann"] == 5.0 and row["Consensus"] == 3.75  # median of 2, 3.5, 4, 5
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    assert any(e.action == "score" and e.new_value == "5" for e in db.audit(eid))
+
+
+def test_a_score_without_rationale_is_refused():
+    at = saved_app("No rationale")
+    eid = at.session_state["saved_version"].evaluation_id
+    at.session_state[f"my_scores_{eid}"] = {"edited_rows": {0: {"Score": 1.0}}, "added_rows": [],
+                                            "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Save my scores").click().run()
+    assert any("give a rationale" in e.value for e in at.error)
+
+
+def test_chair_moderates_a_flagged_cell():
+    at = saved_app("Moderation")
+    labelled(at.number_input, "Moderated value (leave empty to withdraw a moderation)").set_value(3.0)
+    labelled(at.text_area, "Written rationale").set_value("Agreed at the consensus meeting")
+    next(b for b in at.button if b.label == "Record").click().run()
+    assert not at.exception
+    table = frame(at, "Chair's rationale")
+    moderated = table[table["Moderated"] == "Yes"]
+    assert len(moderated) == 1 and moderated.iloc[0]["Consensus"] == 3.0
+
+
+@pytest.fixture
+def signed_in(monkeypatch):
+    """Pretend sign-in is configured and make `user` the signed-in person."""
+    who = {"user": None}
+    monkeypatch.setattr(auth, "auth_configured", lambda: True)
+    monkeypatch.setattr(auth, "identity", lambda: auth.Identity(who["user"], who["user"], True))
+    return who
+
+
+def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    v = db.create("Roles", sample_bytes, "sample.xlsx", {"method": "topsis", "price_formula": "lowest_ratio",
+                  "weights": {"Technical approach": 0.3, "Management approach": 0.15,
+                              "Past performance": 0.15, "Exit and portability": 0.1, "Price": 0.3},
+                  "price_floor": None, "price_ceiling": None}, author="chair@agency.gov", reason="set up")
+    db.set_member(v.evaluation_id, "eve@agency.gov", "evaluator", by="chair@agency.gov", reason="panel")
+    db.record_scores(v.evaluation_id, "someone@agency.gov",
+                     [("Meridian Analytics", "Analytics", "Technical approach", 1.0, "concerns")])
+
+    def open_as(user: str) -> AppTest:
+        signed_in["user"] = user
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
+        at.run()
+        assert not at.exception
+        return at
+
+    eve = open_as("eve@agency.gov")
+    assert [t.value for t in eve.title] == ["Panel"]  # the only page an evaluator gets
+    assert any("Blind scoring" in i.value for i in eve.info)
+    assert not [df for df in eve.dataframe if "Consensus" in df.value.columns]
+
+    outsider = open_as("mallory@elsewhere.org")
+    assert any("cannot be opened" in e.value for e in outsider.error)
+    assert "Roles" not in " ".join(str(m.value) for m in outsider.markdown)
+
+    db.set_flag(v.evaluation_id, "consensus_open", "yes", by="chair@agency.gov", reason="scores in")
+    eve = open_as("eve@agency.gov")
+    assert [df for df in eve.dataframe if "Consensus" in df.value.columns]  # now visible
+    with pytest.raises(ValueError, match="Known pages: .*panel.py"):
+        eve.switch_page("app_pages/evaluate.py")  # prices still hidden: not in the navigation
+
+    db.set_flag(v.evaluation_id, "prices_visible", "yes", by="chair@agency.gov", reason="done")
+    eve = open_as("eve@agency.gov")
+    assert [t.value for t in eve.title] == ["Evaluate"]

@@ -1,0 +1,155 @@
+"""Widgets of the Panel page: my scores, panel switches, members, spreads, moderation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from scoring.model import BidSet, fold
+from scoring.panel import Cell
+from scoring.store import ROLES, Store
+
+
+def lot_text(lot: str) -> str:
+    return {"": "—", "ALL": "Bundle"}.get(lot, lot)
+
+
+def my_scores_editor(bidset: BidSet, evaluator: str, mine: dict[tuple[str, str, str], tuple[float, str]],
+                     key: str) -> pd.DataFrame:
+    """One row per (bid, scored criterion): the evaluator's score and rationale."""
+    rows = []
+    for b in bidset.bids:
+        for c in bidset.criteria:
+            if c.is_price:
+                continue
+            score, why = mine.get((fold(b.vendor), fold(b.lot), fold(c.name)), (None, ""))
+            rows.append({"Vendor": b.vendor, "Lot": b.lot, "Criterion": c.name,
+                         "Scale": f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else "",
+                         "Score": score, "Rationale": why})
+    frame = pd.DataFrame(rows)
+    return st.data_editor(
+        frame, key=key, hide_index=True, disabled=["Vendor", "Lot", "Criterion", "Scale"],
+        column_config={
+            "Lot": st.column_config.TextColumn(help="Blank: single lot; ALL: bundle bid"),
+            "Score": st.column_config.NumberColumn(step=0.5, help="Within the criterion's scale"),
+            "Rationale": st.column_config.TextColumn(width="large",
+                                                     help="Required for every score you enter"),
+        },
+    )
+
+
+def changed_entries(bidset: BidSet, edited: pd.DataFrame,
+                    mine: dict[tuple[str, str, str], tuple[float, str]]
+                    ) -> tuple[list[tuple[str, str, str, float, str]], list[str]]:
+    """Rows whose score or rationale changed, and the problems that stop them being saved."""
+    entries, problems = [], []
+    crit = {c.name: c for c in bidset.criteria}
+    for r in edited.itertuples(index=False):
+        score = None if pd.isna(r.Score) else float(r.Score)
+        why = "" if pd.isna(r.Rationale) else str(r.Rationale).strip()
+        before = mine.get((fold(r.Vendor), fold(r.Lot), fold(r.Criterion)), (None, ""))
+        if score is None or (score, why) == before:
+            continue
+        c = crit[r.Criterion]
+        where = f"{r.Vendor} / {r.Criterion}"
+        if c.has_scale and not (c.scale_min <= score <= c.scale_max):  # type: ignore[operator]
+            problems.append(f"{where}: {score:g} is outside the scale {c.scale_min:g}-{c.scale_max:g}")
+        elif not why:
+            problems.append(f"{where}: give a rationale for the score")
+        else:
+            entries.append((r.Vendor, r.Lot, r.Criterion, score, why))
+    return entries, problems
+
+
+def consensus_frame(cells: Sequence[Cell], evaluators: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"Vendor": c.vendor, "Lot": lot_text(c.lot), "Criterion": c.criterion,
+         **{e: c.scores.get(e) for e in evaluators},
+         "Range": c.range, "Spread (% of scale)": round(c.spread_pct),
+         "Consensus": c.score, "Flagged": "Yes" if c.flagged else "",
+         "Moderated": "Yes" if c.moderated else "", "Chair's rationale": c.rationale}
+        for c in cells
+    ])
+
+
+def spread_heatmap(cells: Sequence[Cell], flag_pct: float) -> alt.LayerChart:
+    frame = pd.DataFrame([
+        {"Bid": f"{c.vendor} ({lot_text(c.lot)})", "Criterion": c.criterion,
+         "Spread": c.spread_pct, "Flag": "▲" if c.flagged else "", "Range": c.range}
+        for c in cells
+    ])
+    base = alt.Chart(frame).encode(
+        x=alt.X("Criterion:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
+        y=alt.Y("Bid:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)))
+    rect = base.mark_rect().encode(
+        color=alt.Color("Spread:Q", title="Spread, % of scale",
+                        scale=alt.Scale(scheme="oranges", domain=[0, max(100.0, flag_pct)])),
+        tooltip=[alt.Tooltip("Bid:N"), alt.Tooltip("Criterion:N"),
+                 alt.Tooltip("Range:Q", format="g"), alt.Tooltip("Spread:Q", format=".0f")])
+    marks = base.mark_text(fontSize=13).encode(text="Flag:N")
+    return (rect + marks).properties(height=alt.Step(24))
+
+
+def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: str) -> None:
+    with st.form("panel_switches"):
+        st.markdown("**Panel switches** (chair)")
+        open_ = st.toggle("Consensus open: evaluators see each other's scores and the consensus",
+                          value=flags["consensus_open"] == "yes")
+        prices = st.toggle("Evaluators may see prices and rankings",
+                           value=flags["prices_visible"] == "yes")
+        method = st.radio("Consensus", ("median", "mean"), horizontal=True,
+                          index=("median", "mean").index(flags["consensus_method"]))
+        reason = st.text_input("Reason for the change")
+        if not st.form_submit_button("Apply"):
+            return
+    if not reason.strip():
+        st.error("Give a reason: panel switches are recorded in the audit log.")
+        return
+    wanted = {"consensus_open": "yes" if open_ else "no", "prices_visible": "yes" if prices else "no",
+              "consensus_method": method}
+    for name, value in wanted.items():
+        if flags[name] != value:
+            db.set_flag(evaluation_id, name, value, by=chair, reason=reason)
+    st.rerun()
+
+
+def members_form(db: Store, evaluation_id: int, chair: str) -> None:
+    members = db.members(evaluation_id)
+    st.dataframe(pd.DataFrame([{"User": u, "Role": r} for u, r in members.items()]),
+                 hide_index=True)
+    with st.form("panel_member", clear_on_submit=True):
+        user = st.text_input("User (the e-mail they sign in with)")
+        role = st.selectbox("Role", (*ROLES, "remove"))
+        reason = st.text_input("Reason", placeholder="e.g. appointed to the technical panel")
+        if not st.form_submit_button("Update membership"):
+            return
+    if not user.strip() or not reason.strip():
+        st.error("Give the user and a reason.")
+        return
+    db.set_member(evaluation_id, user.strip(), None if role == "remove" else role, by=chair,
+                  reason=reason.strip())
+    st.rerun()
+
+
+def moderation_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair: str) -> None:
+    ordered = sorted(cells, key=lambda c: (not c.flagged, c.vendor, c.criterion))
+    with st.form("moderate", clear_on_submit=True):
+        st.markdown("**Record a moderated value** (chair)")
+        cell = st.selectbox("Cell", ordered, format_func=lambda c: (
+            f"{'▲ ' if c.flagged else ''}{c.vendor} ({lot_text(c.lot)}) / {c.criterion}: "
+            f"consensus {c.score:g}"))
+        value = st.number_input("Moderated value (leave empty to withdraw a moderation)",
+                                value=None, step=0.5)
+        rationale = st.text_area("Written rationale", height=80)
+        if not st.form_submit_button("Record"):
+            return
+    if not rationale.strip():
+        st.error("A moderated value needs a written rationale.")
+        return
+    db.moderate(evaluation_id, cell.vendor, cell.lot, cell.criterion, value, chair=chair,
+                rationale=rationale)
+    st.rerun()
+
