@@ -57,14 +57,15 @@ def free_port() -> int:
 
 
 class AppServer:
-    def __init__(self, port: int, env: dict[str, str], log: Path) -> None:
+    def __init__(self, port: int, env: dict[str, str], log: Path, extra: tuple[str, ...] = ()
+                 ) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self._log = log.open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false", *extra],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait(self, timeout: float = 60) -> None:

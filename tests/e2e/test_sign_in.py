@@ -1,0 +1,122 @@
+"""A real OIDC sign-in (oidc-provider-mock on 127.0.0.1) and what each role sees."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.e2e.conftest import ROOT, AppServer, free_port, shot, wait_idle
+
+USERS = ("chair@agency.gov", "eve@agency.gov", "vic@agency.gov")
+
+
+@pytest.fixture(scope="module")
+def provider(browser, tmp_path_factory):  # type: ignore[no-untyped-def]
+    try:
+        import oidc_provider_mock  # noqa: F401
+    except ImportError:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("oidc-provider-mock is not installed")
+        pytest.skip("oidc-provider-mock is not installed")
+    port = free_port()
+    args = [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)]
+    for user in USERS:
+        args += ["--user-claims", json.dumps({"sub": user, "email": user, "name": user})]
+    log = (tmp_path_factory.mktemp("oidc") / "provider.log").open("w")
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/.well-known/openid-configuration", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def secured_app(provider, database_url, tmp_path_factory):  # type: ignore[no-untyped-def]
+    port = free_port()
+    folder = tmp_path_factory.mktemp("secrets")
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "a-long-random-string-for-the-test-only"\n'
+        'client_id = "source-selection-workbench"\n'
+        'client_secret = "not-checked-by-the-mock"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+    )
+    env = {**os.environ, "SSW_DATABASE_URL": database_url}
+    app = AppServer(port, env, folder / "app.log", ("--secrets.files", str(secrets)))
+    app.wait()
+    yield app
+    app.stop()
+
+
+def sign_in(browser, app, user: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1300})
+    page = context.new_page()
+    page.goto(app.url + "/")
+    wait_idle(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=user, exact=True).click()  # the provider's login form
+    page.wait_for_url(re.compile(re.escape(app.url)))
+    wait_idle(page)
+    page.get_by_text(f"Signed in as {user}").wait_for()
+    return page
+
+
+def sidebar_pages(page) -> list[str]:  # type: ignore[no-untyped-def]
+    texts = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    return [t.strip().splitlines()[-1].strip() for t in texts]  # drop the icon's ligature name
+
+
+def test_three_users_three_views(browser, secured_app):
+    app = secured_app
+    chair = sign_in(browser, app, USERS[0])
+    assert "Panel" in sidebar_pages(chair) and "Evaluate" in sidebar_pages(chair)
+    chair.locator('[data-testid="stSidebarNav"]').get_by_text("Report & share").click()
+    wait_idle(chair)
+    chair.get_by_label("Evaluation name", exact=True).fill("Signed-in panel")
+    chair.get_by_label("Reason for this version", exact=True).fill("Panel opens")
+    chair.get_by_role("button", name="Save").click()
+    wait_idle(chair)
+    chair.get_by_text("Saved as evaluation").wait_for()
+    link = re.sub(r"\s+", "", chair.locator('[data-testid="stCode"]').filter(
+        has_text="evaluation=").first.inner_text())
+    chair.locator('[data-testid="stSidebarNav"]').get_by_text("Panel").click()
+    wait_idle(chair)
+    for user, role in ((USERS[1], "evaluator"), (USERS[2], "viewer")):
+        chair.get_by_label("User (the e-mail they sign in with)").fill(user)
+        chair.locator('[data-testid="stSelectbox"]').filter(has_text="Role").click()
+        chair.get_by_role("option", name=role, exact=True).click()
+        chair.get_by_label("Reason", exact=True).fill("appointed")
+        chair.get_by_role("button", name="Update membership").click()
+        wait_idle(chair)
+    shot(chair, "panel-chair")
+
+    evaluator = sign_in(browser, app, USERS[1])
+    evaluator.goto(link)
+    wait_idle(evaluator)
+    assert sidebar_pages(evaluator) in ([], ["Panel"])  # one page: no navigation needed
+    evaluator.get_by_text("Blind scoring: you see only").wait_for()
+    assert evaluator.get_by_role("heading", name="Spreads").count() == 0
+    shot(evaluator, "panel-evaluator-blind")
+
+    viewer = sign_in(browser, app, USERS[2])
+    viewer.goto(link.replace("/?", "/panel?"))
+    wait_idle(viewer)
+    viewer.get_by_text("you are").first.wait_for()
+    assert viewer.get_by_role("heading", name="My scores").count() == 0  # viewers do not score
+    assert "Evaluate" in sidebar_pages(viewer)
