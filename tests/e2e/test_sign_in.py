@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 
 import pytest
 
@@ -20,7 +21,9 @@ USERS = ("chair@agency.gov", "eve@agency.gov", "vic@agency.gov")
 @pytest.fixture(scope="module")
 def provider(browser, tmp_path_factory):  # type: ignore[no-untyped-def]
     try:
-        import oidc_provider_mock  # noqa: F401
+        with warnings.catch_warnings():  # its dependencies announce future deprecations
+            warnings.simplefilter("ignore")
+            import oidc_provider_mock  # noqa: F401
     except ImportError:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail("oidc-provider-mock is not installed")
