@@ -12,6 +12,7 @@ st.write(
     "a link that opens exactly this view for someone else, and trace every change."
 )
 db = persistence.store()
+share_views.report_button(db)
 if db is None:
     st.stop()
 

@@ -98,6 +98,16 @@ def _parser() -> _Parser:
                        help="how evaluators' scores combine (default median)")
     panel.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
+    report = sub.add_parser("report", help="write the Excel evaluation report")
+    report.add_argument("workbook", help="bid workbook (.xlsx)")
+    report.add_argument("out", help="where to write the report (.xlsx)")
+    report.add_argument("--method", choices=METHODS, type=str.casefold)
+    report.add_argument("--price-formula", choices=PRICE_FORMULAS, type=str.casefold)
+    report.add_argument("--sla-gate", action="store_true")
+    report.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
+    report.add_argument("--draws", type=_positive_int, default=10_000)
+    report.add_argument("--seed", type=int, default=0)
+
     template = sub.add_parser("template", help="write the blank bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
     return parser
@@ -437,6 +447,28 @@ def _panel(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def _report(args: argparse.Namespace) -> str:
+    from scoring.mcda import ScoringError
+    from scoring.report import ReportContext, build_report
+
+    bidset = _load(args.workbook)
+    options = _scoring_options(args)
+    options.pop("scenario")
+    with open(args.workbook, "rb") as fh:
+        data = fh.read()
+    try:
+        content = build_report(bidset, ReportContext(**options, workbook_bytes=data,
+                                                     draws=args.draws, seed=args.seed))
+    except ScoringError as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        with open(args.out, "wb") as fh:
+            fh.write(content)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
+    return f"Report written to {args.out}"
+
+
 def _template(args: argparse.Namespace) -> str:
     from scoring.template import write_template
 
@@ -450,7 +482,7 @@ def _template(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
-                "panel": _panel, "template": _template}
+                "panel": _panel, "report": _report, "template": _template}
     try:
         out = handlers[args.command](args)
     except CliError as exc:

@@ -8,6 +8,8 @@ import os
 import pandas as pd
 import streamlit as st
 
+from scoring.model import BidSet
+from scoring.report import ReportContext, build_report
 from scoring.store import Store
 from ui import persistence, state
 from ui.widgets import lot_label, md_escape
@@ -129,3 +131,32 @@ def reproduce(db: Store, ref: persistence.SavedRef) -> None:
     st.code(f"python -m scoring rank {stem}.xlsx --settings {stem}.json", language="bash")
     st.caption(f"Snapshot SHA-256 {md_escape(ref.version.snapshot_sha256)}: the command gives the "
                "same ranking as the app shows for this version.")
+
+
+def report_context(db: Store | None) -> tuple[BidSet, ReportContext]:
+    """Everything the Excel report records about the view in use."""
+    open_wb = state.current()
+    _, bidset = persistence.in_use()
+    c = state.choices(bidset)
+    ref = persistence.saved()
+    audit = []
+    if db is not None and ref is not None:
+        audit = [{"When (UTC)": e.at, "Who": e.actor, "Version": e.version,
+                  "What": f"{e.action}: {e.item}", "Old value": e.old_value,
+                  "New value": e.new_value, "Why": e.reason} for e in db.audit(ref.evaluation_id)]
+    ctx = ReportContext(**c.options(), version_label=persistence.version_label(), audit=audit,
+                        workbook_bytes=open_wb.data)
+    return bidset, ctx
+
+
+def report_button(db: Store | None) -> None:
+    def build() -> bytes:
+        bidset, ctx = report_context(db)
+        return build_report(bidset, ctx)
+
+    st.download_button(
+        "Download the evaluation report (.xlsx)", data=build, type="primary",
+        file_name="evaluation-report.xlsx", icon=":material/description:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help="Summary, scores, robustness, scenarios, compliance, audit log and the inputs; "
+             "every sheet marked as source selection information.")

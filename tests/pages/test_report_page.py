@@ -148,3 +148,10 @@ def test_reopen_an_older_version_from_the_list():
     assert a.session_state["saved_version"].version.number == 1
     a.switch_page("app_pages/evaluate.py").run()
     assert labelled(a.selectbox, "Scoring method").value == "topsis"
+
+
+def test_report_download_button_is_offered():
+    a = app()
+    a.switch_page("app_pages/report.py").run()
+    labels = [b.label for b in a.get("download_button")]
+    assert "Download the evaluation report (.xlsx)" in labels

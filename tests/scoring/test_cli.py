@@ -185,3 +185,12 @@ def test_panel_json_contract(capsys, sample_path):
     assert code == 0 and "3 of 28 cells flagged" in out
     code, out, _ = run(capsys, "panel", sample_path, "--format", "csv", "--consensus", "mean")
     assert out.splitlines()[0].startswith("vendor,lot,criterion,score")
+
+
+def test_report_subcommand(capsys, sample_path, tmp_path):
+    out = tmp_path / "report.xlsx"
+    code, text, err = run(capsys, "report", sample_path, out, "--draws", "300")
+    assert code == 0, err
+    from openpyxl import load_workbook
+
+    assert load_workbook(out).sheetnames[0] == "Summary"

@@ -1,0 +1,66 @@
+import io
+
+from openpyxl import load_workbook
+
+from scoring.report import MARKING, ReportContext, build_report, safe
+from scoring.workbook import read_workbook
+from tests.helpers import BIDS, basic
+
+
+def as_text(data: bytes, sheet: str, ref: str) -> bytes:
+    """openpyxl writes text starting with = as a formula: store that cell as plain text."""
+    wb = load_workbook(io.BytesIO(data))
+    cell = wb[sheet][ref]
+    cell.value, cell.data_type = str(cell.value), "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def open_report(data: bytes):  # type: ignore[no-untyped-def]
+    return load_workbook(io.BytesIO(data))
+
+
+def test_report_has_every_sheet_marked_and_the_ranking(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    wb = open_report(build_report(bs, ReportContext(method="wsm", workbook_bytes=sample_bytes,
+                                                    draws=500)))
+    assert wb.sheetnames == ["Summary", "Scores", "Robustness", "Scenarios", "Compliance",
+                             "Audit log", "Inputs"]
+    for ws in wb:
+        assert ws["A1"].value == MARKING and MARKING in ws.oddHeader.center.text
+    summary = [[c for c in row if c is not None] for row in wb["Summary"].iter_rows(values_only=True)]
+    flat = [v for row in summary for v in row]
+    assert bs.sha256 in flat and "Weighted sum (WSM)" in flat
+    assert any("does not select the winner" in str(v) for v in flat)
+    infra = [r for r in summary if "Cascade Cloud Services" in r and "Infrastructure" in r]
+    assert infra[0][:3] == ["Infrastructure", 1, "Cascade Cloud Services"]
+    assert any(v == "streamlit" for v in flat)  # package versions recorded
+    assert wb["Robustness"]._charts, "a native Excel chart of the win probabilities"
+    scenario_names = [r[0].value for r in wb["Scenarios"].iter_rows(min_row=5, max_row=7)]
+    assert scenario_names == ["monolithic", "modular", "optimized"]
+
+
+def test_no_formula_ever_comes_from_input():
+    hostile = '=HYPERLINK("http://evil.example","click")'
+    bids = [list(BIDS[0]), [hostile, "", 100, 4, 3], ["+cmd", "", 90, 3, 4], ["@SUM(A1)", "", 95, 4, 4],
+            ["-2+3", "", 99, 3, 3]]
+    data = as_text(basic(Bids=bids), "Bids", "A2")
+    bs = read_workbook(data).bidset
+    wb = open_report(build_report(bs, ReportContext(workbook_bytes=data, draws=200)))
+    found = []
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+                if isinstance(cell.value, str) and "HYPERLINK" in cell.value:
+                    found.append(cell.value)
+    assert found and all(v.startswith("'=") for v in found)
+    assert safe("\tx") == "'\tx" and safe("ok") == "ok" and safe(5) == 5
+
+
+def test_single_lot_workbook_without_components_still_reports():
+    data = basic()
+    wb = open_report(build_report(read_workbook(data).bidset, ReportContext(draws=100)))
+    texts = [c for row in wb["Scenarios"].iter_rows(values_only=True) for c in row if c]
+    assert any("Components sheet" in str(t) for t in texts)
