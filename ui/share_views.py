@@ -150,8 +150,9 @@ def report_context(db: Store | None) -> tuple[BidSet, ReportContext]:
 
 
 def report_button(db: Store | None) -> None:
+    bidset, ctx = report_context(db)  # read now: the deferred build runs outside the session
+
     def build() -> bytes:
-        bidset, ctx = report_context(db)
         return build_report(bidset, ctx)
 
     st.download_button(
