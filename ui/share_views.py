@@ -8,6 +8,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from scoring.mcda import METHOD_LABELS
 from scoring.model import BidSet
 from scoring.report import ReportContext, build_report
 from scoring.store import Store
@@ -88,10 +89,23 @@ def share_box(ref: persistence.SavedRef) -> None:
                "the version and the view only: no bid data, names or scores.")
 
 
+ITEM_LABELS = {
+    "method": "scoring method", "price_formula": "price formula", "price_floor": "price floor",
+    "price_ceiling": "price ceiling", "weights": "weights", "sla_gate": "mission-grade SLA gate",
+    "scenario": "scenario what-ifs", "snapshot": "workbook snapshot",
+    "consensus_open": "consensus open", "prices_visible": "evaluators see prices",
+    "consensus_method": "consensus method",
+}
+ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
+                 "member": "Membership", "panel": "Panel switch", "score": "Score",
+                 "moderation": "Moderated value"}
+
+
 def versions_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
     return pd.DataFrame([
         {"Version": v.number, "Saved by": v.author, "When (UTC)": v.created_at.replace("T", " ")[:19],
-         "Method": v.settings.get("method"), "Workbook SHA-256": v.snapshot_sha256[:16] + "…",
+         "Method": METHOD_LABELS.get(v.settings.get("method"), v.settings.get("method")),
+         "Workbook SHA-256": v.snapshot_sha256[:16] + "…",
          "Reason": v.reason}
         for v in reversed(db.versions(evaluation_id))
     ])
@@ -100,7 +114,8 @@ def versions_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
 def audit_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
     return pd.DataFrame([
         {"When (UTC)": e.at.replace("T", " ")[:19], "Who": e.actor, "Version": e.version,
-         "What": f"{e.action}: {e.item}", "Old value": e.old_value or "",
+         "What": f"{ACTION_LABELS.get(e.action, e.action)}: {ITEM_LABELS.get(e.item, e.item)}",
+         "Old value": e.old_value or "",
          "New value": e.new_value or "", "Why": e.reason}
         for e in reversed(db.audit(evaluation_id))
     ])

@@ -96,7 +96,7 @@ def test_unsaved_changes_are_shown_and_audit_log_lists_them():
     assert any("unsaved changes" in w.value for w in a.warning)
     save(a, "Ann", "use weighted sum")
     audit = next(df.value for df in a.dataframe if "Why" in df.value.columns)
-    row = audit[audit["What"] == "setting: method"].iloc[0]
+    row = audit[audit["What"] == "Setting: scoring method"].iloc[0]
     assert (row["Old value"], row["New value"], row["Why"], row["Who"]) == (
         "topsis", "wsm", "use weighted sum", "Ann")
 
