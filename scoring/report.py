@@ -308,7 +308,15 @@ def _scenarios(s: Sheet, bidset: BidSet, ranking: Ranking, currency: str) -> Non
         rows.append(row)
     formats = {(f"{label} ({currency})" if fmt == "#,##0" and key != "hhi" else label): fmt
                for key, label, fmt in keys}
-    s.table(pd.DataFrame(rows), formats)
+    top, last = s.table(pd.DataFrame(rows), formats)
+    chart = BarChart()
+    chart.title = f"Total cost over the term ({currency})"
+    chart.y_axis.numFmt = "#,##0"
+    chart.add_data(Reference(s.ws, min_col=6, min_row=top, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(s.ws, min_col=1, min_row=top + 1, max_row=last))
+    chart.height, chart.width = 7, 14
+    s.ws.add_chart(chart, f"A{last + 2}")
+    s.row = last + 18
     s.title("Who is awarded what", 12)
     s.table(pd.DataFrame([{"Scenario": sc.name, "Component": a.component, "Vendor": a.vendor,
                            "Bid": "bundle" if a.lot == "ALL" else "lot bid"}
