@@ -14,6 +14,7 @@ import io
 import math
 import re
 import statistics
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,12 +123,29 @@ def parse_yes_no(value: Any) -> bool:
     raise ValueError(f"'{value}' is not yes or no")
 
 
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+MAX_CELL_TEXT = 32_767  # Excel's own limit for a cell
+
+
+_CONFUSABLE = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "α": "a", "ο": "o", "ρ": "p", "ν": "v", "τ": "t",
+    "ι": "i", "κ": "k", "χ": "x", "υ": "u", "ε": "e", "0": "o", "1": "l",
+})
+
+
+def skeleton(name: str) -> str:
+    """What a name looks like: compatibility-normalised, case-folded, look-alike letters mapped."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().translate(_CONFUSABLE).split())
+
+
 def cell_text(value: Any) -> str:
+    """A cell as trimmed text, without zero-width and bidirectional control characters."""
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return INVISIBLE.sub("", unicodedata.normalize("NFC", str(value))).strip()
 
 
 _SLA_NUMERIC_KEYS = tuple((name, norm_header(name)) for name in SLA_NUMERIC)
@@ -270,9 +288,26 @@ class _Reader:
                 )
 
     def _report_cell_issues(self, sheet: Sheet) -> None:
+        used = set(sheet.columns.values())
+        for r, row in enumerate(sheet.grid):
+            for c, value in enumerate(row):
+                if not isinstance(value, str) or c not in used:
+                    continue
+                if len(value) > MAX_CELL_TEXT:
+                    self.problem(Location(sheet.name, r + 1, c + 1),
+                                 f"this cell holds {len(value):,} characters, more than Excel's "
+                                 f"limit of {MAX_CELL_TEXT:,}", "Shorten the text")
+                elif INVISIBLE.search(value):
+                    self.note(Location(sheet.name, r + 1, c + 1),
+                              "invisible characters (zero-width or text-direction controls) were "
+                              "removed from this cell")
         info = self.info.sheet(sheet.name)
         if info is None:
             return
+        for row in info.hidden_rows:
+            if row > sheet.header_row:
+                self.note(Location(sheet.name, row), "this row is hidden in Excel; it was read "
+                          "like any other row")
         used_cols = set(sheet.columns.values())
         for row, col in info.formula_without_value:
             if row > sheet.header_row and (col - 1) in used_cols:
@@ -636,6 +671,7 @@ class _Reader:
         out: list[Bid] = []
         seen: dict[tuple[str, str], int] = {}
         spelling: dict[str, str] = {}
+        looks: dict[str, tuple[str, int]] = {}
         rows = list(sheet.rows())
         any_lot = any(not is_blank(sheet.get(v, "lot")) for _, v in rows)
         for row, values in rows:
@@ -647,6 +683,11 @@ class _Reader:
                              "Name the vendor, or clear the row")
                 continue
             vendor = spelling.setdefault(fold(vendor), vendor)  # one vendor, one spelling
+            twin = looks.setdefault(skeleton(vendor), (vendor, row))
+            if twin[0] != vendor:
+                self.note(sheet.loc(row, "vendor"),
+                          f"vendor '{vendor}' looks like '{twin[0]}' (row {twin[1]}) but is "
+                          "spelled with different characters; check they are not the same company")
             lot = self._lot(sheet, row, values, any_lot, components, component_names, lot_spelling)
             price = self.number(
                 sheet, row, values, "price", what=f"price of {vendor}", required=True,

@@ -32,6 +32,11 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
 _INLINE = re.compile(rb"<(?:\w+:)?is\b")
 _ANY_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\bt="e"')
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"[^>]*?\bhidden="(?:1|true)"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"')
+_LAST_COL = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]+[0-9]+:([A-Z]+)[0-9]+"')
+MAX_ROWS = 20_000  # per sheet
+MAX_COLUMNS = 300
 
 REPAIR = "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"
 
@@ -47,6 +52,7 @@ class SheetInfo:
     hidden: bool = False
     formula_without_value: tuple[tuple[int, int], ...] = ()  # (row, col), 1-based
     error_cells: tuple[tuple[int, int, str], ...] = ()  # (row, col, "#DIV/0!")
+    hidden_rows: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,23 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return bytes(out)
 
 
+def _check_size(sheet: str, xml: bytes) -> None:
+    """Refuse a sheet with more rows or columns than a bid workbook needs (before parsing)."""
+    rows = _ROW_REF.findall(xml)
+    last_row = max((int(r) for r in rows[-1:]), default=0)
+    if len(rows) > MAX_ROWS or last_row > MAX_ROWS:
+        raise WorkbookRefused(
+            f"Sheet {sheet} has {max(len(rows), last_row):,} rows, more than the {MAX_ROWS:,} a bid "
+            "workbook may have. Remove the unused rows (or split the evaluation) and upload again"
+        )
+    dim = _LAST_COL.search(xml[:4096])
+    if dim and _col_number(dim.group(1)) > MAX_COLUMNS:
+        raise WorkbookRefused(
+            f"Sheet {sheet} uses {_col_number(dim.group(1)):,} columns, more than the "
+            f"{MAX_COLUMNS} a bid workbook may have. Delete the unused columns and upload again"
+        )
+
+
 def _scan_cells(xml: bytes) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int, str], ...]]:
     if not _ANY_FORMULA_OR_ERROR.search(xml):
         return (), ()
@@ -222,7 +245,10 @@ def _describe(parts: dict[str, bytes], *, has_macros: bool) -> XlsxInfo:
         elif tag == "sheet":
             rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
             part = targets.get(rid, "")
-            missing, errors = _scan_cells(parts.get(part, b""))
+            xml = parts.get(part, b"")
+            _check_size(el.get("name", ""), xml)
+            missing, errors = _scan_cells(xml)
+            hidden_rows = tuple(int(r) for r in _HIDDEN_ROW.findall(xml))
             sheets.append(
                 SheetInfo(
                     name=el.get("name", ""),
@@ -230,9 +256,12 @@ def _describe(parts: dict[str, bytes], *, has_macros: bool) -> XlsxInfo:
                     hidden=el.get("state", "visible") != "visible",
                     formula_without_value=missing,
                     error_cells=errors,
+                    hidden_rows=hidden_rows,
                 )
             )
-    notes = ()
+    notes: tuple[str, ...] = ()
     if has_macros:
-        notes = ("The workbook contains macros; they were not run (only cell values are read).",)
+        notes += ("The workbook contains macros; they were not run (only cell values are read).",)
+    if date1904:
+        notes += ("The workbook uses Excel's 1904 date system; no date is used in scoring.",)
     return XlsxInfo(sheets=tuple(sheets), date1904=date1904, has_macros=has_macros, notes=notes)

@@ -322,3 +322,35 @@ def test_one_vendor_keeps_one_spelling_across_rows():
 def test_share_cap_of_zero_is_refused():
     settings = [["key", "value"], ["max_vendor_share_pct", 0], ["max_components_per_vendor", 0]]
     assert where(basic(Settings=settings)) == ["Settings!B2", "Settings!B3"]
+
+
+def test_invisible_characters_are_removed_and_noted():
+    bids = [list(BIDS[0]), ["Al\u200bpha\u202e", "", 100, 4, 3], ["Bravo", "", 90, 3, 4]]
+    result = read_workbook(basic(Bids=bids))
+    assert result.bidset.bids[0].vendor == "Alpha"
+    assert any("invisible characters" in str(n) and str(n.location) == "Bids!A2" for n in result.notes)
+
+
+def test_look_alike_vendor_names_are_flagged():
+    bids = [list(BIDS[0]), ["Acme", "", 100, 4, 3], ["\u0410cme", "", 90, 3, 4]]  # Cyrillic A
+    result = read_workbook(basic(Bids=bids))
+    assert result.ok and len(result.bidset.vendor_names) == 2
+    assert any("looks like 'Acme'" in str(n) and str(n.location) == "Bids!A3" for n in result.notes)
+
+
+def test_text_longer_than_excel_allows_is_refused():
+    from tests.helpers import rewrite_part
+
+    # openpyxl truncates on save, so the over-long cell is written into the XML directly
+    data = rewrite_part(basic(), "xl/worksheets/sheet2.xml",
+                        lambda x: x.replace(b"<t>Alpha</t>", b"<t>" + b"A" * 40_000 + b"</t>"))
+    assert where(data) == ["Bids!A2"]
+
+
+def test_hidden_rows_are_noted():
+    from tests.helpers import rewrite_part
+
+    data = rewrite_part(basic(), "xl/worksheets/sheet2.xml",
+                        lambda x: x.replace(b'<row r="3"', b'<row r="3" hidden="1"'))
+    result = read_workbook(data)
+    assert result.ok and any(str(n.location) == "Bids!3:3" and "hidden" in str(n) for n in result.notes)

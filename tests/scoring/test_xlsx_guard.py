@@ -123,3 +123,12 @@ def test_dtd_in_a_utf16_part_is_refused():
     xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode("utf-16")
     data = rewrite_part(basic(), "docProps/core.xml", lambda _: xml)
     assert "DTD" in refused(data)
+
+
+def test_too_many_rows_or_columns_are_refused():
+    from tests.helpers import workbook_bytes
+
+    rows = [["vendor", "price"]] + [[f"V{i}", 1] for i in range(20_001)]
+    assert "rows" in refused(workbook_bytes({"Criteria": [["criterion"]], "Bids": rows}))
+    wide = [[f"c{i}" for i in range(301)]]
+    assert "columns" in refused(workbook_bytes({"Criteria": wide}))
