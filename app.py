@@ -44,7 +44,8 @@ with st.sidebar:
     open_wb = state.current()
     bidset = open_wb.bidset
     st.markdown("**Evaluation in use**")
-    st.markdown(widgets.md_escape(open_wb.name))
+    ref = persistence.saved()
+    st.markdown(widgets.md_escape(ref.name if ref is not None else open_wb.name))
     st.caption(
         f"{len(bidset.bids)} bids · {len(bidset.vendor_names)} vendors · "
         f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}… · "

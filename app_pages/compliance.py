@@ -36,7 +36,10 @@ st.subheader("SLA mission-grade matrix")
 st.markdown(f"**{passing} of {len(results)}** bids offer a mission-grade SLA. "
             "✓ meets the element, ✗ does not, — not stated in the bid.")
 st.dataframe(compliance_views.style_matrix(compliance_views.matrix_frame(results)),
-             hide_index=True, height=36 * (len(results) + 1) + 4)
+             hide_index=True, height=36 * (len(results) + 1) + 4,
+             column_config={"Vendor": st.column_config.TextColumn(pinned=True),
+                            "Lot": st.column_config.TextColumn(pinned=True),
+                            "Mission-grade": st.column_config.TextColumn(pinned=True)})
 with st.expander("What mission-grade means"):
     st.table(compliance_views.rules_frame(), hide_index=True)
 

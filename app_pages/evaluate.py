@@ -60,7 +60,8 @@ lot = st.radio("Lot", ranking.lots, format_func=widgets.lot_label, horizontal=Tr
 winner = ranking.winner(lot)
 if winner is not None:
     st.markdown(f"Highest ranked in **{widgets.lot_label(lot)}**: **{esc(winner.vendor)}** "
-                f"(score {winner.score:.4f}). The panel decides the award.")
+                f"({'Q' if ranking.lower_is_better else 'score'} {winner.score:.4f}). "
+                "The panel decides the award.")
 else:
     st.markdown(f"No single highest-ranked bid in **{widgets.lot_label(lot)}** (tie or none "
                 "eligible).")

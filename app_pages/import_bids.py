@@ -32,7 +32,9 @@ with right:
 if uploaded is not None and st.session_state.get(state.SEEN_UPLOAD) != uploaded.file_id:
     st.session_state[state.SEEN_UPLOAD] = uploaded.file_id
     with st.spinner("Checking the workbook..."):
-        state.load_upload(uploaded.name, uploaded.getvalue())
+        result = state.load_upload(uploaded.name, uploaded.getvalue())
+    if result.ok:
+        st.rerun()  # the sidebar and every page now show the new evaluation
 
 outcome = state.last_upload()
 if outcome is not None and not outcome.result.ok:

@@ -52,12 +52,16 @@ with st.expander("Who is awarded what"):
 
 available = [s for s in scenarios if s.available]
 cheapest = min(available, key=lambda s: s.figures.total_cost, default=None)
+st.caption("Optimized = the award of least total cost (prices, integration, coordination and "
+           "expected replacement) under the caps; it does not weigh quality, which the "
+           "'Quality of awarded bids' row shows.")
 if cheapest is not None:
     cols = st.columns(len(available))
     for col, s in zip(cols, available, strict=True):
         delta = s.figures.total_cost - cheapest.figures.total_cost
         col.metric(f"{s.name.capitalize()}: total cost", f"{s.figures.total_cost:,.0f}",
-                   f"+{delta:,.0f} vs cheapest" if delta > 0 else "cheapest",
+                   f"+{delta:,.0f} vs lowest" if delta > 0 else (
+                       "lowest, breaks the caps" if s.note.startswith("Breaks") else "lowest"),
                    delta_color="inverse" if delta > 0 else "off")
 
 left, right = st.columns(2, gap="large")

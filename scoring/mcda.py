@@ -122,7 +122,7 @@ class Ranking:
             parts.append(f"price formula: {PRICE_FORMULA_LABELS[self.price_formula]}")
         parts.append(
             "normalisation: "
-            + ("§5.1 weighted points (fixed scales, price formula, relative to best)"
+            + ("weighted points (fixed scales, price formula, relative to the best bid)"
                if self.method in ("wsm", "wpm")
                else "vector normalisation of raw values" if self.method == "topsis"
                else "distance from best to worst of raw values")

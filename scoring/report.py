@@ -300,7 +300,7 @@ def _scenarios(s: Sheet, bidset: BidSet, ranking: Ranking, currency: str) -> Non
             ("replaceability", "Replaceability", "0.000"), ("score", "Score", "0.000")]
     rows = []
     for sc in scenarios:
-        row: dict[str, Any] = {"Scenario": sc.name}
+        row: dict[str, Any] = {"Scenario": sc.name.capitalize()}
         for key, label, _ in keys:
             row[f"{label} ({currency})" if _ == "#,##0" and key != "hhi" else label] = (
                 getattr(sc.figures, key) if sc.figures else None)
@@ -318,7 +318,7 @@ def _scenarios(s: Sheet, bidset: BidSet, ranking: Ranking, currency: str) -> Non
     s.ws.add_chart(chart, f"A{last + 2}")
     s.row = last + 18
     s.title("Who is awarded what", 12)
-    s.table(pd.DataFrame([{"Scenario": sc.name, "Component": a.component, "Vendor": a.vendor,
+    s.table(pd.DataFrame([{"Scenario": sc.name.capitalize(), "Component": a.component, "Vendor": a.vendor,
                            "Bid": "bundle" if a.lot == "ALL" else "lot bid"}
                           for sc in scenarios for a in sc.awards]))
     s.finish()

@@ -342,11 +342,11 @@ def explain_infeasible(ctx: Context) -> str:
     share_ok = _solve(_build(ctx, component_cap=False, share_cap=True)) is not None
     if not comp_ok:
         return (f"The cap of {k} component(s) per vendor cannot be met: there are not enough "
-                "vendors with eligible bids to spread the components. Raise "
-                "max_components_per_vendor or admit more bids")
+                "vendors with eligible bids to spread the components. Raise the cap on "
+                "components per vendor, or admit more bids")
     if not share_ok:
         return (f"The cap of {p:g} % of the total price per vendor cannot be met: in every "
-                "award some vendor's bids exceed it. Raise max_vendor_share_pct")
+                "award some vendor's bids exceed it. Raise the cap on a vendor's share")
     return (f"The two caps together ({k} component(s) per vendor and {p:g} % of the price per "
             "vendor) cannot both be met by any award. Relax one of them")
 
@@ -361,7 +361,7 @@ def compare(
     ctx = Context(bidset, ranking, settings)
     out = [_flag_caps(ctx, monolithic(ctx)), _flag_caps(ctx, modular(ctx)), optimized(ctx)]
     if edited is not None:
-        out.append(custom(ctx, edited))
+        out.append(_flag_caps(ctx, custom(ctx, edited)))
     return out
 
 
@@ -388,7 +388,7 @@ def _flag_caps(ctx: Context, scenario: Scenario) -> Scenario:
     if not breaches:
         return scenario
     return replace(scenario, note="Breaks the caps in Settings: " + "; ".join(breaches)
-                   + ". Shown for comparison; only the optimized award respects the caps")
+                   + ". Shown for comparison: the caps bind only the optimized award")
 
 
 # -- Monte Carlo of vendor failures -----------------------------------------------------------

@@ -10,6 +10,8 @@ from scoring.compliance import ELEMENTS, FAIL, MISSING, PASS, SLAResult
 from scoring.model import BidSet
 
 SYMBOL = {PASS: "✓", FAIL: "✗", MISSING: "—"}
+UNITS = {"uptime_pct": " (%)", "fee_at_risk_pct": " (%)", "model_update_notice_days": " (days)",
+         "version_pinning_days": " (days)"}
 
 
 def _shown(value: float | bool | None) -> str:
@@ -23,10 +25,11 @@ def _shown(value: float | bool | None) -> str:
 def matrix_frame(results: Sequence[SLAResult]) -> pd.DataFrame:
     rows = []
     for r in results:
-        row = {"Vendor": r.vendor, "Lot": {"": "All bids", "ALL": "Bundle"}.get(r.lot, r.lot)}
-        for (_key, value, status), element in zip(r.cells, ELEMENTS, strict=True):
-            row[element.label] = f"{SYMBOL[status]} {_shown(value)}"
-        row["Mission-grade"] = "Yes" if r.mission_grade else "No"
+        row = {"Vendor": r.vendor,
+               "Lot": {"": "All bids", "ALL": "Bundle bids (all components)"}.get(r.lot, r.lot),
+               "Mission-grade": "Yes" if r.mission_grade else "No"}
+        for (key, value, status), element in zip(r.cells, ELEMENTS, strict=True):
+            row[element.label + UNITS.get(key, "")] = f"{SYMBOL[status]} {_shown(value)}"
         rows.append(row)
     return pd.DataFrame(rows)
 

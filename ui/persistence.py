@@ -206,13 +206,14 @@ def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     data = db.snapshot(version.snapshot_sha256)
     if data is None:
         raise StoreError("The workbook snapshot of this version is missing")
-    name = f"{info.name} (#{evaluation_id} v{number})"
+    name = info.name
     st.session_state[state.WORKBOOK] = state.OpenWorkbook(
         name, hashlib.sha256(data).hexdigest(), data)
     s = version.settings
+    order = [c.name for c in state.current().bidset.criteria]  # the workbook's order, not JSON's
     state.set_choices(state.EvaluationChoices(
         version.snapshot_sha256, s["method"], s["price_formula"],
-        tuple((k, float(v)) for k, v in s["weights"].items()),
+        tuple((k, float(s["weights"][k])) for k in order if k in s["weights"]),
         s.get("price_floor"), s.get("price_ceiling"), bool(s.get("sla_gate", False))))
     st.session_state.get(widgets.POINTS, {}).pop(version.snapshot_sha256, None)
     st.session_state.pop(WHAT_IF, None)
@@ -235,16 +236,18 @@ def apply_share_link() -> None:
     try:
         evaluation_id, number = int(key[0]), int(key[1])
     except (TypeError, ValueError):
-        st.error("This share link is damaged: its evaluation or version is not a number.")
-        return
+        st.error("This share link is damaged: its evaluation or version is not a number. "
+                 "Open the app without the link to work on your own evaluation.")
+        st.stop()
     db = store()
     if db is None:
         return
     try:
         ref = open_version(db, evaluation_id, number)
     except StoreError as exc:
-        st.error(f"This share link cannot be opened: {exc}.")
-        return
+        st.error(f"This share link cannot be opened: {exc}. Open the app without the link to "
+                 "work on your own evaluation.")
+        st.stop()
     sha = ref.version.snapshot_sha256[:16]
     if params.get("lot") is not None:
         st.session_state[f"lot_{sha}"] = params.get("lot")

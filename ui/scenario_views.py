@@ -37,9 +37,10 @@ def what_if_settings(bidset: BidSet, start: Mapping[str, object] | None = None) 
     with st.expander("What-if settings (the workbook's values are the defaults)"):
         a, b, c = st.columns(3)
         years = a.number_input("Contract term (years)", 1.0, 30.0, float(s.contract_years), 1.0,
-                               key=f"wi_years_{key}")
+                               format="%g", key=f"wi_years_{key}")
         prob = a.number_input("Default annual vendor failure probability", 0.0, 1.0,
-                              float(s.vendor_failure_prob), 0.01, format="%.3f", key=f"wi_p_{key}")
+                              float(s.vendor_failure_prob), 0.01, format="%.3f", key=f"wi_p_{key}",
+                              help="Used for vendors without their own rate in the Vendors sheet")
         integ = b.number_input("Integration overhead (% of each lot price)", 0.0, 100.0,
                                float(s.integration_overhead_pct), 0.5, key=f"wi_int_{key}")
         coord = b.number_input(f"Coordination cost per extra vendor ({s.currency})", 0.0, None,

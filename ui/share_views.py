@@ -8,7 +8,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from scoring.mcda import METHOD_LABELS
+from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS
 from scoring.model import BidSet
 from scoring.report import ReportContext, build_report
 from scoring.store import Store
@@ -81,8 +81,11 @@ def stale_notice(db: Store) -> None:
 
 def share_box(ref: persistence.SavedRef) -> None:
     page = st.selectbox("Page to open", list(PAGES), format_func=PAGES.get)
-    lots = state.current().bidset.lots
-    lot = st.selectbox("Lot", lots, format_func=lot_label) if lots else None
+    open_wb = state.current()
+    lots = list(open_wb.bidset.lots)
+    in_view = st.session_state.get(f"lot_{open_wb.sha256[:16]}")  # the lot shown on Evaluate
+    lot = st.selectbox("Lot", lots, format_func=lot_label,
+                       index=lots.index(in_view) if in_view in lots else 0) if lots else None
     link = persistence.share_link(base_url("report"), ref, page, lot)
     st.code(link, language=None, wrap_lines=True)
     st.caption("Copy the link with the button at the right of the box. It names the evaluation, "
@@ -101,6 +104,28 @@ ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluatio
                  "moderation": "Moderated value"}
 
 
+def readable(value: str | None) -> str:
+    """An audited value as a person reads it: labels, percentages, '(not set)'."""
+    if value is None or value == "null":
+        return "(not set)"
+    if value in METHOD_LABELS:
+        return METHOD_LABELS[value]
+    if value in PRICE_FORMULA_LABELS:
+        return PRICE_FORMULA_LABELS[value]
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(parsed, dict):
+        if all(isinstance(x, (int, float)) for x in parsed.values()) and abs(
+                sum(parsed.values()) - 1) < 1e-6:
+            return ", ".join(f"{k} {x:.1%}" for k, x in parsed.items())
+        return ", ".join(f"{k.replace('_', ' ')} {x}" for k, x in parsed.items())
+    if isinstance(parsed, bool):
+        return "on" if parsed else "off"
+    return value
+
+
 def versions_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
     return pd.DataFrame([
         {"Version": v.number, "Saved by": v.author, "When (UTC)": v.created_at.replace("T", " ")[:19],
@@ -115,8 +140,8 @@ def audit_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
     return pd.DataFrame([
         {"When (UTC)": e.at.replace("T", " ")[:19], "Who": e.actor, "Version": e.version,
          "What": f"{ACTION_LABELS.get(e.action, e.action)}: {ITEM_LABELS.get(e.item, e.item)}",
-         "Old value": e.old_value or "",
-         "New value": e.new_value or "", "Why": e.reason}
+         "Old value": readable(e.old_value),
+         "New value": readable(e.new_value), "Why": e.reason}
         for e in reversed(db.audit(evaluation_id))
     ])
 

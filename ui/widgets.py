@@ -87,10 +87,11 @@ def weights_editor(bidset: BidSet, initial: Mapping[str, float] | None = None
         else:
             st.session_state[POINTS][bidset.sha256] = {k: float(v) for k, v in points.items()}
     else:
-        stated = sorted({c.weight for c in bidset.criteria}, reverse=True)
+        now = remembered or initial or {c.name: c.weight for c in bidset.criteria}
+        levels = sorted(set(now.values()), reverse=True)
         frame = pd.DataFrame({
             "Criterion": names,
-            "Importance rank": [stated.index(c.weight) + 1 for c in bidset.criteria],
+            "Importance rank": [levels.index(now[n]) + 1 for n in names],  # from the weights in use
         })
         edited = st.data_editor(
             frame, key=key, hide_index=True, disabled=["Criterion"],
@@ -130,7 +131,9 @@ def show_ranking(ranking: Ranking, lot: str, currency: str) -> None:
         column_config={
             "Rank": st.column_config.NumberColumn(format="%d", width="small"),
             "Price": st.column_config.NumberColumn(f"Price ({currency})", format="localized"),
-            "Score": st.column_config.NumberColumn(format="%.4f", help=score_help),
+            "Score": st.column_config.NumberColumn(
+                "Q (lower is better)" if ranking.lower_is_better else "Score", format="%.4f",
+                help=score_help),
             "Pareto front": st.column_config.TextColumn(
                 help="No other eligible bid is both cheaper and better on quality"),
         },

@@ -11,7 +11,7 @@ def test_matrix_gate_and_governance():
     matrix = next(df.value for df in at.dataframe if "Mission-grade" in df.value.columns)
     assert len(matrix) == 14 and set(matrix["Mission-grade"]) == {"Yes", "No"}
     row = matrix[matrix["Vendor"] == "Harbor Data Works"].iloc[-1]
-    assert row["Fee at risk"].startswith("✗") and row["Uptime"].startswith("✓")
+    assert row["Fee at risk (%)"].startswith("✗") and row["Uptime (%)"].startswith("✓")
     assert any("meets the rule" in s.value for s in at.success)
     at.toggle[0].set_value(True).run()
     at.switch_page("app_pages/evaluate.py").run()

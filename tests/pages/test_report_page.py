@@ -98,7 +98,7 @@ def test_unsaved_changes_are_shown_and_audit_log_lists_them():
     audit = next(df.value for df in a.dataframe if "Why" in df.value.columns)
     row = audit[audit["What"] == "Setting: scoring method"].iloc[0]
     assert (row["Old value"], row["New value"], row["Why"], row["Who"]) == (
-        "topsis", "wsm", "use weighted sum", "Ann")
+        "TOPSIS (closeness to the ideal)", "Weighted sum (WSM)", "use weighted sum", "Ann")
 
 
 def test_cli_on_the_exported_snapshot_gives_the_same_ranking(tmp_path):

@@ -38,7 +38,7 @@ def test_report_has_every_sheet_marked_and_the_ranking(sample_bytes):
     assert any(v == "streamlit" for v in flat)  # package versions recorded
     assert wb["Robustness"]._charts, "a native Excel chart of the win probabilities"
     scenario_names = [r[0].value for r in wb["Scenarios"].iter_rows(min_row=5, max_row=7)]
-    assert scenario_names == ["monolithic", "modular", "optimized"]
+    assert scenario_names == ["Monolithic", "Modular", "Optimized"]
 
 
 def test_no_formula_ever_comes_from_input():
