@@ -155,3 +155,13 @@ def test_report_download_button_is_offered():
     a.switch_page("app_pages/report.py").run()
     labels = [b.label for b in a.get("download_button")]
     assert "Download the evaluation report (.xlsx)" in labels
+
+
+def test_unreachable_database_keeps_the_app_usable(monkeypatch):
+    monkeypatch.setenv("SSW_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception and ranking_table(at) is not None
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception
+    assert any("Saving and sharing are unavailable" in w.value for w in at.warning)
