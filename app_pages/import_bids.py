@@ -56,7 +56,7 @@ st.markdown(f"**{esc(open_wb.name)}** · SHA-256 `{open_wb.sha256}`")
 cols = st.columns(4)
 cols[0].metric("Bids", len(bidset.bids))
 cols[1].metric("Vendors", len(bidset.vendor_names))
-cols[2].metric("Lots", len(bidset.lots))
+cols[2].metric("Lots (bundles count as one)", len(bidset.lots))
 cols[3].metric("Criteria", len(bidset.criteria))
 if bidset.notes:
     with st.expander(f"Notes ({len(bidset.notes)})"):

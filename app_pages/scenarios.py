@@ -72,7 +72,9 @@ with right:
     st.subheader("Risk-adjusted cost distribution")
     st.altair_chart(charts.cost_distribution_chart(dist, currency), width="stretch")
     st.caption("100,000 simulated contract terms (seed 0): each vendor may fail in any year with "
-               "its annual probability, costing the switching cost of all it holds.")
+               "its annual probability, costing the switching cost of all it holds. Boxes span "
+               "the middle half of the terms, the line in each box is the median, whiskers reach "
+               "the cheapest and dearest term; a flat box means most terms had no failure.")
 
 left, right = st.columns(2, gap="large")
 with left:

@@ -168,9 +168,11 @@ def concentration_chart(scenarios: Sequence[Scenario]) -> alt.LayerChart:
     )
     rules = pd.DataFrame([{"HHI": 1_800, "Threshold": "1,800: highly concentrated"},
                           {"HHI": 1_000, "Threshold": "1,000: moderately concentrated"}])
-    lines = alt.Chart(rules).mark_rule(strokeDash=[5, 4], strokeWidth=2).encode(
+    lines = alt.Chart(rules).mark_rule(strokeWidth=2).encode(
         y="HHI:Q",
-        color=alt.Color("Threshold:N", scale=alt.Scale(range=[PALETTE[5], PALETTE[1]]),
+        color=alt.Color("Threshold:N", scale=alt.Scale(range=["#000000", "#9A9A9A"]),
                         legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=320)),
+        strokeDash=alt.StrokeDash("Threshold:N", legend=None,
+                                  scale=alt.Scale(range=[[6, 3], [2, 3]])),
     )
     return (bars + lines).properties(height=300)
