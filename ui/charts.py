@@ -170,9 +170,11 @@ def concentration_chart(scenarios: Sequence[Scenario]) -> alt.LayerChart:
                           {"HHI": 1_000, "Threshold": "1,000: moderately concentrated"}])
     lines = alt.Chart(rules).mark_rule(strokeWidth=2).encode(
         y="HHI:Q",
-        color=alt.Color("Threshold:N", scale=alt.Scale(range=["#000000", "#9A9A9A"]),
+        color=alt.Color("Threshold:N", scale=alt.Scale(domain=list(rules["Threshold"]),
+                                                       range=["#000000", "#9A9A9A"]),
                         legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=320)),
         strokeDash=alt.StrokeDash("Threshold:N", legend=None,
-                                  scale=alt.Scale(range=[[6, 3], [2, 3]])),
+                                  scale=alt.Scale(domain=list(rules["Threshold"]),
+                                                  range=[[6, 3], [2, 3]])),
     )
     return (bars + lines).properties(height=300)
