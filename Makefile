@@ -27,6 +27,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/bench_rank.py
 	$(PY) bench/bench_scenarios.py
 	$(PY) bench/bench_sensitivity.py
+	$(PY) bench/load_test.py 30
 
 sample: $(VENV)/.installed
 	$(PY) -c "from scoring.template import write_sample; write_sample('data/sample_evaluation.xlsx')"
