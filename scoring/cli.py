@@ -250,23 +250,9 @@ def _table(ranking, bidset: BidSet) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines).rstrip()
 
 
-SCENARIO_COLUMNS = (
-    ("total_price", "Total price", "money"),
-    ("integration", "Integration", "money"),
-    ("coordination", "Coordination", "money"),
-    ("expected_replacement_cost", "Expected replacement", "money"),
-    ("total_cost", "Total cost", "money"),
-    ("hhi", "HHI", "int"),
-    ("top_vendor_share", "Top vendor share", "pct"),
-    ("spof_exposure", "Single-point exposure", "pct"),
-    ("replaceability", "Replaceability", "ratio"),
-    ("score", "Score", "ratio"),
-)
-
-
 def _scenarios(args: argparse.Namespace) -> str:
     from scoring.mcda import ScoringError, rank
-    from scoring.scenarios import Context, ScenarioError, compare, simulate
+    from scoring.scenarios import FIGURES, Context, ScenarioError, compare, simulate
 
     bidset = _load(args.workbook)
     options = _scoring_options(args)
@@ -293,7 +279,7 @@ def _scenarios(args: argparse.Namespace) -> str:
     if args.format == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        keys = [k for k, _, _ in SCENARIO_COLUMNS]
+        keys = [k for k, _, _ in FIGURES]
         writer.writerow(["name", "available", *keys, "cost_p50", "cost_p90", "awards", "note"])
         for r in records:
             d = r["cost_distribution"] or {}
@@ -307,14 +293,14 @@ def _scenarios(args: argparse.Namespace) -> str:
 
 
 def _scenario_table(records: list[dict], bidset: BidSet) -> str:  # type: ignore[type-arg]
+    from scoring.scenarios import FIGURES, figure_label, format_figure
+
     currency = bidset.settings.currency
-    fmt = {"money": lambda x: f"{x:,.0f}", "int": lambda x: f"{x:,.0f}",
-           "pct": lambda x: f"{x:.1%}", "ratio": lambda x: f"{x:.3f}"}
     header = ["", *(r["name"] for r in records)]
     rows = [header]
-    for key, label, kind in SCENARIO_COLUMNS:
-        unit = f" ({currency})" if kind == "money" else ""
-        rows.append([label + unit, *("-" if r[key] is None else fmt[kind](r[key]) for r in records)])
+    for key, label, kind in FIGURES:
+        rows.append([figure_label(label, kind, currency),
+                     *("-" if r[key] is None else format_figure(r[key], kind) for r in records)])
     for q in ("p50", "p90"):
         rows.append([f"Cost {q.upper()} ({currency})", *(
             f"{r['cost_distribution'][q]:,.0f}" if r["cost_distribution"] else "-" for r in records)])

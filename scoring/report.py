@@ -282,7 +282,7 @@ def _robustness(s: Sheet, bidset: BidSet, options: dict, ctx: ReportContext) -> 
 
 
 def _scenarios(s: Sheet, bidset: BidSet, ranking: Ranking, currency: str) -> None:
-    from scoring.scenarios import ScenarioError, compare
+    from scoring.scenarios import EXCEL_FORMATS, FIGURES, ScenarioError, compare, figure_label
 
     s.title("Award scenarios")
     try:
@@ -291,23 +291,15 @@ def _scenarios(s: Sheet, bidset: BidSet, ranking: Ranking, currency: str) -> Non
         s.text(str(exc), italic=True)
         s.finish()
         return
-    keys = [("total_price", "Total price", "#,##0"), ("integration", "Integration", "#,##0"),
-            ("coordination", "Coordination", "#,##0"),
-            ("expected_replacement_cost", "Expected replacement cost", "#,##0"),
-            ("total_cost", "Total cost", "#,##0"), ("hhi", "HHI", "#,##0"),
-            ("top_vendor_share", "Top vendor share", "0.0%"),
-            ("spof_exposure", "Single point of failure", "0.0%"),
-            ("replaceability", "Replaceability", "0.000"), ("score", "Score", "0.000")]
     rows = []
     for sc in scenarios:
         row: dict[str, Any] = {"Scenario": sc.name.capitalize()}
-        for key, label, _ in keys:
-            row[f"{label} ({currency})" if _ == "#,##0" and key != "hhi" else label] = (
-                getattr(sc.figures, key) if sc.figures else None)
+        for key, label, kind in FIGURES:
+            row[figure_label(label, kind, currency)] = getattr(sc.figures, key) if sc.figures else None
         row["Note"] = sc.note
         rows.append(row)
-    formats = {(f"{label} ({currency})" if fmt == "#,##0" and key != "hhi" else label): fmt
-               for key, label, fmt in keys}
+    formats = {figure_label(label, kind, currency): EXCEL_FORMATS[kind]
+               for _, label, kind in FIGURES}
     top, last = s.table(pd.DataFrame(rows), formats)
     chart = BarChart()
     chart.title = f"Total cost over the term ({currency})"

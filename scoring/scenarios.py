@@ -17,6 +17,32 @@ from scoring.mcda import Ranking
 from scoring.model import BidSet, Settings, fold
 
 SCENARIO_NAMES = ("monolithic", "modular", "optimized")
+
+# Every figure of a scenario as people read it: (attribute, label, kind); one list for the
+# page, the command line and the Excel report.
+FIGURES: tuple[tuple[str, str, str], ...] = (
+    ("total_price", "Total of awarded prices", "money"),
+    ("integration", "Integration overhead", "money"),
+    ("coordination", "Vendor coordination", "money"),
+    ("expected_replacement_cost", "Expected replacement cost", "money"),
+    ("total_cost", "Total cost", "money"),
+    ("vendors", "Vendors", "int"),
+    ("hhi", "HHI (price concentration)", "int"),
+    ("top_vendor_share", "Largest vendor's share of price", "pct"),
+    ("spof_exposure", "Single point of failure (share of criticality)", "pct"),
+    ("replaceability", "Replaceability (0-1, higher is better)", "ratio"),
+    ("score", "Quality of awarded bids (criticality-weighted score)", "ratio"),
+)
+EXCEL_FORMATS = {"money": "#,##0", "int": "#,##0", "pct": "0.0%", "ratio": "0.000"}
+
+
+def figure_label(label: str, kind: str, currency: str) -> str:
+    return f"{label} ({currency})" if kind == "money" else label
+
+
+def format_figure(value: float, kind: str) -> str:
+    return {"money": f"{value:,.0f}", "int": f"{value:,.0f}", "pct": f"{value:.1%}",
+            "ratio": f"{value:.3f}"}[kind]
 HHI_MODERATE, HHI_HIGH = 1_000.0, 1_800.0
 
 

@@ -9,22 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from scoring.model import BidSet, Settings
-from scoring.scenarios import CostDistribution, Scenario, hhi_band
-
-ROWS = (
-    ("total_price", "Total of awarded prices", "money"),
-    ("integration", "Integration overhead", "money"),
-    ("coordination", "Vendor coordination", "money"),
-    ("expected_replacement_cost", "Expected replacement cost", "money"),
-    ("total_cost", "Total cost", "money"),
-    ("vendors", "Vendors", "int"),
-    ("hhi", "HHI (price concentration)", "int"),
-    ("top_vendor_share", "Largest vendor's share of price", "pct"),
-    ("spof_exposure", "Single point of failure (share of criticality)", "pct"),
-    ("replaceability", "Replaceability (0-1, higher is better)", "ratio"),
-    ("score", "Quality of awarded bids (criticality-weighted score)", "ratio"),
+from scoring.scenarios import (
+    FIGURES,
+    CostDistribution,
+    Scenario,
+    figure_label,
+    format_figure,
+    hhi_band,
 )
-
 
 WHAT_IF_KEYS = ("contract_years", "vendor_failure_prob", "integration_overhead_pct",
                  "coordination_cost_per_vendor", "max_components_per_vendor", "max_vendor_share_pct")
@@ -74,19 +66,17 @@ def award_editor(bidset: BidSet, start: Mapping[str, str]) -> dict[str, str]:
 
 def comparison_frame(scenarios: Sequence[Scenario], dist: Mapping[str, CostDistribution],
                      currency: str) -> pd.DataFrame:
-    fmt = {"money": lambda x: f"{x:,.0f}", "int": lambda x: f"{x:,.0f}",
-           "pct": lambda x: f"{x:.1%}", "ratio": lambda x: f"{x:.3f}"}
     data: dict[str, list[str]] = {"Figure": []}
-    for _, label, kind in ROWS:
-        data["Figure"].append(label + (f" ({currency})" if kind == "money" else ""))
+    for _, label, kind in FIGURES:
+        data["Figure"].append(figure_label(label, kind, currency))
     data["Figure"] += [f"Simulated cost, median ({currency})", f"Simulated cost, P90 ({currency})",
                        "Concentration"]
     for s in scenarios:
         col = s.name.capitalize()
         if s.figures is None:
-            data[col] = ["not available"] + [""] * (len(ROWS) + 2)
+            data[col] = ["not available"] + [""] * (len(FIGURES) + 2)
             continue
-        values = [fmt[kind](getattr(s.figures, key)) for key, _, kind in ROWS]
+        values = [format_figure(getattr(s.figures, key), kind) for key, _, kind in FIGURES]
         d = dist.get(s.name)
         values += [f"{d.p50:,.0f}" if d else "", f"{d.p90:,.0f}" if d else "",
                    hhi_band(s.figures.hhi)]
