@@ -14,8 +14,9 @@ The results agree with scikit-criteria draw by draw (tests check it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -130,19 +131,12 @@ def competition_ranks(scores: np.ndarray, *, lower_is_better: bool = False) -> n
     return ranks
 
 
-def lot_models(
-    bidset: BidSet,
-    *,
-    method: str | None = None,
-    price_formula: str | None = None,
-    weights: Mapping[str, float] | None = None,
-    price_floor: float | None = None,
-    price_ceiling: float | None = None,
-    sla_gate: bool = False,
-) -> list[LotModel]:
-    """One model per lot, of its eligible bids in ranking order."""
-    ranking = rank(bidset, method=method, price_formula=price_formula, weights=weights,
-                   price_floor=price_floor, price_ceiling=price_ceiling, sla_gate=sla_gate)
+def lot_models(bidset: BidSet, **options: Any) -> list[LotModel]:
+    """One model per lot, of its eligible bids in ranking order.
+
+    ``options`` are ``rank``'s (method, price_formula, weights, price bounds, sla_gate).
+    """
+    ranking = rank(bidset, **options)
     method = ranking.method
     criteria = list(bidset.criteria)
     names = tuple(c.name for c in criteria)
@@ -378,19 +372,11 @@ class Reversal:
         return {"lot": self.lot, "removed": self.removed, "swapped": [list(p) for p in self.swapped]}
 
 
-def rank_reversal(
-    bidset: BidSet,
-    *,
-    method: str | None = None,
-    price_formula: str | None = None,
-    weights: Mapping[str, float] | None = None,
-    price_floor: float | None = None,
-    price_ceiling: float | None = None,
-    sla_gate: bool = False,
-) -> list[Reversal]:
-    """Remove each bid in turn, re-rank its lot, and list the pairs of others that swap order."""
-    options = dict(method=method, price_formula=price_formula, weights=weights,
-                   price_floor=price_floor, price_ceiling=price_ceiling, sla_gate=sla_gate)
+def rank_reversal(bidset: BidSet, **options: Any) -> list[Reversal]:
+    """Remove each bid in turn, re-rank its lot, and list the pairs of others that swap order.
+
+    ``options`` are ``rank``'s (method, price_formula, weights, price bounds, sla_gate).
+    """
     full = rank(bidset, **options)
     out: list[Reversal] = []
     for lot in full.lots:
