@@ -13,7 +13,6 @@ import hashlib
 import io
 import math
 import re
-import statistics
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,6 +40,8 @@ from scoring.model import (
     VendorInfo,
     fold,
 )
+from scoring.panel import apply as apply_consensus
+from scoring.panel import consensus
 from scoring.xlsx_guard import WorkbookRefused, XlsxInfo, inspect_xlsx
 
 HEADER_SCAN_ROWS = 10
@@ -840,13 +841,16 @@ class _Reader:
 def _apply_consensus(
     reader: _Reader, bids: list[Bid], panel: list[PanelScore], criteria: list[Criterion]
 ) -> list[Bid]:
-    """Fill each bid's scores with the panel's median where the Scores sheet covers them."""
+    """Fill each bid's scores with the panel's median where the Scores sheet covers them.
+
+    Scores naming no bid, or an ambiguous one, are reported; the median itself is the panel
+    module's consensus, the same the Panel page and the ``panel`` command show.
+    """
     if not panel:
         return bids
     by_vendor: dict[str, list[Bid]] = {}
     for b in bids:
         by_vendor.setdefault(fold(b.vendor), []).append(b)
-    grouped: dict[tuple[int, str], list[float]] = {}
     for p in panel:
         candidates = by_vendor.get(fold(p.vendor), [])
         if p.lot:
@@ -860,16 +864,8 @@ def _apply_consensus(
         if len(candidates) > 1:
             reader.problem(where, f"{p.vendor} bid on several lots; this score names none",
                            "Fill in the lot column")
-            continue
-        grouped.setdefault((id(candidates[0]), p.criterion), []).append(p.score)
-    out = []
-    for b in bids:
-        scores = dict(b.scores)
-        for c in criteria:
-            found = grouped.get((id(b), c.name))
-            if found:
-                scores[c.name] = float(statistics.median(found))
-        out.append(Bid(b.vendor, b.lot, b.price, scores, b.sla, b.row))
+    draft = BidSet(criteria=tuple(criteria), bids=tuple(bids))
+    out = list(apply_consensus(draft, consensus(draft, panel)).bids)
     covered = {(fold(p.vendor), fold(p.criterion)) for p in panel}
     for b in out:
         for c in criteria:
