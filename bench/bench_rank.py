@@ -5,7 +5,6 @@ scikit-criteria TOPSIS pipeline on the same matrices. Prints the overhead ratio 
 from __future__ import annotations
 
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -13,18 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from bench.workbooks import large_workbook_bytes  # noqa: E402
+from bench.workbooks import best, large_workbook_bytes  # noqa: E402
 from scoring.mcda import _skc, rank  # noqa: E402
 from scoring.workbook import read_workbook  # noqa: E402
-
-
-def best(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return min(out)
 
 
 def main() -> None:

@@ -6,36 +6,25 @@ Prints the ratio measured in this run. Usage: python bench/bench_read.py [N_BIDS
 from __future__ import annotations
 
 import io
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pandas as pd  # noqa: E402
 
-from bench.workbooks import large_workbook_bytes  # noqa: E402
+from bench.workbooks import large_workbook_bytes, timings  # noqa: E402
 from scoring.workbook import read_workbook  # noqa: E402
-
-
-def best_of(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times), statistics.median(times)
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     data = large_workbook_bytes(n)
     assert read_workbook(data).ok
-    ours, ours_med = best_of(lambda: read_workbook(data))
-    ref, ref_med = best_of(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, header=None,
+    ours, ours_med = timings(lambda: read_workbook(data))
+    ref, ref_med = timings(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, header=None,
                                                  engine="openpyxl"))
-    cal, _ = best_of(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, header=None,
+    cal, _ = timings(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, header=None,
                                            engine="calamine"))
     print(f"workbook: {n} bids, {len(data) / 1024:.0f} KiB")
     print(f"read_workbook (guard + calamine + validation): best {ours * 1000:.1f} ms, "

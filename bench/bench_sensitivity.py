@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
+from bench.workbooks import best  # noqa: E402
 from scoring.mcda import _skc  # noqa: E402
 from scoring.model import Bid, BidSet, Criterion, Settings  # noqa: E402
 from scoring.sensitivity import (  # noqa: E402
@@ -40,15 +41,6 @@ def instance(m: int = 50, k: int = 10, seed: int = 3) -> BidSet:
     return BidSet(criteria, bids, Settings())
 
 
-def best(fn, repeat: int = 15) -> float:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return min(out)
-
-
 def main() -> None:
     warnings.simplefilter("ignore", UserWarning)
     bs = instance()
@@ -58,7 +50,7 @@ def main() -> None:
     ours = best(lambda: acceptability([model], draws=draws, seed=0))
     w = weight_draws(model.stated, draws, np.random.default_rng(0))
     t_draw = best(lambda: weight_draws(model.stated, draws, np.random.default_rng(0)))
-    t_count = best(lambda: count_ranks(model, w))
+    t_count = best(lambda: count_ranks(model, w), 15)
     size = chunk_size([model])
     t_mat = best(lambda: [model.scores(w[s:s + size]) for s in range(0, draws, size)])
     parts = [model.scores(w[s:s + size]) for s in range(0, draws, size)]

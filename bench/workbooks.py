@@ -23,3 +23,21 @@ def large_workbook_bytes(n_bids: int = 200, seed: int = 7) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def timings(fn, repeat: int = 7) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(best, median) seconds of ``repeat`` calls of ``fn``."""
+    import statistics
+    import time
+
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times), statistics.median(times)
+
+
+def best(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
+    """The fastest of ``repeat`` calls of ``fn``, in seconds."""
+    return timings(fn, repeat)[0]
