@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import NoReturn
 
 from scoring import __version__
-from scoring.model import METHODS, PRICE_FORMULAS, BidSet
+from scoring.model import METHODS, PRICE_FORMULAS, BidSet, lot_name
 from scoring.workbook import read_workbook
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -227,7 +227,7 @@ def _table(ranking, bidset: BidSet) -> str:  # type: ignore[no-untyped-def]
     lines = [ranking.describe(), "Advisory: the panel, not this tool, selects the winner.", ""]
     currency = bidset.settings.currency
     for lot in ranking.lots:
-        title = {"": "Single lot", "ALL": "Bundle bids (all components)"}.get(lot, f"Lot: {lot}")
+        title = f"Lot: {lot}" if lot not in ("", "ALL") else lot_name(lot)
         lines.append(title)
         rows = [("Rank", "Vendor", f"Price ({currency})", "Score", "Eligible")]
         for b in ranking.in_lot(lot):
@@ -376,7 +376,7 @@ def _sensitivity_table(doc: dict) -> str:  # type: ignore[type-arg]
              + (f", concentration {doc['concentration']:g}" if doc["weights"] == "stated" else "")
              + f", seed {doc['seed']}); workbook SHA-256: {doc['workbook_sha256']}", ""]
     for lot, vendors in doc["acceptability"].items():
-        title = {"": "Single lot", "ALL": "Bundle bids"}.get(lot, f"Lot: {lot}")
+        title = f"Lot: {lot}" if lot not in ("", "ALL") else lot_name(lot)
         lines.append(f"{title}: probability of each rank")
         width = max(len(v) for v in vendors)
         ranks = len(next(iter(vendors.values())))

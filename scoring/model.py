@@ -31,6 +31,15 @@ SLA_YES_NO: tuple[str, ...] = (
 )
 
 
+def lot_name(lot: str) -> str:
+    """A lot as people read it: the single lot and the bundle lot get words, not codes."""
+    if lot == SINGLE_LOT:
+        return "All bids"
+    if lot == BUNDLE_LOT:
+        return "Bundle bids (all components)"
+    return lot
+
+
 def fold(name: str) -> str:
     """Case- and space-insensitive key for vendor, lot, component and criterion names."""
     return " ".join(str(name).split()).casefold()

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.compliance import ELEMENTS, governance, sla_matrix
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking, rank
-from scoring.model import BidSet
+from scoring.model import BidSet, lot_name
 from scoring.panel import consensus
 
 MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
@@ -149,7 +149,7 @@ def _ranking_frame(ranking: Ranking, currency: str) -> pd.DataFrame:
     rows = []
     for lot in ranking.lots:
         for b in ranking.in_lot(lot):
-            rows.append({"Lot": {"": "(single lot)", "ALL": "Bundle (all components)"}.get(lot, lot),
+            rows.append({"Lot": lot_name(lot),
                          "Rank": b.rank, "Vendor": b.vendor, f"Price ({currency})": b.price,
                          "Score": b.score, "Eligible": "Yes" if b.eligible else "No",
                          "Failed gates": ", ".join(b.failed_gates)})

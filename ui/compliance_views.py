@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from scoring.compliance import ELEMENTS, FAIL, MISSING, PASS, SLAResult
-from scoring.model import BidSet
+from scoring.model import BidSet, lot_name
 
 SYMBOL = {PASS: "✓", FAIL: "✗", MISSING: "—"}
 UNITS = {"uptime_pct": " (%)", "fee_at_risk_pct": " (%)", "model_update_notice_days": " (days)",
@@ -26,7 +26,7 @@ def matrix_frame(results: Sequence[SLAResult]) -> pd.DataFrame:
     rows = []
     for r in results:
         row = {"Vendor": r.vendor,
-               "Lot": {"": "All bids", "ALL": "Bundle bids (all components)"}.get(r.lot, r.lot),
+               "Lot": lot_name(r.lot),
                "Mission-grade": "Yes" if r.mission_grade else "No"}
         for (key, value, status), element in zip(r.cells, ELEMENTS, strict=True):
             row[element.label + UNITS.get(key, "")] = f"{SYMBOL[status]} {_shown(value)}"

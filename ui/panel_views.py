@@ -8,13 +8,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from scoring.model import BidSet, fold
+from scoring.model import BidSet, fold, lot_name
 from scoring.panel import Cell
 from scoring.store import ROLES, Store
 
 
 def lot_text(lot: str) -> str:
-    return {"": "—", "ALL": "Bundle"}.get(lot, lot)
+    return lot_name(lot)
 
 
 def my_scores_editor(bidset: BidSet, evaluator: str, mine: dict[tuple[str, str, str], tuple[float, str]],

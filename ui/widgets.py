@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.mcda import Ranking
-from scoring.model import BUNDLE_LOT, SINGLE_LOT, BidSet, Problem
+from scoring.model import BidSet, Problem, lot_name
 from scoring.weights import normalise_points, roc_from_ranks
 
 DIRECT, ROC = "Direct points", "Rank order (ROC)"
@@ -18,11 +18,7 @@ POINTS = "weight_points"  # sha256 -> points last entered, kept while the user v
 
 def lot_label(lot: str) -> str:
     """A lot's display name, safe where Streamlit renders Markdown."""
-    if lot == SINGLE_LOT:
-        return "All bids"
-    if lot == BUNDLE_LOT:
-        return "Bundle bids (all components)"
-    return md_escape(lot)
+    return md_escape(lot_name(lot))
 
 
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
