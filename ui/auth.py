@@ -21,11 +21,20 @@ class Identity:
         return not self.signed_in
 
 
+_AUTH_CONFIGURED = "_auth_configured"
+
+
 def auth_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file
-        return False
+    """Whether secrets have an ``[auth]`` section; looked up once per session, because with no
+    secrets file Streamlit searches for and parses the secrets files on every access."""
+    known = st.session_state.get(_AUTH_CONFIGURED)
+    if known is None:
+        try:
+            known = "auth" in st.secrets
+        except Exception:  # no secrets file
+            known = False
+        st.session_state[_AUTH_CONFIGURED] = known
+    return bool(known)
 
 
 def identity() -> Identity | None:
