@@ -4,7 +4,7 @@ import streamlit as st
 
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, ScoringError
 from scoring.model import METHODS, PRICE_FORMULAS
-from ui import cache, charts, persistence, state, widgets
+from ui import cache, charts, persistence, state, vega, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -78,13 +78,13 @@ if failed:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("What each criterion contributes")
-    st.altair_chart(charts.contributions_chart(ranking, lot), width="stretch")
+    vega.show(charts.contributions_chart(ranking, lot))
     if method != "wsm":
         st.caption("Shown as weighted points (weight × normalised value). For WSM these add up "
                    "to the score; other methods combine the same criteria differently.")
 with right:
     st.subheader("Price against quality")
-    st.altair_chart(charts.pareto_chart(ranking, lot, settings.currency), width="stretch")
+    vega.show(charts.pareto_chart(ranking, lot, settings.currency))
     st.caption("Quality is the weighted points on the non-price criteria. Filled circles are "
                "the Pareto front: no other eligible bid is both cheaper and better.")
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from scoring.model import fold
 from scoring.panel import consensus, merge_scores
-from ui import auth, panel_views, persistence, state
+from ui import auth, panel_views, persistence, state, vega
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -78,7 +78,7 @@ if not cells:
 st.subheader("Spreads")
 st.markdown(f"**{len(flagged)}** of {len(cells)} scored cells have a range of at least "
             f"{bidset.settings.spread_flag_pct:g} % of the scale (▲) and go to the consensus meeting.")
-st.altair_chart(panel_views.spread_heatmap(cells, bidset.settings.spread_flag_pct), width="stretch")
+vega.show(panel_views.spread_heatmap(cells, bidset.settings.spread_flag_pct))
 if flagged:
     st.dataframe(panel_views.consensus_frame(flagged, evaluators), hide_index=True)
 st.subheader("Consensus")

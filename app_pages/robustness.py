@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cache, persistence, state, widgets
+from ui import cache, persistence, state, vega, widgets
 from ui import robustness_views as views
 from ui.widgets import md_escape as esc
 
@@ -56,24 +56,24 @@ else:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Rank acceptability")
-    st.altair_chart(views.acceptability_heatmap(acc), width="stretch")
+    vega.show(views.acceptability_heatmap(acc))
 with right:
     st.subheader("Probability of ranking first")
-    st.altair_chart(views.win_chart(acc), width="stretch")
+    vega.show(views.win_chart(acc))
 
 if lot in result.stability:
     left, right = st.columns(2, gap="large")
     stated = views.stated_weights(model)
     with left:
         st.subheader("Weight ranges that keep the winner first")
-        st.altair_chart(views.stability_chart(result.stability[lot], stated), width="stretch")
+        vega.show(views.stability_chart(result.stability[lot], stated))
         st.caption("Bars: the range of each criterion's weight in which the current winner stays "
                    "first. Black ticks: the weights in use.")
     with right:
         st.subheader("One-way weight sweep")
         j = st.selectbox("Criterion to sweep", range(len(model.criteria)),
                          format_func=lambda i: model.criteria[i])
-        st.altair_chart(views.sweep_chart(model, j), width="stretch")
+        vega.show(views.sweep_chart(model, j))
 
 st.subheader("Rank reversal when a bid is removed")
 reversals = views.reversal_frame(result.reversals, lot)

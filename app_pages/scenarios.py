@@ -3,7 +3,7 @@
 import streamlit as st
 
 from scoring.scenarios import HHI_HIGH
-from ui import cache, charts, persistence, scenario_views, state, widgets
+from ui import cache, charts, persistence, scenario_views, state, vega, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -67,10 +67,10 @@ if cheapest is not None:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Cost components")
-    st.altair_chart(charts.cost_components_chart(available, currency), width="stretch")
+    vega.show(charts.cost_components_chart(available, currency))
 with right:
     st.subheader("Risk-adjusted cost distribution")
-    st.altair_chart(charts.cost_distribution_chart(dist, currency), width="stretch")
+    vega.show(charts.cost_distribution_chart(dist, currency))
     st.caption("100,000 simulated contract terms (seed 0): each vendor may fail in any year with "
                "its annual probability, costing the switching cost of all it holds. Boxes span "
                "the middle half of the terms, the line in each box is the median, whiskers reach "
@@ -79,7 +79,7 @@ with right:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Concentration")
-    st.altair_chart(charts.concentration_chart(available), width="stretch")
+    vega.show(charts.concentration_chart(available))
     st.caption(f"HHI of price shares: above {HHI_HIGH:,.0f} is highly concentrated, "
                "1,000-1,800 moderately; one vendor = 10,000.")
 with right:

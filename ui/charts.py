@@ -1,15 +1,15 @@
-"""Altair chart builders (colour-blind-safe palette, labelled axes, readable tooltips)."""
+"""Chart builders (Vega-Lite; colour-blind-safe palette, labelled axes, readable tooltips)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from scoring.mcda import Ranking
 from scoring.scenarios import CostDistribution, Scenario
+from ui.vega import Chart, datum, enc, tooltip
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -28,32 +28,27 @@ def contributions_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def contributions_chart(ranking: Ranking, lot: str) -> alt.Chart:
+def contributions_chart(ranking: Ranking, lot: str) -> Chart:
     """Stacked bars: each criterion's weight x normalised value, per eligible bid."""
     frame = contributions_frame(ranking, lot)
     order = [b.vendor for b in ranking.in_lot(lot) if b.eligible]
     criteria = list(ranking.weights)
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("Vendor:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
-            x=alt.X("sum(Weighted points):Q", title="Weighted points (weight × normalised value)",
-                    scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("Criterion:N", sort=criteria,
-                            scale=alt.Scale(domain=criteria, range=PALETTE[: len(criteria)]),
-                            legend=alt.Legend(orient="bottom", columns=2, title=None, labelLimit=260)),
-            order=alt.Order("Stack order:Q", sort="ascending"),
-            tooltip=[
-                alt.Tooltip("Vendor:N"),
-                alt.Tooltip("Criterion:N"),
-                alt.Tooltip("Weight:Q", format=".1%"),
-                alt.Tooltip("Normalised value:Q", format=".3f"),
-                alt.Tooltip("Weighted points:Q", format=".3f"),
-            ],
-        )
-        .properties(height=alt.Step(38))
-    )
+    return Chart(frame, {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": enc("Vendor:N", sort=order, title=None, axis={"labelLimit": 240}),
+            "x": enc("sum(Weighted points):Q", title="Weighted points (weight × normalised value)",
+                     scale={"domain": [0, 1]}),
+            "color": enc("Criterion:N", sort=criteria,
+                         scale={"domain": criteria, "range": PALETTE[: len(criteria)]},
+                         legend={"orient": "bottom", "columns": 2, "title": None, "labelLimit": 260}),
+            "order": enc("Stack order:Q", sort="ascending"),
+            "tooltip": tooltip("Vendor:N", "Criterion:N", enc("Weight:Q", format=".1%"),
+                               enc("Normalised value:Q", format=".3f"),
+                               enc("Weighted points:Q", format=".3f")),
+        },
+        "height": {"step": 38},
+    })
 
 
 def pareto_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
@@ -67,33 +62,33 @@ def pareto_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
     )
 
 
-def pareto_chart(ranking: Ranking, lot: str, currency: str) -> alt.LayerChart:
+def pareto_chart(ranking: Ranking, lot: str, currency: str) -> Chart:
     """Price against non-price quality; bids no other bid beats on both are highlighted."""
-    frame = pareto_frame(ranking, lot)
-    base = alt.Chart(frame).encode(
-        x=alt.X("Price:Q", title=f"Price ({currency})", scale=alt.Scale(zero=False, padding=30),
-                axis=alt.Axis(format="~s")),
-        y=alt.Y("Quality:Q", title="Quality (non-price points)",
-                scale=alt.Scale(zero=False, padding=20)),
-    )
-    front = base.transform_filter(alt.datum["On the Pareto front"] == "Yes").mark_line(
-        color=PALETTE[0], strokeDash=[4, 3], interpolate="step-after"
-    ).encode(order="Price:Q")
-    points = base.mark_point(size=140, filled=True).encode(
-        color=alt.Color("On the Pareto front:N",
-                        scale=alt.Scale(domain=["Yes", "No"], range=[PALETTE[0], "#9A9A9A"]),
-                        legend=alt.Legend(orient="bottom")),
-        shape=alt.Shape("On the Pareto front:N",
-                        scale=alt.Scale(domain=["Yes", "No"], range=["circle", "diamond"])),
-        tooltip=[
-            alt.Tooltip("Vendor:N"),
-            alt.Tooltip("Price:Q", format=",.0f", title=f"Price ({currency})"),
-            alt.Tooltip("Quality:Q", format=".3f"),
-            alt.Tooltip("Rank:Q"),
-        ],
-    )
-    labels = base.mark_text(align="left", dx=9, dy=-9, fontSize=12).encode(text="Vendor:N")
-    return (front + points + labels).properties(height=320)
+    x = enc("Price:Q", title=f"Price ({currency})", scale={"zero": False, "padding": 30},
+            axis={"format": "~s"})
+    y = enc("Quality:Q", title="Quality (non-price points)", scale={"zero": False, "padding": 20})
+    front = {
+        "transform": [{"filter": f"{datum('On the Pareto front')} === 'Yes'"}],
+        "mark": {"type": "line", "color": PALETTE[0], "strokeDash": [4, 3],
+                 "interpolate": "step-after"},
+        "encoding": {"x": x, "y": y, "order": enc("Price:Q")},
+    }
+    points = {
+        "mark": {"type": "point", "size": 140, "filled": True},
+        "encoding": {
+            "x": x, "y": y,
+            "color": enc("On the Pareto front:N",
+                         scale={"domain": ["Yes", "No"], "range": [PALETTE[0], "#9A9A9A"]},
+                         legend={"orient": "bottom"}),
+            "shape": enc("On the Pareto front:N",
+                         scale={"domain": ["Yes", "No"], "range": ["circle", "diamond"]}),
+            "tooltip": tooltip("Vendor:N", enc("Price:Q", format=",.0f", title=f"Price ({currency})"),
+                               enc("Quality:Q", format=".3f"), "Rank:Q"),
+        },
+    }
+    labels = {"mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "fontSize": 12},
+              "encoding": {"x": x, "y": y, "text": enc("Vendor:N")}}
+    return Chart(pareto_frame(ranking, lot), {"layer": [front, points, labels], "height": 320})
 
 
 COST_PARTS = (
@@ -104,7 +99,7 @@ COST_PARTS = (
 )
 
 
-def cost_components_chart(scenarios: Sequence[Scenario], currency: str) -> alt.Chart:
+def cost_components_chart(scenarios: Sequence[Scenario], currency: str) -> Chart:
     """Grouped bars: each cost component of each available scenario."""
     rows = [
         {"Scenario": s.name.capitalize(), "Cost component": label, "Cost": getattr(s.figures, key)}
@@ -113,68 +108,71 @@ def cost_components_chart(scenarios: Sequence[Scenario], currency: str) -> alt.C
         for key, label in COST_PARTS
     ]
     order = [label for _, label in COST_PARTS]
-    return (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_bar()
-        .encode(
-            x=alt.X("Scenario:N", title=None, sort=[s.name.capitalize() for s in scenarios],
-                    axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("Cost component:N", sort=order),
-            y=alt.Y("Cost:Q", title=f"Cost over the term ({currency})", axis=alt.Axis(format="~s")),
-            color=alt.Color("Cost component:N", sort=order,
-                            scale=alt.Scale(domain=order, range=PALETTE[:4]),
-                            legend=alt.Legend(orient="bottom", columns=2, title=None)),
-            tooltip=[alt.Tooltip("Scenario:N"), alt.Tooltip("Cost component:N"),
-                     alt.Tooltip("Cost:Q", format=",.0f", title=f"Cost ({currency})")],
-        )
-        .properties(height=300)
-    )
+    return Chart(pd.DataFrame(rows), {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": enc("Scenario:N", title=None, sort=[s.name.capitalize() for s in scenarios],
+                     axis={"labelAngle": 0}),
+            "xOffset": enc("Cost component:N", sort=order),
+            "y": enc("Cost:Q", title=f"Cost over the term ({currency})", axis={"format": "~s"}),
+            "color": enc("Cost component:N", sort=order, scale={"domain": order, "range": PALETTE[:4]},
+                         legend={"orient": "bottom", "columns": 2, "title": None}),
+            "tooltip": tooltip("Scenario:N", "Cost component:N",
+                               enc("Cost:Q", format=",.0f", title=f"Cost ({currency})")),
+        },
+        "height": 300,
+    })
 
 
 def cost_distribution_chart(
     distributions: Mapping[str, CostDistribution], currency: str, points: int = 4_000
-) -> alt.Chart:
+) -> Chart:
     """Box plots of simulated total cost per scenario (a fixed, evenly spaced subsample)."""
     rows = []
     for name, dist in distributions.items():
         ordered = np.sort(dist.samples)
         pick = ordered[np.linspace(0, len(ordered) - 1, min(points, len(ordered))).astype(int)]
         rows += [{"Scenario": name.capitalize(), "Total cost": float(x)} for x in pick]
-    return (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_boxplot(extent="min-max", size=28)
-        .encode(
-            y=alt.Y("Scenario:N", title=None, sort=[n.capitalize() for n in distributions]),
-            x=alt.X("Total cost:Q", title=f"Simulated total cost over the term ({currency})",
-                    scale=alt.Scale(zero=False), axis=alt.Axis(format="~s")),
-            color=alt.Color("Scenario:N", sort=[n.capitalize() for n in distributions],
-                            scale=alt.Scale(range=PALETTE), legend=None),
-        )
-        .properties(height=alt.Step(52))
-    )
+    names = [n.capitalize() for n in distributions]
+    return Chart(pd.DataFrame(rows), {
+        "mark": {"type": "boxplot", "extent": "min-max", "size": 28},
+        "encoding": {
+            "y": enc("Scenario:N", title=None, sort=names),
+            "x": enc("Total cost:Q", title=f"Simulated total cost over the term ({currency})",
+                     scale={"zero": False}, axis={"format": "~s"}),
+            "color": enc("Scenario:N", sort=names, scale={"range": PALETTE}, legend=None),
+        },
+        "height": {"step": 52},
+    })
 
 
-def concentration_chart(scenarios: Sequence[Scenario]) -> alt.LayerChart:
+def concentration_chart(scenarios: Sequence[Scenario]) -> Chart:
     """HHI per scenario against the 1,000 and 1,800 concentration thresholds."""
     frame = pd.DataFrame([
         {"Scenario": s.name.capitalize(), "HHI": s.figures.hhi}
         for s in scenarios if s.figures is not None
     ])
     order = [s.name.capitalize() for s in scenarios if s.figures is not None]
-    bars = alt.Chart(frame).mark_bar(color=PALETTE[0], size=34).encode(
-        x=alt.X("Scenario:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("HHI:Q", title="HHI (price shares)", scale=alt.Scale(domain=[0, 10_000])),
-        tooltip=[alt.Tooltip("Scenario:N"), alt.Tooltip("HHI:Q", format=",.0f")],
-    )
-    rules = pd.DataFrame([{"HHI": 1_800, "Threshold": "1,800: highly concentrated"},
-                          {"HHI": 1_000, "Threshold": "1,000: moderately concentrated"}])
-    lines = alt.Chart(rules).mark_rule(strokeWidth=2).encode(
-        y="HHI:Q",
-        color=alt.Color("Threshold:N", scale=alt.Scale(domain=list(rules["Threshold"]),
-                                                       range=["#000000", "#9A9A9A"]),
-                        legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=320)),
-        strokeDash=alt.StrokeDash("Threshold:N", legend=None,
-                                  scale=alt.Scale(domain=list(rules["Threshold"]),
-                                                  range=[[6, 3], [2, 3]])),
-    )
-    return (bars + lines).properties(height=300)
+    bars = {
+        "mark": {"type": "bar", "color": PALETTE[0], "size": 34},
+        "encoding": {
+            "x": enc("Scenario:N", title=None, sort=order, axis={"labelAngle": 0}),
+            "y": enc("HHI:Q", title="HHI (price shares)", scale={"domain": [0, 10_000]}),
+            "tooltip": tooltip("Scenario:N", enc("HHI:Q", format=",.0f")),
+        },
+    }
+    rules = [{"HHI": 1_800, "Threshold": "1,800: highly concentrated"},
+             {"HHI": 1_000, "Threshold": "1,000: moderately concentrated"}]
+    thresholds = [r["Threshold"] for r in rules]
+    lines = {
+        "data": {"values": rules},
+        "mark": {"type": "rule", "strokeWidth": 2},
+        "encoding": {
+            "y": enc("HHI:Q"),
+            "color": enc("Threshold:N", scale={"domain": thresholds, "range": ["#000000", "#9A9A9A"]},
+                         legend={"orient": "bottom", "title": None, "columns": 1, "labelLimit": 320}),
+            "strokeDash": enc("Threshold:N", legend=None,
+                              scale={"domain": thresholds, "range": [[6, 3], [2, 3]]}),
+        },
+    }
+    return Chart(frame, {"layer": [bars, lines], "height": 300})
