@@ -4,7 +4,7 @@ import socket
 import tempfile
 from pathlib import Path
 
-from bench.load_test import load, start_server
+from bench.load_test import ACTIONS, load, start_server
 
 
 def test_concurrent_sessions_upload_and_rerank_without_errors():
@@ -19,4 +19,4 @@ def test_concurrent_sessions_upload_and_rerank_without_errors():
             proc.terminate()
             proc.wait(timeout=20)
     assert result["errors"] == 0, result["error_list"]
-    assert result["reruns"] == 5 * 4
+    assert result["reruns"] == 5 * ACTIONS
