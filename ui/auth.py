@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui import state
+
 LOCAL_NAME = "local_user_name"
 
 
@@ -21,20 +23,8 @@ class Identity:
         return not self.signed_in
 
 
-_AUTH_CONFIGURED = "_auth_configured"
-
-
 def auth_configured() -> bool:
-    """Whether secrets have an ``[auth]`` section; looked up once per session, because with no
-    secrets file Streamlit searches for and parses the secrets files on every access."""
-    known = st.session_state.get(_AUTH_CONFIGURED)
-    if known is None:
-        try:
-            known = "auth" in st.secrets
-        except Exception:  # no secrets file
-            known = False
-        st.session_state[_AUTH_CONFIGURED] = known
-    return bool(known)
+    return state.in_secrets("auth")
 
 
 def identity() -> Identity | None:

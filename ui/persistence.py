@@ -42,10 +42,7 @@ class SavedRef:
 
 
 def _has_secret_connection() -> bool:
-    try:
-        return "evaluations" in st.secrets.get("connections", {})
-    except Exception:  # no secrets file at all
-        return False
+    return state.in_secrets("connections", "evaluations")
 
 
 @st.cache_resource(show_spinner="Connecting to the evaluation database...")

@@ -84,6 +84,20 @@ class UploadOutcome:
     result: ReadResult
 
 
+def in_secrets(section: str, name: str | None = None) -> bool:
+    """Whether secrets have ``[section]`` (or ``[section.name]``); looked up once per session,
+    because without a secrets file Streamlit searches for and parses them on every access."""
+    key = f"_in_secrets:{section}:{name}"
+    known = st.session_state.get(key)
+    if known is None:
+        try:
+            known = section in st.secrets and (name is None or name in st.secrets[section])
+        except Exception:  # no secrets file at all
+            known = False
+        st.session_state[key] = known
+    return bool(known)
+
+
 def sample_bytes() -> bytes:
     return SAMPLE_PATH.read_bytes()
 
