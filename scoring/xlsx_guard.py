@@ -10,17 +10,59 @@ saved without a computed value, error cells (#DIV/0!), hidden sheets and the
 from __future__ import annotations
 
 import io
+import logging
+import os
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from posixpath import join, normpath
 
 from defusedxml import ElementTree
 
 MAX_ENTRIES = 10_000
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_UNCOMPRESSED_MB = 100
 MAX_RATIO = 1_000  # uncompressed / compressed, for any part over 1 MB
+MAX_ROWS = 20_000  # per sheet
+MAX_COLUMNS = 300
 _CHUNK = 1 << 20
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an upload may hold. Each can be set by an environment variable (a positive whole
+    number), e.g. ``SSW_MAX_ROWS=5000``; a value that is not one is logged and ignored."""
+
+    zip_entries: int = MAX_ENTRIES
+    uncompressed_mb: int = MAX_UNCOMPRESSED_MB
+    compression_ratio: int = MAX_RATIO
+    rows: int = MAX_ROWS
+    columns: int = MAX_COLUMNS
+
+    @staticmethod
+    def variable(name: str) -> str:
+        return "SSW_MAX_" + name.upper()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
+        env = os.environ if env is None else env
+        values: dict[str, int] = {}
+        for f in fields(cls):
+            raw = env.get(cls.variable(f.name))
+            if raw is None:
+                continue
+            try:
+                value = int(raw.strip().replace("_", ""))
+            except ValueError:
+                value = 0
+            if value > 0:
+                values[f.name] = value
+            else:
+                log.warning("%s=%r is not a positive whole number; the default %s applies",
+                            cls.variable(f.name), raw, f.default)
+        return cls(**values)
+
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -35,9 +77,6 @@ _ANY_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\bt="e"')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"[^>]*?\bhidden="(?:1|true)"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"')
 _LAST_COL = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]+[0-9]+:([A-Z]+)[0-9]+"')
-MAX_ROWS = 20_000  # per sheet
-MAX_COLUMNS = 300
-
 REPAIR = "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"
 
 
@@ -96,23 +135,23 @@ def _refuse_non_zip(data: bytes) -> None:
         raise WorkbookRefused(f"This file is not an Excel workbook (.xlsx). {REPAIR}")
 
 
-def _check_directory(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+def _check_directory(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
     infos = zf.infolist()
-    if len(infos) > MAX_ENTRIES:
+    if len(infos) > limits.zip_entries:
         raise WorkbookRefused(
-            f"The file holds {len(infos):,} parts, more than the {MAX_ENTRIES:,} a workbook may have; "
-            "it was refused as a possible zip bomb"
+            f"The file holds {len(infos):,} parts, more than the {limits.zip_entries:,} a workbook "
+            "may have; it was refused as a possible zip bomb"
         )
     total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED:
+    if total > limits.uncompressed_mb * 2**20:
         raise WorkbookRefused(
             f"The workbook would unpack to {total / 2**20:,.0f} MB, more than the "
-            f"{MAX_UNCOMPRESSED / 2**20:,.0f} MB limit; it was refused as a possible zip bomb"
+            f"{limits.uncompressed_mb:,} MB limit; it was refused as a possible zip bomb"
         )
     for i in infos:
-        if i.file_size > _CHUNK and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+        if i.file_size > _CHUNK and i.file_size > limits.compression_ratio * max(i.compress_size, 1):
             raise WorkbookRefused(
-                f"Part {i.filename} compresses more than {MAX_RATIO}:1; "
+                f"Part {i.filename} compresses more than {limits.compression_ratio:,}:1; "
                 "the file was refused as a possible zip bomb"
             )
         if i.flag_bits & 0x1:
@@ -153,20 +192,20 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return bytes(out)
 
 
-def _check_size(sheet: str, xml: bytes) -> None:
+def _check_size(sheet: str, xml: bytes, limits: Limits) -> None:
     """Refuse a sheet with more rows or columns than a bid workbook needs (before parsing)."""
     rows = _ROW_REF.findall(xml)
     last_row = max((int(r) for r in rows[-1:]), default=0)
-    if len(rows) > MAX_ROWS or last_row > MAX_ROWS:
+    if len(rows) > limits.rows or last_row > limits.rows:
         raise WorkbookRefused(
-            f"Sheet {sheet} has {max(len(rows), last_row):,} rows, more than the {MAX_ROWS:,} a bid "
+            f"Sheet {sheet} has {max(len(rows), last_row):,} rows, more than the {limits.rows:,} a bid "
             "workbook may have. Remove the unused rows (or split the evaluation) and upload again"
         )
     dim = _LAST_COL.search(xml[:4096])
-    if dim and _col_number(dim.group(1)) > MAX_COLUMNS:
+    if dim and _col_number(dim.group(1)) > limits.columns:
         raise WorkbookRefused(
             f"Sheet {sheet} uses {_col_number(dim.group(1)):,} columns, more than the "
-            f"{MAX_COLUMNS} a bid workbook may have. Delete the unused columns and upload again"
+            f"{limits.columns:,} a bid workbook may have. Delete the unused columns and upload again"
         )
 
 
@@ -194,8 +233,11 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def inspect_xlsx(data: bytes) -> XlsxInfo:
-    """Check ``data`` is a safe .xlsx and describe its sheets; raise WorkbookRefused otherwise."""
+def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
+    """Check ``data`` is a safe .xlsx and describe its sheets; raise WorkbookRefused otherwise.
+
+    ``limits`` default to the environment's (see ``Limits``)."""
+    limits = limits or Limits.from_env()
     _refuse_non_zip(data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -204,7 +246,7 @@ def inspect_xlsx(data: bytes) -> XlsxInfo:
             f"The file is damaged or incomplete (not a readable zip archive). {REPAIR}"
         ) from exc
     with zf:
-        infos = _check_directory(zf)
+        infos = _check_directory(zf, limits)
         names = {i.filename: i for i in infos}
         if "xl/workbook.xml" not in names:
             if "xl/workbook.bin" in names:
@@ -219,10 +261,10 @@ def inspect_xlsx(data: bytes) -> XlsxInfo:
                     parts[info.filename] = _read_part(zf, info)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise WorkbookRefused(f"The file is damaged or incomplete. {REPAIR}") from exc
-        return _describe(parts, has_macros="xl/vbaProject.bin" in names)
+        return _describe(parts, limits, has_macros="xl/vbaProject.bin" in names)
 
 
-def _describe(parts: dict[str, bytes], *, has_macros: bool) -> XlsxInfo:
+def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> XlsxInfo:
     try:
         wb = ElementTree.fromstring(parts["xl/workbook.xml"])
         rels_xml = parts.get("xl/_rels/workbook.xml.rels")
@@ -246,7 +288,7 @@ def _describe(parts: dict[str, bytes], *, has_macros: bool) -> XlsxInfo:
             rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
             part = targets.get(rid, "")
             xml = parts.get(part, b"")
-            _check_size(el.get("name", ""), xml)
+            _check_size(el.get("name", ""), xml, limits)
             missing, errors = _scan_cells(xml)
             hidden_rows = tuple(int(r) for r in _HIDDEN_ROW.findall(xml))
             sheets.append(

@@ -132,3 +132,24 @@ def test_too_many_rows_or_columns_are_refused():
     assert "rows" in refused(workbook_bytes({"Criteria": [["criterion"]], "Bids": rows}))
     wide = [[f"c{i}" for i in range(301)]]
     assert "columns" in refused(workbook_bytes({"Criteria": wide}))
+
+
+def test_limits_come_from_the_environment_and_bad_values_are_ignored(caplog):
+    from scoring.xlsx_guard import Limits
+
+    limits = Limits.from_env({"SSW_MAX_ROWS": "5_000", "SSW_MAX_COLUMNS": "abc",
+                              "SSW_MAX_UNCOMPRESSED_MB": "-3", "SSW_MAX_ZIP_ENTRIES": " 50 "})
+    assert limits == Limits(rows=5_000, zip_entries=50)
+    assert "SSW_MAX_COLUMNS" in caplog.text and "SSW_MAX_UNCOMPRESSED_MB" in caplog.text
+
+
+def test_configured_limits_apply_to_uploads(monkeypatch):
+    """A deployment that allows fewer rows refuses the bundled sample's Bids sheet."""
+    data = basic()
+    assert read_workbook(data).bidset is not None
+    monkeypatch.setenv("SSW_MAX_ROWS", "3")
+    message = refused(data)
+    assert "more than the 3 a bid workbook may have" in message
+    monkeypatch.setenv("SSW_MAX_ROWS", "20000")
+    monkeypatch.setenv("SSW_MAX_ZIP_ENTRIES", "4")
+    assert "more than the 4 a workbook may have" in refused(data)
