@@ -157,11 +157,14 @@ def user(base: str, data: bytes, latencies: list[float], errors: list[str], *,
 ACTIONS = 3 + len(METHOD_ORDER)  # reruns per user
 
 
-def start_server(port: int, folder: Path) -> subprocess.Popen:  # type: ignore[type-arg]
+def start_server(port: int, folder: Path, script: str = "app.py", cwd: Path = ROOT
+                 ) -> subprocess.Popen:  # type: ignore[type-arg]
+    """Serve ``script`` (run from ``cwd``, whose .streamlit/config.toml applies) on 127.0.0.1;
+    the log goes to ``folder``/server.log."""
     env = {**os.environ, "SSW_DATABASE_URL": f"sqlite:///{folder / 'load.db'}"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port",
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port",
                              str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
+                             "--browser.gatherUsageStats", "false"], cwd=cwd, env=env,
                             stdout=(folder / "server.log").open("w"), stderr=subprocess.STDOUT)
     for _ in range(200):
         try:
