@@ -12,6 +12,16 @@ def pytest_report_header() -> str:
     return "store tests: SQLite only (set TEST_DATABASE_URL to run them on PostgreSQL too)"
 
 
+FIGURES: list[str] = []  # measured figures some tests report (load, faults), printed at the end
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if FIGURES:
+        terminalreporter.section("measured figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
 def charts(at) -> list:  # type: ignore[no-untyped-def]
     """The Vega-Lite charts an AppTest run shows (AppTest has no chart element type)."""
     return [e for e in at.main if type(e).__name__ == "UnknownElement" and hasattr(e.proto, "spec")]
