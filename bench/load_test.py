@@ -218,6 +218,17 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of a process in MiB (Linux /proc), 0 where unavailable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
 def report(name: str, result: dict[str, Any], cpu: float) -> None:
     print(f"[{name}] {result['sessions']} concurrent sessions, 200-bid workbook each: "
           f"{result['reruns']} reruns (open, upload and validate, rank, 4 method switches) "
@@ -255,6 +266,8 @@ def main() -> None:
                 before = cpu_seconds(proc.pid) if proc else 0.0
                 result = load(base, args.sessions, **PROFILES[name])  # type: ignore[arg-type]
                 report(name, result, (cpu_seconds(proc.pid) - before) if proc else 0.0)
+            if proc is not None:
+                print(f"server peak memory {peak_rss_mb(proc.pid):.0f} MiB")
         finally:
             if proc is not None:
                 proc.terminate()
