@@ -886,7 +886,7 @@ def read_workbook(data: bytes) -> ReadResult:
             keep_default_na=False, na_values=[],  # "NA" may be a lot, "None" a criterion
         )
     except WorkbookRefused as exc:
-        return ReadResult(None, (Problem(Location("Workbook"), str(exc)),), sha256=digest)
+        return ReadResult(None, (Problem(Location(exc.sheet or "Workbook"), str(exc)),), sha256=digest)
     except Exception:  # a parser failure on a file that passed the guard: damaged inside
         return ReadResult(
             None,

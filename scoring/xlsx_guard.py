@@ -81,7 +81,13 @@ REPAIR = "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that
 
 
 class WorkbookRefused(Exception):
-    """The file is not a workbook this tool will open; the message says why and what to do."""
+    """The file is not a workbook this tool will open; the message says why and what to do.
+
+    ``sheet`` names the sheet at fault when there is one (too many rows or columns)."""
+
+    def __init__(self, message: str, sheet: str | None = None) -> None:
+        super().__init__(message)
+        self.sheet = sheet
 
 
 @dataclass(frozen=True)
@@ -199,13 +205,15 @@ def _check_size(sheet: str, xml: bytes, limits: Limits) -> None:
     if len(rows) > limits.rows or last_row > limits.rows:
         raise WorkbookRefused(
             f"Sheet {sheet} has {max(len(rows), last_row):,} rows, more than the {limits.rows:,} a bid "
-            "workbook may have. Remove the unused rows (or split the evaluation) and upload again"
+            "workbook may have. Remove the unused rows (or split the evaluation) and upload again",
+            sheet or None,
         )
     dim = _LAST_COL.search(xml[:4096])
     if dim and _col_number(dim.group(1)) > limits.columns:
         raise WorkbookRefused(
             f"Sheet {sheet} uses {_col_number(dim.group(1)):,} columns, more than the "
-            f"{limits.columns:,} a bid workbook may have. Delete the unused columns and upload again"
+            f"{limits.columns:,} a bid workbook may have. Delete the unused columns and upload again",
+            sheet or None,
         )
 
 
