@@ -40,7 +40,15 @@ def identity() -> Identity | None:
 
 def require_sign_in() -> Identity:
     """Stop with a sign-in page until the user has signed in (when sign-in is configured)."""
-    who = identity()
+    try:
+        who = identity()
+    except state.SecretsUnreadable as exc:
+        # Fail closed: a broken secrets file must not turn sign-in off.
+        st.title("Source Selection Workbench")
+        st.error(f"The app is not available: {exc}. An administrator must correct the file "
+                 "(it is TOML) and restart the app.", icon=":material/lock:")
+        st.stop()
+        raise AssertionError from exc  # unreachable: st.stop() ends the run
     if who is not None:
         return who
     st.title("Source Selection Workbench")

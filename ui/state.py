@@ -7,10 +7,14 @@ is kept but its list of problems, shown on the Import page.
 from __future__ import annotations
 
 import hashlib
+import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
+from streamlit.runtime.secrets import secrets_singleton
 
 from scoring.model import BidSet
 from scoring.workbook import ReadResult
@@ -84,18 +88,59 @@ class UploadOutcome:
     result: ReadResult
 
 
-def in_secrets(section: str, name: str | None = None) -> bool:
-    """Whether secrets have ``[section]`` (or ``[section.name]``); looked up once per session,
-    because without a secrets file Streamlit searches for and parses them on every access."""
-    key = f"_in_secrets:{section}:{name}"
-    known = st.session_state.get(key)
-    if known is None:
+class SecretsUnreadable(Exception):
+    """A secrets file exists but cannot be parsed."""
+
+
+_SECRETS_SEEN: dict[tuple[object, ...], bool] = {}
+
+
+def _secrets_stamp() -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of each secrets file that exists: cheap to take on every rerun."""
+    stamp = []
+    for path in st.get_option("secrets.files"):
         try:
-            known = section in st.secrets and (name is None or name in st.secrets[section])
-        except Exception:  # no secrets file at all
-            known = False
-        st.session_state[key] = known
-    return bool(known)
+            info = os.stat(path)
+        except OSError:
+            continue
+        stamp.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
+def _has(data: Any, section: str, name: str | None) -> bool:
+    return section in data and (name is None or name in data[section])
+
+
+def _in_files(stamp: tuple[tuple[str, int, int], ...], section: str, name: str | None) -> bool:
+    found = False
+    for path, _, _ in stamp:
+        if os.path.isdir(path):  # a Kubernetes-style secrets folder: Streamlit reads those
+            return _has(st.secrets, section, name)
+        try:
+            with open(path, "rb") as fh:
+                found = _has(tomllib.load(fh), section, name) or found
+        except (OSError, tomllib.TOMLDecodeError, TypeError) as exc:
+            raise SecretsUnreadable(f"the secrets file {path} could not be read "
+                                    f"({type(exc).__name__})") from exc
+    return found
+
+
+def in_secrets(section: str, name: str | None = None) -> bool:
+    """Whether secrets have ``[section]`` (or ``[section.name]``).
+
+    Read from the secrets files themselves and remembered per process until a file appears,
+    changes or goes: Streamlit would otherwise search for and parse them on every access when
+    there are none. A secrets file that cannot be parsed raises SecretsUnreadable, so that
+    callers fail closed (a broken file must not turn sign-in off)."""
+    if st.secrets is not secrets_singleton:  # a test harness put its own secrets in place
+        return _has(st.secrets, section, name)
+    stamp = _secrets_stamp()
+    key = (stamp, section, name)
+    if key not in _SECRETS_SEEN:
+        if len(_SECRETS_SEEN) > 64:
+            _SECRETS_SEEN.clear()
+        _SECRETS_SEEN[key] = bool(stamp) and _in_files(stamp, section, name)
+    return _SECRETS_SEEN[key]
 
 
 def sample_bytes() -> bytes:
