@@ -9,6 +9,7 @@ saved without a computed value, error cells (#DIV/0!), hidden sheets and the
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -47,21 +48,23 @@ class Limits:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
         env = os.environ if env is None else env
-        values: dict[str, int] = {}
-        for f in fields(cls):
-            raw = env.get(cls.variable(f.name))
-            if raw is None:
-                continue
-            try:
-                value = int(raw.strip().replace("_", ""))
-            except ValueError:
-                value = 0
-            if value > 0:
-                values[f.name] = value
-            else:
-                log.warning("%s=%r is not a positive whole number; the default %s applies",
-                            cls.variable(f.name), raw, f.default)
-        return cls(**values)
+        return _limits_from(tuple((f.name, env.get(cls.variable(f.name))) for f in fields(cls)))
+
+
+@functools.lru_cache(maxsize=16)
+def _limits_from(settings: tuple[tuple[str, str | None], ...]) -> Limits:
+    """Limits from (field, raw value) pairs; cached, so a bad value is logged once, not per upload."""
+    values: dict[str, int] = {}
+    for name, raw in settings:
+        if raw is None:
+            continue
+        digits = re.sub(r"[\s,_]", "", raw)  # "20,000", "20_000" and "20 000" all mean 20000
+        if re.fullmatch(r"[0-9]+", digits) and int(digits) > 0:
+            values[name] = int(digits)
+        else:
+            log.warning("%s=%r is not a positive whole number; the default %s applies",
+                        Limits.variable(name), raw, getattr(Limits, name))
+    return Limits(**values)
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -17,7 +17,7 @@ def test_production_settings():
     config = tomllib.loads(CONFIG.read_text())
     assert config["client"]["showErrorDetails"] is False
     assert config["server"]["enableXsrfProtection"] is True
-    assert config["server"]["maxUploadSize"] == 100  # MB, as SSW_MAX_UNCOMPRESSED_MB's default
+    assert config["server"]["maxUploadSize"] == 100  # MB uploaded; SSW_MAX_UNCOMPRESSED_MB unpacked
     assert config["server"]["fileWatcherType"] == "none"
     assert config["runner"]["postScriptGC"] is False
 

@@ -50,17 +50,17 @@ def test_acknowledged_saves_survive_a_killed_app(browser, database_url, tmp_path
             app = AppServer(port, env, tmp_path / f"app{attempt}.log")
             app.wait()
         db = Store(database_url)
-        kind = database_url.split(":", 1)[0].split("+", 1)[0]
-        cut_short = sum(len(db.versions(e)) for e in {e for e, _ in acknowledged}) - len(acknowledged)
-        FIGURES.append(f"faults ({kind}): app killed 3 times mid-save; {len(acknowledged)} "
-                       f"acknowledged saves, all found after restart; {cut_short} in-flight saves "
-                       "also committed before the kill")
         for eid, version in acknowledged:
             saved = db.versions(eid)
             assert version in [v.number for v in saved], (eid, version)
             assert [v.number for v in saved] == list(range(1, len(saved) + 1))
             assert db.snapshot(saved[-1].snapshot_sha256) is not None
             assert all(e.reason for e in db.audit(eid))
+        kind = database_url.split(":", 1)[0].split("+", 1)[0]
+        cut_short = sum(len(db.versions(e)) for e in {e for e, _ in acknowledged}) - len(acknowledged)
+        FIGURES.append(f"faults ({kind}): app killed 3 times mid-save; {len(acknowledged)} "
+                       f"acknowledged saves, all found after restart; {cut_short} in-flight saves "
+                       "also committed before the kill")
         # The restarted app opens the last acknowledged save.
         eid, version = acknowledged[-1]
         page = browser.new_context().new_page()

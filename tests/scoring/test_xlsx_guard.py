@@ -137,10 +137,14 @@ def test_too_many_rows_or_columns_are_refused():
 def test_limits_come_from_the_environment_and_bad_values_are_ignored(caplog):
     from scoring.xlsx_guard import Limits
 
-    limits = Limits.from_env({"SSW_MAX_ROWS": "5_000", "SSW_MAX_COLUMNS": "abc",
-                              "SSW_MAX_UNCOMPRESSED_MB": "-3", "SSW_MAX_ZIP_ENTRIES": " 50 "})
+    limits = Limits.from_env({"SSW_MAX_ROWS": "5,000", "SSW_MAX_COLUMNS": "abc",
+                              "SSW_MAX_UNCOMPRESSED_MB": "-3", "SSW_MAX_ZIP_ENTRIES": " 50 ",
+                              "SSW_MAX_COMPRESSION_RATIO": "\u0665"})  # an Arabic-Indic digit
     assert limits == Limits(rows=5_000, zip_entries=50)
-    assert "SSW_MAX_COLUMNS" in caplog.text and "SSW_MAX_UNCOMPRESSED_MB" in caplog.text
+    for name in ("SSW_MAX_COLUMNS", "SSW_MAX_UNCOMPRESSED_MB", "SSW_MAX_COMPRESSION_RATIO"):
+        assert name in caplog.text
+    assert "SSW_MAX_ROWS" not in caplog.text and "SSW_MAX_ZIP_ENTRIES" not in caplog.text
+    assert Limits.from_env({"SSW_MAX_ROWS": "+7"}) == Limits()
 
 
 def test_configured_limits_apply_to_uploads(monkeypatch):
