@@ -28,6 +28,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/bench_scenarios.py
 	$(PY) bench/bench_sensitivity.py
 	$(PY) bench/load_test.py 30
+	$(PY) bench/load_test.py 30 --replicas 2
 
 sample: $(VENV)/.installed
 	$(PY) -c "from scoring.template import write_sample; write_sample('data/sample_evaluation.xlsx')"

@@ -177,14 +177,17 @@ def start_server(port: int, folder: Path, script: str = "app.py", cwd: Path = RO
     raise RuntimeError("the app did not start")
 
 
-def load(base: str, sessions: int, bids: int = 200, first_seed: int = 1,
+def load(base: str | list[str], sessions: int, bids: int = 200, first_seed: int = 1,
          think: tuple[float, float] | None = None, ramp_up: float = 0.0) -> dict[str, Any]:
-    """Run ``sessions`` users at once; they arrive evenly over ``ramp_up`` seconds."""
+    """Run ``sessions`` users at once; they arrive evenly over ``ramp_up`` seconds. With several
+    base addresses (replicas), users are spread over them in turn, as a sticky load balancer
+    would."""
+    bases = [base] if isinstance(base, str) else base
     # Each user has a workbook of their own, so no session is served from another's cache.
     books = [large_workbook_bytes(bids, seed=first_seed + i) for i in range(sessions)]
     latencies: list[float] = []
     errors: list[str] = []
-    threads = [threading.Thread(target=user, args=(base, data, latencies, errors), kwargs={
+    threads = [threading.Thread(target=user, args=(bases[i % len(bases)], data, latencies, errors), kwargs={
         "start": ramp_up * i / sessions, "think": think, "seed": first_seed + i})
         for i, data in enumerate(books)]
     started = time.perf_counter()
@@ -230,8 +233,9 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def report(name: str, result: dict[str, Any], cpu: float) -> None:
-    print(f"[{name}] {result['sessions']} concurrent sessions, 200-bid workbook each: "
+def report(name: str, result: dict[str, Any], cpu: float, replicas: int = 1) -> None:
+    where = "one app process" if replicas == 1 else f"{replicas} app processes"
+    print(f"[{name}] {result['sessions']} concurrent sessions on {where}, 200-bid workbook each: "
           f"{result['reruns']} reruns (open, upload and validate, rank, 3 method switches) "
           f"in {result['wall']:.1f} s" + (f"; server CPU {cpu * 1000 / max(result['reruns'], 1):.0f} "
                                           "ms a rerun" if cpu else ""))
@@ -247,34 +251,41 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sessions", nargs="?", type=int, default=30)
     parser.add_argument("--port", type=int, help="use a running app instead of starting one")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="start this many app processes and spread the users over them")
     parser.add_argument("--profile", choices=[*PROFILES, "all"], default="all")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        proc = None
-        port = args.port
-        if port is None:
+        procs = []
+        if args.port is not None:
+            bases = [f"http://127.0.0.1:{args.port}"]
+        else:
             import socket
 
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                port = sock.getsockname()[1]
-            proc = start_server(port, Path(tmp))
-        base = f"http://127.0.0.1:{port}"
+            bases = []
+            for _ in range(args.replicas):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", 0))
+                    port = sock.getsockname()[1]
+                procs.append(start_server(port, Path(tmp)))
+                bases.append(f"http://127.0.0.1:{port}")
         try:
-            # Warm-up with a workbook no measured user has: imports and page code, not their data.
-            load(base, 1, first_seed=10_000)
+            # Warm-up with workbooks no measured user has: imports and page code, not their data.
+            load(bases, len(bases), first_seed=10_000)
             for k, name in enumerate(PROFILES if args.profile == "all" else [args.profile]):
-                before = cpu_seconds(proc.pid) if proc else 0.0
+                before = sum(cpu_seconds(p.pid) for p in procs)
                 # Fresh workbooks for each profile: nothing is served from an earlier run's cache.
-                result = load(base, args.sessions, first_seed=1 + k * args.sessions,
+                result = load(bases, args.sessions, first_seed=1 + k * args.sessions,
                               **PROFILES[name])  # type: ignore[arg-type]
-                report(name, result, (cpu_seconds(proc.pid) - before) if proc else 0.0)
-            if proc is not None:
-                print(f"server peak memory {peak_rss_mb(proc.pid):.0f} MiB")
+                report(name, result, sum(cpu_seconds(p.pid) for p in procs) - before, len(bases))
+            if procs:
+                print(f"server peak memory {sum(peak_rss_mb(p.pid) for p in procs):.0f} MiB"
+                      + (f" ({len(procs)} replicas)" if len(procs) > 1 else ""))
         finally:
-            if proc is not None:
-                proc.terminate()
-                proc.wait(timeout=20)
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(timeout=20)
 
 
 if __name__ == "__main__":
