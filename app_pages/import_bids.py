@@ -64,9 +64,9 @@ if bidset.notes:
 
 tab_criteria, tab_bids, tab_settings = st.tabs(["Criteria", "Bids", "Settings"])
 with tab_criteria:
-    st.dataframe(widgets.criteria_frame(bidset), hide_index=True)
+    st.dataframe(widgets.criteria_frame(bidset), hide_index=True, placeholder="—")
 with tab_bids:
-    st.dataframe(widgets.bids_frame(bidset), hide_index=True)
+    st.dataframe(widgets.bids_frame(bidset), hide_index=True, placeholder="—")
 with tab_settings:
     st.dataframe(widgets.settings_frame(bidset), hide_index=True)
 

@@ -80,8 +80,8 @@ st.markdown(f"**{len(flagged)}** of {len(cells)} scored cells have a range of at
             f"{bidset.settings.spread_flag_pct:g} % of the scale (▲) and go to the consensus meeting.")
 vega.show(panel_views.spread_heatmap(cells, bidset.settings.spread_flag_pct))
 if flagged:
-    st.dataframe(panel_views.consensus_frame(flagged, evaluators), hide_index=True)
+    st.dataframe(panel_views.consensus_frame(flagged, evaluators), hide_index=True, placeholder="—")
 st.subheader("Consensus")
-st.dataframe(panel_views.consensus_frame(cells, evaluators), hide_index=True)
+st.dataframe(panel_views.consensus_frame(cells, evaluators), hide_index=True, placeholder="—")
 if role == "chair":
     panel_views.moderation_form(db, ref.evaluation_id, cells, me)

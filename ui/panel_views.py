@@ -32,6 +32,7 @@ def my_scores_editor(bidset: BidSet, evaluator: str, mine: dict[tuple[str, str, 
     frame = pd.DataFrame(rows)
     return st.data_editor(
         frame, key=key, hide_index=True, disabled=["Vendor", "Lot", "Criterion", "Scale"],
+        placeholder="",  # a cell not scored yet is blank, to be filled in
         column_config={
             "Lot": st.column_config.TextColumn(help="Blank: single lot; ALL: bundle bid"),
             "Score": st.column_config.NumberColumn(step=0.5, help="Within the criterion's scale"),

@@ -124,6 +124,7 @@ def show_ranking(ranking: Ranking, lot: str, currency: str) -> None:
     st.dataframe(
         ranking_frame(ranking, lot),
         hide_index=True,
+        placeholder="—",  # a bid that is not ranked has no rank or score
         column_config={
             "Rank": st.column_config.NumberColumn(format="%d", width="small"),
             "Price": st.column_config.NumberColumn(f"Price ({currency})", format="localized"),
