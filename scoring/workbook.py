@@ -80,6 +80,9 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
+MAX_MAGNITUDE = 1e15  # larger figures are typing errors, beyond Excel's 15 digits
+
+
 def parse_number(value: Any) -> float:
     """A numeric cell, or text holding a plain number; ValueError with a reason otherwise."""
     if isinstance(value, bool):
@@ -108,6 +111,9 @@ def parse_number(value: Any) -> float:
             number = -number
     if not math.isfinite(number):
         raise ValueError("is not a finite number")
+    if abs(number) > MAX_MAGNITUDE:
+        raise ValueError(f"{number:.3g} is too large: no figure in a bid workbook may exceed "
+                         "10^15 in size (Excel keeps 15 digits, and the scoring would overflow)")
     return number
 
 

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 
 from scoring.model import BUNDLE_LOT, SINGLE_LOT
@@ -354,3 +356,26 @@ def test_hidden_rows_are_noted():
                         lambda x: x.replace(b'<row r="3"', b'<row r="3" hidden="1"'))
     result = read_workbook(data)
     assert result.ok and any(str(n.location) == "Bids!3:3" and "hidden" in str(n) for n in result.notes)
+
+
+@pytest.mark.parametrize("huge", [1e308, 1e200, "1" + "0" * 16, -2e15])
+def test_huge_numbers_are_located_errors(huge):
+    bids = [list(BIDS[0]), ["Alpha", "", huge, 4, 3], *BIDS[2:]]
+    result = read_workbook(basic(Bids=bids))
+    assert result.bidset is None
+    assert [str(p.location) for p in result.problems] == ["Bids!C2"]
+    assert "too large" in str(result.problems[0])
+
+
+def test_the_largest_allowed_figures_rank_without_overflow():
+    from scoring.mcda import rank
+
+    bids = [list(BIDS[0]), ["Alpha", "", 1e15, 4, 3], ["Bravo", "", 1e14, 3, 4],
+            ["Charlie", "", 9.99e14, 5, 5]]
+    bidset = read_workbook(basic(Bids=bids)).bidset
+    for method in ("wsm", "wpm", "topsis", "vikor"):
+        ranked = rank(bidset, method=method)
+        assert all(math.isfinite(b.score) for b in ranked.bids), method
+        alpha = next(b for b in ranked.bids if b.vendor == "Alpha")
+        charlie = next(b for b in ranked.bids if b.vendor == "Charlie")
+        assert charlie.rank < alpha.rank, method  # dearer and weaker never wins
