@@ -201,3 +201,37 @@ def test_records_follow_the_json_contract(sample_bytes):
     ineligible = [r for r in records if not r["eligible"]]
     assert ineligible and all(r["rank"] is None and r["failed_gates"] for r in ineligible)
     assert "SHA-256" in ranking.describe()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0, 5), st.floats(0, 5)), min_size=3, max_size=8),
+    st.lists(st.floats(0.0, 15.0), min_size=8, max_size=8),  # log10 of prices, up to 10^15
+    st.sampled_from(["wsm", "wpm", "topsis", "vikor"]),
+    st.sampled_from(["lowest_ratio", "linear"]),
+)
+def test_a_dominated_bid_never_outranks_its_dominator(quality, log_prices, method, formula):
+    """Dearer and no better on any criterion never ranks above, for every method and for prices
+    anywhere in the range the reader accepts (1 to 10^15); and the ranking does not depend on the
+    currency unit (prices x 1024, exact in binary floating point, give the very same scores)."""
+    quality = [(round(a * 2) / 2, round(b * 2) / 2) for a, b in quality]
+    prices = [round(10 ** p, 2) + 1 for p in log_prices[: len(quality)]]
+
+    def ranking(unit: float) -> dict:
+        scaled = [p * unit for p in prices]
+        bs = bidset_from([(*q, p) for q, p in zip(quality, scaled, strict=True)],
+                         ["max", "max", "min"], [40, 30, 30], names=["Tech", "Mgmt", "Price"],
+                         prices=scaled, Tech={"scale_min": 0, "scale_max": 5},
+                         Mgmt={"scale_min": 0, "scale_max": 5})
+        options = ({"price_floor": min(scaled), "price_ceiling": max(scaled)}
+                   if formula == "linear" else {})
+        return {b.vendor: b for b in rank(bs, method=method, price_formula=formula, **options).bids}
+
+    ranked = ranking(1.0)
+    assert all(math.isfinite(b.score) for b in ranked.values())
+    assert {v: (b.rank, b.score) for v, b in ranking(1024.0).items()} == {
+        v: (b.rank, b.score) for v, b in ranked.items()}
+    for i, (qa, pa) in enumerate(zip(quality, prices, strict=True)):
+        for j, (qb, pb) in enumerate(zip(quality, prices, strict=True)):
+            if pa >= pb and qa[0] <= qb[0] and qa[1] <= qb[1] and (pa, qa) != (pb, qb):
+                assert ranked[f"A{j + 1}"].rank <= ranked[f"A{i + 1}"].rank, (method, i, j)

@@ -1,10 +1,12 @@
 """Property tests: whatever is in the cells or bytes, the reader returns a BidSet or located problems."""
 
 import datetime as dt
+import math
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scoring.mcda import ScoringError, rank
 from scoring.model import BidSet
 from scoring.workbook import read_workbook
 from tests.helpers import BIDS, CRITERIA, basic, workbook_bytes
@@ -26,6 +28,12 @@ VALID = basic()  # built once: openpyxl stamps the save time, and examples must 
 def _check(result) -> None:  # type: ignore[no-untyped-def]
     if result.bidset is not None:
         assert isinstance(result.bidset, BidSet) and not result.problems
+        for method in ("wsm", "wpm", "topsis", "vikor"):  # what is accepted also scores sanely
+            try:
+                ranked = rank(result.bidset, method=method)
+            except ScoringError:
+                continue
+            assert all(math.isfinite(b.score) for b in ranked.bids if b.eligible), method
     else:
         assert result.problems
         for p in result.problems:
