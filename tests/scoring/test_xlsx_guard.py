@@ -157,3 +157,12 @@ def test_configured_limits_apply_to_uploads(monkeypatch):
     monkeypatch.setenv("SSW_MAX_ROWS", "20000")
     monkeypatch.setenv("SSW_MAX_ZIP_ENTRIES", "4")
     assert "more than the 4 a workbook may have" in refused(data)
+
+
+def test_the_1904_date_system_is_noted():
+    data = rewrite_part(basic(), "xl/workbook.xml",
+                        lambda x: x.replace(b"<workbookPr", b'<workbookPr date1904="1"', 1))
+    assert inspect_xlsx(data).date1904
+    result = read_workbook(data)
+    assert result.ok and any("1904 date system" in str(n) for n in result.notes)
+    assert not any("1904" in str(n) for n in read_workbook(basic()).notes)
