@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookies
+import json
 import os
 import random
 import statistics
@@ -254,6 +255,7 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=1,
                         help="start this many app processes and spread the users over them")
     parser.add_argument("--profile", choices=[*PROFILES, "all"], default="all")
+    parser.add_argument("--json", action="store_true", help="also print each result as a JSON line")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         procs = []
@@ -277,7 +279,11 @@ def main() -> None:
                 # Fresh workbooks for each profile: nothing is served from an earlier run's cache.
                 result = load(bases, args.sessions, first_seed=1 + k * args.sessions,
                               **PROFILES[name])  # type: ignore[arg-type]
-                report(name, result, sum(cpu_seconds(p.pid) for p in procs) - before, len(bases))
+                cpu = sum(cpu_seconds(p.pid) for p in procs) - before
+                report(name, result, cpu, len(bases))
+                if args.json:
+                    print(json.dumps({"profile": name, "replicas": len(bases), "cpu_s": cpu,
+                                      **{k: v for k, v in result.items() if k != "latencies"}}))
             if procs:
                 print(f"server peak memory {sum(peak_rss_mb(p.pid) for p in procs):.0f} MiB"
                       + (f" ({len(procs)} replicas)" if len(procs) > 1 else ""))
