@@ -116,6 +116,9 @@ def readable(value: str | None) -> str:
         parsed = json.loads(value)
     except ValueError:
         return value
+    if isinstance(parsed, list) and parsed and all(
+            isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) for x in parsed):
+        parsed = dict(parsed)  # (name, value) pairs, e.g. weights in criterion order
     if isinstance(parsed, dict):
         if all(isinstance(x, (int, float)) for x in parsed.values()) and abs(
                 sum(parsed.values()) - 1) < 1e-6:
