@@ -22,9 +22,11 @@ with left:
 with right:
     st.markdown("**Start from the template or the sample**")
     st.download_button(
-        "Download the blank template", cache.template_bytes(),
+        "Download the template", cache.template_bytes(),
         file_name="bid-workbook-template.xlsx", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help="Instructions, drop-downs and two example bids (Example Vendor A and B) to "
+        "overwrite with your own.",
     )
     if st.button("Open the bundled sample", icon=":material/folder_open:"):
         state.open_sample()

@@ -215,14 +215,14 @@ TEMPLATE_BIDS: tuple[Row, ...] = (
 
 
 def write_template(path: str | Path) -> Path:
-    """Write the blank template (instructions, drop-downs, example rows) to ``path``."""
+    """Write the template (instructions, drop-downs, example rows) to ``path``."""
     out = Path(path)
     out.write_bytes(template_bytes())
     return out
 
 
 def template_bytes() -> bytes:
-    """The blank template as .xlsx bytes."""
+    """The template as .xlsx bytes."""
     wb = build_workbook(
         TEMPLATE_CRITERIA,
         TEMPLATE_BIDS,

@@ -61,7 +61,7 @@ def scenarios(
 
 @st.cache_data(show_spinner=False)
 def template_bytes() -> bytes:
-    """The blank template workbook, built once per process."""
+    """The template workbook (instructions, drop-downs, example rows), built once per process."""
     return _template_bytes()
 
 
