@@ -330,9 +330,14 @@ class _Reader:
                     f"this cell holds the Excel error {text}",
                     "Fix the formula or type the value",
                 )
+        for row, col, why in info.bad_values:
+            if row > sheet.header_row and (col - 1) in used_cols:
+                self.problem(Location(sheet.name, row, col), why,
+                             "Type the value again in Excel and save the workbook")
         self._bad.setdefault(sheet.name, set()).update(
             {(r, c) for r, c in info.formula_without_value}
             | {(r, c) for r, c, _ in info.error_cells}
+            | {(r, c) for r, c, _ in info.bad_values}
         )
 
     def _flagged(self, sheet: Sheet, row: int, key: str) -> bool:

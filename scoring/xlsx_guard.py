@@ -12,12 +12,14 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import math
 import os
 import re
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from posixpath import join, normpath
+from xml.parsers import expat
 
 from defusedxml import ElementTree
 
@@ -26,6 +28,8 @@ MAX_UNCOMPRESSED_MB = 100
 MAX_RATIO = 1_000  # uncompressed / compressed, for any part over 1 MB
 MAX_ROWS = 20_000  # per sheet
 MAX_COLUMNS = 300
+MAX_CELLS = 1_000_000  # filled cells in all sheets
+MAX_TEXT_MB = 50  # text in all cells once shared strings are repeated into them (characters)
 _CHUNK = 1 << 20
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,8 @@ class Limits:
     compression_ratio: int = MAX_RATIO
     rows: int = MAX_ROWS
     columns: int = MAX_COLUMNS
+    cells: int = MAX_CELLS
+    text_mb: int = MAX_TEXT_MB
 
     @staticmethod
     def variable(name: str) -> str:
@@ -70,16 +76,6 @@ def _limits_from(settings: tuple[tuple[str, str | None], ...]) -> Limits:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
-_TYPE_ERROR = re.compile(rb'\bt="e"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
-_INLINE = re.compile(rb"<(?:\w+:)?is\b")
-_ANY_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\bt="e"')
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"[^>]*?\bhidden="(?:1|true)"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"')
-_LAST_COL = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]+[0-9]+:([A-Z]+)[0-9]+"')
 REPAIR = "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"
 
 
@@ -101,6 +97,7 @@ class SheetInfo:
     formula_without_value: tuple[tuple[int, int], ...] = ()  # (row, col), 1-based
     error_cells: tuple[tuple[int, int, str], ...] = ()  # (row, col, "#DIV/0!")
     hidden_rows: tuple[int, ...] = ()
+    bad_values: tuple[tuple[int, int, str], ...] = ()  # (row, col, what is wrong) in damaged cells
 
 
 @dataclass(frozen=True)
@@ -171,9 +168,8 @@ def _check_directory(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInf
 
 
 def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Read one part, never more than its declared size, refusing any DTD."""
+    """Read one part, never more than its declared size; refuse a DTD in any part that is XML."""
     out = bytearray()
-    tail = b""
     with zf.open(info) as fh:
         while True:
             chunk = fh.read(_CHUNK)
@@ -184,12 +180,11 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 raise WorkbookRefused(
                     f"Part {info.filename} is larger than the zip directory says; the file is corrupt"
                 )
-            if _DTD.search(tail + chunk):
-                raise WorkbookRefused(
-                    f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
-                    "Excel never do; the file was refused for safety. Save it again from Excel"
-                )
-            tail = chunk[-16:]
+    if (out[:64].lstrip()[:1] == b"<" or out[:3] == b"\xef\xbb\xbf") and _DTD.search(out):
+        raise WorkbookRefused(
+            f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
+            "Excel never do; the file was refused for safety. Save it again from Excel"
+        )
     if out[:2] in (b"\xff\xfe", b"\xfe\xff") or out[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         # UTF-16 XML (Excel never writes it): look for a DTD in the decoded text too.
         text = bytes(out).decode("utf-16", errors="replace")
@@ -198,46 +193,208 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
                 "Excel never do; the file was refused for safety. Save it again from Excel"
             )
+        raise WorkbookRefused(f"Part {info.filename} is written in UTF-16, which Excel never does; "
+                              "the file was changed by another program. Save it again from Excel")
     return bytes(out)
 
 
-def _check_size(sheet: str, xml: bytes, limits: Limits) -> None:
-    """Refuse a sheet with more rows or columns than a bid workbook needs (before parsing)."""
-    rows = _ROW_REF.findall(xml)
-    last_row = max((int(r) for r in rows[-1:]), default=0)
-    if len(rows) > limits.rows or last_row > limits.rows:
-        raise WorkbookRefused(
-            f"Sheet {sheet} has {max(len(rows), last_row):,} rows, more than the {limits.rows:,} a bid "
-            "workbook may have. Remove the unused rows (or split the evaluation) and upload again",
-            sheet or None,
-        )
-    dim = _LAST_COL.search(xml[:4096])
-    if dim and _col_number(dim.group(1)) > limits.columns:
-        raise WorkbookRefused(
-            f"Sheet {sheet} uses {_col_number(dim.group(1)):,} columns, more than the "
-            f"{limits.columns:,} a bid workbook may have. Delete the unused columns and upload again",
-            sheet or None,
-        )
+class _Refuse(Exception):
+    """Raised from inside the XML scanner; turned into WorkbookRefused with the sheet's name."""
 
 
-def _scan_cells(xml: bytes) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int, str], ...]]:
-    if not _ANY_FORMULA_OR_ERROR.search(xml):
-        return (), ()
-    missing: list[tuple[int, int]] = []
-    errors: list[tuple[int, int, str]] = []
-    for m in _CELL.finditer(xml):
-        attrs, inner = m.group(1), m.group(2) or b""
-        ref = _REF.search(attrs)
-        if not ref:
-            continue
-        where = (int(ref.group(2)), _col_number(ref.group(1)))
-        value = _VALUE.search(inner)
-        if _TYPE_ERROR.search(attrs):
-            text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-            errors.append((*where, text))
-        elif _FORMULA.search(inner) and not value and not _INLINE.search(inner):
-            missing.append(where)
-    return tuple(missing), tuple(errors)
+def _no_dtd(*_: object) -> None:
+    raise _Refuse("declares a DTD or XML entities, which workbooks saved by Excel never do; the "
+                  "file was refused for safety. Save it again from Excel")
+
+
+def _parser() -> expat.XMLParserType:
+    p = expat.ParserCreate()
+    p.buffer_text = True
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    p.StartDoctypeDeclHandler = _no_dtd
+    p.EntityDeclHandler = _no_dtd
+    p.ExternalEntityRefHandler = _no_dtd  # type: ignore[assignment]
+    return p
+
+
+_TAGS: dict[str, str] = {}  # element name (maybe prefixed, "x:c") -> local name ("c")
+_COLS: dict[str, int] = {}  # column letters -> number
+
+
+def _local_name(name: str) -> str:
+    local = name.rsplit(":", 1)[-1]
+    if len(_TAGS) < 512:  # a hostile file may use endless names; remember only the first ones
+        _TAGS[name] = local
+    return local
+
+
+class _SheetScan:
+    """One pass of a real XML parser (expat, linear time) over a worksheet, before any reader
+    builds cells: exact row, column and cell counts from every cell's own address (not the
+    sheet's declared dimension), error values, formulas without a saved value, hidden rows,
+    damaged values, and the text the cells will hold once shared strings are filled in."""
+
+    def __init__(self, sheet: str, limits: Limits, shared: list[int], budget: list[int]) -> None:
+        self.sheet, self.limits, self.shared, self.budget = sheet, limits, shared, budget
+        self.row = self.col = self.rows = self.cells = 0
+        self.missing: list[tuple[int, int]] = []
+        self.errors: list[tuple[int, int, str]] = []
+        self.bad: list[tuple[int, int, str]] = []
+        self.hidden: list[int] = []
+        self.kind = ""
+        self.formula = self.inline = False
+        self.in_value = False
+        self.in_inline = 0
+        self.value: list[str] = []
+
+    def refuse(self, what: str, fix: str) -> None:
+        raise WorkbookRefused(f"Sheet {self.sheet} {what}. {fix}", self.sheet or None)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = _TAGS.get(name) or _local_name(name)
+        if tag == "c":
+            self.cells += 1
+            ref = attrs.get("r")
+            if ref is None:
+                self.col += 1
+            else:
+                cut = len(ref.rstrip("0123456789"))
+                letters, digits = ref[:cut], ref[cut:]
+                col = _COLS.get(letters)
+                if col is None:
+                    if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha()
+                            and letters.isupper()):
+                        self.refuse(f"has a cell address '{ref[:20]}' that is not valid", REPAIR)
+                    col = _COLS[letters] = _col_number(letters.encode())
+                if not 0 < len(digits) <= 7:
+                    self.refuse(f"has a cell address '{ref[:20]}' that is not valid", REPAIR)
+                row = int(digits)
+                if row > self.limits.rows:
+                    self.refuse(f"has a cell in row {row:,}, beyond the {self.limits.rows:,} rows a "
+                                "bid workbook may have", "Delete the unused rows and upload again")
+                self.col, self.row = col, row
+            if self.col > self.limits.columns:
+                self.refuse(f"uses {self.col:,} columns, more than the {self.limits.columns:,} a "
+                            "bid workbook may have", "Delete the unused columns and upload again")
+            self.kind, self.formula, self.inline = attrs.get("t", "n"), False, False
+            self.value = []
+        elif tag == "v":
+            self.in_value = True
+        elif tag == "row":
+            self.rows += 1
+            ref = attrs.get("r")
+            self.row = int(ref) if ref and ref.isascii() and ref.isdigit() else self.row + 1
+            self.col = 0
+            if self.rows > self.limits.rows:
+                self.refuse(f"has more than the {self.limits.rows:,} rows a bid workbook may have",
+                            "Remove the unused rows (or split the evaluation) and upload again")
+            if self.row > self.limits.rows:
+                self.refuse(f"has a row numbered {self.row:,}, beyond the {self.limits.rows:,} rows "
+                            "a bid workbook may have",
+                            "Remove the unused rows (or split the evaluation) and upload again")
+            if attrs.get("hidden", "0").lower() in ("1", "true"):
+                self.hidden.append(self.row)
+        elif tag == "f":
+            self.formula = True
+        elif tag == "is":
+            self.inline, self.in_inline = True, self.in_inline + 1
+
+    def text(self, data: str) -> None:
+        if self.in_value:
+            if sum(map(len, self.value)) < 64:  # values are short; text comes by index
+                self.value.append(data)
+        elif self.in_inline:
+            self.spend(len(data))
+
+    def spend(self, chars: int) -> None:
+        self.budget[0] -= chars
+        if self.budget[0] < 0:
+            raise WorkbookRefused(
+                f"The workbook's cells hold more than {self.limits.text_mb:,} million characters "
+                "of text once its shared text is repeated into them; it was refused as a possible "
+                "text bomb. Remove the unused text and upload again")
+
+    def end(self, name: str) -> None:
+        tag = _TAGS.get(name) or _local_name(name)
+        if tag == "v":
+            self.in_value = False
+        elif tag == "is":
+            self.in_inline -= 1
+        elif tag == "c":
+            self.finish_cell()
+
+    def finish_cell(self) -> None:
+        where = (self.row, self.col)
+        value = "".join(self.value).strip()
+        kind = self.kind
+        if self.cells > self.limits.cells:
+            raise WorkbookRefused(
+                f"The workbook has more than {self.limits.cells:,} filled cells, more than a bid "
+                "workbook may have. Remove the unused cells (or split the evaluation) and upload "
+                "again", self.sheet or None)
+        if kind == "e":
+            self.errors.append((*where, value or "#ERROR"))
+        elif self.formula and not value and not self.inline:
+            self.missing.append(where)
+        elif kind == "s" and value:
+            if not value.isdigit() or int(value) >= len(self.shared):
+                self.bad.append((*where, f"this cell refers to shared text '{value[:20]}' that the "
+                                         "file does not have (the file is damaged)"))
+            else:
+                self.spend(self.shared[int(value)])
+        elif kind == "n" and value:
+            try:
+                number = float(value)
+            except ValueError:
+                number = float("nan")
+            if not math.isfinite(number):
+                self.bad.append((*where, f"this cell holds '{value[:20]}', which is not a number "
+                                         "Excel writes (the file was changed outside Excel)"))
+
+    def run(self, xml: bytes) -> SheetInfo:
+        p = _parser()
+        p.StartElementHandler = self.start
+        p.EndElementHandler = self.end
+        p.CharacterDataHandler = self.text
+        try:
+            p.Parse(xml, True)
+        except _Refuse as exc:
+            raise WorkbookRefused(f"Sheet {self.sheet} {exc}", self.sheet or None) from exc
+        except expat.ExpatError as exc:
+            raise WorkbookRefused(f"Sheet {self.sheet} is damaged (its XML is not well formed at "
+                                  f"line {exc.lineno}). {REPAIR}", self.sheet or None) from exc
+        return SheetInfo(self.sheet, "", formula_without_value=tuple(self.missing),
+                         error_cells=tuple(self.errors), hidden_rows=tuple(self.hidden),
+                         bad_values=tuple(self.bad))
+
+
+def _shared_lengths(xml: bytes) -> list[int]:
+    """The length of each shared string (the text cells of type 's' point to)."""
+    lengths: list[int] = []
+    depth = [0]
+
+    def start(name: str, _: dict[str, str]) -> None:
+        if name.rsplit(":", 1)[-1] == "si":
+            lengths.append(0)
+            depth[0] += 1
+
+    def end(name: str) -> None:
+        if name.rsplit(":", 1)[-1] == "si":
+            depth[0] -= 1
+
+    def text(data: str) -> None:
+        if depth[0] and lengths:
+            lengths[-1] += len(data)
+
+    p = _parser()
+    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
+    try:
+        p.Parse(xml, True)
+    except _Refuse as exc:
+        raise WorkbookRefused(f"The shared text part {exc}") from exc
+    except expat.ExpatError as exc:
+        raise WorkbookRefused(f"The workbook's shared text is damaged. {REPAIR}") from exc
+    return lengths
 
 
 def _local(tag: str) -> str:
@@ -267,8 +424,8 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
             raise WorkbookRefused(f"This file is a zip archive but not an Excel workbook. {REPAIR}")
         parts: dict[str, bytes] = {}
         try:
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")) and not info.is_dir():
+            for info in infos:  # every part, whatever its name: a sheet may be called sheet1.dat
+                if not info.is_dir():
                     parts[info.filename] = _read_part(zf, info)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise WorkbookRefused(f"The file is damaged or incomplete. {REPAIR}") from exc
@@ -278,17 +435,23 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
 def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> XlsxInfo:
     try:
         wb = ElementTree.fromstring(parts["xl/workbook.xml"])
-        rels_xml = parts.get("xl/_rels/workbook.xml.rels")
+        rels_xml = _part(parts, "xl/_rels/workbook.xml.rels")
         rels = ElementTree.fromstring(rels_xml) if rels_xml else None
     except Exception as exc:  # defusedxml raises several types; all mean a damaged file
         raise WorkbookRefused(f"The workbook's structure is damaged. {REPAIR}") from exc
     targets: dict[str, str] = {}
+    shared_part = "xl/sharedStrings.xml"
     if rels is not None:
         for rel in rels:
             rid, target = rel.get("Id"), rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
             if rid:
-                path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
                 targets[rid] = path
+            if rel.get("Type", "").endswith("/sharedStrings"):
+                shared_part = path
+    shared_xml = _part(parts, shared_part)
+    shared = _shared_lengths(shared_xml) if shared_xml else []
+    budget = [limits.text_mb * 1_000_000]
     date1904 = False
     sheets: list[SheetInfo] = []
     for el in wb.iter():
@@ -298,23 +461,21 @@ def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> X
         elif tag == "sheet":
             rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
             part = targets.get(rid, "")
-            xml = parts.get(part, b"")
-            _check_size(el.get("name", ""), xml, limits)
-            missing, errors = _scan_cells(xml)
-            hidden_rows = tuple(int(r) for r in _HIDDEN_ROW.findall(xml))
-            sheets.append(
-                SheetInfo(
-                    name=el.get("name", ""),
-                    part=part,
-                    hidden=el.get("state", "visible") != "visible",
-                    formula_without_value=missing,
-                    error_cells=errors,
-                    hidden_rows=hidden_rows,
-                )
-            )
+            name = el.get("name", "")
+            scanned = _SheetScan(name, limits, shared, budget).run(_part(parts, part) or b"<x/>")
+            sheets.append(replace(scanned, part=part,
+                                  hidden=el.get("state", "visible") != "visible"))
     notes: tuple[str, ...] = ()
     if has_macros:
         notes += ("The workbook contains macros; they were not run (only cell values are read).",)
     if date1904:
         notes += ("The workbook uses Excel's 1904 date system; no date is used in scoring.",)
     return XlsxInfo(sheets=tuple(sheets), date1904=date1904, has_macros=has_macros, notes=notes)
+
+
+def _part(parts: dict[str, bytes], name: str) -> bytes | None:
+    """A part by name; zip names are matched without regard to case, as Excel does."""
+    if name in parts:
+        return parts[name]
+    folded = name.casefold()
+    return next((data for key, data in parts.items() if key.casefold() == folded), None)

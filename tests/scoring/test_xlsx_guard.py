@@ -153,7 +153,7 @@ def test_configured_limits_apply_to_uploads(monkeypatch):
     assert read_workbook(data).bidset is not None
     monkeypatch.setenv("SSW_MAX_ROWS", "3")
     message = refused(data, "Criteria")
-    assert "more than the 3 a bid workbook may have" in message
+    assert "more than the 3 rows a bid workbook may have" in message
     monkeypatch.setenv("SSW_MAX_ROWS", "20000")
     monkeypatch.setenv("SSW_MAX_ZIP_ENTRIES", "4")
     assert "more than the 4 a workbook may have" in refused(data)
