@@ -7,6 +7,7 @@ was normalised.
 
 from __future__ import annotations
 
+import bisect
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -66,8 +67,9 @@ def round_sig(x: float, digits: int = SIGNIFICANT_DIGITS) -> float:
 def competition_ranks(scores: Sequence[float], *, lower_is_better: bool = False) -> list[int]:
     """1-based standard competition ranks (1, 2, 2, 4) after rounding to 9 significant digits."""
     rounded = [round_sig(float(s)) for s in scores]
-    keyed = [-s for s in rounded] if not lower_is_better else rounded
-    return [1 + sum(1 for other in keyed if other < mine) for mine in keyed]
+    keyed = sorted(-s for s in rounded) if not lower_is_better else sorted(rounded)
+    sign = 1 if lower_is_better else -1
+    return [1 + bisect.bisect_left(keyed, sign * s) for s in rounded]  # how many strictly better
 
 
 @dataclass(frozen=True)
@@ -271,14 +273,21 @@ def _evaluate(
 
 
 def _pareto(prices: Sequence[float], quality: Sequence[float]) -> list[bool]:
-    front = []
-    for i, (p, q) in enumerate(zip(prices, quality, strict=True)):
-        dominated = any(
-            (p2 <= p and q2 >= q) and (p2 < p or q2 > q)
-            for j, (p2, q2) in enumerate(zip(prices, quality, strict=True))
-            if j != i
-        )
-        front.append(not dominated)
+    """Which bids no other bid beats on both price (lower) and quality (higher), in O(n log n):
+    a sweep by price, cheapest first, keeping the best quality seen at any lower price."""
+    order = sorted(range(len(prices)), key=lambda i: (prices[i], -quality[i]))
+    front = [False] * len(prices)
+    best_cheaper = -math.inf  # best quality among strictly cheaper bids
+    k = 0
+    while k < len(order):
+        same = [order[k]]
+        while k + len(same) < len(order) and prices[order[k + len(same)]] == prices[order[k]]:
+            same.append(order[k + len(same)])
+        top = quality[same[0]]  # best quality at this price (sorted by quality, descending)
+        for i in same:
+            front[i] = quality[i] == top and quality[i] > best_cheaper
+        best_cheaper = max(best_cheaper, top)
+        k += len(same)
     return front
 
 

@@ -235,3 +235,19 @@ def test_a_dominated_bid_never_outranks_its_dominator(quality, log_prices, metho
         for j, (qb, pb) in enumerate(zip(quality, prices, strict=True)):
             if pa >= pb and qa[0] <= qb[0] and qa[1] <= qb[1] and (pa, qa) != (pb, qb):
                 assert ranked[f"A{j + 1}"].rank <= ranked[f"A{i + 1}"].rank, (method, i, j)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 6)), max_size=30), st.booleans())
+def test_fast_pareto_and_ranks_match_the_definitions(points, lower_is_better):
+    from scoring.mcda import _pareto
+
+    prices = [float(p) for p, _ in points]
+    quality = [q / 2 for _, q in points]
+    expected = [not any(p2 <= p and q2 >= q and (p2 < p or q2 > q)
+                        for j, (p2, q2) in enumerate(zip(prices, quality, strict=True)) if j != i)
+                for i, (p, q) in enumerate(zip(prices, quality, strict=True))]
+    assert _pareto(prices, quality) == expected
+    better = (lambda a, b: a < b) if lower_is_better else (lambda a, b: a > b)
+    assert competition_ranks(quality, lower_is_better=lower_is_better) == [
+        1 + sum(1 for other in quality if better(other, mine)) for mine in quality]
