@@ -213,7 +213,8 @@ def normalise(
             best = x.max()
             col = x / best if best > 0 else np.zeros_like(x)
         else:
-            col = x.min() / x
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 here: the ranking refuses
+                col = x.min() / x
         out[:, j] = col
     return out
 
@@ -230,9 +231,18 @@ def _method_scores(
     (TOPSIS warns about min criteria, which classic TOPSIS handles; VIKOR warns when a
     criterion is constant, which then rightly contributes nothing.)
     """
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", UserWarning)
-        return _evaluate(method, raw, norm, criteria, weights)
+        try:
+            scores = _evaluate(method, raw, norm, criteria, weights)
+        except ValueError as exc:  # scikit-criteria refusing the matrix (e.g. values below 0)
+            raise ScoringError(f"these figures cannot be scored with {METHOD_LABELS[method]} "
+                               f"({exc})") from exc
+    if not np.all(np.isfinite(scores)):
+        raise ScoringError(f"these figures cannot be scored with {METHOD_LABELS[method]}: some "
+                           "scores come out undefined (check for values of 0 on a 'min' "
+                           "criterion without a scale, or extreme values)")
+    return scores
 
 
 def _evaluate(

@@ -80,7 +80,12 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
+class FigureOutOfRange(ValueError):
+    """A number, but too large or too small in size to be a figure of a bid."""
+
+
 MAX_MAGNITUDE = 1e15  # larger figures are typing errors, beyond Excel's 15 digits
+MIN_MAGNITUDE = 1e-9  # so are smaller ones other than 0
 
 
 def parse_number(value: Any) -> float:
@@ -109,11 +114,14 @@ def parse_number(value: Any) -> float:
         number = float(digits)
         if "-" in ((m.group("sign") or "") + (m.group("sign2") or "")):
             number = -number
-    if not math.isfinite(number):
+    if math.isnan(number):
         raise ValueError("is not a finite number")
     if abs(number) > MAX_MAGNITUDE:
-        raise ValueError(f"{number:.3g} is too large: no figure in a bid workbook may exceed "
-                         "10^15 in size (Excel keeps 15 digits, and the scoring would overflow)")
+        raise FigureOutOfRange("too large: no figure in a bid workbook may exceed 10^15 in size "
+                               "(Excel keeps 15 digits, and the scoring would overflow)")
+    if number and abs(number) < MIN_MAGNITUDE:
+        raise FigureOutOfRange("too small: a figure other than 0 must be at least 10^-9 in size "
+                               "(smaller ones are typing errors and break the scoring)")
     return number
 
 
@@ -369,6 +377,10 @@ class _Reader:
             return None
         try:
             value = parse_number(raw)
+        except FigureOutOfRange as exc:
+            self.problem(sheet.loc(row, key), f"{what} is {cell_text(raw)[:40]}, {exc}",
+                         "Check the figure (a misplaced exponent or unit?) and type it again")
+            return None
         except ValueError as exc:
             reason = str(exc)
             text = reason if reason.startswith("'") else f"{cell_text(raw)!r} {reason}"

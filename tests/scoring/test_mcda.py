@@ -251,3 +251,9 @@ def test_fast_pareto_and_ranks_match_the_definitions(points, lower_is_better):
     better = (lambda a, b: a < b) if lower_is_better else (lambda a, b: a > b)
     assert competition_ranks(quality, lower_is_better=lower_is_better) == [
         1 + sum(1 for other in quality if better(other, mine)) for mine in quality]
+
+
+def test_figures_the_method_cannot_score_give_a_scoring_error_not_a_crash():
+    bs = bidset_from([[0.0, 1.0], [0.0, 2.0]], ["min", "max"], [1, 1])  # 0 on a min criterion
+    with pytest.raises(ScoringError, match="cannot be scored"):
+        rank(bs, method="wsm")

@@ -379,3 +379,11 @@ def test_the_largest_allowed_figures_rank_without_overflow():
         alpha = next(b for b in ranked.bids if b.vendor == "Alpha")
         charlie = next(b for b in ranked.bids if b.vendor == "Charlie")
         assert charlie.rank < alpha.rank, method  # dearer and weaker never wins
+
+
+@pytest.mark.parametrize("tiny", [1e-200, 5e-324, -1e-12])
+def test_tiny_figures_are_located_errors(tiny):
+    bids = [list(BIDS[0]), ["Alpha", "", tiny, 4, 3], *BIDS[2:]]
+    result = read_workbook(basic(Bids=bids))
+    assert [str(p.location) for p in result.problems] == ["Bids!C2"]
+    assert "too small" in str(result.problems[0]) and "type it again" in str(result.problems[0])
