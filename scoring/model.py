@@ -99,6 +99,20 @@ class Criterion:
     min_acceptable: float | None = None
     description: str = ""
 
+    def score_problem(self, value: float) -> str | None:
+        """Why ``value`` cannot be a score on this criterion (None when it can)."""
+        if self.has_scale:
+            assert self.scale_min is not None and self.scale_max is not None
+            if not self.scale_min <= value <= self.scale_max:
+                return f"{value:g} is outside its scale {self.scale_min:g}-{self.scale_max:g}"
+        elif self.direction == "min" and value <= 0:
+            return (f"{value:g} is not above 0, which a 'min' criterion without a scale needs "
+                    "(it is scored as lowest / this value)")
+        elif self.direction == "max" and value < 0:
+            return (f"{value:g} is below 0; a criterion without a scale needs scores of 0 or more "
+                    "(it is scored as this value / highest)")
+        return None
+
     @property
     def is_price(self) -> bool:
         return fold(self.name) == "price"

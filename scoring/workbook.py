@@ -753,27 +753,12 @@ class _Reader:
     def _score_out_of_range(
         self, sheet: Sheet, row: int, key: str, c: Criterion, value: float, vendor: str
     ) -> bool:
-        if c.has_scale:
-            assert c.scale_min is not None and c.scale_max is not None
-            if not c.scale_min <= value <= c.scale_max:
-                self.problem(sheet.loc(row, key),
-                             f"{vendor}'s '{c.name}' score {value:g} is outside its scale "
-                             f"{c.scale_min:g}-{c.scale_max:g}",
-                             "Enter a score within the scale set in Criteria")
-                return True
-        elif c.direction == "min" and value <= 0:
-            self.problem(sheet.loc(row, key),
-                         f"{vendor}'s '{c.name}' score is {value:g}; a 'min' criterion without a "
-                         "scale needs scores above 0 (it is scored as lowest / this value)",
-                         "Give the criterion scale_min and scale_max in Criteria")
-            return True
-        elif c.direction == "max" and value < 0:
-            self.problem(sheet.loc(row, key),
-                         f"{vendor}'s '{c.name}' score is {value:g}; a criterion without a scale "
-                         "needs scores of 0 or more (it is scored as this value / highest)",
-                         "Give the criterion scale_min and scale_max in Criteria")
-            return True
-        return False
+        why = c.score_problem(value)
+        if why is not None:
+            fix = ("Enter a score within the scale set in Criteria" if c.has_scale
+                   else "Give the criterion scale_min and scale_max in Criteria")
+            self.problem(sheet.loc(row, key), f"{vendor}'s '{c.name}' score {why}", fix)
+        return why is not None
 
     def _lot(
         self,
@@ -843,11 +828,8 @@ class _Reader:
                                 required=True)
             if score is None:
                 continue
-            if crit.has_scale and not (crit.scale_min <= score <= crit.scale_max):  # type: ignore[operator]
-                self.problem(sheet.loc(row, "score"),
-                             f"score {score:g} is outside the scale "
-                             f"{crit.scale_min:g}-{crit.scale_max:g} of '{crit.name}'",
-                             "Enter a score within the scale set in Criteria")
+            # The same rules as a score in Bids: the panel's median replaces that value.
+            if self._score_out_of_range(sheet, row, "score", crit, score, f"{evaluator}: {vendor}"):
                 continue
             key = (fold(evaluator), fold(vendor), fold(lot), fold(crit.name))
             if key in seen:

@@ -56,8 +56,8 @@ def changed_entries(bidset: BidSet, edited: pd.DataFrame,
             continue
         c = crit[r.Criterion]
         where = f"{r.Vendor} / {r.Criterion}"
-        if c.has_scale and not (c.scale_min <= score <= c.scale_max):  # type: ignore[operator]
-            problems.append(f"{where}: {score:g} is outside the scale {c.scale_min:g}-{c.scale_max:g}")
+        if (wrong := c.score_problem(score)) is not None:
+            problems.append(f"{where}: {wrong}")
         elif not why:
             problems.append(f"{where}: give a rationale for the score")
         else:

@@ -387,3 +387,14 @@ def test_tiny_figures_are_located_errors(tiny):
     result = read_workbook(basic(Bids=bids))
     assert [str(p.location) for p in result.problems] == ["Bids!C2"]
     assert "too small" in str(result.problems[0]) and "type it again" in str(result.problems[0])
+
+
+def test_scores_sheet_values_follow_the_same_rules_as_bids():
+    criteria = [list(r) for r in CRITERIA] + [["Delivery days", 10, "min", None, None, None]]
+    bids = [list(BIDS[0]) + ["Delivery days"], ["Alpha", "", 100, 4, 3, 30], ["Bravo", "", 90, 3, 4, 20]]
+    scores = [["evaluator", "vendor", "criterion", "score"], ["Ann", "Alpha", "Delivery days", 0],
+              ["Ann", "Bravo", "Management", -5]]
+    result = read_workbook(basic(Criteria=criteria, Bids=bids, Scores=scores))
+    assert result.bidset is None
+    problems = {str(p.location): str(p) for p in result.problems}
+    assert "not above 0" in problems["Scores!D2"] and "outside its scale 0-5" in problems["Scores!D3"]
