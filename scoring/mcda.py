@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from scoring.compliance import SLA_GATE, check_sla
-from scoring.model import METHODS, PRICE_FORMULAS, Bid, BidSet, Criterion
+from scoring.model import METHODS, PRICE_FORMULAS, Bid, BidSet, Criterion, header_key
 
 SIGNIFICANT_DIGITS = 9
 
@@ -118,9 +118,7 @@ class Ranking:
     def describe(self) -> str:
         """One line saying what produced this ranking."""
         parts = [f"Method: {METHOD_LABELS[self.method]}"]
-        if self.method in ("wsm", "wpm") and any(
-            k.casefold() == "price" for k in self.weights
-        ):
+        if self.method in ("wsm", "wpm") and any(header_key(k) == "price" for k in self.weights):
             parts.append(f"price formula: {PRICE_FORMULA_LABELS[self.price_formula]}")
         parts.append(
             "normalisation: "

@@ -5,6 +5,7 @@ Every object is a frozen dataclass; nothing downstream mutates them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 BUNDLE_LOT = "ALL"
@@ -38,6 +39,11 @@ def lot_name(lot: str) -> str:
     if lot == BUNDLE_LOT:
         return "Bundle bids (all components)"
     return lot
+
+
+def header_key(text: str) -> str:
+    """Header and sheet-name matching key: case-insensitive, trimmed, space, _ and - alike."""
+    return re.sub(r"[\s_\-]+", " ", str(text).strip().casefold()).strip()
 
 
 def fold(name: str) -> str:
@@ -115,7 +121,8 @@ class Criterion:
 
     @property
     def is_price(self) -> bool:
-        return fold(self.name) == "price"
+        # matched like the Bids header it reads ("Price_" reads the price column, so it is price)
+        return header_key(self.name) == "price"
 
     @property
     def has_scale(self) -> bool:

@@ -39,6 +39,7 @@ from scoring.model import (
     SLATerms,
     VendorInfo,
     fold,
+    header_key,
 )
 from scoring.panel import apply as apply_consensus
 from scoring.panel import consensus
@@ -69,7 +70,7 @@ def norm_header(text: Any) -> str:
     """Header/sheet matching key: case-insensitive, trimmed, space, _ and - alike."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    return re.sub(r"[\s_\-]+", " ", str(text).strip().casefold()).strip()
+    return header_key(text)
 
 
 def is_blank(value: Any) -> bool:

@@ -398,3 +398,16 @@ def test_scores_sheet_values_follow_the_same_rules_as_bids():
     assert result.bidset is None
     problems = {str(p.location): str(p) for p in result.problems}
     assert "not above 0" in problems["Scores!D2"] and "outside its scale 0-5" in problems["Scores!D3"]
+
+
+@pytest.mark.parametrize("name", ["Price_", "price-", " PRICE "])
+def test_a_price_criterion_spelled_like_its_header_is_the_price_criterion(name):
+    from scoring.mcda import rank
+
+    criteria = [list(r) for r in CRITERIA]
+    criteria[3][0] = name
+    bs = read_workbook(basic(Criteria=criteria)).bidset
+    assert bs is not None and [c.name for c in bs.criteria if c.is_price] == [name.strip()]
+    linear = rank(bs, method="wsm", price_formula="linear", price_floor=50_000, price_ceiling=150_000)
+    assert "price formula: Linear" in linear.describe()
+    assert linear.bids[0].normalised[name.strip()] != rank(bs, method="wsm").bids[0].normalised[name.strip()]
