@@ -46,6 +46,8 @@ from scoring.panel import consensus
 from scoring.xlsx_guard import WorkbookRefused, XlsxInfo, inspect_xlsx
 
 HEADER_SCAN_ROWS = 10
+_CONTRACT_SHEETS = {"criteria": "Criteria", "bids": "Bids", "components": "Components",
+                    "vendors": "Vendors", "scores": "Scores", "okrs": "OKRs", "settings": "Settings"}
 SETTING_KEYS = frozenset({
     "method", "price formula", "price floor", "price ceiling", "contract years",
     "vendor failure prob", "integration overhead pct", "coordination cost per vendor",
@@ -250,6 +252,11 @@ class _Reader:
         for name, frame in frames.items():
             key = norm_header(name)
             if key in self.sheets:
+                if key in _CONTRACT_SHEETS:
+                    self.problem(Location("Workbook"),
+                                 f"sheets '{self.sheets[key].name}' and '{name}' both read as the "
+                                 f"{_CONTRACT_SHEETS[key]} sheet",
+                                 "Rename or delete one of them, so that it is clear which one counts")
                 continue
             grid = frame.astype(object).where(frame.notna(), None).values.tolist()
             self.sheets[key] = Sheet(str(name), grid)

@@ -411,3 +411,12 @@ def test_a_price_criterion_spelled_like_its_header_is_the_price_criterion(name):
     linear = rank(bs, method="wsm", price_formula="linear", price_floor=50_000, price_ceiling=150_000)
     assert "price formula: Linear" in linear.describe()
     assert linear.bids[0].normalised[name.strip()] != rank(bs, method="wsm").bids[0].normalised[name.strip()]
+
+
+def test_two_sheets_that_both_read_as_bids_are_an_error():
+    data = workbook_bytes({"Criteria": CRITERIA, "Bids": BIDS, "bids_": BIDS[:2]})
+    result = read_workbook(data)
+    assert result.bidset is None
+    assert [str(p) for p in result.problems] == [
+        "Workbook: sheets 'Bids' and 'bids_' both read as the Bids sheet. Rename or delete one of "
+        "them, so that it is clear which one counts"]
