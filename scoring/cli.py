@@ -145,7 +145,9 @@ def _load(path: str) -> BidSet:
         raise CliError(f"cannot open {path}: {exc.strerror or exc}") from exc
     result = read_workbook(data)
     if result.bidset is None:
-        raise CliError("\n".join(str(p) for p in result.problems), EXIT_INVALID)
+        # one problem a line, whatever line breaks a sheet name or a cell may hold
+        raise CliError("\n".join(" ".join(str(p).split("\n")) for p in result.problems),
+                       EXIT_INVALID)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     return result.bidset

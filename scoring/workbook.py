@@ -141,7 +141,16 @@ def parse_yes_no(value: Any) -> bool:
     raise ValueError(f"'{value}' is not yes or no")
 
 
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# Characters that show nothing (or nothing on their own): Unicode format characters (zero-width,
+# text-direction, tags), fillers and blanks that render empty, variation selectors and the
+# combining grapheme joiner, and control characters other than tab and line breaks.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]"
+)
+LINE_BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]+")  # a name is one line: they become spaces
 MAX_CELL_TEXT = 32_767  # Excel's own limit for a cell
 
 
@@ -149,6 +158,7 @@ _CONFUSABLE = str.maketrans({
     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
     "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "α": "a", "ο": "o", "ρ": "p", "ν": "v", "τ": "t",
     "ι": "i", "κ": "k", "χ": "x", "υ": "u", "ε": "e", "0": "o", "1": "l",
+    "ɑ": "a", "ı": "i", "ȷ": "j", "ɡ": "g", "օ": "o", "ս": "u", "ℓ": "l", "ʀ": "r", "ɪ": "i",
 })
 
 
@@ -158,12 +168,13 @@ def skeleton(name: str) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as trimmed text, without zero-width and bidirectional control characters."""
+    """A cell as trimmed, one-line text, without invisible characters (see INVISIBLE)."""
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return INVISIBLE.sub("", unicodedata.normalize("NFC", str(value))).strip()
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", str(value)))
+    return LINE_BREAKS.sub(" ", text).strip()
 
 
 _SLA_NUMERIC_KEYS = tuple((name, norm_header(name)) for name in SLA_NUMERIC)
@@ -322,8 +333,8 @@ class _Reader:
                                  f"limit of {MAX_CELL_TEXT:,}", "Shorten the text")
                 elif INVISIBLE.search(value):
                     self.note(Location(sheet.name, r + 1, c + 1),
-                              "invisible characters (zero-width or text-direction controls) were "
-                              "removed from this cell")
+                              "invisible characters (zero-width, text-direction, filler or control "
+                              "characters) were removed from this cell")
         info = self.info.sheet(sheet.name)
         if info is None:
             return

@@ -420,3 +420,23 @@ def test_two_sheets_that_both_read_as_bids_are_an_error():
     assert [str(p) for p in result.problems] == [
         "Workbook: sheets 'Bids' and 'bids_' both read as the Bids sheet. Rename or delete one of "
         "them, so that it is clear which one counts"]
+
+
+@pytest.mark.parametrize("hidden", ["\u034f", "\u2800", "\u3164", "\ufe0f", "\u180e", "\U000e0041",
+                                    "\u200b"])
+def test_invisible_characters_cannot_make_a_second_vendor(hidden):
+    bids = [list(BIDS[0]), ["Acme", "", 100, 4, 3], [f"Ac{hidden}me", "", 90, 3, 4]]
+    result = read_workbook(basic(Bids=bids))
+    assert result.bidset is None
+    assert any(str(p.location) == "Bids!A3" and "already has a bid" in str(p) for p in result.problems)
+
+
+def test_line_breaks_in_names_become_spaces_and_problems_stay_on_one_line(capsys, tmp_path):
+    from scoring.cli import main
+
+    bids = [list(BIDS[0]), ["Acme\nCorp", "", 0, 4, 3], *BIDS[2:]]
+    path = tmp_path / "bids.xlsx"
+    path.write_bytes(basic(Bids=bids))
+    assert main(["rank", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "price of Acme Corp is 0" in err[0]
