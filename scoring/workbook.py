@@ -903,6 +903,7 @@ def _apply_consensus(
 def read_workbook(data: bytes) -> ReadResult:
     """Validate a bid workbook's bytes into a BidSet, or list every problem found."""
     digest = hashlib.sha256(data).hexdigest()
+    info: XlsxInfo | None = None
     try:
         info = inspect_xlsx(data)
         frames = pd.read_excel(
@@ -912,10 +913,14 @@ def read_workbook(data: bytes) -> ReadResult:
     except WorkbookRefused as exc:
         return ReadResult(None, (Problem(Location(exc.sheet or "Workbook"), str(exc)),), sha256=digest)
     except Exception:  # a parser failure on a file that passed the guard: damaged inside
+        damaged = [Problem(Location(s.name, row, col), why,
+                           "Type the value again in Excel and save the workbook")
+                   for s in (info.sheets if info else ()) for row, col, why in s.bad_values]
         return ReadResult(
             None,
-            (Problem(Location("Workbook"), "The workbook could not be read: it is damaged",
-                     "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"),),
+            tuple(damaged) or (
+                Problem(Location("Workbook"), "The workbook could not be read: it is damaged",
+                        "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"),),
             sha256=digest,
         )
     reader = _Reader(frames, info)

@@ -169,17 +169,21 @@ def _check_directory(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInf
 
 def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """Read one part, never more than its declared size; refuse a DTD in any part that is XML."""
-    out = bytearray()
+    chunks: list[bytes] = []
+    size = 0
     with zf.open(info) as fh:
         while True:
             chunk = fh.read(_CHUNK)
             if not chunk:
                 break
-            out += chunk
-            if len(out) > info.file_size:
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > info.file_size:
                 raise WorkbookRefused(
                     f"Part {info.filename} is larger than the zip directory says; the file is corrupt"
                 )
+    out = b"".join(chunks)
+    del chunks
     if (out[:64].lstrip()[:1] == b"<" or out[:3] == b"\xef\xbb\xbf") and _DTD.search(out):
         raise WorkbookRefused(
             f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
@@ -187,7 +191,7 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         )
     if out[:2] in (b"\xff\xfe", b"\xfe\xff") or out[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         # UTF-16 XML (Excel never writes it): look for a DTD in the decoded text too.
-        text = bytes(out).decode("utf-16", errors="replace")
+        text = out.decode("utf-16", errors="replace")
         if _DTD.search(text.encode("utf-8")):
             raise WorkbookRefused(
                 f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
@@ -195,7 +199,7 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
             )
         raise WorkbookRefused(f"Part {info.filename} is written in UTF-16, which Excel never does; "
                               "the file was changed by another program. Save it again from Excel")
-    return bytes(out)
+    return out
 
 
 class _Refuse(Exception):
@@ -368,23 +372,35 @@ class _SheetScan:
                          bad_values=tuple(self.bad))
 
 
-def _shared_lengths(xml: bytes) -> list[int]:
-    """The length of each shared string (the text cells of type 's' point to)."""
+def _shared_lengths(xml: bytes, limits: Limits) -> list[int]:
+    """The length of each shared string (the text cells of type 's' point to); refused as soon
+    as there are more of them, or more text, than a bid workbook can use."""
     lengths: list[int] = []
     depth = [0]
+    budget = [limits.text_mb * 1_000_000]
 
     def start(name: str, _: dict[str, str]) -> None:
-        if name.rsplit(":", 1)[-1] == "si":
+        if (_TAGS.get(name) or _local_name(name)) == "si":
             lengths.append(0)
             depth[0] += 1
+            if len(lengths) > limits.cells:
+                raise WorkbookRefused(
+                    f"The workbook's shared text has more than {limits.cells:,} entries, more than "
+                    "the cells a bid workbook may fill; it was refused as a possible text bomb")
 
     def end(name: str) -> None:
-        if name.rsplit(":", 1)[-1] == "si":
+        if (_TAGS.get(name) or _local_name(name)) == "si":
             depth[0] -= 1
 
     def text(data: str) -> None:
         if depth[0] and lengths:
             lengths[-1] += len(data)
+            budget[0] -= len(data)
+            if budget[0] < 0:
+                raise WorkbookRefused(
+                    f"The workbook's shared text holds more than {limits.text_mb:,} million "
+                    "characters; it was refused as a possible text bomb. Remove the unused text "
+                    "and upload again")
 
     p = _parser()
     p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
@@ -450,7 +466,7 @@ def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> X
             if rel.get("Type", "").endswith("/sharedStrings"):
                 shared_part = path
     shared_xml = _part(parts, shared_part)
-    shared = _shared_lengths(shared_xml) if shared_xml else []
+    shared = _shared_lengths(shared_xml, limits) if shared_xml else []
     budget = [limits.text_mb * 1_000_000]
     date1904 = False
     sheets: list[SheetInfo] = []

@@ -166,3 +166,25 @@ def test_the_1904_date_system_is_noted():
     result = read_workbook(data)
     assert result.ok and any("1904 date system" in str(n) for n in result.notes)
     assert not any("1904" in str(n) for n in read_workbook(basic()).notes)
+
+
+def test_cell_and_text_limits_apply(monkeypatch):
+    monkeypatch.setenv("SSW_MAX_CELLS", "10")
+    assert "more than 10 filled cells" in refused(basic(), "Criteria")
+    monkeypatch.delenv("SSW_MAX_CELLS")
+    monkeypatch.setenv("SSW_MAX_TEXT_MB", "1")  # a million characters
+    long_text = rewrite_part(basic(), "xl/worksheets/sheet2.xml", lambda x: x.replace(
+        b"<t>Alpha</t>", b"<t>" + b"A" * 600_000 + b"</t>").replace(
+        b"<t>Bravo</t>", b"<t>" + b"B" * 600_000 + b"</t>"))
+    assert "more than 1 million characters" in refused(long_text)
+
+
+def test_a_shared_text_reference_that_does_not_exist_is_located():
+    sst = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Alpha</t>'
+           b"</si></sst>")
+    data = rewrite_part(basic(), "xl/worksheets/sheet2.xml", lambda x: x.replace(
+        b'<c r="A2" t="inlineStr"><is><t>Alpha</t></is></c>', b'<c r="A2" t="s"><v>7</v></c>'))
+    from tests.scoring.test_hostile_memory import edit_zip
+
+    result = read_workbook(edit_zip(data, {"xl/sharedStrings.xml": sst}))
+    assert any(str(p.location) == "Bids!A2" and "shared text '7'" in str(p) for p in result.problems)
