@@ -18,10 +18,8 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from posixpath import join, normpath
+from posixpath import normpath
 from xml.parsers import expat
-
-from defusedxml import ElementTree
 
 MAX_ENTRIES = 10_000
 MAX_UNCOMPRESSED_MB = 100
@@ -232,15 +230,26 @@ def _local_name(name: str) -> str:
     return local
 
 
+@dataclass
+class _Totals:
+    """What all sheets add up to so far."""
+
+    cells: int = 0  # cell elements
+    area: int = 0  # cells the sheets span (rows x columns up to the last used): what readers allocate
+    text: int = 0  # characters of cell text, shared strings counted once per cell using them
+
+
 class _SheetScan:
     """One pass of a real XML parser (expat, linear time) over a worksheet, before any reader
     builds cells: exact row, column and cell counts from every cell's own address (not the
     sheet's declared dimension), error values, formulas without a saved value, hidden rows,
     damaged values, and the text the cells will hold once shared strings are filled in."""
 
-    def __init__(self, sheet: str, limits: Limits, shared: list[int], budget: list[int]) -> None:
-        self.sheet, self.limits, self.shared, self.budget = sheet, limits, shared, budget
-        self.row = self.col = self.rows = self.cells = 0
+    def __init__(self, sheet: str, limits: Limits, shared: list[int], totals: _Totals) -> None:
+        self.sheet, self.limits, self.shared, self.totals = sheet, limits, shared, totals
+        self.row = self.col = self.rows = 0
+        self.row_element = 0  # the row number of the last <row>, as a reader counts them
+        self.max_row = self.max_col = 0
         self.missing: list[tuple[int, int]] = []
         self.errors: list[tuple[int, int, str]] = []
         self.bad: list[tuple[int, int, str]] = []
@@ -254,10 +263,24 @@ class _SheetScan:
     def refuse(self, what: str, fix: str) -> None:
         raise WorkbookRefused(f"Sheet {self.sheet} {what}. {fix}", self.sheet or None)
 
+    def see(self, row: int, col: int) -> None:
+        """A row or cell at this place: the sheet reaches at least this far."""
+        if row > self.max_row:
+            if row > self.limits.rows:
+                self.refuse(f"has a row numbered {row:,}, beyond the {self.limits.rows:,} rows a "
+                            "bid workbook may have",
+                            "Remove the unused rows (or split the evaluation) and upload again")
+            self.max_row = row
+        if col > self.max_col:
+            if col > self.limits.columns:
+                self.refuse(f"uses {col:,} columns, more than the {self.limits.columns:,} a bid "
+                            "workbook may have", "Delete the unused columns and upload again")
+            self.max_col = col
+
     def start(self, name: str, attrs: dict[str, str]) -> None:
         tag = _TAGS.get(name) or _local_name(name)
         if tag == "c":
-            self.cells += 1
+            self.totals.cells += 1
             ref = attrs.get("r")
             if ref is None:
                 self.col += 1
@@ -272,14 +295,8 @@ class _SheetScan:
                     col = _COLS[letters] = _col_number(letters.encode())
                 if not 0 < len(digits) <= 7:
                     self.refuse(f"has a cell address '{ref[:20]}' that is not valid", REPAIR)
-                row = int(digits)
-                if row > self.limits.rows:
-                    self.refuse(f"has a cell in row {row:,}, beyond the {self.limits.rows:,} rows a "
-                                "bid workbook may have", "Delete the unused rows and upload again")
-                self.col, self.row = col, row
-            if self.col > self.limits.columns:
-                self.refuse(f"uses {self.col:,} columns, more than the {self.limits.columns:,} a "
-                            "bid workbook may have", "Delete the unused columns and upload again")
+                self.col, self.row = col, int(digits)
+            self.see(self.row, self.col)
             self.kind, self.formula, self.inline = attrs.get("t", "n"), False, False
             self.value = []
         elif tag == "v":
@@ -287,15 +304,13 @@ class _SheetScan:
         elif tag == "row":
             self.rows += 1
             ref = attrs.get("r")
-            self.row = int(ref) if ref and ref.isascii() and ref.isdigit() else self.row + 1
-            self.col = 0
+            self.row_element = (int(ref) if ref and ref.isascii() and ref.isdigit()
+                                else self.row_element + 1)
+            self.row, self.col = self.row_element, 0
             if self.rows > self.limits.rows:
                 self.refuse(f"has more than the {self.limits.rows:,} rows a bid workbook may have",
                             "Remove the unused rows (or split the evaluation) and upload again")
-            if self.row > self.limits.rows:
-                self.refuse(f"has a row numbered {self.row:,}, beyond the {self.limits.rows:,} rows "
-                            "a bid workbook may have",
-                            "Remove the unused rows (or split the evaluation) and upload again")
+            self.see(self.row, 0)
             if attrs.get("hidden", "0").lower() in ("1", "true"):
                 self.hidden.append(self.row)
         elif tag == "f":
@@ -311,8 +326,8 @@ class _SheetScan:
             self.spend(len(data))
 
     def spend(self, chars: int) -> None:
-        self.budget[0] -= chars
-        if self.budget[0] < 0:
+        self.totals.text += chars
+        if self.totals.text > self.limits.text_mb * 1_000_000:
             raise WorkbookRefused(
                 f"The workbook's cells hold more than {self.limits.text_mb:,} million characters "
                 "of text once its shared text is repeated into them; it was refused as a possible "
@@ -331,9 +346,9 @@ class _SheetScan:
         where = (self.row, self.col)
         value = "".join(self.value).strip()
         kind = self.kind
-        if self.cells > self.limits.cells:
+        if self.totals.cells > self.limits.cells:
             raise WorkbookRefused(
-                f"The workbook has more than {self.limits.cells:,} filled cells, more than a bid "
+                f"The workbook has more than {self.limits.cells:,} cells, more than a bid "
                 "workbook may have. Remove the unused cells (or split the evaluation) and upload "
                 "again", self.sheet or None)
         if kind == "e":
@@ -367,6 +382,13 @@ class _SheetScan:
         except expat.ExpatError as exc:
             raise WorkbookRefused(f"Sheet {self.sheet} is damaged (its XML is not well formed at "
                                   f"line {exc.lineno}). {REPAIR}", self.sheet or None) from exc
+        self.totals.area += self.max_row * self.max_col
+        if self.totals.area > self.limits.cells:
+            raise WorkbookRefused(
+                f"The workbook's sheets span more than {self.limits.cells:,} cells (rows x columns "
+                f"up to the last cell used; Sheet {self.sheet} alone spans {self.max_row:,} x "
+                f"{self.max_col:,}), more than a bid workbook may have. Delete unused rows, columns "
+                "and far-away cells, and upload again", self.sheet or None)
         return SheetInfo(self.sheet, "", formula_without_value=tuple(self.missing),
                          error_cells=tuple(self.errors), hidden_rows=tuple(self.hidden),
                          bad_values=tuple(self.bad))
@@ -413,10 +435,6 @@ def _shared_lengths(xml: bytes, limits: Limits) -> list[int]:
     return lengths
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
     """Check ``data`` is a safe .xlsx and describe its sheets; raise WorkbookRefused otherwise.
 
@@ -448,50 +466,66 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
         return _describe(parts, limits, has_macros="xl/vbaProject.bin" in names)
 
 
-def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> XlsxInfo:
+def _raw_elements(xml: bytes, wanted: set[str], what: str) -> list[tuple[str, dict[str, str]]]:
+    """(local name, attributes by their raw, prefixed names) of the wanted elements, read as the
+    spreadsheet parser reads them: attribute names are matched literally (``r:id``)."""
+    found: list[tuple[str, dict[str, str]]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = _TAGS.get(name) or _local_name(name)
+        if local in wanted:
+            found.append((local, attrs))
+
+    p = _parser()
+    p.StartElementHandler = start
     try:
-        wb = ElementTree.fromstring(parts["xl/workbook.xml"])
-        rels_xml = _part(parts, "xl/_rels/workbook.xml.rels")
-        rels = ElementTree.fromstring(rels_xml) if rels_xml else None
-    except Exception as exc:  # defusedxml raises several types; all mean a damaged file
-        raise WorkbookRefused(f"The workbook's structure is damaged. {REPAIR}") from exc
-    targets: dict[str, str] = {}
-    shared_part = "xl/sharedStrings.xml"
-    if rels is not None:
-        for rel in rels:
-            rid, target = rel.get("Id"), rel.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
-            if rid:
-                targets[rid] = path
-            if rel.get("Type", "").endswith("/sharedStrings"):
-                shared_part = path
-    shared_xml = _part(parts, shared_part)
+        p.Parse(xml, True)
+    except _Refuse as exc:
+        raise WorkbookRefused(f"The {what} {exc}") from exc
+    except expat.ExpatError as exc:
+        raise WorkbookRefused(f"The workbook's structure is damaged ({what}). {REPAIR}") from exc
+    return found
+
+
+def _sheet_path(target: str) -> str:
+    """The zip entry a worksheet relationship names, exactly as the parser will open it; a target
+    that only reaches its part through '..', '.', '//' or backslashes is refused, so that the
+    part checked here is the part that is read."""
+    path = target[1:] if target.startswith("/") else f"xl/{target}"
+    if not target or "\\" in path or normpath(path) != path:
+        raise WorkbookRefused(f"The workbook names a sheet by the unusual path '{target[:80]}', "
+                              f"which Excel never writes. {REPAIR}")
+    return path
+
+
+def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> XlsxInfo:
+    rels_xml = parts.get("xl/_rels/workbook.xml.rels")
+    rels = {a.get("Id", ""): a.get("Target", "")
+            for _, a in _raw_elements(rels_xml, {"Relationship"}, "workbook's relationships")
+            } if rels_xml else {}
+    shared_xml = parts.get("xl/sharedStrings.xml")  # the parser always reads this one
     shared = _shared_lengths(shared_xml, limits) if shared_xml else []
-    budget = [limits.text_mb * 1_000_000]
+    totals = _Totals()
     date1904 = False
     sheets: list[SheetInfo] = []
-    for el in wb.iter():
-        tag = _local(el.tag)
+    for tag, attrs in _raw_elements(parts["xl/workbook.xml"], {"workbookPr", "sheet"}, "workbook"):
         if tag == "workbookPr":
-            date1904 = el.get("date1904", "0").lower() in ("1", "true")
-        elif tag == "sheet":
-            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
-            part = targets.get(rid, "")
-            name = el.get("name", "")
-            scanned = _SheetScan(name, limits, shared, budget).run(_part(parts, part) or b"<x/>")
-            sheets.append(replace(scanned, part=part,
-                                  hidden=el.get("state", "visible") != "visible"))
+            date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
+            continue
+        name = attrs.get("name", "")
+        rid = attrs.get("r:id", "")
+        if rid not in rels:
+            raise WorkbookRefused(f"Sheet {name} has no part in the workbook. {REPAIR}", name or None)
+        part = _sheet_path(rels[rid])
+        xml = parts.get(part)
+        if xml is None:
+            raise WorkbookRefused(f"Sheet {name} has no part in the workbook ({part[:80]} is "
+                                  f"missing). {REPAIR}", name or None)
+        scanned = _SheetScan(name, limits, shared, totals).run(xml)
+        sheets.append(replace(scanned, part=part, hidden=attrs.get("state", "visible") != "visible"))
     notes: tuple[str, ...] = ()
     if has_macros:
         notes += ("The workbook contains macros; they were not run (only cell values are read).",)
     if date1904:
         notes += ("The workbook uses Excel's 1904 date system; no date is used in scoring.",)
     return XlsxInfo(sheets=tuple(sheets), date1904=date1904, has_macros=has_macros, notes=notes)
-
-
-def _part(parts: dict[str, bytes], name: str) -> bytes | None:
-    """A part by name; zip names are matched without regard to case, as Excel does."""
-    if name in parts:
-        return parts[name]
-    folded = name.casefold()
-    return next((data for key, data in parts.items() if key.casefold() == folded), None)

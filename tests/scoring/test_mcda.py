@@ -223,7 +223,7 @@ def test_a_dominated_bid_never_outranks_its_dominator(quality, log_prices, metho
                          ["max", "max", "min"], [40, 30, 30], names=["Tech", "Mgmt", "Price"],
                          prices=scaled, Tech={"scale_min": 0, "scale_max": 5},
                          Mgmt={"scale_min": 0, "scale_max": 5})
-        options = ({"price_floor": min(scaled), "price_ceiling": max(scaled)}
+        options = ({"price_floor": min(scaled) / 2, "price_ceiling": max(scaled) * 2}
                    if formula == "linear" else {})
         return {b.vendor: b for b in rank(bs, method=method, price_formula=formula, **options).bids}
 

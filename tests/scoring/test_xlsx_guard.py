@@ -170,7 +170,7 @@ def test_the_1904_date_system_is_noted():
 
 def test_cell_and_text_limits_apply(monkeypatch):
     monkeypatch.setenv("SSW_MAX_CELLS", "10")
-    assert "more than 10 filled cells" in refused(basic(), "Criteria")
+    assert "more than 10 cells" in refused(basic(), "Criteria")
     monkeypatch.delenv("SSW_MAX_CELLS")
     monkeypatch.setenv("SSW_MAX_TEXT_MB", "1")  # a million characters
     long_text = rewrite_part(basic(), "xl/worksheets/sheet2.xml", lambda x: x.replace(
@@ -188,3 +188,52 @@ def test_a_shared_text_reference_that_does_not_exist_is_located():
 
     result = read_workbook(edit_zip(data, {"xl/sharedStrings.xml": sst}))
     assert any(str(p.location) == "Bids!A2" and "shared text '7'" in str(p) for p in result.problems)
+
+
+def _wide_rows_sheet(last: str) -> bytes:
+    return (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            b'<row r="1"><c r="A1"><v>1</v></c></row><row r="%s"><c r="%s"><v>1</v></c></row>'
+            b"</sheetData></worksheet>" % (last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").encode(), last.encode()))
+
+
+def test_the_sheet_checked_is_the_sheet_the_parser_reads():
+    from tests.scoring.test_hostile_memory import edit_zip
+
+    base = basic()
+    src = zipfile.ZipFile(io.BytesIO(base))
+    workbook, rels = src.read("xl/workbook.xml"), src.read("xl/_rels/workbook.xml.rels")
+    big = _wide_rows_sheet("B30000")
+    # A decoy 'id' attribute before the real r:id: the parser follows r:id.
+    two_ids = workbook.replace(b'r:id="rId2"', b'id="rId1" r:id="rId2"')
+    assert b'r:id="rId2"' in workbook
+    data = edit_zip(base, {"xl/workbook.xml": two_ids, "xl/worksheets/sheet2.xml": big})
+    assert "row numbered 30,000" in refused(data, "Bids")
+    # A target that only reaches its part through '..' is refused outright.
+    dotdot = rels.replace(b"/xl/worksheets/sheet2.xml", b"worksheets/../worksheets/sheet2.xml")
+    assert "unusual path" in refused(edit_zip(base, {"xl/_rels/workbook.xml.rels": dotdot}))
+
+
+def test_shared_text_is_measured_where_the_parser_reads_it():
+    """The rels may name another shared-strings part; the parser reads xl/sharedStrings.xml."""
+    from tests.scoring.test_hostile_memory import edit_zip
+
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rels = zipfile.ZipFile(io.BytesIO(basic())).read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="strings2.xml"/></Relationships>')
+    cells = b"".join(b'<row r="%d"><c r="H%d" t="s"><v>0</v></c></row>' % (r, r) for r in range(5, 305))
+    data = edit_zip(basic(), {
+        "xl/_rels/workbook.xml.rels": rels,
+        "xl/strings2.xml": b"<sst " + ns + b"><si><t>ok</t></si></sst>",
+        "xl/sharedStrings.xml": b"<sst " + ns + b"><si><t>" + b"A" * 1_000_000 + b"</t></si></sst>",
+        "xl/worksheets/sheet1.xml": b"<worksheet " + ns + b"><sheetData>" + cells
+                                    + b"</sheetData></worksheet>"})
+    assert "million characters" in refused(data)
+
+
+def test_the_cells_sheets_span_count_across_the_workbook(monkeypatch):
+    from tests.scoring.test_hostile_memory import edit_zip
+
+    far = _wide_rows_sheet("KN20000")  # two cells spanning 20,000 rows x 300 columns
+    data = edit_zip(basic(), {"xl/worksheets/sheet1.xml": far})
+    assert "span more than 1,000,000 cells" in refused(data, "Criteria")
