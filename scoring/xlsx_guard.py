@@ -209,6 +209,21 @@ def _no_dtd(*_: object) -> None:
                   "file was refused for safety. Save it again from Excel")
 
 
+def _parse(xml: bytes, what: str, sheet: str | None = None, **handlers: object) -> None:
+    """Run expat over one part with the given handlers; a DTD or malformed XML refuses the file,
+    naming ``what`` ("Sheet Bids", "The shared text part")."""
+    p = _parser()
+    for name, handler in handlers.items():
+        setattr(p, name, handler)
+    try:
+        p.Parse(xml, True)
+    except _Refuse as exc:
+        raise WorkbookRefused(f"{what} {exc}", sheet) from exc
+    except expat.ExpatError as exc:
+        raise WorkbookRefused(f"{what} is damaged (its XML is not well formed at line "
+                              f"{exc.lineno}). {REPAIR}", sheet) from exc
+
+
 def _parser() -> expat.XMLParserType:
     p = expat.ParserCreate()
     p.buffer_text = True
@@ -371,17 +386,8 @@ class _SheetScan:
                                          "Excel writes (the file was changed outside Excel)"))
 
     def run(self, xml: bytes) -> SheetInfo:
-        p = _parser()
-        p.StartElementHandler = self.start
-        p.EndElementHandler = self.end
-        p.CharacterDataHandler = self.text
-        try:
-            p.Parse(xml, True)
-        except _Refuse as exc:
-            raise WorkbookRefused(f"Sheet {self.sheet} {exc}", self.sheet or None) from exc
-        except expat.ExpatError as exc:
-            raise WorkbookRefused(f"Sheet {self.sheet} is damaged (its XML is not well formed at "
-                                  f"line {exc.lineno}). {REPAIR}", self.sheet or None) from exc
+        _parse(xml, f"Sheet {self.sheet}", self.sheet or None, StartElementHandler=self.start,
+               EndElementHandler=self.end, CharacterDataHandler=self.text)
         self.totals.area += self.max_row * self.max_col
         if self.totals.area > self.limits.cells:
             raise WorkbookRefused(
@@ -424,14 +430,8 @@ def _shared_lengths(xml: bytes, limits: Limits) -> list[int]:
                     "characters; it was refused as a possible text bomb. Remove the unused text "
                     "and upload again")
 
-    p = _parser()
-    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
-    try:
-        p.Parse(xml, True)
-    except _Refuse as exc:
-        raise WorkbookRefused(f"The shared text part {exc}") from exc
-    except expat.ExpatError as exc:
-        raise WorkbookRefused(f"The workbook's shared text is damaged. {REPAIR}") from exc
+    _parse(xml, "The shared text part", StartElementHandler=start, EndElementHandler=end,
+           CharacterDataHandler=text)
     return lengths
 
 
@@ -476,14 +476,7 @@ def _raw_elements(xml: bytes, wanted: set[str], what: str) -> list[tuple[str, di
         if local in wanted:
             found.append((local, attrs))
 
-    p = _parser()
-    p.StartElementHandler = start
-    try:
-        p.Parse(xml, True)
-    except _Refuse as exc:
-        raise WorkbookRefused(f"The {what} {exc}") from exc
-    except expat.ExpatError as exc:
-        raise WorkbookRefused(f"The workbook's structure is damaged ({what}). {REPAIR}") from exc
+    _parse(xml, f"The {what} part", StartElementHandler=start)
     return found
 
 
