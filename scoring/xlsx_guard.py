@@ -271,7 +271,7 @@ class _SheetScan:
         self.hidden: list[int] = []
         self.kind = ""
         self.formula = self.inline = False
-        self.in_value = False
+        self.in_value = self.has_value = False
         self.in_inline = 0
         self.value: list[str] = []
 
@@ -313,9 +313,10 @@ class _SheetScan:
                 self.col, self.row = col, int(digits)
             self.see(self.row, self.col)
             self.kind, self.formula, self.inline = attrs.get("t", "n"), False, False
+            self.has_value = False
             self.value = []
         elif tag == "v":
-            self.in_value = True
+            self.in_value = self.has_value = True
         elif tag == "row":
             self.rows += 1
             ref = attrs.get("r")
@@ -336,7 +337,7 @@ class _SheetScan:
     def text(self, data: str) -> None:
         if self.in_value:
             if sum(map(len, self.value)) < 64:  # values are short; text comes by index
-                self.value.append(data)
+                self.value.append(data[:64])
         elif self.in_inline:
             self.spend(len(data))
 
@@ -368,10 +369,13 @@ class _SheetScan:
                 "again", self.sheet or None)
         if kind == "e":
             self.errors.append((*where, value or "#ERROR"))
-        elif self.formula and not value and not self.inline:
+        elif self.formula and not self.inline and (
+                not self.has_value or (not value and kind not in ("str", "s"))):
+            # no <v> at all, or an empty one where only text may be empty (a formula's "")
             self.missing.append(where)
         elif kind == "s" and value:
-            if not value.isdigit() or int(value) >= len(self.shared):
+            if not (value.isascii() and value.isdigit() and len(value) <= 10) or int(value) >= len(
+                    self.shared):
                 self.bad.append((*where, f"this cell refers to shared text '{value[:20]}' that the "
                                          "file does not have (the file is damaged)"))
             else:
@@ -449,7 +453,14 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
         ) from exc
     with zf:
         infos = _check_directory(zf, limits)
-        names = {i.filename: i for i in infos}
+        # Parts are looked up as the parser looks them up: without regard to case. Two parts
+        # whose names differ only in case would let the part checked differ from the part read.
+        names: dict[str, zipfile.ZipInfo] = {}
+        for i in infos:
+            if i.filename.casefold() in names:
+                raise WorkbookRefused(f"The file holds two parts named {i.filename[:80]} (apart "
+                                      f"from upper and lower case), which Excel never writes. {REPAIR}")
+            names[i.filename.casefold()] = i
         if "xl/workbook.xml" not in names:
             if "xl/workbook.bin" in names:
                 raise WorkbookRefused(f"This is a binary Excel workbook (.xlsb). {REPAIR}")
@@ -460,10 +471,10 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
         try:
             for info in infos:  # every part, whatever its name: a sheet may be called sheet1.dat
                 if not info.is_dir():
-                    parts[info.filename] = _read_part(zf, info)
+                    parts[info.filename.casefold()] = _read_part(zf, info)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise WorkbookRefused(f"The file is damaged or incomplete. {REPAIR}") from exc
-        return _describe(parts, limits, has_macros="xl/vbaProject.bin" in names)
+        return _describe(parts, limits, has_macros="xl/vbaproject.bin" in names)
 
 
 def _raw_elements(xml: bytes, wanted: set[str], what: str) -> list[tuple[str, dict[str, str]]]:
@@ -492,11 +503,12 @@ def _sheet_path(target: str) -> str:
 
 
 def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> XlsxInfo:
+    # ``parts`` is keyed by case-folded name: every lookup below folds the name it looks for.
     rels_xml = parts.get("xl/_rels/workbook.xml.rels")
     rels = {a.get("Id", ""): a.get("Target", "")
             for _, a in _raw_elements(rels_xml, {"Relationship"}, "workbook's relationships")
             } if rels_xml else {}
-    shared_xml = parts.get("xl/sharedStrings.xml")  # the parser always reads this one
+    shared_xml = parts.get("xl/sharedstrings.xml")  # the parser always reads this one
     shared = _shared_lengths(shared_xml, limits) if shared_xml else []
     totals = _Totals()
     date1904 = False
@@ -506,11 +518,17 @@ def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> X
             date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
             continue
         name = attrs.get("name", "")
-        rid = attrs.get("r:id", "")
+        # The parser takes an 'id' attribute whatever its prefix (r:id, relationships:id, id),
+        # the last one if there are several; several that differ are refused outright.
+        ids = {v for k, v in attrs.items() if (_TAGS.get(k) or _local_name(k)) == "id"}
+        if len(ids) > 1:
+            raise WorkbookRefused(f"Sheet {name} is named by several different ids, which Excel "
+                                  f"never writes. {REPAIR}", name or None)
+        rid = next(iter(ids), "")
         if rid not in rels:
             raise WorkbookRefused(f"Sheet {name} has no part in the workbook. {REPAIR}", name or None)
         part = _sheet_path(rels[rid])
-        xml = parts.get(part)
+        xml = parts.get(part.casefold())
         if xml is None:
             raise WorkbookRefused(f"Sheet {name} has no part in the workbook ({part[:80]} is "
                                   f"missing). {REPAIR}", name or None)

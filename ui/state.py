@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,18 +109,23 @@ def _secrets_stamp() -> tuple[tuple[str, int, int], ...]:
 
 
 def _has(data: Any, section: str, name: str | None) -> bool:
-    return section in data and (name is None or name in data[section])
+    """Whether ``data`` has the table ``[section]`` (or ``[section.name]``)."""
+    table = data.get(section) if isinstance(data, Mapping) else None
+    if not isinstance(table, Mapping):
+        return False
+    return name is None or isinstance(table.get(name), Mapping)
 
 
 def _in_files(stamp: tuple[tuple[str, int, int], ...], section: str, name: str | None) -> bool:
     found = False
     for path, _, _ in stamp:
-        if os.path.isdir(path):  # a Kubernetes-style secrets folder: Streamlit reads those
-            return _has(st.secrets, section, name)
         try:
+            if os.path.isdir(path):  # a Kubernetes-style secrets folder: Streamlit reads those
+                found = _has(st.secrets, section, name) or found
+                continue
             with open(path, "rb") as fh:
                 found = _has(tomllib.load(fh), section, name) or found
-        except (OSError, tomllib.TOMLDecodeError, TypeError) as exc:
+        except Exception as exc:  # unreadable or malformed: fail closed
             raise SecretsUnreadable(f"the secrets file {path} could not be read "
                                     f"({type(exc).__name__})") from exc
     return found

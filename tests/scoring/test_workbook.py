@@ -434,7 +434,9 @@ def test_invisible_characters_cannot_make_a_second_vendor(hidden):
 def test_line_breaks_in_names_become_spaces_and_problems_stay_on_one_line(capsys, tmp_path):
     from scoring.cli import main
 
-    bids = [list(BIDS[0]), ["Acme\nCorp", "", 0, 4, 3], *BIDS[2:]]
+    bids = [list(BIDS[0]), ["Acme\nCorp", "", 1, 4, 3], *BIDS[2:]]
+    assert read_workbook(basic(Bids=bids)).bidset.bids[0].vendor == "Acme Corp"
+    bids[1][2] = 0
     path = tmp_path / "bids.xlsx"
     path.write_bytes(basic(Bids=bids))
     assert main(["rank", str(path)]) == 2

@@ -170,7 +170,7 @@ def test_the_1904_date_system_is_noted():
 
 def test_cell_and_text_limits_apply(monkeypatch):
     monkeypatch.setenv("SSW_MAX_CELLS", "10")
-    assert "more than 10 cells" in refused(basic(), "Criteria")
+    assert "The workbook has more than 10 cells" in refused(basic(), "Criteria")
     monkeypatch.delenv("SSW_MAX_CELLS")
     monkeypatch.setenv("SSW_MAX_TEXT_MB", "1")  # a million characters
     long_text = rewrite_part(basic(), "xl/worksheets/sheet2.xml", lambda x: x.replace(
@@ -203,11 +203,23 @@ def test_the_sheet_checked_is_the_sheet_the_parser_reads():
     src = zipfile.ZipFile(io.BytesIO(base))
     workbook, rels = src.read("xl/workbook.xml"), src.read("xl/_rels/workbook.xml.rels")
     big = _wide_rows_sheet("B30000")
-    # A decoy 'id' attribute before the real r:id: the parser follows r:id.
-    two_ids = workbook.replace(b'r:id="rId2"', b'id="rId1" r:id="rId2"')
     assert b'r:id="rId2"' in workbook
-    data = edit_zip(base, {"xl/workbook.xml": two_ids, "xl/worksheets/sheet2.xml": big})
+    data = edit_zip(base, {"xl/worksheets/sheet2.xml": big})
     assert "row numbered 30,000" in refused(data, "Bids")
+    # Decoy 'id' attributes, before or after the real one, with or without a prefix: refused.
+    for decoy in (b'id="rId1" r:id="rId2"', b'r:id="rId1" x:id="rId2"', b'r:id="rId1" id="rId2"'):
+        two_ids = workbook.replace(b'r:id="rId2"', decoy).replace(
+            b"<workbook ", b'<workbook xmlns:x="urn:x" ', 1)
+        assert "several different ids" in refused(edit_zip(base, {"xl/workbook.xml": two_ids}), "Bids")
+    # Another prefix bound to the relationships namespace is read like r:id.
+    other = workbook.replace(b'r:id="rId2"', b'rel:id="rId2"').replace(
+        b"<workbook ", b'<workbook xmlns:rel="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships" ', 1)
+    assert "row numbered 30,000" in refused(edit_zip(base, {"xl/workbook.xml": other,
+                                                            "xl/worksheets/sheet2.xml": big}), "Bids")
+    # Parts whose names differ only in case are refused: the parser ignores case.
+    twin = edit_zip(base, {"xl/worksheets/SHEET2.xml": big})
+    assert "two parts named" in refused(twin)
     # A target that only reaches its part through '..' is refused outright.
     dotdot = rels.replace(b"/xl/worksheets/sheet2.xml", b"worksheets/../worksheets/sheet2.xml")
     assert "unusual path" in refused(edit_zip(base, {"xl/_rels/workbook.xml.rels": dotdot}))
@@ -237,3 +249,42 @@ def test_the_cells_sheets_span_count_across_the_workbook(monkeypatch):
     far = _wide_rows_sheet("KN20000")  # two cells spanning 20,000 rows x 300 columns
     data = edit_zip(basic(), {"xl/worksheets/sheet1.xml": far})
     assert "span more than 1,000,000 cells" in refused(data, "Criteria")
+
+
+SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">%s</sst>'
+
+
+def test_shared_text_is_limited_in_entries_and_characters_even_unused(monkeypatch):
+    from tests.scoring.test_hostile_memory import edit_zip
+
+    many = edit_zip(basic(), {"xl/sharedStrings.xml": SST % (b"<si><t>x</t></si>" * 50)})
+    monkeypatch.setenv("SSW_MAX_CELLS", "40")
+    assert "shared text has more than 40 entries" in refused(many)
+    monkeypatch.delenv("SSW_MAX_CELLS")
+    monkeypatch.setenv("SSW_MAX_TEXT_MB", "1")
+    big = edit_zip(basic(), {"xl/sharedStrings.xml": SST % (b"<si><t>" + b"x" * 1_200_000 + b"</t></si>")})
+    assert "shared text holds more than 1 million characters" in refused(big)
+
+
+def test_rows_without_a_number_follow_the_last_numbered_row():
+    from tests.scoring.test_hostile_memory import _cells, edit_zip
+
+    rows = b'<row r="19998"><c r="A19998"><v>1</v></c></row>' + b"<row><c><v>1</v></c></row>" * 5
+    data = edit_zip(basic(), {"xl/worksheets/sheet1.xml": _cells(rows)})
+    assert "row numbered 20,001" in refused(data, "Criteria")
+
+
+def test_a_damaged_number_in_a_used_cell_is_located():
+    data = rewrite_part(basic(), "xl/worksheets/sheet2.xml", lambda x: x.replace(
+        b'<c r="C3" t="n"><v>80000</v></c>', b'<c r="C3" t="n"><v>NaN</v></c>'))
+    problems = read_workbook(data).problems
+    assert [str(p.location) for p in problems] == ["Bids!C3"] and "'NaN'" in str(problems[0])
+
+
+def test_a_formula_that_returns_empty_text_has_a_saved_value():
+    """LibreOffice and Excel save =IF(...,"",...) in the lot column as <v></v>: a value, not a
+    formula left uncomputed."""
+    data = rewrite_part(basic(), "xl/worksheets/sheet2.xml", lambda x: x.replace(
+        b'<c r="B2" t="inlineStr" />', b'<c r="B2" t="str"><f>IF(1,"",1)</f><v></v></c>'))
+    assert b'IF(1,' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    assert read_workbook(data).ok

@@ -43,3 +43,10 @@ def test_the_app_fails_closed_on_a_broken_secrets_file(secrets_file: Path):
     assert not at.exception
     assert any("The app is not available" in e.value for e in at.error)
     assert not at.dataframe and not at.button  # nothing of any evaluation, no way around it
+
+
+def test_only_tables_count_as_sections(secrets_file: Path):
+    secrets_file.write_text('auth = "google"\n')
+    assert not state.in_secrets("auth")
+    secrets_file.write_text('[auth]\nredirect_uri = "x"\n[auth.google]\nclient_id = "y"\n# two\n')
+    assert state.in_secrets("auth", "google") and not state.in_secrets("auth", "goo")
