@@ -182,19 +182,14 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 )
     out = b"".join(chunks)
     del chunks
-    if (out[:64].lstrip()[:1] == b"<" or out[:3] == b"\xef\xbb\xbf") and _DTD.search(out):
+    utf16 = out[:2] in (b"\xff\xfe", b"\xfe\xff") or out[:4] in (b"<\x00?\x00", b"\x00<\x00?")
+    xml = out.decode("utf-16", errors="replace").encode() if utf16 else out
+    if (utf16 or out[:64].lstrip()[:1] == b"<" or out[:3] == b"\xef\xbb\xbf") and _DTD.search(xml):
         raise WorkbookRefused(
             f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
             "Excel never do; the file was refused for safety. Save it again from Excel"
         )
-    if out[:2] in (b"\xff\xfe", b"\xfe\xff") or out[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        # UTF-16 XML (Excel never writes it): look for a DTD in the decoded text too.
-        text = out.decode("utf-16", errors="replace")
-        if _DTD.search(text.encode("utf-8")):
-            raise WorkbookRefused(
-                f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
-                "Excel never do; the file was refused for safety. Save it again from Excel"
-            )
+    if utf16:
         raise WorkbookRefused(f"Part {info.filename} is written in UTF-16, which Excel never does; "
                               "the file was changed by another program. Save it again from Excel")
     return out
