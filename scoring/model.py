@@ -8,14 +8,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scoring.settings import (  # noqa: F401  (re-exported: the domain's vocabulary)
+    METHODS,
+    PRICE_FORMULAS,
+    Method,
+    PriceFormula,
+    Settings,
+)
+
 BUNDLE_LOT = "ALL"
 """Lot name of a bundle bid covering every component."""
 
 SINGLE_LOT = ""
 """Lot key of a single-lot evaluation (every bid's lot blank)."""
 
-METHODS: tuple[str, ...] = ("wsm", "wpm", "topsis", "vikor")
-PRICE_FORMULAS: tuple[str, ...] = ("lowest_ratio", "linear")
 
 SLA_NUMERIC: tuple[str, ...] = (
     "uptime_pct",
@@ -190,7 +196,8 @@ class PanelScore:
     criterion: str
     score: float
     rationale: str = ""
-    row: int = 0
+    row: int = 0  # Excel row in the Scores sheet (0: entered in the app)
+    at: str = ""  # when it was entered in the app (UTC), for entries not from the workbook
 
 
 @dataclass(frozen=True)
@@ -199,23 +206,6 @@ class OKR:
     mission_outcome: bool = False
     metric: str = ""
     target: str = ""
-
-
-@dataclass(frozen=True)
-class Settings:
-    method: str = "topsis"
-    price_formula: str = "lowest_ratio"
-    price_floor: float | None = None
-    price_ceiling: float | None = None
-    contract_years: float = 5
-    vendor_failure_prob: float = 0.02
-    integration_overhead_pct: float = 0.0
-    coordination_cost_per_vendor: float = 0.0
-    max_components_per_vendor: int | None = None
-    max_vendor_share_pct: float | None = None
-    okr_threshold: float = 2_000_000
-    spread_flag_pct: float = 30.0
-    currency: str = "USD"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.model import METHODS, PRICE_FORMULAS, SLA_NUMERIC, SLA_YES_NO
+from scoring.settings import SPECS
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -32,21 +33,11 @@ SCORE_HEADERS = ("evaluator", "vendor", "lot", "criterion", "score", "rationale"
 OKR_HEADERS = ("okr", "mission_outcome", "metric", "target")
 SETTINGS_HEADERS = ("key", "value", "meaning")
 
-SETTINGS_HELP: tuple[tuple[str, Any, str], ...] = (
-    ("method", "topsis", f"aggregation method: {', '.join(METHODS)}"),
-    ("price_formula", "lowest_ratio", f"price scoring: {', '.join(PRICE_FORMULAS)}"),
-    ("price_floor", None, "lower price bound for the linear formula (set before bids open)"),
-    ("price_ceiling", None, "upper price bound for the linear formula (set before bids open)"),
-    ("contract_years", 5, "contract term in years"),
-    ("vendor_failure_prob", 0.02, "default probability per year that a vendor must be replaced"),
-    ("integration_overhead_pct", 0, "agency integration cost, % of each separately awarded lot"),
-    ("coordination_cost_per_vendor", 0, "management cost per vendor beyond the first"),
-    ("max_components_per_vendor", None, "award cap: components one vendor may win"),
-    ("max_vendor_share_pct", None, "award cap: one vendor's share of the total price, %"),
-    ("okr_threshold", 2_000_000, "total award above which 2 mission-outcome OKRs are required"),
-    ("spread_flag_pct", 30, "panel spread flag, % of the scale range"),
-    ("currency", "USD", "currency of all prices and costs"),
-)
+SETTINGS_HELP: tuple[tuple[str, Any, str], ...] = tuple(
+    (key, str(spec.default) if isinstance(spec.default, str) else spec.default,
+     f"{spec.label}: {spec.help} Allowed: {spec.range_text()}.")
+    for key, spec in SPECS.items()
+)  # one row per setting of the specification, with its default and allowed values
 
 INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("Source Selection Workbench — bid workbook (contract v1)", ""),
@@ -193,7 +184,9 @@ def build_workbook(
     given = dict(settings)
     rows = [(key, given.get(key, default), meaning) for key, default, meaning in SETTINGS_HELP]
     ws = _table(wb, "Settings", SETTINGS_HEADERS, rows)
-    for cell, options in (("B2", METHODS), ("B3", PRICE_FORMULAS)):
+    keys = [key for key, _, _ in SETTINGS_HELP]
+    for cell, options in ((f"B{keys.index('method') + 2}", METHODS),
+                          (f"B{keys.index('price_formula') + 2}", PRICE_FORMULAS)):
         dv = DataValidation(type="list", formula1=f'"{",".join(options)}"', allow_blank=True)
         ws.add_data_validation(dv)
         dv.add(cell)

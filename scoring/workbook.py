@@ -1,4 +1,4 @@
-"""Read and validate a bid workbook (contract v1, DESIGN §4).
+"""Read and validate a bid workbook (contract v1, documented in the README).
 
 ``read_workbook(bytes)`` returns a :class:`ReadResult`: either a validated
 :class:`~scoring.model.BidSet`, or every problem found, each located as Excel
@@ -22,9 +22,7 @@ import pandas as pd
 
 from scoring.model import (
     BUNDLE_LOT,
-    METHODS,
     OKR,
-    PRICE_FORMULAS,
     SINGLE_LOT,
     SLA_NUMERIC,
     SLA_YES_NO,
@@ -43,17 +41,14 @@ from scoring.model import (
 )
 from scoring.panel import apply as apply_consensus
 from scoring.panel import consensus
+from scoring.settings import SPECS, Kind
 from scoring.xlsx_guard import WorkbookRefused, XlsxInfo, inspect_xlsx
 
 HEADER_SCAN_ROWS = 10
 _CONTRACT_SHEETS = {"criteria": "Criteria", "bids": "Bids", "components": "Components",
                     "vendors": "Vendors", "scores": "Scores", "okrs": "OKRs", "settings": "Settings"}
-SETTING_KEYS = frozenset({
-    "method", "price formula", "price floor", "price ceiling", "contract years",
-    "vendor failure prob", "integration overhead pct", "coordination cost per vendor",
-    "max components per vendor", "max vendor share pct", "okr threshold", "spread flag pct",
-    "currency",
-})
+_SETTING_BY_HEADER = {header_key(key): spec for key, spec in SPECS.items()}
+SETTING_KEYS = frozenset(_SETTING_BY_HEADER)
 
 NUMBER_FIX = (
     "Type a plain number such as 1234.5 or $1,234.50 "
@@ -607,22 +602,11 @@ class _Reader:
         return out
 
     def settings(self) -> Settings:
+        """The Settings sheet, each value checked against its specification (scoring.settings)."""
         sheet = self.sheet("settings", ("key", "value"), optional=True)
         if sheet is None:
             return Settings()
         values_by_key: dict[str, Any] = {}
-        numeric = {
-            "price floor": ("price_floor", 0.0, None),
-            "price ceiling": ("price_ceiling", 0.0, None),
-            "contract years": ("contract_years", 0.0, None),
-            "vendor failure prob": ("vendor_failure_prob", 0.0, 1.0),
-            "integration overhead pct": ("integration_overhead_pct", 0.0, None),
-            "coordination cost per vendor": ("coordination_cost_per_vendor", 0.0, None),
-            "max components per vendor": ("max_components_per_vendor", 1.0, None),
-            "max vendor share pct": ("max_vendor_share_pct", 0.0, 100.0),
-            "okr threshold": ("okr_threshold", 0.0, None),
-            "spread flag pct": ("spread_flag_pct", 0.0, 100.0),
-        }
         rows: dict[str, int] = {}
         for row, values in sheet.rows():
             key = norm_header(sheet.get(values, "key"))
@@ -633,59 +617,35 @@ class _Reader:
                              f"(first on row {rows[key]})", "Keep one row per setting")
                 continue
             rows[key] = row
-            raw = sheet.get(values, "value")
-            if is_blank(raw):
-                continue
-            if key in numeric:
-                attr, low, high = numeric[key]
-                value = self.number(sheet, row, values, "value", what=f"setting {attr}",
-                                    minimum=low, maximum=high,
-                                    strict_min=attr == "max_vendor_share_pct")
-                if value is None:
-                    continue
-                if attr == "max_components_per_vendor":
-                    if not value.is_integer():
-                        self.problem(sheet.loc(row, "value"),
-                                     f"max_components_per_vendor is {value:g}",
-                                     "Give a whole number of components")
-                        continue
-                    value = int(value)
-                if attr == "contract_years" and value <= 0:
-                    self.problem(sheet.loc(row, "value"), "contract_years must be above 0",
-                                 "Give the contract term in years")
-                    continue
-                values_by_key[attr] = value
-            elif key == "method":
-                method = cell_text(raw).casefold()
-                if method not in METHODS:
-                    self.problem(sheet.loc(row, "value"), f"method '{cell_text(raw)}' is unknown",
-                                 f"Use one of {', '.join(METHODS)}")
-                    continue
-                values_by_key["method"] = method
-            elif key == "price formula":
-                formula = norm_header(raw).replace(" ", "_")
-                if formula not in PRICE_FORMULAS:
-                    self.problem(sheet.loc(row, "value"),
-                                 f"price_formula '{cell_text(raw)}' is unknown",
-                                 f"Use one of {', '.join(PRICE_FORMULAS)}")
-                    continue
-                values_by_key["price_formula"] = formula
-            elif key == "currency":
-                values_by_key["currency"] = cell_text(raw)
-            else:
+            spec = _SETTING_BY_HEADER.get(key)
+            if spec is None:
                 self.note(sheet.loc(row, "key"), f"setting '{cell_text(sheet.get(values, 'key'))}'"
                           " is not one this version uses; it was ignored")
+                continue
+            raw = sheet.get(values, "value")
+            if is_blank(raw) or self._flagged(sheet, row, "value"):
+                continue
+            if spec.kind == Kind.CHOICE:
+                value: Any = norm_header(raw).replace(" ", "_")
+            elif spec.kind == Kind.TEXT:
+                value = cell_text(raw)
+            else:
+                value = self.number(sheet, row, values, "value", what=f"setting {spec.key}")
+                if value is None:
+                    continue
+            why = spec.problem(value)
+            if why is not None:
+                shown = cell_text(raw) if spec.kind == Kind.CHOICE else (
+                    f"{value:g}" if isinstance(value, float) else value)
+                self.problem(sheet.loc(row, "value"), f"setting {spec.key} is {shown!r}; it {why}"
+                             if spec.kind in (Kind.CHOICE, Kind.TEXT)
+                             else f"setting {spec.key} is {shown}; it {why}",
+                             spec.fix())
+                continue
+            values_by_key[spec.key] = spec.coerce(value)
         settings = Settings(**values_by_key)
-        if settings.price_formula == "linear":
-            floor, ceiling = settings.price_floor, settings.price_ceiling
-            where = sheet.loc(rows.get("price formula"), "value")
-            if floor is None or ceiling is None:
-                self.problem(where, "price_formula linear needs price_floor and price_ceiling",
-                             "Add both settings (set before bids open), or use lowest_ratio")
-            elif ceiling <= floor:
-                self.problem(sheet.loc(rows.get("price ceiling"), "value"),
-                             f"price_ceiling ({ceiling:g}) must be above price_floor ({floor:g})",
-                             "Fix the bounds")
+        for key, message, fix in settings.problems():
+            self.problem(sheet.loc(rows.get(header_key(key)), "value"), message, fix)
         return settings
 
     def bids(
