@@ -1,9 +1,11 @@
-"""Persistence (DESIGN §9): evaluations, workbook snapshots, numbered settings versions, audit log.
+"""Persistence: evaluations, workbook snapshots, numbered versions, the panel's entries, audit log.
 
 SQLAlchemy 2 Core over SQLite (embedded default: WAL, busy timeout, ``BEGIN IMMEDIATE``
-writes) or PostgreSQL (psycopg 3). The schema comes from Alembic migrations. Snapshots,
-versions and the audit log are append-only: triggers in the database refuse UPDATE and
-DELETE on them. A save names the version it was based on; if someone saved in between,
+writes) or PostgreSQL (psycopg 3). The schema is defined once in ``scoring.schema`` and built
+by the Alembic migrations. Snapshots, versions, panel entries and the audit log are
+append-only: triggers in the database refuse UPDATE and DELETE on them. A version stores one
+Evaluation value as JSON, the panel record as of the save included, so a saved version's
+figures never move. A save names the version it was based on; if someone saved in between,
 it is refused with who and when, and nothing is overwritten.
 """
 
@@ -15,23 +17,13 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Connection,
     Engine,
-    Float,
-    ForeignKey,
-    ForeignKeyConstraint,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
     create_engine,
     event,
     func,
@@ -41,94 +33,26 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from scoring.evaluation import Evaluation, EvaluationError, PanelRecord, is_legacy
 from scoring.model import PanelScore
-from scoring.panel import Moderation
+from scoring.panel import Consensus, Moderation
+from scoring.schema import (
+    ROLES,
+    audit_log,
+    evaluations,
+    members,
+    metadata,
+    moderations,
+    panel_flags,
+    panel_scores,
+    snapshots,
+    versions,
+)
 
 APP_DIR_NAME = "source-selection-workbench"
 ENV_URL = "SSW_DATABASE_URL"
-
-metadata = MetaData()
-
-evaluations = Table(
-    "evaluations", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", String(40), nullable=False),
-)
-snapshots = Table(
-    "snapshots", metadata,
-    Column("sha256", String(64), primary_key=True),
-    Column("filename", String(300), nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("data", LargeBinary, nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", String(40), nullable=False),
-)
-versions = Table(
-    "versions", metadata,
-    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), primary_key=True),
-    Column("number", Integer, primary_key=True),
-    Column("snapshot_sha256", String(64), ForeignKey("snapshots.sha256"), nullable=False),
-    Column("settings", Text, nullable=False),
-    Column("author", String(200), nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("reason", Text, nullable=False),
-)
-audit_log = Table(
-    "audit_log", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("evaluation_id", Integer, nullable=False),
-    Column("version", Integer, nullable=True),
-    Column("at", String(40), nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("action", String(60), nullable=False),
-    Column("item", String(300), nullable=False, default=""),
-    Column("old_value", Text, nullable=True),
-    Column("new_value", Text, nullable=True),
-    Column("reason", Text, nullable=False),
-    ForeignKeyConstraint(["evaluation_id"], ["evaluations.id"]),
-)
-
-members = Table(
-    "members", metadata,
-    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), primary_key=True),
-    Column("user_id", String(320), primary_key=True),
-    Column("role", String(20), nullable=False),
-)
-panel_flags = Table(
-    "panel_flags", metadata,
-    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), primary_key=True),
-    Column("name", String(60), primary_key=True),
-    Column("value", String(60), nullable=False),
-)
-panel_scores = Table(
-    "panel_scores", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
-    Column("evaluator", String(320), nullable=False),
-    Column("vendor", String(300), nullable=False),
-    Column("lot", String(300), nullable=False),
-    Column("criterion", String(300), nullable=False),
-    Column("score", Float, nullable=False),
-    Column("rationale", Text, nullable=False),
-    Column("at", String(40), nullable=False),
-)
-moderations = Table(
-    "moderations", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
-    Column("vendor", String(300), nullable=False),
-    Column("lot", String(300), nullable=False),
-    Column("criterion", String(300), nullable=False),
-    Column("value", Float, nullable=True),
-    Column("rationale", Text, nullable=False),
-    Column("chair", String(320), nullable=False),
-    Column("at", String(40), nullable=False),
-)
-
-ROLES = ("chair", "evaluator", "viewer")
 FLAG_DEFAULTS = {"consensus_open": "no", "prices_visible": "no", "consensus_method": "median"}
+__all__ = ["ROLES", "FLAG_DEFAULTS", "Store", "StoreError", "StaleVersion", "Version", "metadata"]
 
 
 class StoreError(Exception):
@@ -153,10 +77,11 @@ class Version:
     evaluation_id: int
     number: int
     snapshot_sha256: str
-    settings: dict[str, Any]
+    settings: dict[str, Any]  # the stored JSON
     author: str
     created_at: str
     reason: str
+    evaluation: Evaluation  # what the version froze: every figure derives from it
 
 
 @dataclass(frozen=True)
@@ -287,39 +212,48 @@ class Store:
         name: str,
         workbook: bytes,
         filename: str,
-        settings: Mapping[str, Any],
+        evaluation: Evaluation,
         *,
         author: str,
         reason: str,
     ) -> Version:
-        """A new evaluation with its first version."""
+        """A new evaluation with its first version (the evaluation must be of ``workbook``)."""
         _require(name=name, author=author, reason=reason)
+        _same_workbook(evaluation, hashlib.sha256(workbook).hexdigest())
         at = utc_now()
         with self._write() as conn:
             sha = self._put_snapshot(conn, workbook, filename, author, at)
             eid = conn.execute(insert(evaluations).values(
                 name=name.strip()[:200], created_by=author, created_at=at)).inserted_primary_key[0]
             conn.execute(insert(members).values(evaluation_id=eid, user_id=author, role="chair"))
-            version = self._insert_version(conn, int(eid), 1, sha, settings, author, at, reason)
+            version = self._insert_version(conn, int(eid), 1, sha, evaluation, author, at, reason)
             self._audit(conn, eid, 1, at, author, "create evaluation", name, None, filename, reason)
             self._audit(conn, eid, 1, at, author, "workbook", "snapshot", None, sha, reason)
-            for key, value in sorted(settings.items()):
-                self._audit(conn, eid, 1, at, author, "setting", key, None, _text(value), reason)
+            for key, value in evaluation.audit_items().items():
+                if value is not None:
+                    self._audit(conn, eid, 1, at, author, "setting", key, None, value, reason)
         return version
 
     def save(
         self,
         evaluation_id: int,
         based_on: int,
-        settings: Mapping[str, Any],
+        evaluation: Evaluation,
         *,
         author: str,
         reason: str,
         workbook: bytes | None = None,
         filename: str = "",
+        replace_workbook: bool = False,
     ) -> Version:
-        """Save a new version on top of ``based_on``; StaleVersion if it is not the latest."""
+        """Save a new version on top of ``based_on``; StaleVersion if it is not the latest.
+
+        A version of another workbook (a revised bid book for the same procurement) needs its
+        bytes and ``replace_workbook=True``: the audit log records both snapshots.
+        """
         _require(author=author, reason=reason)
+        if workbook is not None:
+            _same_workbook(evaluation, hashlib.sha256(workbook).hexdigest())
         at = utc_now()
         try:
             with self._write() as conn:
@@ -328,19 +262,24 @@ class Store:
                     raise StoreError(f"There is no evaluation #{evaluation_id}")
                 if latest.number != based_on:
                     raise StaleVersion(latest.number, latest.author, latest.created_at)
-                sha = (self._put_snapshot(conn, workbook, filename or "workbook.xlsx", author, at)
-                       if workbook is not None else latest.snapshot_sha256)
-                version = self._insert_version(conn, evaluation_id, based_on + 1, sha, settings,
+                sha = latest.snapshot_sha256
+                if evaluation.workbook_sha256 != sha:
+                    if workbook is None or not replace_workbook:
+                        raise StoreError(
+                            f"This evaluation is of the workbook {sha[:12]}…; saving one of another "
+                            f"workbook ({evaluation.workbook_sha256[:12]}…) into it must be chosen "
+                            "explicitly, as a revised bid book")
+                    sha = self._put_snapshot(conn, workbook, filename or "workbook.xlsx", author, at)
+                version = self._insert_version(conn, evaluation_id, based_on + 1, sha, evaluation,
                                                author, at, reason)
                 if sha != latest.snapshot_sha256:
                     self._audit(conn, evaluation_id, version.number, at, author, "workbook",
-                                "snapshot", latest.snapshot_sha256, sha, reason)
-                keys = sorted(set(latest.settings) | set(settings))
-                for key in keys:
-                    old, new = latest.settings.get(key), settings.get(key)
-                    if _text(old) != _text(new):
+                                "revised bid book", latest.snapshot_sha256, sha, reason)
+                before, after = latest.evaluation.audit_items(), evaluation.audit_items()
+                for key in [*before, *(k for k in after if k not in before)]:
+                    if before.get(key) != after.get(key):
                         self._audit(conn, evaluation_id, version.number, at, author, "setting",
-                                    key, _text(old), _text(new), reason)
+                                    key, before.get(key), after.get(key), reason)
                 return version
         except IntegrityError as exc:  # a concurrent writer took this number first (PostgreSQL)
             with self.engine.connect() as conn:
@@ -350,12 +289,12 @@ class Store:
             raise
 
     def _insert_version(self, conn: Connection, eid: int, number: int, sha: str,
-                        settings: Mapping[str, Any], author: str, at: str, reason: str) -> Version:
-        payload = json.dumps(dict(settings), sort_keys=True)
+                        evaluation: Evaluation, author: str, at: str, reason: str) -> Version:
+        payload = evaluation.to_json()
         conn.execute(insert(versions).values(
             evaluation_id=eid, number=number, snapshot_sha256=sha, settings=payload,
             author=author, created_at=at, reason=reason.strip()))
-        return Version(eid, number, sha, json.loads(payload), author, at, reason.strip())
+        return Version(eid, number, sha, json.loads(payload), author, at, reason.strip(), evaluation)
 
     def _audit(self, conn: Connection, eid: int, version: int | None, at: str, actor: str,
                action: str, item: str, old: str | None, new: str | None, reason: str) -> None:
@@ -448,18 +387,6 @@ class Store:
                             None if old is None else f"{old:g}", f"{float(score):g}", rationale)
         return len(entries)
 
-    def scores(self, evaluation_id: int) -> list[PanelScore]:
-        """Each evaluator's latest score per (vendor, lot, criterion)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(panel_scores).where(
-                panel_scores.c.evaluation_id == evaluation_id).order_by(panel_scores.c.id)
-            ).mappings().all()
-        latest: dict[tuple[str, str, str, str], PanelScore] = {}
-        for r in rows:
-            latest[(r["evaluator"], r["vendor"], r["lot"], r["criterion"])] = PanelScore(
-                r["evaluator"], r["vendor"], r["lot"], r["criterion"], r["score"], r["rationale"])
-        return list(latest.values())
-
     def moderate(self, evaluation_id: int, vendor: str, lot: str, criterion: str,
                  value: float | None, *, chair: str, rationale: str) -> None:
         """The chair's moderated value for a cell (None withdraws it), with a rationale."""
@@ -473,18 +400,50 @@ class Store:
                         f"{vendor} / {lot or '-'} / {criterion}", None,
                         "withdrawn" if value is None else f"{value:g}", rationale)
 
-    def moderations(self, evaluation_id: int) -> list[Moderation]:
-        """The latest moderation per cell (value None: withdrawn)."""
+    def scores(self, evaluation_id: int, *, as_of: str | None = None) -> list[PanelScore]:
+        """Each evaluator's latest score per (vendor, lot, criterion), as of ``as_of`` (UTC)."""
+        return list(self.panel_record(evaluation_id, as_of=as_of).scores)
+
+    def moderations(self, evaluation_id: int, *, as_of: str | None = None) -> list[Moderation]:
+        """The latest moderation per cell (a withdrawn one is left out)."""
+        return list(self.panel_record(evaluation_id, as_of=as_of).moderations)
+
+    def panel_record(self, evaluation_id: int, *, as_of: str | None = None) -> PanelRecord:
+        """The panel's entries now (or as they stood at ``as_of``): each evaluator's latest score
+        per cell and the chair's latest moderation per cell, with the last entry numbers."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(moderations).where(
-                moderations.c.evaluation_id == evaluation_id).order_by(moderations.c.id)
-            ).mappings().all()
-        latest: dict[tuple[str, str, str], Moderation] = {}
+            return self._panel_record(conn, evaluation_id, as_of)
+
+    def _panel_record(self, conn: Connection, evaluation_id: int, as_of: str | None) -> PanelRecord:
+        q_scores = select(panel_scores).where(panel_scores.c.evaluation_id == evaluation_id)
+        q_mods = select(moderations).where(moderations.c.evaluation_id == evaluation_id)
+        if as_of is not None:
+            q_scores = q_scores.where(panel_scores.c.at <= as_of)
+            q_mods = q_mods.where(moderations.c.at <= as_of)
+        rows = conn.execute(q_scores.order_by(panel_scores.c.id)).mappings().all()
+        mod_rows = conn.execute(q_mods.order_by(moderations.c.id)).mappings().all()
+        latest: dict[tuple[str, str, str, str], PanelScore] = {}
         for r in rows:
-            latest[(r["vendor"], r["lot"], r["criterion"])] = Moderation(
+            latest[(r["evaluator"], r["vendor"], r["lot"], r["criterion"])] = PanelScore(
+                r["evaluator"], r["vendor"], r["lot"], r["criterion"], r["score"], r["rationale"],
+                0, r["at"])
+        mods: dict[tuple[str, str, str], Moderation] = {}
+        for r in mod_rows:
+            mods[(r["vendor"], r["lot"], r["criterion"])] = Moderation(
                 r["vendor"], r["lot"], r["criterion"], r["value"], r["rationale"], r["chair"],
                 r["at"])
-        return list(latest.values())
+        through = (rows[-1]["id"] if rows else 0, mod_rows[-1]["id"] if mod_rows else 0)
+        return PanelRecord(tuple(latest.values()),
+                           tuple(m for m in mods.values() if m.value is not None), through)
+
+    def _consensus_as_of(self, conn: Connection, evaluation_id: int, at: str) -> Consensus:
+        """The panel's consensus switch as it stood at ``at`` (for versions saved before the
+        consensus method was part of each version)."""
+        row = conn.execute(select(audit_log.c.new_value).where(
+            audit_log.c.evaluation_id == evaluation_id, audit_log.c.action == "panel",
+            audit_log.c.item == "consensus_method", audit_log.c.at <= at)
+            .order_by(audit_log.c.id.desc()).limit(1)).scalar()
+        return Consensus(row) if row in tuple(Consensus) else Consensus.MEDIAN
 
     # -- reads --------------------------------------------------------------------------------
     def _latest(self, conn: Connection, evaluation_id: int) -> Version | None:
@@ -492,7 +451,7 @@ class Store:
             select(versions).where(versions.c.evaluation_id == evaluation_id)
             .order_by(versions.c.number.desc()).limit(1)
         ).mappings().first()
-        return _version(row) if row else None
+        return self._version(conn, row) if row else None
 
     def latest(self, evaluation_id: int) -> Version | None:
         with self.engine.connect() as conn:
@@ -503,13 +462,28 @@ class Store:
             row = conn.execute(select(versions).where(
                 versions.c.evaluation_id == evaluation_id, versions.c.number == number)
             ).mappings().first()
-        return _version(row) if row else None
+            return self._version(conn, row) if row else None
 
     def versions(self, evaluation_id: int) -> list[Version]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(versions).where(versions.c.evaluation_id == evaluation_id)
                                 .order_by(versions.c.number)).mappings().all()
-        return [_version(r) for r in rows]
+            return [self._version(conn, r) for r in rows]
+
+    def _version(self, conn: Connection, row: Mapping[str, Any]) -> Version:
+        data = json.loads(row["settings"])
+        try:
+            ev = Evaluation.from_dict(data, workbook_sha256=row["snapshot_sha256"])
+        except EvaluationError as exc:
+            raise StoreError(f"Version {row['number']} of evaluation #{row['evaluation_id']} "
+                             f"cannot be read: {exc}") from exc
+        if is_legacy(data):
+            # Saved before versions froze the panel: the panel as it stood when it was saved.
+            eid, at = row["evaluation_id"], row["created_at"]
+            ev = replace(ev, panel=self._panel_record(conn, eid, at),
+                         consensus=self._consensus_as_of(conn, eid, at))
+        return Version(row["evaluation_id"], row["number"], row["snapshot_sha256"], data,
+                       row["author"], row["created_at"], row["reason"], ev)
 
     def snapshot(self, sha256: str) -> bytes | None:
         with self.engine.connect() as conn:
@@ -538,15 +512,10 @@ class Store:
         return [AuditEntry(**dict(r)) for r in rows]
 
 
-def _version(row: Mapping[str, Any]) -> Version:
-    return Version(row["evaluation_id"], row["number"], row["snapshot_sha256"],
-                   json.loads(row["settings"]), row["author"], row["created_at"], row["reason"])
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+def _same_workbook(evaluation: Evaluation, sha: str) -> None:
+    if evaluation.workbook_sha256 != sha:
+        raise StoreError(f"These settings are for the workbook {evaluation.workbook_sha256[:12]}…, "
+                         f"not the one given ({sha[:12]}…)")
 
 
 def _require(**fields: str) -> None:

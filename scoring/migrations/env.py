@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from scoring.store import metadata
+from scoring.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import os
 import signal
@@ -15,8 +16,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from scoring.evaluation import Evaluation, RobustnessOptions, Scoring
 from scoring.store import StaleVersion, Store, StoreError
 from tests.conftest import ROOT
+
+WORKBOOK = b"workbook-bytes"
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -35,49 +39,67 @@ def store(url) -> Store:
     return Store(url)
 
 
-def new_eval(store: Store, **settings):  # type: ignore[no-untyped-def]
-    return store.create(f"Eval {uuid.uuid4().hex[:8]}", b"workbook-bytes", "bids.xlsx",
-                        settings or {"method": "topsis"}, author="ann", reason="opened")
+def ev(method: str = "topsis", weights: dict | None = None, workbook: bytes = WORKBOOK,  # type: ignore[type-arg]
+       **parts) -> Evaluation:  # type: ignore[no-untyped-def]
+    """An evaluation of ``workbook`` (the store checks that a version's settings name its snapshot)."""
+    return Evaluation(hashlib.sha256(workbook).hexdigest(),
+                      Scoring(method=method, weights=tuple((weights or {"Price": 30.0}).items())),
+                      **parts)
+
+
+def new_eval(store: Store, evaluation: Evaluation | None = None):  # type: ignore[no-untyped-def]
+    return store.create(f"Eval {uuid.uuid4().hex[:8]}", WORKBOOK, "bids.xlsx",
+                        evaluation or ev(), author="ann", reason="opened")
 
 
 def test_create_save_load_and_audit(store):
-    v1 = new_eval(store, method="topsis", weights={"Price": 0.3})
-    v2 = store.save(v1.evaluation_id, 1, {"method": "wsm", "weights": {"Price": 0.5}},
-                    author="bob", reason="price matters more")
+    v1 = new_eval(store, ev("topsis", {"Price": 30.0}))
+    v2 = store.save(v1.evaluation_id, 1, ev("wsm", {"Price": 50.0}), author="bob",
+                    reason="price matters more")
     assert (v2.number, v2.author, v2.snapshot_sha256) == (2, "bob", v1.snapshot_sha256)
-    assert store.version(v1.evaluation_id, 1).settings == {"method": "topsis", "weights": {"Price": 0.3}}
-    assert store.latest(v1.evaluation_id).settings["method"] == "wsm"
-    assert store.snapshot(v1.snapshot_sha256) == b"workbook-bytes"
+    assert store.version(v1.evaluation_id, 1).evaluation == ev("topsis", {"Price": 30.0})
+    assert store.latest(v1.evaluation_id).evaluation.scoring.method == "wsm"
+    assert store.version(v1.evaluation_id, 2).settings["weights"] == {"Price": 50.0}
+    assert store.snapshot(v1.snapshot_sha256) == WORKBOOK
     entries = store.audit(v1.evaluation_id)
     changes = [(e.actor, e.item, e.old_value, e.new_value) for e in entries if e.version == 2]
     assert ("bob", "method", "topsis", "wsm") in changes
-    assert ("bob", "weights", '{"Price": 0.3}', '{"Price": 0.5}') in changes
+    assert ("bob", "weights", '{"Price": 30.0}', '{"Price": 50.0}') in changes
     assert all(e.reason for e in entries)
     assert any(e.id == v1.evaluation_id and e.latest_version == 2 for e in store.evaluations())
 
 
-def test_new_workbook_snapshot_in_a_version(store):
+def test_a_revised_bid_book_is_an_explicit_audited_choice(store):
     v1 = new_eval(store)
-    v2 = store.save(v1.evaluation_id, 1, {"method": "topsis"}, author="ann", reason="revised bids",
-                    workbook=b"second workbook", filename="bids-v2.xlsx")
+    revised = ev(workbook=b"second workbook")
+    with pytest.raises(StoreError, match="revised bid book"):
+        store.save(v1.evaluation_id, 1, revised, author="ann", reason="revised bids",
+                   workbook=b"second workbook", filename="bids-v2.xlsx")
+    with pytest.raises(StoreError, match="not the one given"):
+        store.save(v1.evaluation_id, 1, ev(), author="ann", reason="wrong bytes",
+                   workbook=b"second workbook", replace_workbook=True)
+    v2 = store.save(v1.evaluation_id, 1, revised, author="ann", reason="revised bids",
+                    workbook=b"second workbook", filename="bids-v2.xlsx", replace_workbook=True)
     assert v2.snapshot_sha256 != v1.snapshot_sha256
     assert store.snapshot(v2.snapshot_sha256) == b"second workbook"
-    assert any(e.action == "workbook" and e.version == 2 for e in store.audit(v1.evaluation_id))
+    entry = next(e for e in store.audit(v1.evaluation_id) if e.action == "workbook" and e.version == 2)
+    assert (entry.item, entry.old_value, entry.new_value) == (
+        "revised bid book", v1.snapshot_sha256, v2.snapshot_sha256)
 
 
 def test_reason_and_author_are_required(store):
     with pytest.raises(StoreError, match="reason"):
-        store.create("x", b"a", "a.xlsx", {}, author="ann", reason="  ")
+        store.create("x", b"a", "a.xlsx", ev(workbook=b"a"), author="ann", reason="  ")
     v1 = new_eval(store)
     with pytest.raises(StoreError, match="author"):
-        store.save(v1.evaluation_id, 1, {}, author="", reason="why")
+        store.save(v1.evaluation_id, 1, ev(), author="", reason="why")
 
 
 def test_stale_save_is_refused_with_who_and_when(store):
     v1 = new_eval(store)
-    store.save(v1.evaluation_id, 1, {"method": "wsm"}, author="bob", reason="first edit")
+    store.save(v1.evaluation_id, 1, ev("wsm"), author="bob", reason="first edit")
     with pytest.raises(StaleVersion) as exc:
-        store.save(v1.evaluation_id, 1, {"method": "vikor"}, author="cy", reason="late edit")
+        store.save(v1.evaluation_id, 1, ev("vikor"), author="cy", reason="late edit")
     assert exc.value.changed_by == "bob" and exc.value.current == 2
     assert "changed by bob" in str(exc.value) and "Reload" in str(exc.value)
     assert [v.settings["method"] for v in store.versions(v1.evaluation_id)] == ["topsis", "wsm"]
@@ -98,7 +120,7 @@ def _writer(url: str, evaluation_id: int, tag: str, saves: int, out) -> None:  #
     while done < saves:
         latest = store.latest(evaluation_id)
         try:
-            v = store.save(evaluation_id, latest.number, {"writer": tag, "n": done},
+            v = store.save(evaluation_id, latest.number, ev(robustness=RobustnessOptions(seed=done)),
                            author=tag, reason=f"save {done}")
         except StaleVersion:
             continue
@@ -111,7 +133,7 @@ def _check_no_lost_update(store: Store, evaluation_id: int, acknowledged) -> Non
     assert [v.number for v in saved] == list(range(1, len(saved) + 1))
     by_number = {v.number: v for v in saved}
     for number, tag, n in acknowledged:
-        assert by_number[number].settings == {"writer": tag, "n": n}
+        assert by_number[number].evaluation.robustness.seed == n
         assert by_number[number].author == tag
     assert len(saved) == 1 + len(acknowledged)
 
@@ -151,14 +173,18 @@ def test_concurrent_processes_lose_nothing(store, url):
 
 
 KILL_SCRIPT = """
-import sys
+import hashlib, sys
+from scoring.evaluation import Evaluation, RobustnessOptions, Scoring
 from scoring.store import Store
 store = Store(sys.argv[1], upgrade=False)
 eid = int(sys.argv[2])
 n = store.latest(eid).number
 while True:
-    v = store.save(eid, n, {"n": n + 1}, author="loop", reason="save in a loop",
-                   workbook=("payload %d" % n).encode() * 2000, filename="w.xlsx")
+    data = ("payload %d" % n).encode() * 2000
+    ev = Evaluation(hashlib.sha256(data).hexdigest(), Scoring(),
+                    robustness=RobustnessOptions(seed=n + 1))
+    v = store.save(eid, n, ev, author="loop", reason="save in a loop",
+                   workbook=data, filename="w.xlsx", replace_workbook=True)
     n = v.number
     print("ACK", n, flush=True)
 """
@@ -180,14 +206,14 @@ def test_killing_the_writer_mid_save_loses_no_acknowledged_save(store, url):
         assert acked, "the writer never acknowledged a save"
         saved = {v.number: v for v in store.versions(eid)}
         for number in acked:
-            assert saved[number].settings == {"n": number}
+            assert saved[number].evaluation.robustness.seed == number
             assert store.snapshot(saved[number].snapshot_sha256) is not None
         assert sorted(saved) == list(range(1, max(saved) + 1))
     if store.dialect == "sqlite":
         with store.engine.connect() as conn:
             assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     latest = store.latest(eid)
-    after = store.save(eid, latest.number, {"n": "after"}, author="ann", reason="still works")
+    after = store.save(eid, latest.number, latest.evaluation, author="ann", reason="still works")
     assert after.number == latest.number + 1
 
 
@@ -226,8 +252,9 @@ def test_panel_switches_scores_and_moderations(store):
     with pytest.raises(StoreError, match="rationale"):
         store.record_scores(eid, "bob", [("Acme", "", "Technical", 2.0, " ")])
     store.moderate(eid, "Acme", "", "Technical", 3.5, chair="ann", rationale="consensus meeting")
+    assert [m.value for m in store.moderations(eid)] == [3.5]
     store.moderate(eid, "Acme", "", "Technical", None, chair="ann", rationale="withdrawn")
-    assert [m.value for m in store.moderations(eid)] == [None]
+    assert store.moderations(eid) == []  # withdrawn: no moderation in force
     actions = [(e.action, e.old_value, e.new_value) for e in store.audit(eid)]
     assert ("score", "3", "4") in actions and ("moderation", None, "3.5") in actions
     assert ("panel", "no", "yes") in actions
