@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.workbooks import best, large_workbook_bytes  # noqa: E402
+from scoring.evaluation import Scoring
 from scoring.mcda import _skc, rank  # noqa: E402
 from scoring.workbook import read_workbook  # noqa: E402
 
@@ -35,15 +36,15 @@ def main() -> None:
             skc["topsis"].evaluate(skc["mkdm"](m, objectives, weights=weights))
 
     for method in ("topsis", "wsm", "vikor"):
-        rank(bs, method=method)
-    ours = best(lambda: rank(bs, method="topsis"))
+        rank(bs, Scoring.of(bs, method=method))
+    ours = best(lambda: rank(bs, Scoring.of(bs, method="topsis")))
     ref = best(bare)
     print(f"{n} bids in {len(bs.lots)} lots, {len(bs.criteria)} criteria")
     print(f"rank(topsis), full product path: {ours * 1000:.1f} ms")
     print(f"bare scikit-criteria TOPSIS (reference): {ref * 1000:.1f} ms")
     print(f"ratio product / reference: {ours / ref:.2f}x")
     for method in ("wsm", "wpm", "vikor"):
-        print(f"rank({method}): {best(lambda m=method: rank(bs, method=m)) * 1000:.1f} ms")
+        print(f"rank({method}): {best(lambda m=method: rank(bs, Scoring.of(bs, method=m))) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scoring.evaluation import Scoring
 from scoring.mcda import rank  # noqa: E402
 from scoring.model import Bid, BidSet, Component, Criterion, Settings  # noqa: E402
 from scoring.scenarios import Context, compare, optimized, simulate  # noqa: E402
@@ -100,7 +101,7 @@ def naive_monte_carlo(ctx: Context, scenarios, draws: int, seed: int = 0) -> lis
 
 def main() -> None:
     bs = instance()
-    ranking = rank(bs, method="wsm")
+    ranking = rank(bs, Scoring.of(bs, method="wsm"))
     ctx = Context(bs, ranking)
     print(f"instance: {len(bs.vendor_names)} vendors x {len(bs.components)} components, "
           f"{len(ctx.candidates)} eligible bids, caps: 3 components and 25 % of price per vendor")

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.workbooks import best  # noqa: E402
+from scoring.evaluation import Scoring
 from scoring.mcda import _skc  # noqa: E402
 from scoring.model import Bid, BidSet, Criterion, Settings  # noqa: E402
 from scoring.sensitivity import (  # noqa: E402
@@ -44,7 +45,7 @@ def instance(m: int = 50, k: int = 10, seed: int = 3) -> BidSet:
 def main() -> None:
     warnings.simplefilter("ignore", UserWarning)
     bs = instance()
-    (model,) = lot_models(bs, method="wsm")
+    (model,) = lot_models(bs, Scoring.of(bs, method="wsm"))
     draws = 10_000
     acceptability([model], draws=draws, seed=0)
     ours = best(lambda: acceptability([model], draws=draws, seed=0))

@@ -17,6 +17,7 @@ import http.cookies
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates  # noqa: 
 from websockets.sync.client import connect  # noqa: E402
 
 from bench.workbooks import large_workbook_bytes  # noqa: E402
+from scoring.settings import METHOD_LABELS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60.0
@@ -64,6 +66,7 @@ class Session:
                           max_size=None, open_timeout=TIMEOUT)
         self.session_id = ""
         self.widgets: dict[str, str] = {}  # label -> widget id
+        self.shown_method = ""  # the method the last ranking says it used (its caption)
 
     def close(self) -> None:
         self.ws.close()
@@ -84,6 +87,10 @@ class Session:
                     self.widgets[widget.label] = widget.id
                 elif which == "exception":
                     raise RuntimeError(f"app exception: {element.exception.message}")
+                elif which == "markdown" and element.markdown.body.startswith("Method"):
+                    text = re.sub(r"\\(.)", r"\1", element.markdown.body)  # Markdown escapes
+                    if text.startswith("Method: "):  # the caption under every ranking
+                        self.shown_method = text.split("Method: ", 1)[1].split(";", 1)[0]
             if until(msg):
                 return msg
         raise TimeoutError("no answer from the app")
@@ -121,8 +128,9 @@ class Session:
                                                file_uploader_state_value=state)])
 
 
-# VIKOR, WPM, WSM (indexes in the Scoring method list): with the workbook's TOPSIS, all four.
-METHOD_ORDER = (3, 1, 0)
+# VIKOR, WPM, WSM: with the workbook's TOPSIS, all four. A selectbox's value travels as the
+# option's label (as the browser sends it).
+METHOD_ORDER = tuple(METHOD_LABELS[m] for m in ("vikor", "wpm", "wsm"))
 
 
 def user(base: str, data: bytes, latencies: list[float], errors: list[str], *,
@@ -146,10 +154,12 @@ def user(base: str, data: bytes, latencies: list[float], errors: list[str], *,
             latencies.append(s.upload("bids-200.xlsx", data))
             pause()
             latencies.append(s.run(""))  # Evaluate: the uploaded bids ranked
-            for index in METHOD_ORDER:
+            for label in METHOD_ORDER:
                 pause()
                 latencies.append(s.run("", [WidgetState(id=s.widgets["Scoring method"],
-                                                        int_value=index)]))
+                                                        string_value=label)]))
+                if s.shown_method != label:
+                    raise RuntimeError(f"the method switch to {label} did not take effect")
         finally:
             s.close()
     except Exception as exc:  # counted and reported, never hidden

@@ -1,7 +1,9 @@
-"""Command-line interface: ``python -m scoring SUBCOMMAND WORKBOOK [options]`` (DESIGN §5).
+"""Command-line interface: ``python -m scoring SUBCOMMAND WORKBOOK [options]``.
 
-Exit codes: 0 success; 1 bad options or anything else; 2 the workbook is invalid
-(every problem on stderr, one a line, located as Excel shows it).
+Every command builds one Evaluation (the workbook's own settings, or a saved version's JSON
+given with ``--settings``, with any option here replacing its part) and prints figures from
+the same Results the app shows. Exit codes: 0 success; 1 bad options or anything else; 2 the
+workbook is invalid (every problem on stderr, one a line, located as Excel shows it).
 """
 
 from __future__ import annotations
@@ -14,11 +16,19 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import NoReturn
 
 from scoring import __version__
+from scoring.evaluation import (
+    DrawModel,
+    Evaluation,
+    EvaluationError,
+    RobustnessOptions,
+    SimulationOptions,
+    check,
+)
 from scoring.model import METHODS, PRICE_FORMULAS, BidSet, lot_name
+from scoring.panel import CONSENSUS_METHODS
 from scoring.workbook import read_workbook
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -38,6 +48,35 @@ class CliError(Exception):
         self.code = code
 
 
+def _shared() -> dict[str, argparse.ArgumentParser]:
+    """Options shared by several commands, declared once."""
+    scoring = argparse.ArgumentParser(add_help=False)
+    scoring.add_argument("--settings", metavar="FILE.json",
+                         help="a saved version's evaluation (the app's reproduce download); the "
+                              "options below replace its parts")
+    scoring.add_argument("--method", choices=METHODS, type=str.casefold,
+                         help="scoring method (default: the settings, else the workbook's)")
+    scoring.add_argument("--price-formula", choices=PRICE_FORMULAS, type=str.casefold,
+                         help="price formula (default: the settings, else the workbook's)")
+    scoring.add_argument("--price-floor", type=_finite_float, help="floor for the linear formula")
+    scoring.add_argument("--price-ceiling", type=_finite_float,
+                         help="ceiling for the linear formula")
+    scoring.add_argument("--sla-gate", action="store_true",
+                         help="bids whose SLA is not mission-grade fail a gate")
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    robust = argparse.ArgumentParser(add_help=False)
+    robust.add_argument("--draws", type=_positive_int,
+                        help="weight vectors drawn for rank acceptability (default 10000)")
+    robust.add_argument("--seed", type=int, help="random seed (default 0)")
+    robust.add_argument("--weights", choices=tuple(DrawModel),
+                        help="stated: Dirichlet around the weights in use (default); uniform: "
+                             "no preference")
+    robust.add_argument("--concentration", type=_positive_float,
+                        help="Dirichlet concentration K for --weights stated (default 100)")
+    return {"scoring": scoring, "output": output, "robustness": robust}
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="python -m scoring",
@@ -45,70 +84,40 @@ def _parser() -> _Parser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    shared = _shared()
+    scoring, output, robust = shared["scoring"], shared["output"], shared["robustness"]
 
-    rank = sub.add_parser("rank", help="rank the bids of each lot")
+    rank = sub.add_parser("rank", help="rank the bids of each lot", parents=[scoring, output])
     rank.add_argument("workbook", help="bid workbook (.xlsx)")
-    rank.add_argument("--method", choices=METHODS, type=str.casefold,
-                      help="default: the workbook's Settings")
-    rank.add_argument("--price-formula", choices=PRICE_FORMULAS, type=str.casefold,
-                      help="default: the workbook's Settings")
-    rank.add_argument("--price-floor", type=_finite_float,
-                      help="floor for the linear price formula")
-    rank.add_argument("--price-ceiling", type=_finite_float,
-                      help="ceiling for the linear price formula")
-    rank.add_argument("--sla-gate", action="store_true",
-                      help="bids whose SLA is not mission-grade fail a gate (DESIGN §6)")
-    rank.add_argument("--settings", metavar="FILE.json",
-                      help="settings of a saved version (method, weights, ...); options override it")
-    rank.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
-    scen = sub.add_parser("scenarios", help="compare monolithic, modular and optimized awards")
+    scen = sub.add_parser("scenarios", help="compare monolithic, modular, optimized (and edited) "
+                          "awards", parents=[scoring, output])
     scen.add_argument("workbook", help="bid workbook (.xlsx) with a Components sheet")
-    scen.add_argument("--method", choices=METHODS, type=str.casefold,
-                      help="method for the bids' scores (default: the workbook's Settings)")
-    scen.add_argument("--draws", type=_positive_int, default=100_000,
+    scen.add_argument("--draws", type=_positive_int,
                       help="simulated contract terms for the cost distribution (default 100000)")
-    scen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    scen.add_argument("--sla-gate", action="store_true",
-                      help="bids whose SLA is not mission-grade fail a gate (DESIGN §6)")
-    scen.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
-    scen.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    scen.add_argument("--seed", type=int, help="random seed (default 0)")
 
-    sens = sub.add_parser("sensitivity", help="how robust the ranking is to the weights")
+    sens = sub.add_parser("sensitivity", help="how robust the ranking is to the weights",
+                          parents=[scoring, output, robust])
     sens.add_argument("workbook", help="bid workbook (.xlsx)")
-    sens.add_argument("--method", choices=METHODS, type=str.casefold,
-                      help="default: the workbook's Settings")
-    sens.add_argument("--price-formula", choices=PRICE_FORMULAS, type=str.casefold,
-                      help="default: the workbook's Settings")
-    sens.add_argument("--draws", type=_positive_int, default=10_000,
-                      help="weight vectors drawn for rank acceptability (default 10000)")
-    sens.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    sens.add_argument("--weights", choices=("stated", "uniform"), default="stated",
-                      help="stated: Dirichlet around the stated weights; uniform: no preference")
-    sens.add_argument("--concentration", type=_positive_float, default=100.0,
-                      help="Dirichlet concentration K for --weights stated (default 100)")
-    sens.add_argument("--sla-gate", action="store_true",
-                      help="bids whose SLA is not mission-grade fail a gate (DESIGN §6)")
-    sens.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
-    sens.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
-    panel = sub.add_parser("panel", help="panel consensus, spreads and flags (Scores sheet)")
-    panel.add_argument("workbook", help="bid workbook (.xlsx) with a Scores sheet")
-    panel.add_argument("--consensus", choices=("median", "mean"), default="median",
-                       help="how evaluators' scores combine (default median)")
-    panel.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    comp = sub.add_parser("compliance", help="SLA mission-grade matrix and the governance check",
+                          parents=[scoring, output])
+    comp.add_argument("workbook", help="bid workbook (.xlsx)")
 
-    report = sub.add_parser("report", help="write the Excel evaluation report")
+    panel = sub.add_parser("panel", help="panel consensus, spreads and flags",
+                           parents=[scoring, output])
+    panel.add_argument("workbook", help="bid workbook (.xlsx); its Scores sheet, and the app's "
+                       "panel entries when --settings names a saved version")
+    panel.add_argument("--consensus", choices=CONSENSUS_METHODS,
+                       help="how evaluators' scores combine (default: the settings, else median)")
+
+    report = sub.add_parser("report", help="write the Excel evaluation report",
+                            parents=[scoring, robust])
     report.add_argument("workbook", help="bid workbook (.xlsx)")
     report.add_argument("out", help="where to write the report (.xlsx)")
-    report.add_argument("--method", choices=METHODS, type=str.casefold)
-    report.add_argument("--price-formula", choices=PRICE_FORMULAS, type=str.casefold)
-    report.add_argument("--sla-gate", action="store_true")
-    report.add_argument("--settings", metavar="FILE.json", help="settings of a saved version")
-    report.add_argument("--draws", type=_positive_int, default=10_000)
-    report.add_argument("--seed", type=int, default=0)
 
-    template = sub.add_parser("template", help="write the blank bid-workbook template")
+    template = sub.add_parser("template", help="write the bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
     return parser
 
@@ -131,13 +140,16 @@ def _positive_float(text: str) -> float:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
 
 
-def _load(path: str) -> BidSet:
+def _read(path: str) -> tuple[bytes, BidSet]:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -150,34 +162,54 @@ def _load(path: str) -> BidSet:
                        EXIT_INVALID)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    return result.bidset
+    return data, result.bidset
 
 
-def _scoring_options(args: argparse.Namespace) -> dict:  # type: ignore[type-arg]
-    """Method, price formula, weights and bounds: command-line options over --settings."""
-    saved: dict = {}  # type: ignore[type-arg]
+def _evaluation(args: argparse.Namespace, bidset: BidSet) -> Evaluation:
+    """The evaluation the command runs: --settings (or the workbook's own), options over it."""
+    ev = Evaluation.of(bidset)
     if getattr(args, "settings", None):
         try:
             with open(args.settings, encoding="utf-8") as fh:
-                saved = json.load(fh)
+                data = json.load(fh)
         except OSError as exc:
             raise CliError(f"cannot open {args.settings}: {exc.strerror or exc}") from exc
         except ValueError as exc:
             raise CliError(f"{args.settings} is not a settings file (JSON): {exc}") from exc
-        if not isinstance(saved, dict):
-            raise CliError(f"{args.settings} is not a settings file: expected a JSON object")
-    def pick(name: str, key: str) -> object:
-        given = getattr(args, name, None)
-        return given if given is not None else saved.get(key)
-    return {
-        "method": pick("method", "method"),
-        "price_formula": pick("price_formula", "price_formula"),
-        "weights": saved.get("weights"),
-        "price_floor": pick("price_floor", "price_floor"),
-        "price_ceiling": pick("price_ceiling", "price_ceiling"),
-        "sla_gate": bool(getattr(args, "sla_gate", False) or saved.get("sla_gate", False)),
-        "scenario": saved.get("scenario") or {},
-    }
+        try:
+            ev = Evaluation.from_dict(data, workbook_sha256=bidset.sha256)
+        except EvaluationError as exc:
+            raise CliError(f"{args.settings}: {exc}") from exc
+    changes = {name: getattr(args, name) for name in ("method", "price_formula", "price_floor",
+                                                      "price_ceiling")
+               if getattr(args, name, None) is not None}
+    if getattr(args, "sla_gate", False):
+        changes["sla_gate"] = True
+    if changes:
+        ev = ev.with_scoring(**changes)
+    if args.command in ("sensitivity", "report"):
+        r = ev.robustness
+        ev = ev.replace(robustness=RobustnessOptions(
+            draws=args.draws or r.draws, seed=r.seed if args.seed is None else args.seed,
+            weights=args.weights or r.weights, concentration=args.concentration or r.concentration))
+    if args.command == "scenarios":
+        m = ev.simulation
+        ev = ev.replace(simulation=SimulationOptions(
+            draws=args.draws or m.draws, seed=m.seed if args.seed is None else args.seed))
+    if getattr(args, "consensus", None):
+        ev = ev.replace(consensus=args.consensus)
+    try:
+        return check(ev, bidset)
+    except EvaluationError as exc:
+        where = f"{args.settings}: " if getattr(args, "settings", None) else ""
+        raise CliError(f"{where}{exc}") from exc
+
+
+def _results(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from scoring.results import Results
+
+    data, bidset = _read(args.workbook)
+    return data, Results(bidset, _evaluation(args, bidset))
 
 
 def _fmt_number(x: float | None, digits: int = 4) -> str:
@@ -185,15 +217,14 @@ def _fmt_number(x: float | None, digits: int = 4) -> str:
 
 
 def _rank(args: argparse.Namespace) -> str:
-    from scoring.mcda import ScoringError, rank
+    from scoring.mcda import ScoringError
 
-    bidset = _load(args.workbook)
-    options = _scoring_options(args)
-    options.pop("scenario")
+    _, res = _results(args)
     try:
-        ranking = rank(bidset, **options)
+        ranking = res.ranking
     except ScoringError as exc:
         raise CliError(str(exc)) from exc
+    bidset = res.bidset
     records = ranking.to_records()
     if args.format == "json":
         doc = {
@@ -211,7 +242,7 @@ def _rank(args: argparse.Namespace) -> str:
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(["lot", "rank", "vendor", "price", "score", "eligible", "failed_gates"])
         for r in records:
-            writer.writerow([r["lot"], "" if r["rank"] is None else r["rank"],
+            writer.writerow([_csv_safe(r["lot"]), "" if r["rank"] is None else r["rank"],
                              _csv_safe(r["vendor"]), r["price"],
                              "" if r["score"] is None else repr(r["score"]),
                              "yes" if r["eligible"] else "no",
@@ -253,31 +284,28 @@ def _table(ranking, bidset: BidSet) -> str:  # type: ignore[no-untyped-def]
 
 
 def _scenarios(args: argparse.Namespace) -> str:
-    from scoring.mcda import ScoringError, rank
-    from scoring.scenarios import FIGURES, Context, ScenarioError, compare, simulate
+    from scoring.mcda import ScoringError
+    from scoring.scenarios import FIGURES
 
-    bidset = _load(args.workbook)
-    options = _scoring_options(args)
-    what_if = options.pop("scenario")
+    _, res = _results(args)
     try:
-        if what_if:
-            bidset = replace(bidset, settings=replace(bidset.settings, **what_if))
-        ranking = rank(bidset, **options)
-        scenarios = compare(bidset, ranking)
-        dist = simulate(Context(bidset, ranking), scenarios, draws=args.draws, seed=args.seed)
-    except TypeError as exc:
-        raise CliError(f"{args.settings}: unknown scenario setting ({exc})") from exc
-    except (ScoringError, ScenarioError) as exc:
+        found = res.scenarios
+    except ScoringError as exc:
         raise CliError(str(exc)) from exc
+    if not found.scenarios:
+        raise CliError(found.unavailable)
+    bidset, dist = res.bidset, found.distributions or {}
     records = []
-    for s in scenarios:
+    for s in found.scenarios:
         record = s.to_record()
         record["cost_distribution"] = dist[s.name].to_record() if s.name in dist else None
         records.append(record)
     if args.format == "json":
-        return json.dumps({"method": ranking.method, "workbook_sha256": bidset.sha256,
-                           "currency": bidset.settings.currency, "draws": args.draws,
-                           "seed": args.seed, "scenarios": records}, indent=2)
+        ev = res.evaluation
+        return json.dumps({"method": res.ranking.method, "workbook_sha256": bidset.sha256,
+                           "currency": bidset.settings.currency, "draws": ev.simulation.draws,
+                           "seed": ev.simulation.seed, "what_ifs": dict(ev.what_ifs),
+                           "scenarios": records}, indent=2)
     if args.format == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -322,34 +350,27 @@ def _scenario_table(records: list[dict], bidset: BidSet) -> str:  # type: ignore
 
 def _sensitivity(args: argparse.Namespace) -> str:
     from scoring.mcda import ScoringError
-    from scoring.sensitivity import acceptability, lot_models, rank_reversal, stability_table
 
-    bidset = _load(args.workbook)
-    options = _scoring_options(args)
-    options.pop("scenario")
+    _, res = _results(args)
     try:
-        models = lot_models(bidset, **options)
-        acc = acceptability(models, draws=args.draws, seed=args.seed, mode=args.weights,
-                            concentration=args.concentration)
-        stab = stability_table(models)
-        reversals = rank_reversal(bidset, **options)
+        found = res.robustness()
     except ScoringError as exc:
         raise CliError(str(exc)) from exc
-    method = models[0].method if models else (options["method"] or bidset.settings.method)
+    models, r = found.models, res.evaluation.robustness
     doc = {
-        "method": method,
-        "workbook_sha256": bidset.sha256,
-        "draws": args.draws,
-        "seed": args.seed,
-        "weights": args.weights,
-        "concentration": args.concentration,
+        "method": res.evaluation.scoring.method,
+        "workbook_sha256": res.bidset.sha256,
+        "draws": r.draws,
+        "seed": r.seed,
+        "weights": r.weights,
+        "concentration": r.concentration,
         "stated_weights": dict(zip(models[0].criteria, map(float, models[0].stated), strict=True))
         if models else {},
         "acceptability": {a.lot: {v: [float(p) for p in a.matrix[i]]
-                                  for i, v in enumerate(a.vendors)} for a in acc},
+                                  for i, v in enumerate(a.vendors)} for a in found.acceptability},
         "stability": {lot: {c: [float(lo), float(hi)] for c, (lo, hi) in rows.items()}
-                      for lot, rows in stab.items()},
-        "rank_reversal": [r.to_record() for r in reversals],
+                      for lot, rows in found.stability.items()},
+        "rank_reversal": [x.to_record() for x in found.reversals],
     }
     if args.format == "json":
         return json.dumps(doc, indent=2)
@@ -360,14 +381,14 @@ def _sensitivity(args: argparse.Namespace) -> str:
         for lot, vendors in doc["acceptability"].items():
             for vendor, probs in vendors.items():
                 for k, p in enumerate(probs, start=1):
-                    writer.writerow(["acceptability", lot, _csv_safe(vendor), k, p, "", ""])
+                    writer.writerow(["acceptability", _csv_safe(lot), _csv_safe(vendor), k, p, "", ""])
         for lot, rows in doc["stability"].items():
             for crit, (lo, hi) in rows.items():
-                writer.writerow(["stability", lot, _csv_safe(crit), "", "", lo, hi])
-        for r in doc["rank_reversal"]:
-            for a, b in r["swapped"]:
-                writer.writerow(["rank_reversal", r["lot"],
-                                 _csv_safe(f"without {r['removed']}: {b} now ahead of {a}"),
+                writer.writerow(["stability", _csv_safe(lot), _csv_safe(crit), "", "", lo, hi])
+        for x in doc["rank_reversal"]:
+            for a, b in x["swapped"]:
+                writer.writerow(["rank_reversal", _csv_safe(x["lot"]),
+                                 _csv_safe(f"without {x['removed']}: {b} now ahead of {a}"),
                                  "", "", "", ""])
         return buf.getvalue().rstrip("\n")
     return _sensitivity_table(doc)
@@ -399,17 +420,59 @@ def _sensitivity_table(doc: dict) -> str:  # type: ignore[type-arg]
     return "\n".join(lines).rstrip()
 
 
-def _panel(args: argparse.Namespace) -> str:
-    from scoring.panel import consensus
+def _compliance(args: argparse.Namespace) -> str:
+    from scoring.compliance import ELEMENTS
+    from scoring.mcda import ScoringError
 
-    bidset = _load(args.workbook)
-    if not bidset.panel_scores:
-        print("note: the workbook has no Scores sheet (or it is empty): no panel scores",
+    _, res = _results(args)
+    try:
+        awards = res.awards
+    except ScoringError as exc:
+        raise CliError(str(exc)) from exc
+    sla = [{"vendor": r.vendor, "lot": r.lot, "mission_grade": r.mission_grade,
+            "elements": {key: {"value": value, "status": status} for key, value, status in r.cells}}
+           for r in res.sla]
+    governance = [{"award": a.award, "total": a.total, "threshold": a.check.threshold,
+                   "mission_okrs": a.check.mission_okrs, "flagged": a.check.flagged,
+                   "message": a.check.message} for a in awards]
+    if args.format == "json":
+        return json.dumps({"workbook_sha256": res.bidset.sha256,
+                           "sla_gate": res.evaluation.scoring.sla_gate, "sla": sla,
+                           "governance": governance}, indent=2)
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["vendor", "lot", "mission_grade", *(e.key for e in ELEMENTS)])
+        for row in sla:
+            writer.writerow([_csv_safe(row["vendor"]), _csv_safe(row["lot"]),
+                             "yes" if row["mission_grade"] else "no",
+                             *(row["elements"][e.key]["status"] for e in ELEMENTS)])
+        return buf.getvalue().rstrip("\n")
+    passing = sum(r["mission_grade"] for r in sla)
+    lines = [f"{passing} of {len(sla)} bids offer a mission-grade SLA"
+             + (" (required: a gate on every ranking)." if res.evaluation.scoring.sla_gate else "."), ""]
+    for row in sla:
+        missed = [e.label for e in ELEMENTS if row["elements"][e.key]["status"] != "pass"]
+        lot = f" [{lot_name(row['lot'])}]" if row["lot"] else ""
+        lines.append(f"{row['vendor']}{lot}: " + ("mission-grade" if not missed
+                                                   else "misses " + ", ".join(missed)))
+    lines.append("")
+    for g in governance:
+        lines.append(f"{g['award']}: {g['message']}" + (" (FLAGGED)" if g["flagged"] else ""))
+    return "\n".join(lines)
+
+
+def _panel(args: argparse.Namespace) -> str:
+    _, res = _results(args)
+    bidset = res.bidset
+    if not res.cells:
+        print("note: no panel scores (no Scores sheet, and no panel entries in the settings)",
               file=sys.stderr)
-    cells = consensus(bidset, bidset.panel_scores, method=args.consensus)
+    cells = res.cells
+    method = res.evaluation.consensus
     records = [c.to_record() for c in cells]
     if args.format == "json":
-        return json.dumps({"consensus_method": args.consensus,
+        return json.dumps({"consensus_method": method,
                            "spread_flag_pct": bidset.settings.spread_flag_pct,
                            "workbook_sha256": bidset.sha256, "consensus": records}, indent=2)
     evaluators = sorted({e for c in cells for e in c.scores}, key=str.casefold)
@@ -417,19 +480,21 @@ def _panel(args: argparse.Namespace) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(["vendor", "lot", "criterion", "score", "range", "flagged", "moderated",
-                         *evaluators])
+                         *(_csv_safe(e) for e in evaluators)])
         for c in cells:
-            writer.writerow([_csv_safe(c.vendor), c.lot, _csv_safe(c.criterion), c.score, c.range,
-                             "yes" if c.flagged else "no", "yes" if c.moderated else "no",
+            writer.writerow([_csv_safe(c.vendor), _csv_safe(c.lot), _csv_safe(c.criterion), c.score,
+                             c.range, "yes" if c.flagged else "no", "yes" if c.moderated else "no",
                              *(c.scores.get(e, "") for e in evaluators)])
         return buf.getvalue().rstrip("\n")
-    lines = [f"Consensus: {args.consensus}; spread flag at {bidset.settings.spread_flag_pct:g} % "
+    lines = [f"Consensus: {method}; spread flag at {bidset.settings.spread_flag_pct:g} % "
              "of the scale", ""]
     for c in cells:
         flag = "  FLAGGED" if c.flagged else ""
         given = ", ".join(f"{e} {v:g}" for e, v in c.scores.items())
         lot = f" [{c.lot}]" if c.lot else ""
-        lines.append(f"{c.vendor}{lot} / {c.criterion}: {c.score:g} (range {c.range:g}; {given}){flag}")
+        mod = f"; moderated: {c.rationale}" if c.moderated else ""
+        lines.append(f"{c.vendor}{lot} / {c.criterion}: {c.score:g} (range {c.range:g}; {given}"
+                     f"{mod}){flag}")
     flagged = sum(c.flagged for c in cells)
     lines += ["", f"{flagged} of {len(cells)} cells flagged for discussion."]
     return "\n".join(lines)
@@ -439,14 +504,10 @@ def _report(args: argparse.Namespace) -> str:
     from scoring.mcda import ScoringError
     from scoring.report import ReportContext, build_report
 
-    bidset = _load(args.workbook)
-    options = _scoring_options(args)
-    options.pop("scenario")
-    with open(args.workbook, "rb") as fh:
-        data = fh.read()
+    data, res = _results(args)
+    label = "from --settings " + os.path.basename(args.settings) if args.settings else "not saved"
     try:
-        content = build_report(bidset, ReportContext(**options, workbook_bytes=data,
-                                                     draws=args.draws, seed=args.seed))
+        content = build_report(res, ReportContext(version_label=label, workbook_bytes=data))
     except ScoringError as exc:
         raise CliError(str(exc)) from exc
     try:
@@ -470,7 +531,8 @@ def _template(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
-                "panel": _panel, "report": _report, "template": _template}
+                "compliance": _compliance, "panel": _panel, "report": _report,
+                "template": _template}
     try:
         out = handlers[args.command](args)
     except CliError as exc:

@@ -1,4 +1,4 @@
-"""SLA mission-grade check and governance check (DESIGN §6)."""
+"""SLA mission-grade check and governance check."""
 
 from __future__ import annotations
 

@@ -1,13 +1,12 @@
-"""The scikit-criteria seam: normalisation (DESIGN §5.1), methods, gates, ranks per lot.
+"""The scikit-criteria seam: normalisation, methods, gates, ranks per lot.
 
-``rank(bidset, ...)`` scores every lot's eligible bids with the chosen method and
+``rank(bidset, scoring)`` scores every lot's eligible bids with the chosen method and
 returns a :class:`Ranking`: tidy, immutable, and explicit about how each criterion
-was normalised.
+was normalised. Equal scores share a rank by the one tie rule (``scoring.ties``).
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -18,20 +17,10 @@ from typing import Any
 import numpy as np
 
 from scoring.compliance import SLA_GATE, check_sla
-from scoring.model import METHODS, PRICE_FORMULAS, Bid, BidSet, Criterion, header_key
-
-SIGNIFICANT_DIGITS = 9
-
-METHOD_LABELS: dict[str, str] = {
-    "wsm": "Weighted sum (WSM)",
-    "wpm": "Weighted product (WPM)",
-    "topsis": "TOPSIS (closeness to the ideal)",
-    "vikor": "VIKOR (compromise ranking, v = 0.5)",
-}
-PRICE_FORMULA_LABELS: dict[str, str] = {
-    "lowest_ratio": "Lowest price / bid price",
-    "linear": "Linear between a preset floor and ceiling",
-}
+from scoring.evaluation import Scoring
+from scoring.model import METHODS, Bid, BidSet, Criterion, header_key
+from scoring.settings import METHOD_LABELS, PRICE_FORMULA_LABELS  # noqa: F401  (re-exported)
+from scoring.ties import rank_list
 
 
 class ScoringError(ValueError):
@@ -57,21 +46,6 @@ def _skc() -> dict[str, Any]:
     }
 
 
-def round_sig(x: float, digits: int = SIGNIFICANT_DIGITS) -> float:
-    """Round to ``digits`` significant digits (floating-point noise must not split ties)."""
-    if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
-
-
-def competition_ranks(scores: Sequence[float], *, lower_is_better: bool = False) -> list[int]:
-    """1-based standard competition ranks (1, 2, 2, 4) after rounding to 9 significant digits."""
-    rounded = [round_sig(float(s)) for s in scores]
-    keyed = sorted(-s for s in rounded) if not lower_is_better else sorted(rounded)
-    sign = 1 if lower_is_better else -1
-    return [1 + bisect.bisect_left(keyed, sign * s) for s in rounded]  # how many strictly better
-
-
 @dataclass(frozen=True)
 class ScoredBid:
     vendor: str
@@ -81,7 +55,7 @@ class ScoredBid:
     failed_gates: tuple[str, ...]
     score: float | None
     rank: int | None
-    normalised: Mapping[str, float] = field(default_factory=dict)  # §5.1 values in [0, 1]
+    normalised: Mapping[str, float] = field(default_factory=dict)  # values in [0, 1], 1 best
     contributions: Mapping[str, float] = field(default_factory=dict)  # weight x normalised
     quality: float | None = None  # weighted points on the non-price criteria
     pareto: bool = False  # not beaten on both price and quality by another eligible bid
@@ -134,7 +108,7 @@ class Ranking:
         return "; ".join(parts)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """The contract's JSON ``bids`` list (DESIGN §5)."""
+        """The command line's JSON ``bids`` list (a documented contract)."""
         return [
             {
                 "vendor": b.vendor,
@@ -188,7 +162,7 @@ def normalise(
     price_floor: float | None = None,
     price_ceiling: float | None = None,
 ) -> np.ndarray:
-    """§5.1 values in [0, 1] (1 best) of competing ``bids`` (rows) on ``criteria`` (columns)."""
+    """Normalised values in [0, 1] (1 best) of competing ``bids`` (rows) on ``criteria`` (columns)."""
     out = np.zeros((len(bids), len(criteria)))
     for j, c in enumerate(criteria):
         x = np.array([b.value(c) for b in bids], dtype=float)
@@ -299,40 +273,21 @@ def _pareto(prices: Sequence[float], quality: Sequence[float]) -> list[bool]:
     return front
 
 
-def rank(
-    bidset: BidSet,
-    *,
-    method: str | None = None,
-    price_formula: str | None = None,
-    weights: Mapping[str, float] | None = None,
-    price_floor: float | None = None,
-    price_ceiling: float | None = None,
-    sla_gate: bool = False,
-) -> Ranking:
-    """Score and rank every lot's bids (DESIGN §5, §5.1).
+def rank(bidset: BidSet, scoring: Scoring | None = None) -> Ranking:
+    """Score and rank every lot's bids.
 
-    ``weights`` maps criterion names to relative weights (default: the workbook's);
-    they are normalised to sum 1. Method and price formula default to Settings. With
-    ``sla_gate`` a bid whose SLA is not mission-grade (§6) fails a gate.
+    ``scoring`` holds the method, price formula and bounds, weights (relative points, normalised
+    to sum 1) and whether a mission-grade SLA is a gate; by default the workbook's own.
     """
-    s = bidset.settings
-    method = (method or s.method).casefold()
-    price_formula = (price_formula or s.price_formula).casefold()
-    if method not in METHODS:
-        raise ScoringError(f"unknown method '{method}'; use one of {', '.join(METHODS)}")
-    if price_formula not in PRICE_FORMULAS:
-        raise ScoringError(
-            f"unknown price formula '{price_formula}'; use one of {', '.join(PRICE_FORMULAS)}"
-        )
-    floor = s.price_floor if price_floor is None else price_floor
-    ceiling = s.price_ceiling if price_ceiling is None else price_ceiling
+    scoring = scoring or Scoring.of(bidset)
+    method, price_formula = scoring.method, scoring.price_formula
+    floor, ceiling, sla_gate = scoring.price_floor, scoring.price_ceiling, scoring.sla_gate
     criteria = list(bidset.criteria)
     raw_w = {c.name: float(c.weight) for c in criteria}
-    if weights is not None:
-        unknown = set(weights) - set(raw_w)
-        if unknown:
-            raise ScoringError(f"no such criterion: {', '.join(sorted(unknown))}")
-        raw_w.update({k: float(v) for k, v in weights.items()})
+    unknown = set(scoring.points) - set(raw_w)
+    if unknown:
+        raise ScoringError(f"no such criterion: {', '.join(sorted(unknown))}")
+    raw_w.update(scoring.points)
     if any(v < 0 or not math.isfinite(v) for v in raw_w.values()):
         raise ScoringError("weights must be finite and 0 or more")
     total = sum(raw_w.values())
@@ -372,7 +327,7 @@ def rank(
             else:
                 raw = np.array([[b.value(c) for c in active] for b in competing], dtype=float)
                 scores = _method_scores(method, raw, norm, active, w)
-            ranks = competition_ranks(scores.tolist(), lower_is_better=method == "vikor")
+            ranks = rank_list(scores.tolist(), lower_is_better=method == "vikor")
             front = _pareto([b.price for b in competing], quality.tolist())
         for b in bids:
             if gates[id(b)]:

@@ -1,4 +1,4 @@
-"""Evaluation panel (DESIGN §8): consensus per (bid, criterion), spread flags, moderation.
+"""Evaluation panel: consensus per (bid, criterion), spread flags, moderation.
 
 Consensus is the median of the evaluators' scores (the mean on request) unless the chair
 recorded a moderated value with a written rationale. A cell whose evaluator range reaches
@@ -10,11 +10,18 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from scoring.model import Bid, BidSet, PanelScore, fold
 
-CONSENSUS_METHODS = ("median", "mean")
+
+class Consensus(StrEnum):
+    MEDIAN = "median"
+    MEAN = "mean"
+
+
+CONSENSUS_METHODS: tuple[Consensus, ...] = tuple(Consensus)
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ def consensus(
     bidset: BidSet,
     scores: Sequence[PanelScore],
     *,
-    method: str = "median",
+    method: str = Consensus.MEDIAN,
     moderations: Sequence[Moderation] = (),
     spread_flag_pct: float | None = None,
 ) -> list[Cell]:
@@ -130,3 +137,12 @@ def merge_scores(bidset: BidSet, workbook: Sequence[PanelScore], entered: Sequen
     merged = {key(s): s for s in workbook}
     merged.update({key(s): s for s in entered})
     return list(merged.values())
+
+
+def applied(bidset: BidSet, entered: Sequence[PanelScore], moderations: Sequence[Moderation],
+            method: str = Consensus.MEDIAN) -> tuple[BidSet, list[Cell]]:
+    """The BidSet the ranking uses: every cell the panel scored (the workbook's Scores sheet with
+    the app's entries in place of the same cells) at its consensus value; and those cells."""
+    scores = merge_scores(bidset, bidset.panel_scores, entered) if entered else list(bidset.panel_scores)
+    cells = consensus(bidset, scores, method=method, moderations=moderations)
+    return (apply(bidset, cells) if cells else bidset), cells

@@ -1,8 +1,11 @@
 """The Excel evaluation report: a document a contracting officer can file as the record.
 
-Sheets: Summary, Scores, Robustness, Scenarios, Compliance, Audit log, Inputs. Every sheet is
-marked as source selection information. No cell written from user input can run as a
-formula: text starting with = + - @, tab or CR is prefixed with an apostrophe.
+Sheets: Summary, Scores, Robustness, Scenarios, Compliance, Audit log, Inputs, Evaluation.
+Every figure comes from one :class:`~scoring.results.Results` (the same the pages and the
+command line read), and the Evaluation sheet holds that evaluation's JSON, so the report can
+be reproduced. Every sheet is marked as source selection information. No cell written from
+user input can run as a formula: text starting with = + - @, tab or CR is prefixed with an
+apostrophe.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring.compliance import ELEMENTS, governance, sla_matrix
-from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking, rank
-from scoring.model import BidSet, lot_name
-from scoring.panel import consensus
+from scoring.compliance import ELEMENTS
+from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking
+from scoring.model import lot_name
+from scoring.results import Results
+from scoring.settings import SPECS
 
 MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
 ADVISORY = ("This report is advisory. The tool scores and explains bids; it does not select the "
@@ -50,19 +54,11 @@ def safe(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What the report records besides the bids: the choices, the version, the audit log."""
+    """What the report records besides the figures: the saved version, the audit log, the input."""
 
-    method: str | None = None
-    price_formula: str | None = None
-    weights: Mapping[str, float] | None = None
-    price_floor: float | None = None
-    price_ceiling: float | None = None
-    sla_gate: bool = False
     version_label: str = "not saved"
     audit: Sequence[Mapping[str, Any]] = ()
     workbook_bytes: bytes | None = None
-    draws: int = 10_000
-    seed: int = 0
 
 
 def versions() -> list[tuple[str, str]]:
@@ -156,28 +152,28 @@ def _ranking_frame(ranking: Ranking, currency: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_report(bidset: BidSet, ctx: ReportContext | None = None) -> bytes:
-    """The evaluation report as .xlsx bytes."""
+def build_report(results: Results, ctx: ReportContext | None = None) -> bytes:
+    """The evaluation report of ``results`` as .xlsx bytes."""
     ctx = ctx or ReportContext()
-    options = dict(method=ctx.method, price_formula=ctx.price_formula, weights=ctx.weights,
-                   price_floor=ctx.price_floor, price_ceiling=ctx.price_ceiling,
-                   sla_gate=ctx.sla_gate)
-    ranking = rank(bidset, **options)
+    ranking = results.ranking
+    bidset = results.bidset
     currency = bidset.settings.currency
     wb = Workbook()
-    _summary(Sheet(wb, "Summary", first=True), bidset, ranking, ctx, currency)
-    _scores(Sheet(wb, "Scores"), bidset, ranking)
-    _robustness(Sheet(wb, "Robustness"), bidset, options, ctx)
-    _scenarios(Sheet(wb, "Scenarios"), bidset, ranking, currency)
-    _compliance(Sheet(wb, "Compliance"), bidset, ranking)
+    _summary(Sheet(wb, "Summary", first=True), results, ranking, ctx, currency)
+    _scores(Sheet(wb, "Scores"), results, ranking)
+    _robustness(Sheet(wb, "Robustness"), results)
+    _scenarios(Sheet(wb, "Scenarios"), results, currency)
+    _compliance(Sheet(wb, "Compliance"), results)
     _audit(Sheet(wb, "Audit log"), ctx)
     _inputs(Sheet(wb, "Inputs"), ctx)
+    _evaluation(Sheet(wb, "Evaluation"), results)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _summary(s: Sheet, bidset: BidSet, ranking: Ranking, ctx: ReportContext, currency: str) -> None:
+def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, currency: str) -> None:
+    bidset = results.bidset
     s.title("Source selection evaluation report", 16)
     s.text(ADVISORY, italic=True)
     s.row += 1
@@ -191,11 +187,14 @@ def _summary(s: Sheet, bidset: BidSet, ranking: Ranking, ctx: ReportContext, cur
          + (f" (floor {ranking.price_floor:,.0f}, ceiling {ranking.price_ceiling:,.0f})"
             if ranking.price_formula == "linear" else "")),
         ("Mission-grade SLA gate", "applied" if ranking.sla_gate else "not applied"),
+        ("Consensus", f"{results.evaluation.consensus}; {results.evaluation.panel.describe()}"),
         ("Currency", currency),
     ])
     s.title("Criteria, weights and normalisation", 12)
+    points = results.evaluation.scoring.points
     s.table(pd.DataFrame([
-        {"Criterion": c.name, "Group": c.group, "Weight": ranking.weights[c.name],
+        {"Criterion": c.name, "Group": c.group, "Points": points.get(c.name),
+         "Weight": ranking.weights[c.name],
          "Direction": "higher is better" if c.direction == "max" else "lower is better",
          "Pass/fail threshold": c.min_acceptable, "Normalisation": ranking.normalisation[c.name]}
         for c in bidset.criteria]), {"Weight": "0.0%"})
@@ -206,47 +205,58 @@ def _summary(s: Sheet, bidset: BidSet, ranking: Ranking, ctx: ReportContext, cur
         operator="equal", formula=["1"], fill=GOOD_FILL, font=Font(bold=True)))
     if ranking.lower_is_better:
         s.text("VIKOR score is Q: lower is better.", italic=True)
+    s.title("Settings in use (what-ifs marked)", 12)
+    what_ifs = dict(results.evaluation.what_ifs)
+    s.table(pd.DataFrame([
+        {"Setting": spec.label, "Key": key,
+         "Value": spec.show(getattr(bidset.settings, key), currency),
+         "Source": "what-if" if key in what_ifs else "workbook"}
+        for key, spec in SPECS.items() if key not in ("method", "price_formula")]))
     s.title("Software", 12)
     s.pairs(versions())
     s.finish()
 
 
-def _scores(s: Sheet, bidset: BidSet, ranking: Ranking) -> None:
+def _scores(s: Sheet, results: Results, ranking: Ranking) -> None:
+    bidset = results.bidset
     s.title("Scores: raw values and normalised values used by the method")
     scored = [c.name for c in bidset.criteria]
     norm = {(b.vendor, b.lot): b.normalised for b in ranking.bids}
     rows = []
     for b in bidset.bids:
         row: dict[str, Any] = {"Vendor": b.vendor, "Lot": b.lot}
-        for name in scored:
-            crit = next(c for c in bidset.criteria if c.name == name)
-            row[name] = b.value(crit)
-            row[f"{name} (normalised)"] = norm.get((b.vendor, b.lot), {}).get(name)
+        for c in bidset.criteria:
+            row[c.name] = b.value(c)
+            row[f"{c.name} (normalised)"] = norm.get((b.vendor, b.lot), {}).get(c.name)
         rows.append(row)
     s.table(pd.DataFrame(rows), {f"{n} (normalised)": "0.000" for n in scored} | {"Price": "#,##0"},
             freeze=True)
-    cells = consensus(bidset, bidset.panel_scores)
-    s.title("Panel consensus (median of the evaluators' scores)", 12)
+    cells = results.cells
+    s.title(f"Panel consensus ({results.evaluation.consensus} of the evaluators' scores, unless "
+            "moderated)", 12)
     if not cells:
-        s.text("The workbook has no panel scores.", italic=True)
+        s.text("There are no panel scores.", italic=True)
     else:
         evaluators = sorted({e for c in cells for e in c.scores}, key=str.casefold)
         top, last = s.table(pd.DataFrame([
             {"Vendor": c.vendor, "Lot": c.lot, "Criterion": c.criterion,
              **{e: c.scores.get(e) for e in evaluators}, "Range": c.range,
-             "Consensus": c.score, "Flagged": "Yes" if c.flagged else "No"} for c in cells]))
+             "Consensus": c.score, "Flagged": "Yes" if c.flagged else "No",
+             "Moderated": "Yes" if c.moderated else "No", "Chair's rationale": c.rationale}
+            for c in cells]))
         col = get_column_letter(3 + len(evaluators) + 3)
         s.ws.conditional_formatting.add(f"{col}{top + 1}:{col}{last}", CellIsRule(
             operator="equal", formula=['"Yes"'], fill=BAD_FILL))
     s.finish()
 
 
-def _robustness(s: Sheet, bidset: BidSet, options: dict, ctx: ReportContext) -> None:  # type: ignore[type-arg]
-    from scoring.sensitivity import acceptability, lot_models, rank_reversal, stability_table
-
-    models = lot_models(bidset, **options)
-    acc = acceptability(models, draws=ctx.draws, seed=ctx.seed)
-    s.title(f"Rank acceptability ({ctx.draws:,} weight draws around the weights, seed {ctx.seed})")
+def _robustness(s: Sheet, results: Results) -> None:
+    r = results.evaluation.robustness
+    found = results.robustness()
+    acc, models = found.acceptability, found.models
+    around = ("around the weights in use, concentration " + f"{r.concentration:g}"
+              if r.weights == "stated" else "uniform, no preference")
+    s.title(f"Rank acceptability ({r.draws:,} weight draws {around}, seed {r.seed})")
     width = max((len(a.vendors) for a in acc), default=1)
     rows = [{"Lot": a.lot, "Vendor": v, **{f"P(rank {k + 1})": (float(a.matrix[i, k])
                                                                    if k < len(a.vendors) else None)
@@ -264,16 +274,15 @@ def _robustness(s: Sheet, bidset: BidSet, options: dict, ctx: ReportContext) -> 
         chart.height, chart.width = max(6, 0.5 * len(rows)), 14
         s.ws.add_chart(chart, f"{get_column_letter(width + 4)}{top}")
     s.title("Weight ranges in which the current winner stays first", 12)
-    stab = stability_table(models)
     stated = ({c: float(w) for c, w in zip(models[0].criteria, models[0].stated, strict=True)}
               if models else {})
     s.table(pd.DataFrame([{"Lot": lot, "Criterion": c, "Lowest weight": lo,
                            "Stated weight": stated.get(c), "Highest weight": hi}
-                          for lot, rows_ in stab.items() for c, (lo, hi) in rows_.items()]),
+                          for lot, rows_ in found.stability.items() for c, (lo, hi) in rows_.items()]),
             {"Lowest weight": "0.0%", "Stated weight": "0.0%", "Highest weight": "0.0%"})
     s.title("Rank reversal when one bid is withdrawn", 12)
     swaps = [{"Lot": r.lot, "Bid withdrawn": r.removed, "Now ahead": b, "Was ahead": a}
-             for r in rank_reversal(bidset, **options) for a, b in r.swapped]
+             for r in found.reversals for a, b in r.swapped]
     if swaps:
         s.table(pd.DataFrame(swaps))
     else:
@@ -281,45 +290,60 @@ def _robustness(s: Sheet, bidset: BidSet, options: dict, ctx: ReportContext) -> 
     s.finish()
 
 
-def _scenarios(s: Sheet, bidset: BidSet, ranking: Ranking, currency: str) -> None:
-    from scoring.scenarios import EXCEL_FORMATS, FIGURES, ScenarioError, compare, figure_label
+def _scenarios(s: Sheet, results: Results, currency: str) -> None:
+    from scoring.scenarios import EXCEL_FORMATS, FIGURES, figure_label
 
     s.title("Award scenarios")
-    try:
-        scenarios = compare(bidset, ranking)
-    except ScenarioError as exc:
-        s.text(str(exc), italic=True)
+    found = results.scenarios
+    if not found.scenarios:
+        s.text(found.unavailable, italic=True)
         s.finish()
         return
+    settings = results.bidset.settings
+    what_ifs = dict(results.evaluation.what_ifs)
+    s.text("Settings behind these figures: " + "; ".join(
+        f"{SPECS[k].label.lower()} {SPECS[k].show(getattr(settings, k), currency)}"
+        + (" (what-if)" if k in what_ifs else "")
+        for k in SPECS if SPECS[k].what_if) + ".", italic=True)
+    sim = results.evaluation.simulation
+    dist = found.distributions or {}
     rows = []
-    for sc in scenarios:
+    for sc in found.scenarios:
         row: dict[str, Any] = {"Scenario": sc.name.capitalize()}
         for key, label, kind in FIGURES:
             row[figure_label(label, kind, currency)] = getattr(sc.figures, key) if sc.figures else None
+        d = dist.get(sc.name)
+        row[f"Simulated cost, median ({currency})"] = d.p50 if d else None
+        row[f"Simulated cost, P90 ({currency})"] = d.p90 if d else None
         row["Note"] = sc.note
         rows.append(row)
     formats = {figure_label(label, kind, currency): EXCEL_FORMATS[kind]
                for _, label, kind in FIGURES}
+    formats[f"Simulated cost, median ({currency})"] = "#,##0"
+    formats[f"Simulated cost, P90 ({currency})"] = "#,##0"
     top, last = s.table(pd.DataFrame(rows), formats)
+    s.text(f"Simulated costs: {sim.draws:,} contract terms, seed {sim.seed}.", italic=True)
+    total_col = 1 + [k for k, _, _ in FIGURES].index("total_cost") + 1
     chart = BarChart()
     chart.title = f"Total cost over the term ({currency})"
     chart.y_axis.numFmt = "#,##0"
-    chart.add_data(Reference(s.ws, min_col=6, min_row=top, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(s.ws, min_col=total_col, min_row=top, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(s.ws, min_col=1, min_row=top + 1, max_row=last))
     chart.height, chart.width = 7, 14
-    s.ws.add_chart(chart, f"A{last + 2}")
-    s.row = last + 18
+    s.ws.add_chart(chart, f"A{s.row + 1}")
+    s.row += 17
     s.title("Who is awarded what", 12)
     s.table(pd.DataFrame([{"Scenario": sc.name.capitalize(), "Component": a.component, "Vendor": a.vendor,
                            "Bid": "bundle" if a.lot == "ALL" else "lot bid"}
-                          for sc in scenarios for a in sc.awards]))
+                          for sc in found.scenarios for a in sc.awards]))
     s.finish()
 
 
-def _compliance(s: Sheet, bidset: BidSet, ranking: Ranking) -> None:
+def _compliance(s: Sheet, results: Results) -> None:
+    bidset = results.bidset
     s.title("SLA mission-grade matrix")
     rows = []
-    for r in sla_matrix(bidset):
+    for r in results.sla:
         row: dict[str, Any] = {"Vendor": r.vendor, "Lot": r.lot}
         for (_, value, status), e in zip(r.cells, ELEMENTS, strict=True):
             shown = "missing" if value is None else ("yes" if value is True else "no"
@@ -335,11 +359,17 @@ def _compliance(s: Sheet, bidset: BidSet, ranking: Ranking) -> None:
                                                       fill=GOOD_FILL))
     s.ws.conditional_formatting.add(area, FormulaRule(
         formula=[f'OR(LEFT({first},4)="fail",LEFT({first},7)="missing")'], fill=BAD_FILL))
+    gate = "applied" if results.evaluation.scoring.sla_gate else "not applied"
+    s.text(f"Mission-grade SLA gate: {gate}.", italic=True)
+    s.row += 1
     s.title("Governance", 12)
-    winners = [w for lot in ranking.lots if (w := ranking.winner(lot)) is not None]
-    total = sum(w.price for w in winners if w.lot != "ALL") or sum(w.price for w in winners)
-    check = governance(total, bidset.okrs, bidset.settings.okr_threshold)
-    s.text(f"Highest-ranked award, total {total:,.0f}: {check.message}.")
+    s.table(pd.DataFrame([{"Award": a.award, f"Total award ({bidset.settings.currency})": a.total,
+                           "Mission-outcome OKRs": a.check.mission_okrs,
+                           "Flagged": "Yes" if a.check.flagged else "No",
+                           "Finding": a.check.message} for a in results.awards],
+                         columns=["Award", f"Total award ({bidset.settings.currency})",
+                                  "Mission-outcome OKRs", "Flagged", "Finding"]),
+            {f"Total award ({bidset.settings.currency})": "#,##0"})
     s.table(pd.DataFrame([{"OKR": o.okr, "Mission outcome": "Yes" if o.mission_outcome else "No",
                            "Metric": o.metric, "Target": o.target} for o in bidset.okrs],
                          columns=["OKR", "Mission outcome", "Metric", "Target"]))
@@ -370,3 +400,13 @@ def _inputs(s: Sheet, ctx: ReportContext) -> None:
         frame = frame.dropna(how="all")
         s.table(frame.rename(columns=lambda c: f"Column {get_column_letter(int(c) + 1)}"))
     s.finish()
+
+
+def _evaluation(s: Sheet, results: Results) -> None:
+    s.title("The evaluation behind every figure (JSON)")
+    s.text("Save the lines below as a .json file and run: python -m scoring report WORKBOOK "
+           "OUT.xlsx --settings FILE.json (the workbook is the Inputs sheet's file, SHA-256 "
+           "on the Summary sheet).", italic=True)
+    for line in results.evaluation.to_json().splitlines():
+        s.text(line)
+    s.ws.column_dimensions["A"].width = 110

@@ -1,8 +1,8 @@
-"""Award scenarios (DESIGN §7): monolithic, modular, optimized and user-edited awards.
+"""Award scenarios: monolithic, modular, optimized and user-edited awards.
 
-Every figure follows §7's definitions. The optimized award is an exact mixed-integer
-program solved with HiGHS (``scipy.optimize.milp``); a seeded, vectorised Monte Carlo of
-vendor failures gives each scenario's cost distribution.
+Every figure follows the definitions in the README ("Scenario figures"). The optimized award
+is an exact mixed-integer program solved with HiGHS (``scipy.optimize.milp``); a seeded,
+vectorised Monte Carlo of vendor failures gives each scenario's cost distribution.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class Scenario:
         return self.figures is not None
 
     def to_record(self) -> dict[str, Any]:
-        """The contract's JSON entry (DESIGN §5), with a few extra keys."""
+        """The command line's JSON entry for this scenario (a documented contract)."""
         f = self.figures
         keys = ("total_price", "total_cost", "hhi", "top_vendor_share", "spof_exposure",
                 "replaceability", "expected_replacement_cost", "score", "integration",
@@ -164,7 +164,7 @@ class Context:
         )
 
     def figures(self, awards: Sequence[Award]) -> Figures:
-        """Every §7 figure of an award that gives each component exactly once."""
+        """Every figure of an award that gives each component exactly once."""
         s = self.settings
         bids: dict[tuple[str, str], Award] = {}
         for a in awards:

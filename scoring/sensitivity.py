@@ -3,28 +3,29 @@
 Every method's scores are written as functions of a whole matrix of weight vectors, so one
 matrix product (two for TOPSIS) scores thousands of draws at once:
 
-- WSM: ``W @ V.T`` with V the §5.1 values (they do not depend on the weights).
+- WSM: ``W @ V.T`` with V the normalised values (they do not depend on the weights).
 - WPM: ``exp(W @ log(V).T)``, a value of 0 giving 0.
 - TOPSIS: with R the vector-normalised matrix, the distances to the ideal and anti-ideal are
   ``sqrt(W² @ D.T)`` for fixed D, because the ideal of ``w * R`` is ``w *`` the ideal of R.
 - VIKOR: ``S = W @ N.T`` and ``R = max_j w_j N_ij`` with N the fixed distances to the best.
 
-The results agree with scikit-criteria draw by draw (tests check it).
+The results agree with scikit-criteria draw by draw (tests check it). Ties follow the one
+tie rule of ``scoring.ties``, as in the ranking itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
+from scoring.evaluation import Scoring
 from scoring.mcda import ScoringError, normalise, rank
 from scoring.model import BidSet, Criterion
+from scoring.ties import competition_ranks
 
 CHUNK_ELEMENTS = 100_000  # draws x bids (x criteria for VIKOR) per chunk: cache-sized, bounded memory
-TIE_RTOL = 1e-9  # scores equal to 9 significant digits share a rank
 SCORE_BLOCKS = 16  # ranking chunks scored by one matrix product
 F32_CLOSE = 4 * float(np.finfo(np.float32).eps)  # neighbours this close are re-ranked exactly
 
@@ -38,7 +39,7 @@ class LotModel:
     criteria: tuple[str, ...]
     stated: np.ndarray  # stated weights, normalised to sum 1, over ``criteria``
     method: str
-    values: np.ndarray  # §5.1 values (wsm, wpm) or the method's fixed matrix (topsis, vikor)
+    values: np.ndarray  # normalised values (wsm, wpm) or the method's fixed matrix (topsis, vikor)
     extra: np.ndarray | None = None  # anti-ideal distances for TOPSIS
 
     @property
@@ -114,29 +115,9 @@ def rank_counts(scores: np.ndarray, *, lower_is_better: bool = False) -> np.ndar
     return counts.reshape(m, m)
 
 
-def competition_ranks(scores: np.ndarray, *, lower_is_better: bool = False) -> np.ndarray:
-    """Row-wise 1-based competition ranks (1, 2, 2, 4), ties at 9 significant digits."""
-    s = -scores if not lower_is_better else scores
-    order = np.argsort(s, axis=1)
-    ordered = np.take_along_axis(s, order, axis=1)
-    n, m = s.shape
-    pos = np.broadcast_to(np.arange(m), (n, m))
-    gap = np.abs(np.diff(ordered, axis=1))
-    scale = np.maximum(np.abs(ordered[:, 1:]), np.abs(ordered[:, :-1]))
-    tie = gap <= TIE_RTOL * scale
-    starts = np.where(np.concatenate([np.zeros((n, 1), bool), tie], axis=1), 0, pos)
-    starts = np.maximum.accumulate(starts, axis=1)
-    ranks = np.empty((n, m), dtype=np.int64)
-    np.put_along_axis(ranks, order, starts + 1, axis=1)
-    return ranks
-
-
-def lot_models(bidset: BidSet, **options: Any) -> list[LotModel]:
-    """One model per lot, of its eligible bids in ranking order.
-
-    ``options`` are ``rank``'s (method, price_formula, weights, price bounds, sla_gate).
-    """
-    ranking = rank(bidset, **options)
+def lot_models(bidset: BidSet, scoring: Scoring | None = None) -> list[LotModel]:
+    """One model per lot, of its eligible bids in ranking order (scored as ``rank`` does)."""
+    ranking = rank(bidset, scoring)
     method = ranking.method
     criteria = list(bidset.criteria)
     names = tuple(c.name for c in criteria)
@@ -368,16 +349,14 @@ class Reversal:
     removed: str
     swapped: tuple[tuple[str, str], ...]  # (was ahead, now ahead)
 
-    def to_record(self) -> dict:  # type: ignore[type-arg]
+    def to_record(self) -> dict[str, object]:
         return {"lot": self.lot, "removed": self.removed, "swapped": [list(p) for p in self.swapped]}
 
 
-def rank_reversal(bidset: BidSet, **options: Any) -> list[Reversal]:
-    """Remove each bid in turn, re-rank its lot, and list the pairs of others that swap order.
-
-    ``options`` are ``rank``'s (method, price_formula, weights, price bounds, sla_gate).
-    """
-    full = rank(bidset, **options)
+def rank_reversal(bidset: BidSet, scoring: Scoring | None = None) -> list[Reversal]:
+    """Remove each bid in turn, re-rank its lot, and list the pairs of others that swap order."""
+    scoring = scoring or Scoring.of(bidset)
+    full = rank(bidset, scoring)
     out: list[Reversal] = []
     for lot in full.lots:
         before = {b.vendor: b.rank for b in full.in_lot(lot)}
@@ -387,7 +366,7 @@ def rank_reversal(bidset: BidSet, **options: Any) -> list[Reversal]:
             if not rest:
                 out.append(Reversal(lot, removed.vendor, ()))
                 continue
-            after_rank = rank(replace(bidset, bids=rest), **options)
+            after_rank = rank(replace(bidset, bids=rest), scoring)
             after = {b.vendor: b.rank for b in after_rank.in_lot(lot)}
             names = [b.vendor for b in full.in_lot(lot) if b.vendor != removed.vendor]
             swapped = []

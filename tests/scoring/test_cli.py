@@ -140,7 +140,7 @@ def test_price_bounds_must_be_finite_and_ordered(capsys, sample_path):
     assert exc.value.code == 1
     code, _, err = run(capsys, "rank", sample_path, "--method", "wsm", "--price-formula", "linear",
                        "--price-floor", "500", "--price-ceiling", "100")
-    assert code == 1 and "floor below a price ceiling" in err and "Traceback" not in err
+    assert code == 1 and "must be above the price floor" in err and "Traceback" not in err
     code, _, err = run(capsys, "rank", sample_path, "--price-formula", "linear")
     assert code == 1 and "price floor" in err
 

@@ -1,6 +1,7 @@
 import pytest
 
 from scoring.compliance import ELEMENTS, FAIL, MISSING, PASS, check_sla, governance, sla_failures
+from scoring.evaluation import Scoring
 from scoring.mcda import rank
 from scoring.model import OKR, Bid, SLATerms
 from scoring.workbook import read_workbook
@@ -30,7 +31,7 @@ def test_missing_terms_are_reported_as_missing():
 def test_sla_gate_makes_non_mission_grade_bids_ineligible(sample_bytes):
     bs = read_workbook(sample_bytes).bidset
     failing = sla_failures(bs)
-    gated = rank(bs, sla_gate=True)
+    gated = rank(bs, Scoring.of(bs, sla_gate=True))
     for b in gated.bids:
         assert ("Mission-grade SLA" in b.failed_gates) == ((b.vendor, b.lot) in failing)
     assert "mission-grade SLA required" in gated.describe()

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.mcda import ScoringError, competition_ranks, rank, round_sig
+from scoring.evaluation import Scoring
+from scoring.mcda import ScoringError, rank
 from scoring.model import Bid, BidSet, Criterion, Settings
 from scoring.workbook import read_workbook
 from tests.helpers import basic
@@ -38,7 +39,8 @@ AIRCRAFT_CLOSENESS = [0.643, 0.268, 0.614, 0.312]
 
 
 def test_topsis_reproduces_hwang_yoon_fighter_aircraft():
-    ranking = rank(bidset_from(AIRCRAFT, AIRCRAFT_DIR, AIRCRAFT_W), method="topsis")
+    bs = bidset_from(AIRCRAFT, AIRCRAFT_DIR, AIRCRAFT_W)
+    ranking = rank(bs, Scoring.of(bs, method="topsis"))
     got = {b.vendor: b for b in ranking.bids}
     for i, expected in enumerate(AIRCRAFT_CLOSENESS):
         assert got[f"A{i + 1}"].score == pytest.approx(expected, abs=5e-4)
@@ -46,7 +48,8 @@ def test_topsis_reproduces_hwang_yoon_fighter_aircraft():
 
 
 def test_wsm_hand_computed_with_gate_tie_and_lowest_ratio():
-    ranking = rank(read_workbook(basic()).bidset, method="wsm", price_formula="lowest_ratio")
+    bs = read_workbook(basic()).bidset
+    ranking = rank(bs, Scoring.of(bs, method="wsm", price_formula="lowest_ratio"))
     got = {b.vendor: b for b in ranking.bids}
     # Alpha: .5*4/5 + .2*3/5 + .3*80000/100000 = .76; Bravo: .5*.6 + .2*.8 + .3*1 = .76
     # Charlie: .5*1 + .2*1 + .3*80000/120000 = .9; Delta fails the Technical gate (1 < 2).
@@ -61,8 +64,9 @@ def test_wsm_hand_computed_with_gate_tie_and_lowest_ratio():
 
 
 def test_wsm_linear_price_formula_uses_preset_bounds():
-    ranking = rank(read_workbook(basic()).bidset, method="wsm", price_formula="linear",
-                   price_floor=50_000, price_ceiling=150_000)
+    bs = read_workbook(basic()).bidset
+    ranking = rank(bs, Scoring.of(bs, method="wsm", price_formula="linear", price_floor=50_000,
+                                  price_ceiling=150_000))
     got = {b.vendor: b for b in ranking.bids}
     # Alpha price 100k -> .5; Bravo 80k -> .7; Charlie 120k -> .3
     assert got["Alpha"].score == pytest.approx(0.4 + 0.12 + 0.3 * 0.5)
@@ -72,17 +76,18 @@ def test_wsm_linear_price_formula_uses_preset_bounds():
 
 def test_linear_without_bounds_is_refused():
     with pytest.raises(ScoringError, match="price floor"):
-        rank(read_workbook(basic()).bidset, method="wsm", price_formula="linear")
+        bs = read_workbook(basic()).bidset
+        rank(bs, Scoring.of(bs, method="wsm", price_formula="linear"))
 
 
 def test_wpm_is_the_weighted_product_and_zero_gives_zero():
     bs = read_workbook(basic()).bidset
-    got = {b.vendor: b for b in rank(bs, method="wpm").bids}
+    got = {b.vendor: b for b in rank(bs, Scoring.of(bs, method="wpm")).bids}
     expected = 0.8**0.5 * 0.6**0.2 * 0.8**0.3
     assert got["Alpha"].score == pytest.approx(expected)
     zero = bidset_from([[0, 3], [4, 2]], ["max", "max"], [1, 1],
                        c0={"scale_min": 0, "scale_max": 5}, c1={"scale_min": 0, "scale_max": 5})
-    scores = {b.vendor: b.score for b in rank(zero, method="wpm").bids}
+    scores = {b.vendor: b.score for b in rank(zero, Scoring.of(zero, method="wpm")).bids}
     assert scores["A1"] == 0 and scores["A2"] == pytest.approx(0.8**0.5 * 0.4**0.5)
 
 
@@ -98,7 +103,8 @@ def test_vikor_matches_the_textbook_formula_and_ranks_by_q_ascending():
     x = np.array([[7, 9, 9, 8], [8, 7, 8, 7], [9, 6, 8, 9], [6, 7, 8, 6]], dtype=float)
     w = np.array([0.4, 0.3, 0.2, 0.1])
     directions = ["max", "max", "min", "max"]
-    ranking = rank(bidset_from(x, directions, w), method="vikor")
+    bs = bidset_from(x, directions, w)
+    ranking = rank(bs, Scoring.of(bs, method="vikor"))
     expected = _vikor_reference(x, w, np.array([d == "max" for d in directions]))
     got = [b.score for b in sorted(ranking.bids, key=lambda b: b.vendor)]
     assert got == pytest.approx(expected.tolist())
@@ -111,14 +117,14 @@ def test_single_eligible_bid_scores_one_and_ranks_first():
     bs = bidset_from([[4, 3], [1, 3]], ["max", "max"], [1, 1],
                      c0={"scale_min": 0, "scale_max": 5, "min_acceptable": 2})
     for method in ("wsm", "wpm", "topsis", "vikor"):
-        got = {b.vendor: b for b in rank(bs, method=method).bids}
+        got = {b.vendor: b for b in rank(bs, Scoring.of(bs, method=method)).bids}
         assert (got["A1"].score, got["A1"].rank) == (1.0, 1)
         assert got["A2"].rank is None
 
 
 def test_lots_compete_separately_and_bundles_among_themselves(sample_bytes):
     bs = read_workbook(sample_bytes).bidset
-    ranking = rank(bs, method="wsm")
+    ranking = rank(bs, Scoring.of(bs, method="wsm"))
     for lot in bs.lots:
         ranks = sorted(b.rank for b in ranking.in_lot(lot) if b.rank is not None)
         assert ranks[0] == 1
@@ -130,7 +136,7 @@ def test_lots_compete_separately_and_bundles_among_themselves(sample_bytes):
 def test_ranking_without_price_criterion_keeps_price_beside():
     bs = bidset_from([[4, 3], [3, 4]], ["max", "max"], [3, 1], prices=[100.0, 50.0],
                      c0={"scale_min": 0, "scale_max": 5}, c1={"scale_min": 0, "scale_max": 5})
-    ranking = rank(bs, method="wsm")
+    ranking = rank(bs, Scoring.of(bs, method="wsm"))
     got = {b.vendor: b for b in ranking.bids}
     assert got["A1"].rank == 1 and got["A2"].price == 50.0
     assert got["A2"].pareto and got["A1"].pareto  # cheaper vs better: both on the front
@@ -138,27 +144,23 @@ def test_ranking_without_price_criterion_keeps_price_beside():
 
 def test_weights_override_and_validation():
     bs = read_workbook(basic()).bidset
-    ranking = rank(bs, method="wsm", weights={"Technical": 0, "Management": 1, "Price": 0})
+    ranking = rank(bs, Scoring.of(bs, method="wsm", weights={"Technical": 0, "Management": 1, "Price": 0}))
     got = {b.vendor: b for b in ranking.bids}
     assert ranking.weights["Management"] == 1.0
     assert got["Charlie"].score == pytest.approx(1.0) and got["Alpha"].score == pytest.approx(0.6)
     with pytest.raises(ScoringError):
-        rank(bs, weights={"Technical": -1})
+        rank(bs, Scoring.of(bs, weights={"Technical": -1}))
+    with pytest.raises(ValueError, match="no such criterion"):
+        rank(bs, Scoring.of(bs, weights={"Nope": 1}))
+    with pytest.raises(ScoringError, match="no such criterion"):
+        rank(bs, Scoring(weights=(("Nope", 1.0),)))
     with pytest.raises(ScoringError):
-        rank(bs, weights={"Nope": 1})
-    with pytest.raises(ScoringError):
-        rank(bs, weights={"Technical": 0, "Management": 0, "Price": 0})
-
-
-def test_competition_ranks_share_ties_after_rounding():
-    assert competition_ranks([0.9, 0.76, 0.76 + 2.8e-17, 0.1]) == [1, 2, 2, 4]
-    assert competition_ranks([0.3, 0.1, 0.1], lower_is_better=True) == [3, 1, 1]
-    assert round_sig(0.1234567891234) == 0.123456789
+        rank(bs, Scoring.of(bs, weights={"Technical": 0, "Management": 0, "Price": 0}))
 
 
 def test_topsis_with_identical_bids_ties():
     bs = bidset_from([[3, 3], [3, 3]], ["max", "min"], [1, 1])
-    assert [b.rank for b in rank(bs, method="topsis").bids] == [1, 1]
+    assert [b.rank for b in rank(bs, Scoring.of(bs, method="topsis")).bids] == [1, 1]
 
 
 @settings(max_examples=40, deadline=None)
@@ -175,11 +177,11 @@ def test_wsm_and_topsis_match_independent_numpy(problem):
     x, w = np.array(matrix), np.array(weights) / sum(weights)
     directions = ["max", "min", "max"]
     bs = bidset_from(matrix, directions, weights)
-    wsm = {b.vendor: b.score for b in rank(bs, method="wsm").bids}
+    wsm = {b.vendor: b.score for b in rank(bs, Scoring.of(bs, method="wsm")).bids}
     norm = np.column_stack([x[:, 0] / x[:, 0].max(), x[:, 1].min() / x[:, 1], x[:, 2] / x[:, 2].max()])
     for i, expected in enumerate(norm @ w):
         assert wsm[f"A{i + 1}"] == pytest.approx(expected, rel=1e-9)
-    topsis = {b.vendor: b.score for b in rank(bs, method="topsis").bids}
+    topsis = {b.vendor: b.score for b in rank(bs, Scoring.of(bs, method="topsis")).bids}
     varying = np.ptp(x, axis=0) > 0
     if not varying.any():
         return
@@ -225,7 +227,8 @@ def test_a_dominated_bid_never_outranks_its_dominator(quality, log_prices, metho
                          Mgmt={"scale_min": 0, "scale_max": 5})
         options = ({"price_floor": min(scaled) / 2, "price_ceiling": max(scaled) * 2}
                    if formula == "linear" else {})
-        return {b.vendor: b for b in rank(bs, method=method, price_formula=formula, **options).bids}
+        choice = Scoring.of(bs, method=method, price_formula=formula, **options)
+        return {b.vendor: b for b in rank(bs, choice).bids}
 
     ranked = ranking(1.0)
     assert all(math.isfinite(b.score) for b in ranked.values())
@@ -241,6 +244,7 @@ def test_a_dominated_bid_never_outranks_its_dominator(quality, log_prices, metho
 @given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 6)), max_size=30), st.booleans())
 def test_fast_pareto_and_ranks_match_the_definitions(points, lower_is_better):
     from scoring.mcda import _pareto
+    from scoring.ties import rank_list
 
     prices = [float(p) for p, _ in points]
     quality = [q / 2 for _, q in points]
@@ -249,11 +253,11 @@ def test_fast_pareto_and_ranks_match_the_definitions(points, lower_is_better):
                 for i, (p, q) in enumerate(zip(prices, quality, strict=True))]
     assert _pareto(prices, quality) == expected
     better = (lambda a, b: a < b) if lower_is_better else (lambda a, b: a > b)
-    assert competition_ranks(quality, lower_is_better=lower_is_better) == [
+    assert rank_list(quality, lower_is_better=lower_is_better) == [
         1 + sum(1 for other in quality if better(other, mine)) for mine in quality]
 
 
 def test_figures_the_method_cannot_score_give_a_scoring_error_not_a_crash():
     bs = bidset_from([[0.0, 1.0], [0.0, 2.0]], ["min", "max"], [1, 1])  # 0 on a min criterion
     with pytest.raises(ScoringError, match="cannot be scored"):
-        rank(bs, method="wsm")
+        rank(bs, Scoring.of(bs, method="wsm"))

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring.evaluation import Scoring
 from scoring.mcda import rank
 from scoring.model import Bid, BidSet, Component, Criterion, Settings, VendorInfo
 from scoring.scenarios import (
@@ -41,7 +42,7 @@ def test_design_examples_monolithic_and_four_vendors():
     bids += [("Solo", "ALL", 350, 4), ("W", "A", 90, 5), ("X", "B", 90, 5), ("Y", "C", 90, 5),
              ("Z", "D", 90, 5)]
     bs = make_bidset(FOUR, bids)
-    ctx = Context(bs, rank(bs, method="wsm"))
+    ctx = Context(bs, rank(bs, Scoring.of(bs, method="wsm")))
     mono = monolithic(ctx)
     assert mono.figures.hhi == 10_000 and mono.figures.replaceability == 0
     assert mono.figures.spof_exposure == 1 and mono.figures.top_vendor_share == 1
@@ -59,7 +60,7 @@ def test_figures_follow_section_7_by_hand():
     bs = make_bidset(comps, bids, integration_overhead_pct=10, coordination_cost_per_vendor=50,
                      contract_years=2, vendor_failure_prob=0.1)
     bs = BidSet(bs.criteria, bs.bids, bs.settings, bs.components, vendors=(VendorInfo("Q", 0.5),))
-    ctx = Context(bs, rank(bs, method="wsm"))
+    ctx = Context(bs, rank(bs, Scoring.of(bs, method="wsm")))
     f = modular(ctx).figures
     assert f.total_price == 1000
     assert f.integration == pytest.approx(100)
@@ -80,7 +81,7 @@ def test_figures_follow_section_7_by_hand():
 def test_vikor_scenario_score_is_one_minus_q():
     bids = [("P", "A", 100, 4), ("Q", "A", 90, 2), ("P", "B", 100, 3), ("R", "B", 80, 4)]
     bs = make_bidset([("A", 2, 0.0), ("B", 1, 0.0)], bids)
-    ranking = rank(bs, method="vikor")
+    ranking = rank(bs, Scoring.of(bs, method="vikor"))
     f = modular(Context(bs, ranking)).figures
     q = {(b.vendor, b.lot): b.score for b in ranking.bids}
     best_a = min(((v, "A") for v in "PQ"), key=lambda k: q[k])
@@ -117,7 +118,7 @@ def test_custom_award_and_its_problems():
     bs = make_bidset([("A", 2, 0.0), ("B", 1, 0.0)], bids)
     crit = Criterion("Quality", 70, "max", scale_min=0, scale_max=5, min_acceptable=2)
     bs = BidSet((crit, CRITERIA[1]), bs.bids, bs.settings, bs.components)
-    ctx = Context(bs, rank(bs, method="wsm"))
+    ctx = Context(bs, rank(bs, Scoring.of(bs, method="wsm")))
     ok = custom(ctx, {"A": "P", "B": "q"})
     assert ok.available and [a.vendor for a in ok.awards] == ["P", "Q"]
     bad = custom(ctx, {"A": "Q", "B": "P"})  # Q's A bid fails the gate; not a bundle vendor alone
@@ -130,16 +131,16 @@ def test_custom_award_and_its_problems():
 def test_infeasible_caps_are_explained():
     bids = [("P", "A", 100, 4), ("P", "B", 100, 3), ("Q", "A", 100, 3)]
     bs = make_bidset([("A", 1, 0.0), ("B", 1, 0.0)], bids[:2], max_components_per_vendor=1)
-    ctx = Context(bs, rank(bs, method="wsm"))
+    ctx = Context(bs, rank(bs, Scoring.of(bs, method="wsm")))
     s = optimized(ctx)
     assert not s.available and "1 component(s) per vendor" in s.note
     bs2 = make_bidset([("A", 1, 0.0), ("B", 1, 0.0)], bids, max_vendor_share_pct=40)
-    s2 = optimized(Context(bs2, rank(bs2, method="wsm")))
+    s2 = optimized(Context(bs2, rank(bs2, Scoring.of(bs2, method="wsm"))))
     assert not s2.available and "40 % of the total price" in s2.note
     bs3 = make_bidset([("A", 1, 0.0), ("B", 1, 0.0), ("C", 1, 0.0)], bids)
-    s3 = optimized(Context(bs3, rank(bs3, method="wsm")))
+    s3 = optimized(Context(bs3, rank(bs3, Scoring.of(bs3, method="wsm"))))
     assert not s3.available and "C has no eligible bid" in s3.note
-    assert "No eligible bid for C" in modular(Context(bs3, rank(bs3, method="wsm"))).note
+    assert "No eligible bid for C" in modular(Context(bs3, rank(bs3, Scoring.of(bs3, method="wsm")))).note
 
 
 def test_monte_carlo_is_seeded_and_converges_to_expected_cost(sample_bytes):
@@ -206,7 +207,7 @@ def test_optimizer_matches_brute_force(data):
     bs = make_bidset(comps, bids, **caps)
     gate = Criterion("Quality", 70, "max", scale_min=0, scale_max=5, min_acceptable=1)
     bs = BidSet((gate, CRITERIA[1]), bs.bids, bs.settings, bs.components)
-    ctx = Context(bs, rank(bs, method="wsm"))
+    ctx = Context(bs, rank(bs, Scoring.of(bs, method="wsm")))
     expected = _brute_force(ctx)
     got = optimized(ctx)
     if expected is None:
@@ -234,5 +235,5 @@ def test_vendor_spelled_differently_across_rows_is_one_vendor():
         "Components": [["component"], ["A"], ["B"]],
     })
     bs = read_workbook(data).bidset
-    mod = modular(Context(bs, rank(bs, method="wsm")))
+    mod = modular(Context(bs, rank(bs, Scoring.of(bs, method="wsm"))))
     assert mod.figures.vendors == 1 and mod.figures.hhi == 10_000

@@ -3,12 +3,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring.evaluation import Scoring
 from scoring.mcda import ScoringError, rank
 from scoring.model import Bid, BidSet, Criterion, Settings
 from scoring.sensitivity import (
     acceptability,
     along,
-    competition_ranks,
     lot_models,
     rank_reversal,
     stability,
@@ -16,6 +16,7 @@ from scoring.sensitivity import (
     sweep,
     weight_draws,
 )
+from scoring.ties import competition_ranks
 from scoring.workbook import read_workbook
 
 METHODS = ("wsm", "wpm", "topsis", "vikor")
@@ -38,12 +39,13 @@ def test_vectorised_ranks_equal_scikit_criteria_draw_by_draw(method):
     rng = np.random.default_rng(42)
     for _ in range(4):
         bs = random_bidset(rng, int(rng.integers(3, 8)), int(rng.integers(2, 6)))
-        (model,) = lot_models(bs, method=method)
+        (model,) = lot_models(bs, Scoring.of(bs, method=method))
         draws = weight_draws(model.stated, 25, rng, mode="uniform")
         vector_ranks = model.ranks(draws)
         vector_scores = model.scores(draws)
         for d in range(len(draws)):
-            ranking = rank(bs, method=method, weights=dict(zip(model.criteria, draws[d], strict=True)))
+            weights = dict(zip(model.criteria, draws[d], strict=True))
+            ranking = rank(bs, Scoring.of(bs, method=method, weights=weights))
             by_vendor = {b.vendor: b for b in ranking.bids}
             expected = [by_vendor[v].rank for v in model.vendors]
             assert vector_ranks[d].tolist() == expected
@@ -71,7 +73,7 @@ def test_weight_draws_stated_and_uniform():
 
 def test_acceptability_is_a_doubly_stochastic_matrix_and_seeded(sample_bytes):
     bs = read_workbook(sample_bytes).bidset
-    models = lot_models(bs, method="wsm")
+    models = lot_models(bs, Scoring.of(bs, method="wsm"))
     a = acceptability(models, draws=3_000, seed=5)
     b = acceptability(models, draws=3_000, seed=5)
     for x, y in zip(a, b, strict=True):
@@ -85,7 +87,8 @@ def test_acceptability_is_a_doubly_stochastic_matrix_and_seeded(sample_bytes):
 def test_acceptability_chunks_give_the_same_answer(monkeypatch, sample_bytes):
     import scoring.sensitivity as sens
 
-    models = lot_models(read_workbook(sample_bytes).bidset, method="topsis")
+    bs = read_workbook(sample_bytes).bidset
+    models = lot_models(bs, Scoring.of(bs, method="topsis"))
     whole = acceptability(models, draws=2_000, seed=1)
     monkeypatch.setattr(sens, "CHUNK_ELEMENTS", 50)
     calls = []
@@ -97,7 +100,7 @@ def test_acceptability_chunks_give_the_same_answer(monkeypatch, sample_bytes):
 
 
 def _first_at(bs: BidSet, method: str, names, w) -> str:  # type: ignore[no-untyped-def]
-    ranking = rank(bs, method=method, weights=dict(zip(names, w, strict=True)))
+    ranking = rank(bs, Scoring.of(bs, method=method, weights=dict(zip(names, w, strict=True))))
     return [b.vendor for b in ranking.in_lot("") if b.rank == 1]
 
 
@@ -107,7 +110,7 @@ def test_stability_bounds_are_where_the_winner_changes(method):
     checked = 0
     for _ in range(6):
         bs = random_bidset(rng, 5, 4)
-        (model,) = lot_models(bs, method=method)
+        (model,) = lot_models(bs, Scoring.of(bs, method=method))
         winner = model.vendors[0]
         for j in range(len(model.criteria)):
             low, high = stability(model, j)
@@ -128,7 +131,8 @@ def test_wsm_stability_is_exact_by_hand():
     criteria = (Criterion("x", 0.6, "max", scale_min=0, scale_max=10),
                 Criterion("y", 0.4, "max", scale_min=0, scale_max=10))
     bids = (Bid("A", "", 1.0, {"x": 10, "y": 0}), Bid("B", "", 1.0, {"x": 0, "y": 8}))
-    (model,) = lot_models(BidSet(criteria, bids, Settings()), method="wsm")
+    bs = BidSet(criteria, bids, Settings())
+    (model,) = lot_models(bs, Scoring.of(bs, method="wsm"))
     # A first while t >= 0.8 (1 - t): t >= 4/9 for x; y's weight up to 5/9.
     assert stability(model, 0) == pytest.approx((4 / 9, 1.0), abs=1e-12)
     assert stability(model, 1) == pytest.approx((0.0, 5 / 9), abs=1e-12)
@@ -136,14 +140,14 @@ def test_wsm_stability_is_exact_by_hand():
 
 def test_stability_table_skips_single_bid_lots(sample_bytes):
     bs = read_workbook(sample_bytes).bidset
-    table = stability_table(lot_models(bs, method="wsm"))
+    table = stability_table(lot_models(bs, Scoring.of(bs, method="wsm")))
     assert set(table) == set(bs.lots)
     assert set(table["Infrastructure"]) == {c.name for c in bs.criteria}
 
 
 def test_sweep_matches_ranking_at_the_stated_weight(sample_bytes):
     bs = read_workbook(sample_bytes).bidset
-    model = lot_models(bs, method="topsis")[0]
+    model = lot_models(bs, Scoring.of(bs, method="topsis"))[0]
     ts, scores = sweep(model, 4, points=11)
     assert scores.shape == (11, len(model.vendors))
     stated = model.scores(model.stated[None, :])[0]
@@ -156,10 +160,12 @@ def test_rank_reversal_with_relative_price_and_none_with_linear_bounds():
     bids = (Bid("A", "", 100.0, {"Quality": 0.5}), Bid("B", "", 200.0, {"Quality": 0.9}),
             Bid("C", "", 50.0, {"Quality": 0.1}))
     bs = BidSet(criteria, bids, Settings())
-    found = {r.removed: r.swapped for r in rank_reversal(bs, method="wsm", price_formula="lowest_ratio")}
+    relative = Scoring.of(bs, method="wsm", price_formula="lowest_ratio")
+    found = {r.removed: r.swapped for r in rank_reversal(bs, relative)}
     assert found["C"] == (("B", "A"),)
     assert found["A"] == () and found["B"] == ()
-    linear = rank_reversal(bs, method="wsm", price_formula="linear", price_floor=0, price_ceiling=300)
+    linear = rank_reversal(bs, Scoring.of(bs, method="wsm", price_formula="linear", price_floor=0,
+                                          price_ceiling=300))
     assert all(r.swapped == () for r in linear)
 
 
@@ -174,7 +180,8 @@ def test_fixed_scales_and_linear_price_never_reverse(seed):
                      {"q1": float(rng.uniform(0, 5)), "q2": float(rng.uniform(0, 5))})
                  for i in range(int(rng.integers(3, 7))))
     bs = BidSet(criteria, bids, Settings())
-    for r in rank_reversal(bs, method="wsm", price_formula="linear", price_floor=0, price_ceiling=100):
+    fixed = Scoring.of(bs, method="wsm", price_formula="linear", price_floor=0, price_ceiling=100)
+    for r in rank_reversal(bs, fixed):
         assert r.swapped == ()
 
 

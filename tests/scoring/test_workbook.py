@@ -2,6 +2,7 @@ import math
 
 import pytest
 
+from scoring.evaluation import Scoring
 from scoring.model import BUNDLE_LOT, SINGLE_LOT
 from scoring.workbook import parse_number, parse_yes_no, read_workbook
 from tests.helpers import BIDS, CRITERIA, basic, rewrite_part, workbook_bytes
@@ -374,7 +375,7 @@ def test_the_largest_allowed_figures_rank_without_overflow():
             ["Charlie", "", 9.99e14, 5, 5]]
     bidset = read_workbook(basic(Bids=bids)).bidset
     for method in ("wsm", "wpm", "topsis", "vikor"):
-        ranked = rank(bidset, method=method)
+        ranked = rank(bidset, Scoring.of(bidset, method=method))
         assert all(math.isfinite(b.score) for b in ranked.bids), method
         alpha = next(b for b in ranked.bids if b.vendor == "Alpha")
         charlie = next(b for b in ranked.bids if b.vendor == "Charlie")
@@ -408,9 +409,11 @@ def test_a_price_criterion_spelled_like_its_header_is_the_price_criterion(name):
     criteria[3][0] = name
     bs = read_workbook(basic(Criteria=criteria)).bidset
     assert bs is not None and [c.name for c in bs.criteria if c.is_price] == [name.strip()]
-    linear = rank(bs, method="wsm", price_formula="linear", price_floor=50_000, price_ceiling=150_000)
+    linear = rank(bs, Scoring.of(bs, method="wsm", price_formula="linear", price_floor=50_000,
+                                 price_ceiling=150_000))
     assert "price formula: Linear" in linear.describe()
-    assert linear.bids[0].normalised[name.strip()] != rank(bs, method="wsm").bids[0].normalised[name.strip()]
+    relative = rank(bs, Scoring.of(bs, method="wsm"))
+    assert linear.bids[0].normalised[name.strip()] != relative.bids[0].normalised[name.strip()]
 
 
 def test_two_sheets_that_both_read_as_bids_are_an_error():

@@ -6,6 +6,7 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scoring.evaluation import Scoring
 from scoring.mcda import ScoringError, rank
 from scoring.model import BidSet
 from scoring.workbook import read_workbook
@@ -30,7 +31,7 @@ def _check(result) -> None:  # type: ignore[no-untyped-def]
         assert isinstance(result.bidset, BidSet) and not result.problems
         for method in ("wsm", "wpm", "topsis", "vikor"):  # what is accepted also scores sanely
             try:
-                ranked = rank(result.bidset, method=method)
+                ranked = rank(result.bidset, Scoring.of(result.bidset, method=method))
             except ScoringError:
                 continue
             assert all(math.isfinite(b.score) for b in ranked.bids if b.eligible), method

@@ -1,0 +1,585 @@
+"""One evaluation as a value: everything that determines a figure, immutable, and its JSON.
+
+An :class:`Evaluation` names the workbook snapshot (by SHA-256) and holds the scoring choices
+(method, price formula and bounds, weights, SLA gate), how the weights were entered, the
+scenario what-ifs, the hand-edited award, the robustness and simulation settings, the consensus
+method and the panel record as of one point. Every page, the report, the command line, a saved
+version and a share link read figures from this one value; caches key on it.
+
+Its JSON (``to_json`` / ``from_json``) is what a saved version stores and what the command
+line's ``--settings FILE`` reads; the README documents it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from scoring.model import BidSet, PanelScore
+from scoring.panel import Consensus, Moderation
+from scoring.settings import (
+    METHOD_LABELS,
+    PRICE_FORMULA_LABELS,
+    SPECS,
+    WHAT_IFS,
+    Method,
+    PriceFormula,
+    Settings,
+    bounds_problems,
+)
+
+FORMAT = "source-selection-workbench/evaluation"
+FORMAT_VERSION = 1
+
+
+class EvaluationError(ValueError):
+    """An evaluation (or its JSON) that cannot be used; the message names the key and why."""
+
+
+class WeightMode(StrEnum):
+    POINTS = "points"  # relative points typed per criterion
+    RANK_ORDER = "rank_order"  # an importance ranking turned into rank-order centroid weights
+
+
+class DrawModel(StrEnum):
+    STATED = "stated"  # Dirichlet around the weights in use
+    UNIFORM = "uniform"  # uniform over all weightings (no preference)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What ranks the bids. ``weights`` are relative points per criterion, in criteria order."""
+
+    method: Method = Method.TOPSIS
+    price_formula: PriceFormula = PriceFormula.LOWEST_RATIO
+    price_floor: float | None = None
+    price_ceiling: float | None = None
+    weights: tuple[tuple[str, float], ...] = ()
+    sla_gate: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", Method(self.method))
+        object.__setattr__(self, "price_formula", PriceFormula(self.price_formula))
+        if isinstance(self.weights, Mapping):
+            object.__setattr__(self, "weights", tuple((k, float(v)) for k, v in self.weights.items()))
+        for name in ("price_floor", "price_ceiling"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, float(value))
+
+    @classmethod
+    def of(
+        cls,
+        bidset: BidSet,
+        *,
+        method: str | None = None,
+        price_formula: str | None = None,
+        price_floor: float | None = None,
+        price_ceiling: float | None = None,
+        weights: Mapping[str, float] | None = None,
+        sla_gate: bool = False,
+    ) -> Scoring:
+        """The workbook's own choices, with any of them replaced; ``weights`` may name only some
+        criteria (the others keep the workbook's weight)."""
+        s = bidset.settings
+        points = {c.name: float(c.weight) for c in bidset.criteria}
+        if weights is not None:
+            unknown = set(weights) - set(points)
+            if unknown:
+                raise EvaluationError(f"weights: no such criterion: {', '.join(sorted(unknown))}")
+            points.update({k: float(v) for k, v in weights.items()})
+        try:
+            return cls(
+                method=Method(str(method or s.method).casefold()),
+                price_formula=PriceFormula(str(price_formula or s.price_formula).casefold()),
+                price_floor=s.price_floor if price_floor is None else price_floor,
+                price_ceiling=s.price_ceiling if price_ceiling is None else price_ceiling,
+                weights=tuple(points.items()),
+                sla_gate=sla_gate,
+            )
+        except ValueError as exc:
+            raise EvaluationError(str(exc)) from exc
+
+    @property
+    def points(self) -> dict[str, float]:
+        return dict(self.weights)
+
+    def normalised_weights(self) -> dict[str, float]:
+        """The weights as fractions summing to 1 (what the methods use)."""
+        total = sum(v for _, v in self.weights)
+        return {k: v / total for k, v in self.weights} if total > 0 else dict(self.weights)
+
+    def problems(self) -> list[tuple[str, str, str]]:
+        """(key, message, what to do) for choices that cannot be scored."""
+        out = bounds_problems(self.price_formula, self.price_floor, self.price_ceiling)
+        for name in ("price_floor", "price_ceiling"):
+            value = getattr(self, name)
+            why = SPECS[name].problem(value)
+            if why is not None:
+                out.append((name, f"{SPECS[name].label} {why}", "Type a value in range"))
+        values = [v for _, v in self.weights]
+        if any(not math.isfinite(v) or v < 0 for v in values):
+            out.append(("weights", "weights must be finite and 0 or more", "Fix the weights"))
+        elif values and sum(values) <= 0:
+            out.append(("weights", "every weight is 0", "Give at least one criterion a weight above 0"))
+        return out
+
+
+@dataclass(frozen=True)
+class WeightInput:
+    """How the weights were entered, so that they reappear as entered."""
+
+    mode: WeightMode = WeightMode.POINTS
+    ranks: tuple[tuple[str, int], ...] = ()  # importance ranks (1 = most), for rank_order
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mode", WeightMode(self.mode))
+
+
+@dataclass(frozen=True)
+class RobustnessOptions:
+    """Rank acceptability's weight draws: how many, the seed, around what, how concentrated."""
+
+    draws: int = 10_000
+    seed: int = 0
+    weights: DrawModel = DrawModel.STATED
+    concentration: float = 100.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", DrawModel(self.weights))
+
+
+@dataclass(frozen=True)
+class SimulationOptions:
+    """The Monte Carlo of vendor failures behind each scenario's cost distribution."""
+
+    draws: int = 100_000
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class PanelRecord:
+    """The panel's entries made in the app, as of one point: each evaluator's latest score per
+    cell and the chair's latest moderation per cell. ``through`` is that point: the last score
+    entry and the last moderation entry included (their sequence numbers in the store)."""
+
+    scores: tuple[PanelScore, ...] = ()
+    moderations: tuple[Moderation, ...] = ()
+    through: tuple[int, int] = (0, 0)
+
+    @property
+    def empty(self) -> bool:
+        return not self.scores and not self.moderations
+
+    def describe(self) -> str:
+        if self.empty:
+            return "no panel entries made in the app"
+        return (f"{len(self.scores)} panel score(s), {len(self.moderations)} moderation(s), "
+                f"through entry {self.through[0]}/{self.through[1]}")
+
+    def same_entries(self, other: PanelRecord) -> bool:
+        """The same scores and moderations (whatever the sequence point)."""
+        return (sorted(map(_score_key, self.scores)) == sorted(map(_score_key, other.scores))
+                and sorted(map(_mod_key, self.moderations)) == sorted(map(_mod_key, other.moderations)))
+
+
+def _score_key(s: PanelScore) -> tuple[Any, ...]:
+    return (s.evaluator, s.vendor, s.lot, s.criterion, s.score, s.rationale)
+
+
+def _mod_key(m: Moderation) -> tuple[Any, ...]:
+    return (m.vendor, m.lot, m.criterion, m.value, m.rationale, m.by)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything that determines a figure. Immutable; ``replace`` gives a changed copy."""
+
+    workbook_sha256: str
+    scoring: Scoring
+    weight_input: WeightInput = field(default_factory=WeightInput)
+    what_ifs: tuple[tuple[str, Any], ...] = ()  # scenario settings that differ from the workbook's
+    edited_award: tuple[tuple[str, str], ...] | None = None  # component -> vendor
+    consensus: Consensus = Consensus.MEDIAN
+    panel: PanelRecord = field(default_factory=PanelRecord)
+    robustness: RobustnessOptions = field(default_factory=RobustnessOptions)
+    simulation: SimulationOptions = field(default_factory=SimulationOptions)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "consensus", Consensus(self.consensus))
+        if isinstance(self.what_ifs, Mapping):
+            object.__setattr__(self, "what_ifs", tuple(self.what_ifs.items()))
+        if isinstance(self.edited_award, Mapping):
+            object.__setattr__(self, "edited_award", tuple(self.edited_award.items()))
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def of(cls, bidset: BidSet, scoring: Scoring | None = None, **parts: Any) -> Evaluation:
+        """A new evaluation of ``bidset`` with the workbook's own settings (and any parts given)."""
+        return cls(bidset.sha256, scoring or Scoring.of(bidset), **parts)
+
+    def replace(self, **changes: Any) -> Evaluation:
+        return replace(self, **changes)
+
+    def with_scoring(self, **changes: Any) -> Evaluation:
+        return replace(self, scoring=replace(self.scoring, **changes))
+
+    def with_what_ifs(self, bidset: BidSet, values: Mapping[str, Any]) -> Evaluation:
+        """What-ifs set to ``values``; those equal to the workbook's own are dropped."""
+        merged = {**dict(self.what_ifs), **values}
+        kept = {k: SPECS[k].coerce(v) for k, v in merged.items()
+                if k in WHAT_IFS and v != getattr(bidset.settings, k)}
+        return replace(self, what_ifs=tuple(sorted(kept.items())))
+
+    # -- what the evaluation says ---------------------------------------------------------------
+    def settings(self, workbook: Settings) -> Settings:
+        """The workbook's settings with the what-ifs in place (scenarios and governance use these)."""
+        return replace(workbook, **dict(self.what_ifs)) if self.what_ifs else workbook
+
+    def key(self, part: str) -> Hashable:
+        """What a part of the figures depends on: the caches' key for that part."""
+        panel = (self.workbook_sha256, self.consensus, self.panel)
+        ranking = (*panel, self.scoring)
+        return {
+            "panel": panel,
+            "ranking": ranking,
+            "scenarios": (*ranking, self.what_ifs, self.edited_award, self.simulation),
+            "robustness": (*ranking, self.robustness),
+        }[part]
+
+    def problems(self, bidset: BidSet | None = None) -> list[tuple[str, str, str]]:
+        """(key, message, what to do) for anything this evaluation cannot be scored with."""
+        out = list(self.scoring.problems())
+        for key, value in self.what_ifs:
+            if key not in WHAT_IFS:
+                out.append((key, f"'{key}' is not a scenario what-if",
+                            f"Use one of {', '.join(WHAT_IFS)}"))
+            elif (why := SPECS[key].problem(value)) is not None:
+                out.append((key, f"{SPECS[key].label} {why}", "Change the what-if"))
+        if bidset is not None:
+            if bidset.sha256 and self.workbook_sha256 != bidset.sha256:
+                out.append(("workbook_sha256", f"these settings are for the workbook with SHA-256 "
+                            f"{self.workbook_sha256[:16]}…, not this one ({bidset.sha256[:16]}…)",
+                            "Use the workbook snapshot saved with them"))
+            names = {c.name for c in bidset.criteria}
+            unknown = [k for k, _ in self.scoring.weights if k not in names]
+            if unknown:
+                out.append(("weights", f"no such criterion: {', '.join(unknown)}",
+                            "Name the workbook's criteria"))
+            components = {c.name for c in bidset.components}
+            vendors = {b.vendor.casefold() for b in bidset.bids}
+            for comp, vendor in self.edited_award or ():
+                if comp not in components:
+                    out.append(("edited_award", f"'{comp}' is not a component of the workbook",
+                                "Name the workbook's components"))
+                elif vendor.casefold() not in vendors:
+                    out.append(("edited_award", f"'{vendor}' has no bid in the workbook",
+                                "Name a vendor that bid"))
+        return out
+
+    def changes_from(self, other: Evaluation) -> list[str]:
+        """What differs from ``other``, in words (empty when the figures are the same)."""
+        out = []
+        a, b = self.scoring, other.scoring
+        for name, label in (("method", "scoring method"), ("price_formula", "price formula"),
+                            ("price_floor", "price floor"), ("price_ceiling", "price ceiling"),
+                            ("sla_gate", "mission-grade SLA gate")):
+            if getattr(a, name) != getattr(b, name):
+                out.append(label)
+        if dict(a.weights) != dict(b.weights):
+            out.append("weights")
+        elif self.weight_input != other.weight_input:
+            out.append("how the weights are entered")
+        mine, theirs = dict(self.what_ifs), dict(other.what_ifs)
+        for key in sorted(set(mine) | set(theirs), key=list(SPECS).index):
+            if mine.get(key) != theirs.get(key):
+                out.append(f"what-if: {SPECS[key].label.lower()}")
+        if self.edited_award != other.edited_award:
+            out.append("hand-edited award")
+        if self.consensus != other.consensus:
+            out.append("consensus method")
+        if not self.panel.same_entries(other.panel):
+            out.append("panel record")
+        if self.robustness != other.robustness:
+            out.append("robustness settings")
+        if self.simulation != other.simulation:
+            out.append("cost simulation settings")
+        if self.workbook_sha256 != other.workbook_sha256:
+            out.insert(0, "workbook")
+        return out
+
+    def audit_items(self) -> dict[str, str | None]:
+        """One readable value per audited item (a version's changes are audited item by item)."""
+        s = self.scoring
+        items: dict[str, str | None] = {
+            "method": str(s.method),
+            "price_formula": str(s.price_formula),
+            "price_floor": None if s.price_floor is None else f"{s.price_floor:g}",
+            "price_ceiling": None if s.price_ceiling is None else f"{s.price_ceiling:g}",
+            "weights": json.dumps(dict(s.weights)),
+            "weighting": str(self.weight_input.mode),
+            "sla_gate": json.dumps(s.sla_gate),
+            "edited_award": None if self.edited_award is None else json.dumps(dict(self.edited_award)),
+            "consensus": str(self.consensus),
+            "panel": self.panel.describe(),
+            "robustness": json.dumps(_plain(self.robustness)),
+            "simulation": json.dumps(_plain(self.simulation)),
+        }
+        for key, value in self.what_ifs:
+            items[f"what-if {key}"] = json.dumps(value)
+        return items
+
+    # -- JSON ---------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        s = self.scoring
+        out: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "workbook_sha256": self.workbook_sha256,
+            "method": str(s.method),
+            "price_formula": str(s.price_formula),
+            "price_floor": s.price_floor,
+            "price_ceiling": s.price_ceiling,
+            "weights": dict(s.weights),
+            "weighting": str(self.weight_input.mode),
+            "sla_gate": s.sla_gate,
+            "what_ifs": dict(self.what_ifs),
+            "edited_award": None if self.edited_award is None else dict(self.edited_award),
+            "robustness": _plain(self.robustness),
+            "simulation": _plain(self.simulation),
+            "consensus": str(self.consensus),
+            "panel": {
+                "through": {"scores": self.panel.through[0], "moderations": self.panel.through[1]},
+                "scores": [{"evaluator": p.evaluator, "vendor": p.vendor, "lot": p.lot,
+                            "criterion": p.criterion, "score": p.score, "rationale": p.rationale,
+                            "at": p.at} for p in self.panel.scores],
+                "moderations": [{"vendor": m.vendor, "lot": m.lot, "criterion": m.criterion,
+                                 "value": m.value, "rationale": m.rationale, "by": m.by, "at": m.at}
+                                for m in self.panel.moderations],
+            },
+        }
+        if self.weight_input.mode == WeightMode.RANK_ORDER:
+            out["importance_ranks"] = dict(self.weight_input.ranks)
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Evaluation:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise EvaluationError(f"not JSON ({exc})") from exc
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, workbook_sha256: str = "") -> Evaluation:
+        """Read the JSON above, or the settings of a version saved before this format (with
+        ``workbook_sha256`` telling which snapshot they belong to)."""
+        if not isinstance(data, dict):
+            raise EvaluationError("expected a JSON object")
+        if data.get("format") != FORMAT:
+            return _legacy(data, workbook_sha256)
+        if data.get("format_version") != FORMAT_VERSION:
+            raise EvaluationError(f"format_version {data.get('format_version')!r} is not one this "
+                                  f"version reads ({FORMAT_VERSION})")
+        r = _Reader(data)
+        sha = r.text("workbook_sha256")
+        scoring = Scoring(
+            method=r.choice("method", Method),
+            price_formula=r.choice("price_formula", PriceFormula),
+            price_floor=r.number("price_floor", optional=True),
+            price_ceiling=r.number("price_ceiling", optional=True),
+            weights=tuple((str(k), r.finite(f"weights.{k}", v)) for k, v in r.mapping("weights").items()),
+            sla_gate=r.flag("sla_gate"),
+        )
+        mode = r.choice("weighting", WeightMode, default=WeightMode.POINTS)
+        ranks = r.mapping("importance_ranks", optional=True)
+        what_ifs = r.mapping("what_ifs", optional=True)
+        award = r.get("edited_award")
+        if award is not None and not (isinstance(award, dict)
+                                      and all(isinstance(v, str) for v in award.values())):
+            raise EvaluationError("edited_award: expected an object of component: vendor, or null")
+        rob = r.mapping("robustness", optional=True)
+        sim = r.mapping("simulation", optional=True)
+        panel = r.mapping("panel", optional=True)
+        ev = cls(
+            workbook_sha256=sha,
+            scoring=scoring,
+            weight_input=WeightInput(mode, tuple((str(k), int(v)) for k, v in ranks.items())),
+            what_ifs=tuple(sorted((str(k), SPECS[k].coerce(v) if k in SPECS else v)
+                                  for k, v in what_ifs.items())),
+            edited_award=None if award is None else tuple(award.items()),
+            consensus=r.choice("consensus", Consensus, default=Consensus.MEDIAN),
+            panel=_panel(panel),
+            robustness=RobustnessOptions(
+                draws=_whole(rob.get("draws", 10_000), "robustness.draws", 1),
+                seed=_whole(rob.get("seed", 0), "robustness.seed", 0),
+                weights=_choice(rob.get("weights", "stated"), DrawModel, "robustness.weights"),
+                concentration=_positive(rob.get("concentration", 100.0), "robustness.concentration")),
+            simulation=SimulationOptions(
+                draws=_whole(sim.get("draws", 100_000), "simulation.draws", 1),
+                seed=_whole(sim.get("seed", 0), "simulation.seed", 0)),
+        )
+        problems = ev.problems()
+        if problems:
+            key, message, _ = problems[0]
+            raise EvaluationError(f"{key}: {message}")
+        return ev
+
+    def describe(self) -> str:
+        """One line naming the choices (for captions and the report)."""
+        s = self.scoring
+        text = f"{METHOD_LABELS[s.method]}; price formula {PRICE_FORMULA_LABELS[s.price_formula]}"
+        if self.what_ifs:
+            text += "; what-ifs " + ", ".join(f"{SPECS[k].label.lower()} {SPECS[k].show(v)}"
+                                              for k, v in self.what_ifs)
+        return text
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in vars(obj).items()}
+
+
+class _Reader:
+    """Typed reads of a JSON object, each failure naming the key."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
+        if not isinstance(value, str) or not value:
+            raise EvaluationError(f"{key}: expected text")
+        return value
+
+    def choice(self, key: str, enum: type[StrEnum], default: Any = None) -> Any:
+        value = self.data.get(key, default)
+        return _choice(value, enum, key)
+
+    def number(self, key: str, *, optional: bool = False) -> float | None:
+        value = self.data.get(key)
+        if value is None and optional:
+            return None
+        return self.finite(key, value)
+
+    def finite(self, key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise EvaluationError(f"{key}: expected a finite number, not {value!r}")
+        return float(value)
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise EvaluationError(f"{key}: expected true or false")
+        return value
+
+    def mapping(self, key: str, *, optional: bool = False) -> dict[str, Any]:
+        value = self.data.get(key)
+        if value is None and optional:
+            return {}
+        if not isinstance(value, dict):
+            raise EvaluationError(f"{key}: expected an object")
+        return value
+
+
+def _choice(value: Any, enum: type[StrEnum], key: str) -> Any:
+    try:
+        return enum(str(value).casefold())
+    except ValueError:
+        raise EvaluationError(f"{key}: {value!r} is not one of "
+                              f"{', '.join(e.value for e in enum)}") from None
+
+
+def _whole(value: Any, key: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer() \
+            or value < minimum:
+        raise EvaluationError(f"{key}: expected a whole number of {minimum} or more")
+    return int(value)
+
+
+def _positive(value: Any, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 \
+            or not math.isfinite(value):
+        raise EvaluationError(f"{key}: expected a number above 0")
+    return float(value)
+
+
+def _panel(data: Mapping[str, Any]) -> PanelRecord:
+    through = data.get("through") or {}
+    try:
+        scores = tuple(PanelScore(str(s["evaluator"]), str(s["vendor"]), str(s["lot"]),
+                                  str(s["criterion"]), float(s["score"]), str(s.get("rationale", "")),
+                                  0, str(s.get("at", "")))
+                       for s in data.get("scores", ()))
+        mods = tuple(Moderation(str(m["vendor"]), str(m["lot"]), str(m["criterion"]),
+                                None if m.get("value") is None else float(m["value"]),
+                                str(m.get("rationale", "")), str(m.get("by", "")), str(m.get("at", "")))
+                     for m in data.get("moderations", ()))
+        point = (int(through.get("scores", 0)), int(through.get("moderations", 0)))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise EvaluationError(f"panel: an entry is incomplete or not a number ({exc})") from exc
+    if any(not math.isfinite(s.score) for s in scores):
+        raise EvaluationError("panel: every score must be a finite number")
+    return PanelRecord(scores, mods, point)
+
+
+def _legacy(data: dict[str, Any], workbook_sha256: str) -> Evaluation:
+    """Settings saved before the evaluation format: method, formula, bounds, weights, gate and
+    scenario what-ifs. The panel record is not in them (the store reconstructs it)."""
+    r = _Reader(data)
+    try:
+        scoring = Scoring(
+            method=r.choice("method", Method, default=Method.TOPSIS),
+            price_formula=r.choice("price_formula", PriceFormula, default=PriceFormula.LOWEST_RATIO),
+            price_floor=r.number("price_floor", optional=True),
+            price_ceiling=r.number("price_ceiling", optional=True),
+            weights=tuple((str(k), r.finite(f"weights.{k}", v))
+                          for k, v in r.mapping("weights", optional=True).items()),
+            sla_gate=bool(data.get("sla_gate", False)),
+        )
+    except ValueError as exc:
+        raise EvaluationError(str(exc)) from exc
+    total = sum(v for _, v in scoring.weights)
+    if scoring.weights and abs(total - 1.0) < 1e-9:  # saved as fractions: shown as percentage points
+        scoring = replace(scoring, weights=tuple((k, 100.0 * v) for k, v in scoring.weights))
+    scenario = r.mapping("scenario", optional=True)
+    unknown = [k for k in scenario if k not in WHAT_IFS]
+    if unknown:
+        raise EvaluationError(f"scenario: unknown setting {', '.join(unknown)}")
+    return Evaluation(workbook_sha256 or str(data.get("workbook_sha256", "")), scoring,
+                      what_ifs=tuple(sorted((k, SPECS[k].coerce(v)) for k, v in scenario.items())))
+
+
+def is_legacy(data: Mapping[str, Any]) -> bool:
+    """Whether stored settings predate the evaluation format (no panel record in them)."""
+    return data.get("format") != FORMAT
+
+
+def complete(ev: Evaluation, bidset: BidSet) -> Evaluation:
+    """``ev`` with a weight for every criterion of ``bidset`` (criteria it does not name keep the
+    workbook's weight), in the workbook's criteria order."""
+    points = {c.name: float(c.weight) for c in bidset.criteria}
+    given = dict(ev.scoring.weights)
+    points.update({k: v for k, v in given.items() if k in points})
+    ordered = tuple(points.items())
+    if ordered == ev.scoring.weights:
+        return ev
+    return ev.with_scoring(weights=ordered)
+
+
+def check(ev: Evaluation, bidset: BidSet) -> Evaluation:
+    """``complete(ev, bidset)``, or EvaluationError naming the first problem."""
+    problems = ev.problems(bidset)
+    if problems:
+        _, message, fix = problems[0]
+        raise EvaluationError(f"{message}. {fix}")
+    return complete(ev, bidset)

@@ -1,0 +1,176 @@
+"""Every figure of one evaluation, derived from the workbook as read and one Evaluation value.
+
+:class:`Results` is what the pages, the Excel report and the command line read: the ranking,
+the panel's consensus cells, the award scenarios with their cost distributions, robustness, the
+SLA matrix and the governance check. Each part is computed on first use. A ``memo`` (the app's
+process-wide cache) may share parts between sessions; it keys each part on the projection of
+the evaluation that the part depends on (``Evaluation.key``), so that changing a what-if does
+not recompute robustness, and nothing is keyed on anything but the evaluation itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from scoring.compliance import Governance, SLAResult, governance, sla_matrix
+from scoring.evaluation import Evaluation, EvaluationError, check
+from scoring.mcda import Ranking, rank
+from scoring.model import BUNDLE_LOT, BidSet, lot_name
+from scoring.panel import Cell, applied
+from scoring.scenarios import (
+    Context,
+    CostDistribution,
+    Scenario,
+    ScenarioError,
+    compare,
+    simulate,
+)
+
+T = TypeVar("T")
+Memo = Callable[[str, Hashable, Callable[[], Any]], Any]
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    """The award scenarios (monolithic, modular, optimized, and the edited award when set)."""
+
+    scenarios: tuple[Scenario, ...] = ()
+    distributions: dict[str, CostDistribution] | None = None
+    unavailable: str = ""  # why there are no scenarios (e.g. no Components sheet)
+
+    def named(self, name: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.name == name), None)
+
+
+@dataclass(frozen=True)
+class Robustness:
+    models: list[Any]  # sensitivity.LotModel
+    acceptability: list[Any]  # sensitivity.Acceptability
+    stability: dict[str, dict[str, tuple[float, float]]]
+    reversals: list[Any]  # sensitivity.Reversal
+
+
+@dataclass(frozen=True)
+class AwardCheck:
+    """The governance rule applied to one award: its total and whether it is flagged."""
+
+    award: str
+    total: float
+    check: Governance
+
+
+class Results:
+    """The figures of ``evaluation`` on ``bidset`` (the workbook as read, before the panel)."""
+
+    def __init__(self, bidset: BidSet, evaluation: Evaluation, memo: Memo | None = None) -> None:
+        self.evaluation = check(evaluation, bidset)
+        self.workbook = bidset
+        self._memo = memo
+        self._local: dict[tuple[str, Hashable], Any] = {}
+
+    def _part(self, part: str, compute: Callable[[], T]) -> T:
+        key = self.evaluation.key(part)
+        if self._memo is not None:
+            return self._memo(part, key, compute)  # type: ignore[no-any-return]
+        if (part, key) not in self._local:
+            self._local[(part, key)] = compute()
+        return self._local[(part, key)]  # type: ignore[no-any-return]
+
+    # -- the parts ------------------------------------------------------------------------------
+    def _panel(self) -> tuple[BidSet, list[Cell]]:
+        ev = self.evaluation
+        return self._part("panel", lambda: applied(self.workbook, ev.panel.scores,
+                                                   ev.panel.moderations, ev.consensus))
+
+    @property
+    def bidset(self) -> BidSet:
+        """The bids as the ranking uses them: the panel's consensus in place, the what-ifs set."""
+        scored, _ = self._panel()
+        return replace(scored, settings=self.evaluation.settings(scored.settings))
+
+    @property
+    def cells(self) -> list[Cell]:
+        """Every (bid, criterion) the panel scored: the workbook's Scores and the app's entries."""
+        return self._panel()[1]
+
+    @property
+    def ranking(self) -> Ranking:
+        """Raises ScoringError when the figures cannot be scored with the method chosen."""
+        return self._part("ranking", lambda: rank(self._panel()[0], self.evaluation.scoring))
+
+    @property
+    def scenarios(self) -> Scenarios:
+        return self._part("scenarios", self._scenarios)
+
+    def _scenarios(self) -> Scenarios:
+        bidset, ev = self.bidset, self.evaluation
+        try:
+            ranking = self.ranking
+            found = compare(bidset, ranking, bidset.settings,
+                            dict(ev.edited_award) if ev.edited_award is not None else None)
+        except ScenarioError as exc:
+            return Scenarios(unavailable=str(exc))
+        dist = simulate(Context(bidset, ranking, bidset.settings), found,
+                        draws=ev.simulation.draws, seed=ev.simulation.seed)
+        return Scenarios(tuple(found), dist)
+
+    def robustness(self, progress: Callable[[float], None] | None = None) -> Robustness:
+        return self._part("robustness", lambda: self._robustness(progress))
+
+    def _robustness(self, progress: Callable[[float], None] | None) -> Robustness:
+        from scoring.sensitivity import acceptability, lot_models, rank_reversal, stability_table
+
+        scored, _ = self._panel()
+        ev = self.evaluation
+        models = lot_models(scored, ev.scoring)
+        r = ev.robustness
+        acc = acceptability(models, draws=r.draws, seed=r.seed, mode=r.weights,
+                            concentration=r.concentration, progress=progress)
+        return Robustness(models, acc, stability_table(models), rank_reversal(scored, ev.scoring))
+
+    @property
+    def sla(self) -> list[SLAResult]:
+        return sla_matrix(self.workbook)
+
+    @property
+    def awards(self) -> list[AwardCheck]:
+        """The governance check of every award on offer (the one definition of 'total award').
+
+        With a Components sheet: each available scenario's total of awarded prices. Without one:
+        the highest-ranked bid of every lot other than bundles, taken together, and the
+        highest-ranked bundle bid on its own; a lot with a tie at the top has no award yet.
+        """
+        settings, okrs = self.bidset.settings, self.workbook.okrs
+        found = self.scenarios
+        if found.scenarios:
+            totals = [(s.name.capitalize() + " award", s.figures.total_price)
+                      for s in found.scenarios if s.figures is not None]
+        else:
+            totals = award_totals(self.ranking)
+        return [AwardCheck(label, total, governance(total, okrs, settings.okr_threshold))
+                for label, total in totals]
+
+
+def award_totals(ranking: Ranking) -> list[tuple[str, float]]:
+    """Awards of the highest-ranked bids when there is no Components sheet (see Results.awards)."""
+    out: list[tuple[str, float]] = []
+    lots = [lot for lot in ranking.lots if lot != BUNDLE_LOT]
+    winners = [ranking.winner(lot) for lot in lots]
+    if lots and all(w is not None for w in winners):
+        label = ("Highest-ranked bid" if len(lots) == 1 and lots[0] == ""
+                 else "Highest-ranked bid in every lot")
+        out.append((label, sum(w.price for w in winners if w is not None)))
+    if BUNDLE_LOT in ranking.lots and (w := ranking.winner(BUNDLE_LOT)) is not None:
+        out.append((f"Highest-ranked bid, {lot_name(BUNDLE_LOT)}", w.price))
+    return out
+
+
+def results(bidset: BidSet, evaluation: Evaluation | None = None, memo: Memo | None = None) -> Results:
+    """Results of ``evaluation`` (by default the workbook's own settings)."""
+    return Results(bidset, evaluation or Evaluation.of(bidset), memo)
+
+
+__all__ = ["AwardCheck", "EvaluationError", "Results", "Robustness", "Scenarios", "award_totals",
+           "results"]

@@ -1,0 +1,151 @@
+"""The evaluation value: immutable, serialised to JSON and back exactly, read back from old saves."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.evaluation import (
+    DrawModel,
+    Evaluation,
+    EvaluationError,
+    PanelRecord,
+    RobustnessOptions,
+    Scoring,
+    SimulationOptions,
+    WeightInput,
+    WeightMode,
+    check,
+    is_legacy,
+)
+from scoring.model import PanelScore
+from scoring.panel import Consensus, Moderation
+from scoring.settings import SPECS, WHAT_IFS
+from scoring.workbook import read_workbook
+
+finite = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
+names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
+
+
+def what_if_value(key: str):  # type: ignore[no-untyped-def]
+    spec = SPECS[key]
+    if spec.kind == "whole number":
+        return st.integers(int(spec.minimum), int(spec.maximum))
+    return st.floats(spec.minimum, spec.maximum, allow_nan=False)
+
+
+evaluations = st.builds(
+    Evaluation,
+    workbook_sha256=st.text("0123456789abcdef", min_size=64, max_size=64),
+    scoring=st.builds(
+        Scoring,
+        method=st.sampled_from(["wsm", "wpm", "topsis", "vikor"]),
+        price_formula=st.just("lowest_ratio"),
+        price_floor=st.none() | finite, price_ceiling=st.none() | finite,
+        weights=st.lists(st.tuples(names, finite), min_size=1, max_size=5, unique_by=lambda t: t[0])
+        .map(tuple).filter(lambda w: sum(v for _, v in w) > 0),
+        sla_gate=st.booleans()),
+    weight_input=st.just(WeightInput()),
+    what_ifs=st.fixed_dictionaries({}, optional={k: what_if_value(k) for k in WHAT_IFS})
+    .map(lambda d: tuple(sorted(d.items()))),
+    edited_award=st.none() | st.dictionaries(names, names, max_size=3).map(lambda d: tuple(d.items())),
+    consensus=st.sampled_from(list(Consensus)),
+    panel=st.builds(PanelRecord, scores=st.lists(st.builds(
+        PanelScore, evaluator=names, vendor=names, lot=names, criterion=names, score=finite,
+        rationale=names, row=st.just(0), at=st.just("2026-12-01T10:00:00.000000Z")),
+        max_size=4).map(tuple),
+        moderations=st.lists(st.builds(Moderation, vendor=names, lot=names, criterion=names,
+                                       value=finite, rationale=names, by=names, at=st.just("")),
+                             max_size=2).map(tuple),
+        through=st.tuples(st.integers(0, 10**6), st.integers(0, 10**6))),
+    robustness=st.builds(RobustnessOptions, draws=st.integers(1, 10**6), seed=st.integers(0, 2**31),
+                         weights=st.sampled_from(list(DrawModel)),
+                         concentration=st.floats(0.5, 1e4)),
+    simulation=st.builds(SimulationOptions, draws=st.integers(1, 10**6), seed=st.integers(0, 2**31)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(evaluations)
+def test_json_round_trip_is_exact(ev):
+    assert Evaluation.from_json(ev.to_json()) == ev
+    assert Evaluation.from_json(ev.to_json()).to_json() == ev.to_json()
+    assert ev.changes_from(Evaluation.from_json(ev.to_json())) == []
+
+
+def test_defaults_come_from_the_workbook_and_every_part_is_in_the_json(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    ev = Evaluation.of(bs)
+    assert ev.scoring.method == bs.settings.method and ev.workbook_sha256 == bs.sha256
+    assert ev.scoring.points == {c.name: c.weight for c in bs.criteria}
+    doc = json.loads(ev.to_json())
+    assert {"format", "format_version", "workbook_sha256", "method", "price_formula", "price_floor",
+            "price_ceiling", "weights", "weighting", "sla_gate", "what_ifs", "edited_award",
+            "robustness", "simulation", "consensus", "panel"} <= set(doc)
+    ranked = ev.replace(weight_input=WeightInput(WeightMode.RANK_ORDER, (("Price", 1),)))
+    assert json.loads(ranked.to_json())["importance_ranks"] == {"Price": 1}
+
+
+def test_what_ifs_equal_to_the_workbook_are_dropped(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    ev = Evaluation.of(bs).with_what_ifs(bs, {"contract_years": 10, "max_components_per_vendor": 2})
+    assert ev.what_ifs == (("contract_years", 10.0),)  # the sample's cap is already 2
+    assert ev.settings(bs.settings).contract_years == 10 and ev.settings(bs.settings).max_components_per_vendor == 2
+    assert ev.changes_from(Evaluation.of(bs)) == ["what-if: contract term"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"method": "ahp"}, "method: 'ahp' is not one of"),
+    ({"weights": {"Price": "high"}}, "weights.Price: expected a finite number"),
+    ({"price_formula": "linear", "price_floor": 5, "price_ceiling": 3}, "price_ceiling: the price ceiling"),
+    ({"what_ifs": {"contract_years": 400}}, "contract_years: Contract term must be a number from 0.25 to 50"),
+    ({"what_ifs": {"okr_threshold": 1}}, "okr_threshold: 'okr_threshold' is not a scenario what-if"),
+    ({"robustness": {"draws": 0}}, "robustness.draws: expected a whole number of 1 or more"),
+    ({"format_version": 9}, "format_version 9 is not one this version reads"),
+    ({"panel": {"scores": [{"vendor": "A"}]}}, "panel: an entry is incomplete"),
+])
+def test_a_bad_file_names_the_key_and_what_is_wrong(sample_bytes, change, message):
+    doc = json.loads(Evaluation.of(read_workbook(sample_bytes).bidset).to_json())
+    doc.update(change)
+    with pytest.raises(EvaluationError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        Evaluation.from_dict(doc)
+
+
+def test_settings_of_versions_saved_before_the_format_are_read(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    old = {"method": "wsm", "price_formula": "lowest_ratio", "price_floor": None, "price_ceiling": None,
+           "weights": {"Technical approach": 0.5, "Management approach": 0.1, "Past performance": 0.1,
+                       "Exit and portability": 0.1, "Price": 0.2},
+           "sla_gate": True, "scenario": {"contract_years": 8}}
+    assert is_legacy(old)
+    ev = Evaluation.from_dict(old, workbook_sha256=bs.sha256)
+    assert ev.scoring.method == "wsm" and ev.scoring.sla_gate and ev.what_ifs == (("contract_years", 8.0),)
+    assert ev.scoring.normalised_weights()["Technical approach"] == pytest.approx(0.5)
+    assert ev.scoring.points["Technical approach"] == pytest.approx(50)  # fractions read as points
+    assert check(ev, bs).workbook_sha256 == bs.sha256
+
+
+def test_checked_against_its_workbook(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    ev = Evaluation.of(bs)
+    with pytest.raises(EvaluationError, match="not this one"):
+        check(ev.replace(workbook_sha256="0" * 64), bs)
+    with pytest.raises(EvaluationError, match="no such criterion"):
+        check(ev.with_scoring(weights=(("Nope", 1.0),)), bs)
+    with pytest.raises(EvaluationError, match="not a component"):
+        check(ev.replace(edited_award=(("Nowhere", "Summit Integrators"),)), bs)
+    partial = check(ev.with_scoring(weights=(("Price", 90.0),)), bs)  # the rest keep the workbook's
+    assert partial.scoring.points["Price"] == 90 and len(partial.scoring.weights) == len(bs.criteria)
+
+
+def test_each_part_of_the_figures_keys_on_what_it_depends_on(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    ev = Evaluation.of(bs)
+    what_if = ev.with_what_ifs(bs, {"contract_years": 12})
+    assert what_if.key("ranking") == ev.key("ranking") and what_if.key("robustness") == ev.key("robustness")
+    assert what_if.key("scenarios") != ev.key("scenarios")
+    method = ev.with_scoring(method="wsm")
+    assert all(method.key(p) != ev.key(p) for p in ("ranking", "scenarios", "robustness"))
+    panel = ev.replace(panel=PanelRecord((PanelScore("A", "B", "C", "D", 1.0),), (), (1, 0)))
+    assert panel.key("panel") != ev.key("panel") and panel.key("ranking") != ev.key("ranking")
