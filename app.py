@@ -12,6 +12,7 @@ st.set_page_config(
 who = auth.require_sign_in()
 persistence.apply_share_link()
 state.init()
+status = persistence.status(fresh=True)  # read once a run: saved version, changes, live panel
 
 
 def page(path: str, title: str, icon: str, url: str, default: bool = False) -> st.Page:
@@ -49,7 +50,7 @@ with st.sidebar:
     st.caption(
         f"{len(bidset.bids)} bids · {len(bidset.vendor_names)} vendors · "
         f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}… · "
-        f"{widgets.md_escape(persistence.version_label())}"
+        f"{widgets.md_escape(status.label())}"
         + (f" · your role: {role}" if who.signed_in else "")
     )
     auth.sidebar(who)

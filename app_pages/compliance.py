@@ -1,18 +1,14 @@
 """Compliance: SLA mission-grade matrix, the optional SLA gate, and the governance check."""
 
-from dataclasses import replace
-
 import streamlit as st
 
-from scoring.compliance import governance, sla_matrix
-from scoring.scenarios import ScenarioError
-from ui import cache, compliance_views, persistence, state, widgets
+from scoring.mcda import ScoringError
+from ui import cache, compliance_views, controls, state, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
-key, bidset = persistence.in_use()  # the panel's consensus applied
-settings = bidset.settings
-choices = state.choices(bidset)
+ev = state.evaluation()
+results = cache.results(ev, open_wb.bidset)
 
 st.title("Compliance")
 st.write(
@@ -20,23 +16,15 @@ st.write(
     "checked against the nine elements of a mission-grade SLA; large awards must be tied to "
     "mission-outcome OKRs."
 )
+controls.sla_gate_toggle(ev)
 
-gate = st.toggle(
-    "Require a mission-grade SLA: bids that miss any element are not ranked",
-    value=choices.sla_gate, key=f"sla_gate_{open_wb.sha256[:16]}",
-    help="Applies on every page: Evaluate, Robustness and Scenarios rank only mission-grade bids.",
-)
-if gate != choices.sla_gate:
-    choices = replace(choices, sla_gate=gate)
-    state.set_choices(choices)
-
-results = sla_matrix(bidset)
-passing = sum(r.mission_grade for r in results)
+matrix = results.sla
+passing = sum(r.mission_grade for r in matrix)
 st.subheader("SLA mission-grade matrix")
-st.markdown(f"**{passing} of {len(results)}** bids offer a mission-grade SLA. "
+st.markdown(f"**{passing} of {len(matrix)}** bids offer a mission-grade SLA. "
             "✓ meets the element, ✗ does not, — not stated in the bid.")
-st.dataframe(compliance_views.style_matrix(compliance_views.matrix_frame(results)),
-             hide_index=True, height=36 * (len(results) + 1) + 4,
+st.dataframe(compliance_views.style_matrix(compliance_views.matrix_frame(matrix)),
+             hide_index=True, height=36 * (len(matrix) + 1) + 4,
              column_config={"Vendor": st.column_config.TextColumn(pinned=True),
                             "Lot": st.column_config.TextColumn(pinned=True),
                             "Mission-grade": st.column_config.TextColumn(pinned=True)})
@@ -44,23 +32,22 @@ with st.expander("What mission-grade means"):
     st.table(compliance_views.rules_frame(), hide_index=True)
 
 st.subheader("Governance: OKRs for large investments")
-awards: list[tuple[str, float]] = []
 try:
-    ranking = cache.ranking(key, bidset, choices)
-    scenarios, _ = cache.scenarios(key, bidset, ranking, choices, settings, None,
-                                   draws=1_000)
-    awards = [(s.name.capitalize() + " award", s.figures.total_price)
-              for s in scenarios if s.figures is not None]
-except ScenarioError:
-    ranking = cache.ranking(key, bidset, choices)
-    awards = [(f"Highest-ranked bid, {widgets.lot_label(lot)}", w.price)
-              for lot in ranking.lots if (w := ranking.winner(lot)) is not None]
-for label, total in awards:
-    check = governance(total, bidset.okrs, settings.okr_threshold)
-    (st.warning if check.flagged else st.success)(
-        f"**{esc(label)}**: {esc(check.message)}.",
-        icon=":material/flag:" if check.flagged else ":material/check:")
+    awards = results.awards
+except ScoringError as exc:
+    st.warning(f"Cannot rank: {exc}.", icon=":material/warning:")
+    st.stop()
+settings = results.bidset.settings
+for a in awards:
+    (st.warning if a.check.flagged else st.success)(
+        f"**{esc(a.award)}**: {esc(a.check.message)}.",
+        icon=":material/flag:" if a.check.flagged else ":material/check:")
+if not awards:
+    st.info("No award can be formed yet (a lot has a tie at the top, or no eligible bid).",
+            icon=":material/info:")
 st.caption(f"Rule: a total award above {settings.okr_threshold:,.0f} {esc(settings.currency)} "
-           "needs at least two OKRs marked as mission outcomes in the workbook's OKRs sheet.")
-st.dataframe(compliance_views.okr_frame(bidset), hide_index=True)
-widgets.provenance(ranking, open_wb.name)
+           "needs at least two OKRs marked as mission outcomes in the workbook's OKRs sheet. "
+           "Awards are the scenarios' (with the what-ifs and any hand-edited award) when the "
+           "workbook has Components, else the highest-ranked bids.")
+st.dataframe(compliance_views.okr_frame(open_wb.bidset), hide_index=True)
+widgets.provenance(results.ranking, open_wb.name)

@@ -28,8 +28,8 @@ with right:
         help="Instructions, drop-downs and two example bids (Example Vendor A and B) to "
         "overwrite with your own.",
     )
-    if st.button("Open the bundled sample", icon=":material/folder_open:"):
-        state.open_sample()
+    st.button("Open the bundled sample", icon=":material/folder_open:", on_click=state.open_sample,
+              help="Starts a new, unsaved evaluation of the sample workbook.")
 
 if uploaded is not None and st.session_state.get(state.SEEN_UPLOAD) != uploaded.file_id:
     st.session_state[state.SEEN_UPLOAD] = uploaded.file_id

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from scoring.model import fold
-from scoring.panel import consensus, merge_scores
-from ui import auth, panel_views, persistence, state, vega
+from ui import auth, cache, controls, panel_views, persistence, state, vega
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
 bidset = open_wb.bidset
+ev = state.evaluation()
 who = auth.identity()
 st.title("Panel")
 st.write("Each evaluator scores on their own (blind) with a rationale per score. When the "
@@ -19,7 +19,7 @@ db = persistence.store()
 ref = persistence.saved()
 if db is None:
     st.stop()
-if ref is None or ref.version.snapshot_sha256 != open_wb.sha256:
+if ref is None:
     st.info("Panel scoring belongs to a saved evaluation: save this one on **Report & share** "
             "first (its chair then adds the evaluators).", icon=":material/info:")
     st.page_link("app_pages/report.py", label="Go to Report & share", icon=":material/share:")
@@ -30,11 +30,11 @@ flags = db.flags(ref.evaluation_id)
 is_open = flags["consensus_open"] == "yes"
 me = who.user_id if who else "unknown"
 st.caption(f"Evaluation #{ref.evaluation_id} · you are **{esc(me)}** ({role}) · consensus is "
-           f"**{'open' if is_open else 'closed (blind scoring)'}** · {flags['consensus_method']}")
+           f"**{'open' if is_open else 'closed (blind scoring)'}** · {ev.consensus}")
 
-entered = db.scores(ref.evaluation_id)
+live = db.panel_record(ref.evaluation_id)
 mine = {(fold(s.vendor), fold(s.lot), fold(s.criterion)): (s.score, s.rationale)
-        for s in entered if s.evaluator == me}
+        for s in live.scores if s.evaluator == me}
 if role in ("chair", "evaluator"):
     st.subheader("My scores")
     edited = panel_views.my_scores_editor(bidset, me, mine, key=f"my_scores_{ref.evaluation_id}")
@@ -54,9 +54,9 @@ if role == "evaluator" and not is_open:
             icon=":material/visibility_off:")
     st.stop()
 
-panel = merge_scores(bidset, bidset.panel_scores, entered)
-cells = consensus(bidset, panel, method=flags["consensus_method"],
-                  moderations=db.moderations(ref.evaluation_id))
+# The panel's workspace shows its entries as they are now; the rankings use the evaluation's
+# panel record until the entries are taken in (the notice below says when they differ).
+cells = cache.results(ev.replace(panel=live), bidset).cells
 evaluators = sorted({e for c in cells for e in c.scores}, key=str.casefold)
 flagged = [c for c in cells if c.flagged]
 
@@ -64,6 +64,7 @@ if role == "chair":
     left, right = st.columns(2, gap="large")
     with left:
         panel_views.switches_form(db, ref.evaluation_id, flags, me)
+        controls.consensus_radio(ev)
     with right:
         if who and who.signed_in:
             st.markdown("**Members**")
@@ -72,16 +73,22 @@ if role == "chair":
             st.caption("Members and roles apply when sign-in is configured; in local mode the "
                        "single user chairs the panel.")
 
+status = persistence.status()
+if status.panel_moved and role in ("chair", "viewer"):
+    persistence.panel_notice(status)
 if not cells:
     st.info("No panel scores yet.")
     st.stop()
+spread = bidset.settings.spread_flag_pct
 st.subheader("Spreads")
 st.markdown(f"**{len(flagged)}** of {len(cells)} scored cells have a range of at least "
-            f"{bidset.settings.spread_flag_pct:g} % of the scale (▲) and go to the consensus meeting.")
-vega.show(panel_views.spread_heatmap(cells, bidset.settings.spread_flag_pct))
+            f"{spread:g} % of the scale (▲) and go to the consensus meeting.")
+vega.show(panel_views.spread_heatmap(cells, spread))
 if flagged:
     st.dataframe(panel_views.consensus_frame(flagged, evaluators), hide_index=True, placeholder="—")
 st.subheader("Consensus")
+st.caption(f"The panel's entries as they are now ({esc(live.describe())}), with the workbook's "
+           f"Scores sheet; consensus by {ev.consensus} unless moderated.")
 st.dataframe(panel_views.consensus_frame(cells, evaluators), hide_index=True, placeholder="—")
 if role == "chair":
     panel_views.moderation_form(db, ref.evaluation_id, cells, me)

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from ui import cache, persistence, state, vega, widgets
+from scoring.mcda import ScoringError
+from ui import cache, controls, state, vega, widgets
 from ui import robustness_views as views
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
-key, bidset = persistence.in_use()  # the panel's consensus applied
+ev = state.evaluation()
 
 st.title("Robustness")
 st.write(
@@ -15,26 +16,24 @@ st.write(
     "Weights are drawn at random around the ones in use (or with no preference at all) and "
     "every lot is re-ranked for each draw."
 )
-choices = state.choices(bidset)
+controls.robustness_inputs(ev)
 
-a, b, c, d = st.columns([1.2, 1.6, 1, 0.8])
-draws = a.selectbox("Weight draws", (1_000, 10_000, 100_000), index=1, format_func="{:,}".format)
-mode = b.radio("Weights drawn", ("stated", "uniform"), horizontal=True,
-               format_func={"stated": "Around the weights in use", "uniform": "No preference"}.get,
-               help="Around the weights in use: Dirichlet with concentration K (higher K, closer "
-               "to the weights in use). No preference: uniform over all weightings (SMAA-2).")
-concentration = c.number_input("Concentration K", 1.0, 10_000.0, 100.0, 10.0,
-                               disabled=mode == "uniform")
-seed = d.number_input("Seed", 0, 2**31 - 1, 0, 1)
-
+results = cache.results(ev, open_wb.bidset)
 bar = st.progress(0.0, text="Drawing weights...")
-result = cache.robustness(key, bidset, choices, int(draws), int(seed), mode,
-                          float(concentration), progress=lambda x: bar.progress(x, text="Drawing weights..."))
+try:
+    result = results.robustness(progress=lambda x: bar.progress(x, text="Drawing weights..."))
+except ScoringError as exc:
+    bar.empty()
+    st.warning(f"Cannot rank: {exc}.", icon=":material/warning:")
+    st.stop()
 bar.empty()
+draws = ev.robustness.draws
 
+if not result.models:
+    st.info("No lot has an eligible bid, so there is nothing to test.", icon=":material/info:")
+    st.stop()
 lots = [m.lot for m in result.models]
-lot = st.radio("Lot", lots, format_func=widgets.lot_label, horizontal=True,
-               key=f"robust_lot_{open_wb.sha256[:16]}")
+lot = controls.lot_radio(lots, "ev_lot_robustness", widgets.lot_label)
 model = next(m for m in result.models if m.lot == lot)
 acc = next(x for x in result.acceptability if x.lot == lot)
 winner = model.vendors[0]
@@ -46,7 +45,7 @@ if len(model.vendors) == 1:
 else:
     flips = views.what_flips(model, result.stability[lot])
     st.markdown(f"**{esc(winner)}** ranks first with the weights in use and in **{p_win:.1%}** "
-                f"of {int(draws):,} weight draws.")
+                f"of {draws:,} weight draws.")
     if flips:
         st.markdown("Another bid would rank first if (one weight at a time, the others rescaled "
                     "in proportion):\n" + "\n".join(f"- {f}" for f in flips))
@@ -88,5 +87,4 @@ st.caption(
     "The linear price formula with a floor and ceiling fixed before bids open, and criteria "
     "with fixed scales, score each bid on its own under WSM: no bid can move another's points."
 )
-widgets.provenance(cache.ranking(key, bidset, choices), open_wb.name,
-                   persistence.version_label())
+widgets.provenance(results.ranking, open_wb.name)

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from scoring.mcda import ScoringError
 from scoring.scenarios import HHI_HIGH
-from ui import cache, charts, persistence, scenario_views, state, vega, widgets
+from ui import cache, charts, controls, scenario_views, state, vega, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
-key, bidset = persistence.in_use()  # the panel's consensus applied
+ev = state.evaluation()
+bidset = open_wb.bidset
 currency = bidset.settings.currency
 
 st.title("Scenarios")
@@ -24,19 +26,23 @@ if not bidset.components:
     st.page_link("app_pages/import_bids.py", label="Go to Import", icon=":material/upload_file:")
     st.stop()
 
-choices = state.choices(bidset)
-ranking = cache.ranking(key, bidset, choices)
-settings = scenario_views.what_if_settings(bidset, persistence.saved_what_if(open_wb.sha256))
-persistence.remember_what_if(open_wb.sha256, {k: getattr(settings, k)
-                                              for k in scenario_views.WHAT_IF_KEYS})
-base, _ = cache.scenarios(key, bidset, ranking, choices, settings, None)
-start = {a.component: a.vendor for a in next(s for s in base if s.name == "modular").awards}
+with st.expander("What-if settings (the workbook's values are the defaults)",
+                 expanded=bool(ev.what_ifs)):
+    controls.what_if_inputs(ev, bidset)
+results = cache.results(ev, bidset)
+try:
+    found = results.scenarios
+except ScoringError as exc:
+    st.warning(f"Cannot rank: {exc}.", icon=":material/warning:")
+    st.stop()
+scenarios, dist = list(found.scenarios), found.distributions or {}
+modular = found.named("modular")
+start = {a.component: a.vendor for a in modular.awards} if modular is not None else {}
 
-with st.expander("Edit an award by hand", icon=":material/edit:"):
-    st.caption("Starts from the modular award. Its figures appear as the 'Edited' scenario.")
-    edited = scenario_views.award_editor(bidset, start)
-scenarios, dist = cache.scenarios(key, bidset, ranking, choices, settings,
-                                  tuple(sorted(edited.items())))
+with st.expander("Edit an award by hand", icon=":material/edit:", expanded=ev.edited_award is not None):
+    st.caption("Starts from the modular award; change any vendor and the award appears as the "
+               "'Edited' scenario, here, in the report and in saved versions.")
+    controls.award_editor(ev, bidset, start)
 
 for s in scenarios:
     if not s.available:
@@ -71,7 +77,8 @@ with left:
 with right:
     st.subheader("Risk-adjusted cost distribution")
     vega.show(charts.cost_distribution_chart(dist, currency))
-    st.caption("100,000 simulated contract terms (seed 0): each vendor may fail in any year with "
+    st.caption(f"{ev.simulation.draws:,} simulated contract terms (seed {ev.simulation.seed}): "
+               "each vendor may fail in any year with "
                "its annual probability, costing the switching cost of all it holds. Boxes span "
                "the middle half of the terms, the line in each box is the median, whiskers reach "
                "the cheapest and dearest term; a flat box means most terms had no failure.")
@@ -88,4 +95,4 @@ with right:
     st.caption("Single point of failure: the largest share of total criticality one vendor "
                "holds. Replaceability: 1 minus the criticality-weighted share that must be "
                "re-procured when a component's vendor is replaced (monolithic = 0).")
-widgets.provenance(ranking, open_wb.name, persistence.version_label())
+widgets.provenance(results.ranking, open_wb.name)

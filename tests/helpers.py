@@ -47,6 +47,17 @@ def basic(**overrides: Sequence[Sequence[Any]]) -> bytes:
     return workbook_bytes({k: v for k, v in sheets.items() if v is not None})
 
 
+def editor_key(at, name: str) -> str:  # type: ignore[no-untyped-def]
+    """The key of one of the evaluation's data editors (points, ranks, award) in an AppTest run."""
+    return f"ev_{name}_{at.session_state['evaluation_generation']}"
+
+
+def edit_rows(at, name: str, rows: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Seed edits into a data editor (AppTest cannot type into one), as the browser would send."""
+    at.session_state[editor_key(at, name)] = {"edited_rows": rows, "added_rows": [],
+                                              "deleted_rows": []}
+
+
 def rewrite_part(data: bytes, part: str, transform) -> bytes:  # type: ignore[no-untyped-def]
     """Copy an .xlsx, passing one part's bytes through ``transform``."""
     src = zipfile.ZipFile(io.BytesIO(data))

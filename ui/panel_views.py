@@ -105,16 +105,13 @@ def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: s
                           value=flags["consensus_open"] == "yes")
         prices = st.toggle("Evaluators may see prices and rankings",
                            value=flags["prices_visible"] == "yes")
-        method = st.radio("Consensus", ("median", "mean"), horizontal=True,
-                          index=("median", "mean").index(flags["consensus_method"]))
         reason = st.text_input("Reason for the change")
         if not st.form_submit_button("Apply"):
             return
     if not reason.strip():
         st.error("Give a reason: panel switches are recorded in the audit log.")
         return
-    wanted = {"consensus_open": "yes" if open_ else "no", "prices_visible": "yes" if prices else "no",
-              "consensus_method": method}
+    wanted = {"consensus_open": "yes" if open_ else "no", "prices_visible": "yes" if prices else "no"}
     for name, value in wanted.items():
         if flags[name] != value:
             db.set_flag(evaluation_id, name, value, by=chair, reason=reason)

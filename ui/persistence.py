@@ -1,23 +1,26 @@
-"""Saved evaluations in the app: the store connection, share links, saving and reloading.
+"""Saved evaluations in the app: the store connection, versions, share links, the live panel.
 
 The database is named in ``.streamlit/secrets.toml`` as ``[connections.evaluations]`` (for
 example PostgreSQL); without it, a SQLite file in the user's data directory (or the file
 ``SSW_DATABASE_URL`` names) is used through the same ``st.connection``.
+
+A saved version holds one Evaluation value, the panel record as of the save included. Opening
+a version (from the list, or through a share link) makes exactly that value the evaluation in
+use, whatever the panel has done since; the pages then say when the live panel record differs.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from scoring.model import BidSet
-from scoring.panel import apply, consensus, merge_scores
+from scoring.evaluation import PanelRecord
 from scoring.store import (
     FLAG_DEFAULTS,
+    EvaluationInfo,
     StaleVersion,
     Store,
     StoreError,
@@ -25,13 +28,11 @@ from scoring.store import (
     default_url,
     prepare_engine,
 )
-from ui import auth, state, widgets
+from ui import auth, state
 
-SAVED = "saved_version"  # SavedRef of what the session opened or last saved
 APPLIED_LINK = "applied_share_link"
-WHAT_IF = "scenario_what_if"  # dict of scenario what-if settings, set by the Scenarios page
-VIEW_PARAMS = ("page", "lot", "method")
 DEFAULT_PAGE = "evaluate"  # url_path of the page st.navigation serves at "/"
+SAVED = state.SAVED
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,26 @@ class SavedRef:
     evaluation_id: int
     name: str
     version: Version
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the evaluation in use stands against its saved version and the live panel."""
+
+    saved: SavedRef | None
+    changes: tuple[str, ...]  # what differs from the saved version (in words)
+    live_panel: PanelRecord | None  # the panel's entries now (saved evaluations only)
+    panel_moved: bool = False  # the live panel has entries the evaluation in use does not include
+
+    def label(self) -> str:
+        if self.saved is None:
+            return "not saved"
+        text = f"saved evaluation #{self.saved.evaluation_id}, version {self.saved.version.number}"
+        if self.changes:
+            text += " with unsaved changes (" + ", ".join(self.changes) + ")"
+        if self.panel_moved:
+            text += f" · panel scores changed since version {self.saved.version.number}"
+        return text
 
 
 def _has_secret_connection() -> bool:
@@ -71,69 +92,75 @@ def saved() -> SavedRef | None:
     return st.session_state.get(SAVED)
 
 
-def current_settings(bidset_sha: str) -> dict[str, Any]:
-    """What a version stores: the scoring choices in use (and scenario what-ifs, if set)."""
-    open_wb = state.current()
-    c = state.choices(open_wb.bidset)
-    out: dict[str, Any] = {
-        "method": c.method,
-        "price_formula": c.price_formula,
-        "weights": {k: float(v) for k, v in c.weights},
-        "price_floor": c.price_floor,
-        "price_ceiling": c.price_ceiling,
-    }
-    if c.sla_gate:
-        out["sla_gate"] = True
-    what_if = saved_what_if(bidset_sha)
-    if what_if and what_if != {k: getattr(open_wb.bidset.settings, k) for k in what_if}:
-        out["scenario"] = what_if  # only what-ifs that differ from the workbook's Settings
-    return out
+def left_behind() -> SavedRef | None:
+    """The saved evaluation that a new upload (or the sample) replaced in this session."""
+    return st.session_state.get(state.LEFT)
+
+
+STATUS = "evaluation_status"  # (evaluation, saved ref, Status) of this run
+
+
+def status(*, fresh: bool = False) -> Status:
+    """The evaluation in use against its saved version and the live panel. Read once a run (the
+    app reads it first, with ``fresh``); a change within the run gives a new one."""
+    ref, ev = saved(), state.evaluation()
+    kept = st.session_state.get(STATUS)
+    if not fresh and kept is not None and kept[0] is ev and kept[1] is ref:
+        return kept[2]
+    if ref is None:
+        found = Status(None, ("not saved yet",), None)
+    else:
+        db = _quiet_store()
+        live = db.panel_record(ref.evaluation_id) if db is not None else None
+        found = Status(ref, tuple(ev.changes_from(ref.version.evaluation)), live,
+                       live is not None and not live.same_entries(ev.panel))
+    st.session_state[STATUS] = (ev, ref, found)
+    return found
+
+
+def _quiet_store() -> Store | None:
+    try:
+        return _store_for(None if _has_secret_connection() else default_url())
+    except Exception:
+        return None
 
 
 def unsaved_changes() -> list[str]:
-    """What differs between the view in use and the saved version (empty when in step)."""
-    ref = saved()
-    if ref is None:
-        return ["not saved yet"]
-    open_wb = state.current()
-    changes = []
-    if open_wb.sha256 != ref.version.snapshot_sha256:
-        changes.append("workbook")
-    now = current_settings(open_wb.sha256)
-    for key in sorted(set(now) | set(ref.version.settings)):
-        if not _same(now.get(key), ref.version.settings.get(key)):
-            changes.append(key.replace("_", " "))
-    return changes
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal settings values, numbers to 1e-12 (weights pass through a float round trip)."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return abs(float(a) - float(b)) <= 1e-12 * max(1.0, abs(float(a)), abs(float(b)))
-    return a == b
+    """What differs between the evaluation in use and the saved version (empty when in step)."""
+    return list(status().changes)
 
 
 def version_label() -> str:
-    """Where the view in use stands: its saved evaluation and version, and unsaved changes."""
+    return status().label()
+
+
+def include_live_panel(db: Store) -> None:
+    """Take the panel's entries as they are now into the evaluation in use (an unsaved change)."""
     ref = saved()
     if ref is None:
-        return "not saved"
-    label = f"saved evaluation #{ref.evaluation_id}, version {ref.version.number}"
-    return label + (" with unsaved changes" if unsaved_changes() else "")
+        return
+    ev = state.evaluation()
+    state.set_evaluation(ev.replace(panel=db.panel_record(ref.evaluation_id)))
 
 
-def saved_what_if(sha256: str) -> dict[str, Any] | None:
-    """Scenario what-ifs of the session (or of the saved version opened) for this workbook."""
-    what_if = st.session_state.get(WHAT_IF)
-    if what_if and what_if.get("sha256") == sha256:
-        return {k: v for k, v in what_if.items() if k != "sha256"}
-    return None
-
-
-def remember_what_if(sha256: str, values: dict[str, Any]) -> None:
-    st.session_state[WHAT_IF] = {"sha256": sha256, **values}
+def panel_notice(found: Status) -> None:
+    """Say that the live panel record moved on since the version in use, and offer to take it in."""
+    assert found.saved is not None
+    number = found.saved.version.number
+    ev = state.evaluation()
+    own = ev.panel.same_entries(found.saved.version.evaluation.panel)
+    st.warning(
+        f"Panel scores changed since version {number}. The figures here use "
+        + (f"version {number}'s panel record" if own else "the panel record taken in earlier")
+        + f" ({ev.panel.describe()}); the panel now has "
+        + (found.live_panel.describe() if found.live_panel is not None else "other entries")
+        + ". Take the latest entries in to see their effect, then save a new version to record "
+          "them.", icon=":material/group:")
+    db = _quiet_store()
+    if db is not None and st.button("Take in the latest panel entries", icon=":material/sync:",
+                                    key="take_in_panel"):
+        include_live_panel(db)
+        st.rerun()
 
 
 def role(db: Store | None = None) -> str:
@@ -151,7 +178,7 @@ def role(db: Store | None = None) -> str:
     return found or "none"
 
 
-def visible_evaluations(db: Store) -> list:  # type: ignore[type-arg]
+def visible_evaluations(db: Store) -> list[EvaluationInfo]:
     """Saved evaluations this user may open (all of them in local mode)."""
     who = auth.identity()
     if who is None or who.local:
@@ -167,30 +194,6 @@ def panel_flags(db: Store | None = None) -> dict[str, str]:
     return db.flags(ref.evaluation_id)
 
 
-def in_use() -> tuple[str, BidSet]:
-    """(cache key, BidSet) of the evaluation in use, with the panel's consensus applied.
-
-    Scores entered on the Panel page and the chair's moderations replace the workbook's values
-    of the same cells; the key changes with them, so cached rankings follow.
-    """
-    open_wb = state.current()
-    ref = saved()
-    db = store() if ref is not None else None
-    if db is None or ref is None or ref.version.snapshot_sha256 != open_wb.sha256:
-        return open_wb.sha256, open_wb.bidset
-    bidset = open_wb.bidset
-    entered = db.scores(ref.evaluation_id)
-    mods = db.moderations(ref.evaluation_id)
-    method = db.flags(ref.evaluation_id)["consensus_method"]
-    if not entered and not mods and method == "median":
-        return open_wb.sha256, bidset
-    cells = consensus(bidset, merge_scores(bidset, bidset.panel_scores, entered), method=method,
-                      moderations=mods)
-    fingerprint = hashlib.sha256(repr([(c.vendor, c.lot, c.criterion, c.score)
-                                       for c in cells]).encode()).hexdigest()[:16]
-    return f"{open_wb.sha256}:{fingerprint}", apply(bidset, cells)
-
-
 def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     """Make a saved version the evaluation in use, exactly as it was saved."""
     who = auth.identity()
@@ -203,21 +206,12 @@ def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     data = db.snapshot(version.snapshot_sha256)
     if data is None:
         raise StoreError("The workbook snapshot of this version is missing")
-    name = info.name
     st.session_state[state.WORKBOOK] = state.OpenWorkbook(
-        name, hashlib.sha256(data).hexdigest(), data)
-    s = version.settings
-    order = [c.name for c in state.current().bidset.criteria]  # the workbook's order, not JSON's
-    state.set_choices(state.EvaluationChoices(
-        version.snapshot_sha256, s["method"], s["price_formula"],
-        tuple((k, float(s["weights"][k])) for k in order if k in s["weights"]),
-        s.get("price_floor"), s.get("price_ceiling"), bool(s.get("sla_gate", False))))
-    st.session_state.get(widgets.POINTS, {}).pop(version.snapshot_sha256, None)
-    st.session_state.pop(WHAT_IF, None)
-    if "scenario" in s:
-        st.session_state[WHAT_IF] = {"sha256": version.snapshot_sha256, **s["scenario"]}
+        info.name, hashlib.sha256(data).hexdigest(), data)
     ref = SavedRef(evaluation_id, info.name, version)
     st.session_state[SAVED] = ref
+    st.session_state.pop(state.LEFT, None)
+    state.replace_evaluation(version.evaluation)
     return ref
 
 
@@ -240,46 +234,84 @@ def apply_share_link() -> None:
     if db is None:
         return
     try:
-        ref = open_version(db, evaluation_id, number)
+        open_version(db, evaluation_id, number)
     except StoreError as exc:
         st.error(f"This share link cannot be opened: {exc}. Open the app without the link to "
                  "work on your own evaluation.")
         st.stop()
-    sha = ref.version.snapshot_sha256[:16]
     if params.get("lot") is not None:
-        st.session_state[f"lot_{sha}"] = params.get("lot")
-        st.session_state[f"robust_lot_{sha}"] = params.get("lot")
+        state.set_view_lot(params.get("lot"))
 
 
 def share_link(base_url: str, ref: SavedRef, page: str, lot: str | None) -> str:
-    """A link that reproduces the view: evaluation, version and view settings, no bid data."""
-    query = {"evaluation": ref.evaluation_id, "version": ref.version.number,
-             "method": ref.version.settings["method"]}
+    """A link that reproduces the view: evaluation, version, page and lot; no bid data."""
+    query: dict[str, object] = {"evaluation": ref.evaluation_id, "version": ref.version.number}
     if lot is not None:
         query["lot"] = lot
     path = "" if page == DEFAULT_PAGE else page  # the default page lives at the app's root
     return f"{base_url.rstrip('/')}/{path}?{urlencode(query)}"
 
 
-def save(db: Store, *, author: str, reason: str, name: str = "") -> SavedRef:
-    """Save the view in use: a new evaluation, or a new version on top of the one opened."""
+NEW, NEXT, REVISED = "new", "next", "revised"
+
+
+def save(db: Store, *, author: str, reason: str, name: str = "", target: str = NEXT) -> SavedRef:
+    """Save the evaluation in use exactly as shown: a new evaluation, the next version of the one
+    opened, or (chosen explicitly) a revised bid book for the saved evaluation it replaced."""
     open_wb = state.current()
-    settings = current_settings(open_wb.sha256)
+    ev = state.evaluation()
     ref = saved()
-    if ref is None:
-        version = db.create(name or open_wb.name, open_wb.data, open_wb.name, settings,
+    if ref is None and target == NEXT:
+        target = NEW
+    if target == NEW:
+        version = db.create(name or open_wb.name, open_wb.data, open_wb.name, ev,
                             author=author, reason=reason)
         ref = SavedRef(version.evaluation_id, name or open_wb.name, version)
+    elif target == REVISED:
+        left = left_behind()
+        if left is None:
+            raise StoreError("there is no saved evaluation to revise")
+        latest = db.latest(left.evaluation_id)
+        based_on = latest.number if latest is not None else left.version.number
+        version = db.save(left.evaluation_id, based_on, ev, author=author, reason=reason,
+                          workbook=open_wb.data, filename=open_wb.name, replace_workbook=True)
+        ref = SavedRef(left.evaluation_id, left.name, version)
+        st.session_state.pop(state.LEFT, None)
     else:
-        changed = open_wb.sha256 != ref.version.snapshot_sha256
-        version = db.save(ref.evaluation_id, ref.version.number, settings, author=author,
-                          reason=reason, workbook=open_wb.data if changed else None,
-                          filename=open_wb.name)
+        assert ref is not None
+        version = db.save(ref.evaluation_id, ref.version.number, ev, author=author, reason=reason)
         ref = SavedRef(ref.evaluation_id, ref.name, version)
     st.session_state[SAVED] = ref
     return ref
 
 
-__all__ = ["SavedRef", "StaleVersion", "StoreError", "apply_share_link", "current_settings",
-           "in_use", "open_version", "panel_flags", "role", "save", "saved", "share_link",
-           "store", "unsaved_changes", "visible_evaluations", "VIEW_PARAMS"]
+def reproduce_bundle(db: Store, ref: SavedRef) -> bytes:
+    """A zip of the version's workbook snapshot and its evaluation JSON, with the commands."""
+    import io
+    import zipfile
+
+    stem = f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
+    data = db.snapshot(ref.version.snapshot_sha256) or b""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{stem}.xlsx", data)
+        zf.writestr(f"{stem}.json", ref.version.evaluation.to_json())
+        zf.writestr("REPRODUCE.txt", reproduce_commands(stem) + "\n")
+    return buf.getvalue()
+
+
+def reproduce_commands(stem: str) -> str:
+    files = f"{stem}.xlsx --settings {stem}.json"
+    return "\n".join([
+        f"python -m scoring rank {files}",
+        f"python -m scoring scenarios {files}",
+        f"python -m scoring sensitivity {files}",
+        f"python -m scoring compliance {files}",
+        f"python -m scoring panel {files}",
+        f"python -m scoring report {stem}.xlsx {stem}-report.xlsx --settings {stem}.json",
+    ])
+
+
+__all__ = ["SavedRef", "StaleVersion", "Status", "StoreError", "apply_share_link", "include_live_panel",
+           "open_version", "panel_flags", "reproduce_bundle", "role", "save", "saved", "share_link",
+           "status", "store", "unsaved_changes", "version_label", "visible_evaluations"]

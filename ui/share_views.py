@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS
-from scoring.model import BidSet
 from scoring.report import ReportContext, build_report
+from scoring.settings import SPECS
 from scoring.store import Store
-from ui import persistence, state
+from ui import cache, persistence, state
 from ui.widgets import lot_label, md_escape
 
 PAGES = {"evaluate": "Evaluate", "robustness": "Robustness", "scenarios": "Scenarios"}
@@ -29,24 +29,44 @@ def base_url(own_path: str) -> str:
 
 def save_form(db: Store, author: str) -> None:
     ref = persistence.saved()
+    left = persistence.left_behind()
+    open_wb = state.current()
     title = "Save this evaluation" if ref is None else f"Save version {ref.version.number + 1}"
+    choices = [persistence.NEW]
+    if ref is None and left is not None:
+        choices.append(persistence.REVISED)
     with st.form("save_evaluation", border=True, clear_on_submit=True):
         st.markdown(f"**{title}**")
+        target = persistence.NEXT if ref is not None else persistence.NEW
         name = ""
         if ref is None:
-            name = st.text_input("Evaluation name", value=state.current().name)
+            if len(choices) > 1:
+                old = left.version.snapshot_sha256 if left else ""
+                target = st.radio("Save as", choices, format_func=lambda c: (
+                    "a new evaluation" if c == persistence.NEW else
+                    f"a revised bid book for evaluation #{left.evaluation_id} {left.name}: its "
+                    f"workbook {old[:12]}… is replaced by this one, {open_wb.sha256[:12]}…"
+                    if left else ""),
+                    help="A revised bid book is a new version of the same procurement's "
+                         "evaluation with another workbook; the audit log records both "
+                         "snapshots. Anything else is a new evaluation.")
+            name = st.text_input("Evaluation name", value=open_wb.name,
+                                 help="For a new evaluation")
         reason = st.text_area("Reason for this version", height=80,
                               placeholder="e.g. Panel agreed to raise the weight of past performance")
         submitted = st.form_submit_button("Save", type="primary", icon=":material/save:")
+        ev = state.evaluation()
         st.caption(f"Saved as **{md_escape(author)}** (recorded with the version and in the "
-                   "audit log).")
+                   f"audit log). The version records {md_escape(ev.describe())}; "
+                   f"{md_escape(ev.panel.describe())}.")
     if not submitted:
         return
     if not reason.strip():
         st.error("Give a reason: every version records who changed what, and why.")
         return
     try:
-        new = persistence.save(db, author=author, reason=reason.strip(), name=name.strip())
+        new = persistence.save(db, author=author, reason=reason.strip(), name=name.strip(),
+                               target=target)
     except persistence.StaleVersion as exc:
         st.session_state["stale_message"] = str(exc)
         st.rerun()  # the notice and its reload button sit above the form
@@ -81,23 +101,27 @@ def stale_notice(db: Store) -> None:
 
 def share_box(ref: persistence.SavedRef) -> None:
     page = st.selectbox("Page to open", list(PAGES), format_func=PAGES.get)
-    open_wb = state.current()
-    lots = list(open_wb.bidset.lots)
-    in_view = st.session_state.get(f"lot_{open_wb.sha256[:16]}")  # the lot shown on Evaluate
+    lots = list(state.current().bidset.lots)
+    in_view = state.view_lot(lots)  # the lot last shown on any page
     lot = st.selectbox("Lot", lots, format_func=lot_label,
                        index=lots.index(in_view) if in_view in lots else 0) if lots else None
     link = persistence.share_link(base_url("report"), ref, page, lot)
     st.code(link, language=None, wrap_lines=True)
-    st.caption("Copy the link with the button at the right of the box. It names the evaluation, "
-               "the version and the view only: no bid data, names or scores.")
+    st.caption(f"Copy the link with the button at the right of the box. It opens version "
+               f"{ref.version.number} exactly as saved, whatever the panel does afterwards, and "
+               "names the evaluation, the version and the view only: no bid data, names or scores.")
 
 
 ITEM_LABELS = {
     "method": "scoring method", "price_formula": "price formula", "price_floor": "price floor",
     "price_ceiling": "price ceiling", "weights": "weights", "sla_gate": "mission-grade SLA gate",
-    "scenario": "scenario what-ifs", "snapshot": "workbook snapshot",
+    "weighting": "how weights are entered", "edited_award": "hand-edited award",
+    "consensus": "consensus method", "panel": "panel record", "robustness": "robustness settings",
+    "simulation": "cost simulation", "scenario": "scenario what-ifs", "snapshot": "workbook snapshot",
+    "revised bid book": "revised bid book (workbook replaced)",
     "consensus_open": "consensus open", "prices_visible": "evaluators see prices",
     "consensus_method": "consensus method",
+    **{f"what-if {k}": f"what-if: {s.label.lower()}" for k, s in SPECS.items() if s.what_if},
 }
 ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
                  "member": "Membership", "panel": "Panel switch", "score": "Score",
@@ -120,9 +144,13 @@ def readable(value: str | None) -> str:
             isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) for x in parsed):
         parsed = dict(parsed)  # (name, value) pairs, e.g. weights in criterion order
     if isinstance(parsed, dict):
-        if all(isinstance(x, (int, float)) for x in parsed.values()) and abs(
-                sum(parsed.values()) - 1) < 1e-6:
+        numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                      for x in parsed.values())
+        total = sum(parsed.values()) if numbers else 0
+        if numbers and abs(total - 1) < 1e-6:
             return ", ".join(f"{k} {x:.1%}" for k, x in parsed.items())
+        if numbers and total > 0:  # relative points: as typed, and the weight they give
+            return ", ".join(f"{k} {x:g} ({x / total:.1%})" for k, x in parsed.items())
         return ", ".join(f"{k.replace('_', ' ')} {x}" for k, x in parsed.items())
     if isinstance(parsed, bool):
         return "on" if parsed else "off"
@@ -163,44 +191,44 @@ def reopen(db: Store) -> None:
 
 
 def reproduce(db: Store, ref: persistence.SavedRef) -> None:
-    data = db.snapshot(ref.version.snapshot_sha256) or b""
-    settings = json.dumps(ref.version.settings, indent=2, sort_keys=True)
     stem = f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
-    left, right = st.columns(2)
-    left.download_button("Workbook snapshot (.xlsx)", data, file_name=f"{stem}.xlsx",
-                         icon=":material/download:")
-    right.download_button("Settings of this version (.json)", settings, file_name=f"{stem}.json",
-                          mime="application/json", icon=":material/download:")
-    st.code(f"python -m scoring rank {stem}.xlsx --settings {stem}.json", language="bash")
-    st.caption(f"Snapshot SHA-256 {md_escape(ref.version.snapshot_sha256)}: the command gives the "
-               "same ranking as the app shows for this version.")
+    st.download_button("Download the snapshot and settings (.zip)",
+                       lambda: persistence.reproduce_bundle(db, ref), file_name=f"{stem}.zip",
+                       mime="application/zip", icon=":material/download:",
+                       help="The version's workbook snapshot, its evaluation as JSON (panel "
+                            "entries as of the save included) and the commands below.")
+    st.code(persistence.reproduce_commands(stem), language="bash")
+    st.caption(f"Version {ref.version.number}, snapshot SHA-256 "
+               f"{md_escape(ref.version.snapshot_sha256)}: each command prints the figures the "
+               "app shows for this version (ranking, scenarios with the what-ifs and any edited "
+               "award, robustness, compliance, the panel's consensus) and the last writes its "
+               "report.")
 
 
-def report_context(db: Store | None) -> tuple[BidSet, ReportContext]:
-    """Everything the Excel report records about the view in use."""
+def report_button(db: Store | None) -> None:
+    """The Excel report of the evaluation in use (exactly the figures the pages show)."""
     open_wb = state.current()
-    _, bidset = persistence.in_use()
-    c = state.choices(bidset)
+    ev = state.evaluation()
+    status = persistence.status()
     ref = persistence.saved()
     audit = []
     if db is not None and ref is not None:
         audit = [{"When (UTC)": e.at, "Who": e.actor, "Version": e.version,
                   "What": f"{e.action}: {e.item}", "Old value": e.old_value,
                   "New value": e.new_value, "Why": e.reason} for e in db.audit(ref.evaluation_id)]
-    ctx = ReportContext(**c.options(), version_label=persistence.version_label(), audit=audit,
-                        workbook_bytes=open_wb.data)
-    return bidset, ctx
-
-
-def report_button(db: Store | None) -> None:
-    bidset, ctx = report_context(db)  # read now: the deferred build runs outside the session
+    ctx = ReportContext(version_label=status.label(), audit=audit, workbook_bytes=open_wb.data)
+    results = cache.results(ev, open_wb.bidset)  # read now: the deferred build runs outside the session
+    stem = ("evaluation-report" if ref is None else
+            f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
+            + ("-unsaved" if status.changes else "") + "-report")
 
     def build() -> bytes:
-        return build_report(bidset, ctx)
+        return build_report(results, ctx)
 
     st.download_button(
         "Download the evaluation report (.xlsx)", data=build, type="primary",
-        file_name="evaluation-report.xlsx", icon=":material/description:",
+        file_name=f"{stem}.xlsx", icon=":material/description:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        help="Summary, scores, robustness, scenarios, compliance, audit log and the inputs; "
-             "every sheet marked as source selection information.")
+        help="Summary, scores, robustness, scenarios, compliance, audit log, the inputs and the "
+             "evaluation's JSON; every sheet marked as source selection information. It holds "
+             "the figures of the evaluation in use, as every page shows them.")

@@ -1,7 +1,10 @@
-"""Session state: which workbook is open, and the last upload's outcome.
+"""Session state: the workbook open, the evaluation in use, the view, the last upload's outcome.
 
-An upload that fails validation never replaces the open workbook: nothing of it
-is kept but its list of problems, shown on the Import page.
+The evaluation in use is one Evaluation value (``scoring.evaluation``): every page reads its
+figures from it, and the widgets that change it do so through callbacks, before any page
+draws. A new upload or the sample starts a new, unsaved evaluation. An upload that fails
+validation never replaces the open workbook: nothing of it is kept but its list of problems,
+shown on the Import page.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.secrets import secrets_singleton
 
+from scoring.evaluation import Evaluation, complete
 from scoring.model import BidSet
 from scoring.workbook import ReadResult
 from ui import cache
@@ -25,45 +29,52 @@ SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_evaluati
 SAMPLE_NAME = "Sample: state tax system modernization"
 
 WORKBOOK = "workbook"  # OpenWorkbook of the evaluation in use
+EVALUATION = "evaluation"  # the Evaluation in use (every figure derives from it)
+GENERATION = "evaluation_generation"  # counts replacements of the evaluation from outside
+SAVED = "saved_version"  # persistence.SavedRef of the version opened or last saved, if any
+LEFT = "left_saved_version"  # the saved evaluation a new upload or the sample replaced
+VIEW_LOT = "view_lot"  # the lot shown, kept across pages and put in share links
 LAST_UPLOAD = "last_upload"  # UploadOutcome of the most recent upload attempt
 SEEN_UPLOAD = "seen_upload_id"  # file_id of the upload already processed
-CHOICES = "evaluation_choices"  # EvaluationChoices made on the Evaluate page
+WIDGET_PREFIX = "ev_"  # keys of the widgets that show the evaluation (see ui.controls)
 
 
-@dataclass(frozen=True)
-class EvaluationChoices:
-    """Method, price formula and weights in use; other pages score with the same."""
-
-    sha256: str
-    method: str
-    price_formula: str
-    weights: tuple[tuple[str, float], ...]
-    price_floor: float | None = None
-    price_ceiling: float | None = None
-    sla_gate: bool = False
-
-    def options(self) -> dict:  # type: ignore[type-arg]
-        """Keyword arguments for the scoring functions (rank, lot_models, rank_reversal)."""
-        return {"method": self.method, "price_formula": self.price_formula,
-                "weights": dict(self.weights), "price_floor": self.price_floor,
-                "price_ceiling": self.price_ceiling, "sla_gate": self.sla_gate}
+def evaluation() -> Evaluation:
+    """The evaluation in use: a new one on the workbook's own settings until something is chosen."""
+    open_wb = current()
+    ev = st.session_state.get(EVALUATION)
+    if ev is None or ev.workbook_sha256 != open_wb.sha256:
+        ev = Evaluation.of(open_wb.bidset)
+        st.session_state[EVALUATION] = ev
+    return ev
 
 
-def set_choices(choices: EvaluationChoices) -> None:
-    st.session_state[CHOICES] = choices
+def set_evaluation(ev: Evaluation) -> None:
+    """A change made by one of the evaluation's own widgets (which already show it)."""
+    st.session_state[EVALUATION] = complete(ev, current().bidset)
 
 
-def choices(bidset: BidSet) -> EvaluationChoices:
-    """The Evaluate page's choices for this workbook, or the workbook's own settings."""
-    made = st.session_state.get(CHOICES)
-    if made is not None and made.sha256 == bidset.sha256:
-        return made
-    s = bidset.settings
-    return EvaluationChoices(
-        bidset.sha256, s.method, s.price_formula,
-        tuple((k, float(v)) for k, v in bidset.stated_weights.items()),
-        s.price_floor, s.price_ceiling,
-    )
+def replace_evaluation(ev: Evaluation) -> None:
+    """A change from outside the widgets (a version opened, a new workbook): every widget that
+    shows the evaluation starts again from it."""
+    st.session_state[EVALUATION] = complete(ev, current().bidset)
+    st.session_state[GENERATION] = generation() + 1
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        del st.session_state[key]
+
+
+def generation() -> int:
+    return int(st.session_state.get(GENERATION, 0))
+
+
+def view_lot(lots: tuple[str, ...] | list[str]) -> str | None:
+    """The lot to show among ``lots``: the one last chosen on any page, else the first."""
+    chosen = st.session_state.get(VIEW_LOT)
+    return chosen if chosen in lots else (lots[0] if lots else None)
+
+
+def set_view_lot(lot: str) -> None:
+    st.session_state[VIEW_LOT] = lot
 
 
 @dataclass(frozen=True)
@@ -160,9 +171,22 @@ def init() -> None:
 
 
 def open_sample() -> None:
+    """The bundled sample, as a new unsaved evaluation."""
     data = sample_bytes()
-    st.session_state[WORKBOOK] = OpenWorkbook(SAMPLE_NAME, hashlib.sha256(data).hexdigest(), data)
+    _start(OpenWorkbook(SAMPLE_NAME, hashlib.sha256(data).hexdigest(), data))
     st.session_state.pop(LAST_UPLOAD, None)
+
+
+def _start(open_wb: OpenWorkbook) -> None:
+    """A new, unsaved evaluation of ``open_wb`` on its own settings. A saved evaluation that was
+    open is remembered, so that the new workbook can be saved into it only by choice (a revised
+    bid book), never by accident."""
+    left = st.session_state.pop(SAVED, None)
+    if left is not None:
+        st.session_state[LEFT] = left
+    st.session_state[WORKBOOK] = open_wb
+    st.session_state.pop(VIEW_LOT, None)
+    replace_evaluation(Evaluation.of(open_wb.bidset))
 
 
 def current() -> OpenWorkbook:
@@ -176,7 +200,7 @@ def load_upload(name: str, data: bytes) -> ReadResult:
     result = cache.read_workbook(sha, data)
     st.session_state[LAST_UPLOAD] = UploadOutcome(name, result)
     if result.ok:
-        st.session_state[WORKBOOK] = OpenWorkbook(name, sha, data)
+        _start(OpenWorkbook(name, sha, data))
     return result
 
 

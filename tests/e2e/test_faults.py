@@ -34,14 +34,14 @@ def test_acknowledged_saves_survive_a_killed_app(browser, database_url, tmp_path
             if name.count():
                 name.fill(f"Fault test {attempt}")
             page.get_by_label("Reason for this version", exact=True).fill("acknowledged save")
-            page.get_by_role("button", name="Save").click()
+            page.get_by_role("button", name="Save", exact=True).click()
             wait_idle(page)
             text = page.get_by_text(re.compile(r"Saved as evaluation #\d+, version \d+")).inner_text()
             eid, version = map(int, re.findall(r"\d+", text)[:2])
             acknowledged.append((eid, version))
             # Start a second save and kill the server while it may be in flight.
             page.get_by_label("Reason for this version", exact=True).fill("save cut short")
-            page.get_by_role("button", name="Save").click()
+            page.get_by_role("button", name="Save", exact=True).click()
             page.wait_for_timeout(rng.randint(0, 250))
             app.proc.send_signal(signal.SIGKILL)
             app.proc.wait(timeout=30)

@@ -93,7 +93,7 @@ def test_three_users_three_views(browser, secured_app):
     wait_idle(chair)
     chair.get_by_label("Evaluation name", exact=True).fill("Signed-in panel")
     chair.get_by_label("Reason for this version", exact=True).fill("Panel opens")
-    chair.get_by_role("button", name="Save").click()
+    chair.get_by_role("button", name="Save", exact=True).click()
     wait_idle(chair)
     chair.get_by_text("Saved as evaluation").wait_for()
     link = re.sub(r"\s+", "", chair.locator('[data-testid="stCode"]').filter(

@@ -50,7 +50,7 @@ def save(page, name: str, reason: str) -> None:  # type: ignore[no-untyped-def]
     if page.get_by_label("Evaluation name", exact=True).count():
         page.get_by_label("Evaluation name", exact=True).fill(name)
     page.get_by_label("Reason for this version", exact=True).fill(reason)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     wait_idle(page)
     page.get_by_text("Saved as evaluation").wait_for()
 

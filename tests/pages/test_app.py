@@ -1,12 +1,10 @@
 """AppTest: the app as a user drives it (upload, pick a method, edit weights)."""
 
-import hashlib
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, charts
-from tests.helpers import BIDS, basic
+from tests.helpers import BIDS, basic, edit_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,13 +80,10 @@ def test_method_change_changes_scores(app):
 
 
 def test_weight_edit_reorders_the_ranking(app):
-    sha = hashlib.sha256((ROOT / "data" / "sample_evaluation.xlsx").read_bytes()).hexdigest()
     labelled(app.selectbox, "Scoring method").select("wsm").run()
     assert ranking_table(app)["Vendor"][0] == "Cascade Cloud Services"
     # Put all the weight on price (row 4): the cheapest infrastructure bid must win.
-    app.session_state[f"points_{sha[:16]}"] = {
-        "edited_rows": {0: {"Points": 0}, 1: {"Points": 0}, 2: {"Points": 0}, 3: {"Points": 0}},
-        "added_rows": [], "deleted_rows": []}
+    edit_rows(app, "points", {0: {"Points": 0}, 1: {"Points": 0}, 2: {"Points": 0}, 3: {"Points": 0}})
     app.run()
     assert not app.exception
     assert ranking_table(app)["Vendor"][0] == "Harbor Data Works"
@@ -96,7 +91,7 @@ def test_weight_edit_reorders_the_ranking(app):
 
 
 def test_rank_order_centroid_mode(app):
-    app.radio(key="weights_mode").set_value("Rank order (ROC)").run()
+    app.radio(key="ev_weights_mode").set_value("Rank order (ROC)").run()
     assert not app.exception
     weights_caption = next(c.value for c in app.caption if c.value.startswith("Normalised weights"))
     assert "%" in weights_caption
@@ -106,11 +101,53 @@ def test_rank_order_centroid_mode(app):
 def test_linear_formula_without_bounds_explains_itself(app):
     labelled(app.selectbox, "Scoring method").select("wsm").run()
     labelled(app.selectbox, "Price formula").select("linear").run()
-    assert any("price floor" in w.value for w in app.warning)
+    assert any("needs a price floor and a price ceiling" in e.value for e in app.error)
+    assert app.session_state["evaluation"].scoring.price_formula == "lowest_ratio"  # not applied
     app.number_input[0].set_value(500_000).run()
     app.number_input[1].set_value(6_000_000).run()
-    assert not app.exception
+    assert not app.exception and not app.error
+    assert app.session_state["evaluation"].scoring.price_formula == "linear"
     assert ranking_table(app)["Rank"].tolist()[0] == 1
+
+
+def _bounds(app):
+    s = app.session_state["evaluation"].scoring
+    return s.price_floor, s.price_ceiling
+
+
+def test_typed_price_bounds_are_kept_and_a_floor_above_the_ceiling_is_refused_in_place(app):
+    labelled(app.selectbox, "Scoring method").select("wsm").run()
+    labelled(app.selectbox, "Price formula").select("linear").run()
+    floor, ceiling = app.number_input(key="ev_floor"), app.number_input(key="ev_ceiling")
+    floor.set_value(1_000_000).run()
+    app.number_input(key="ev_ceiling").set_value(2_000_000).run()
+    assert _bounds(app) == (1_000_000, 2_000_000)
+    before = ranking_table(app)
+    app.number_input(key="ev_ceiling").set_value(500_000).run()
+    assert app.number_input(key="ev_ceiling").value == 500_000  # the box keeps what was typed
+    assert any("must be above the price floor" in e.value for e in app.error)
+    assert _bounds(app) == (1_000_000, 2_000_000)  # every page keeps the last valid bounds
+    app.switch_page("app_pages/robustness.py").run()
+    app.switch_page("app_pages/evaluate.py").run()
+    app.number_input(key="ev_floor").set_value(100_000).run()  # fixed: both applied together
+    assert _bounds(app) == (100_000, 500_000) and not app.error
+    assert not ranking_table(app).equals(before)
+    for ceiling in (900_000, 800_000, 700_000):  # every edit counts, none snaps back
+        app.number_input(key="ev_ceiling").set_value(ceiling).run()
+        assert app.number_input(key="ev_ceiling").value == ceiling
+        assert _bounds(app) == (100_000, ceiling)
+
+
+def test_choices_survive_a_visit_to_other_pages(app):
+    labelled(app.selectbox, "Scoring method").select("vikor").run()
+    labelled(app.radio, "Lot").set_value("Security").run()
+    for page in ("robustness", "scenarios", "compliance", "report", "import_bids", "evaluate"):
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception
+    assert labelled(app.selectbox, "Scoring method").value == "vikor"
+    assert labelled(app.radio, "Lot").value == "Security"
+    app.switch_page("app_pages/robustness.py").run()
+    assert labelled(app.radio, "Lot").value == "Security"  # one lot for every page
 
 
 def test_every_lot_can_be_shown(app):

@@ -5,7 +5,9 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from scoring.evaluation import Evaluation
 from scoring.store import Store
+from scoring.workbook import read_workbook
 from tests.conftest import ROOT, charts
 from ui import auth
 
@@ -90,10 +92,9 @@ def signed_in(monkeypatch):
 
 def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     db = Store(os.environ["SSW_DATABASE_URL"])
-    v = db.create("Roles", sample_bytes, "sample.xlsx", {"method": "topsis", "price_formula": "lowest_ratio",
-                  "weights": {"Technical approach": 0.3, "Management approach": 0.15,
-                              "Past performance": 0.15, "Exit and portability": 0.1, "Price": 0.3},
-                  "price_floor": None, "price_ceiling": None}, author="chair@agency.gov", reason="set up")
+    bidset = read_workbook(sample_bytes).bidset
+    v = db.create("Roles", sample_bytes, "sample.xlsx", Evaluation.of(bidset),
+                  author="chair@agency.gov", reason="set up")
     db.set_member(v.evaluation_id, "eve@agency.gov", "evaluator", by="chair@agency.gov", reason="panel")
     db.record_scores(v.evaluation_id, "someone@agency.gov",
                      [("Meridian Analytics", "Analytics", "Technical approach", 1.0, "concerns")])

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from scoring.store import Store
 from tests.conftest import ROOT
+from tests.helpers import edit_rows
 
 
 def app() -> AppTest:
@@ -46,19 +47,17 @@ def share_link(at: AppTest) -> dict:
 def test_save_share_and_reopen_reproduces_the_ranking():
     a = app()
     labelled(a.selectbox, "Scoring method").select("wsm").run()
-    sha = a.session_state["workbook"].sha256
-    a.session_state[f"points_{sha[:16]}"] = {"edited_rows": {4: {"Points": 60}}, "added_rows": [],
-                                             "deleted_rows": []}
+    edit_rows(a, "points", {4: {"Points": 60}})
     a.run()
     expected = ranking_table(a)
     save(a, "Ann Chair", "Panel agreed weights", name="Tax system modernization")
     assert any("Saved as evaluation" in s.value for s in a.success)
     query = share_link(a)
-    assert query["version"] == "1" and query["method"] == "wsm" and query["path"].rstrip("/") == ""
+    assert query["version"] == "1" and query["path"].rstrip("/") == ""
     assert "Cascade" not in json.dumps(query)  # no bid data in the link
 
     b = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key in ("evaluation", "version", "method"):
+    for key in ("evaluation", "version", "lot"):
         b.query_params[key] = query[key]
     b.run()
     assert not b.exception
@@ -111,7 +110,7 @@ def test_cli_on_the_exported_snapshot_gives_the_same_ranking(tmp_path):
 
     db = Store(os.environ["SSW_DATABASE_URL"])
     (tmp_path / "s.xlsx").write_bytes(db.snapshot(ref.version.snapshot_sha256))
-    (tmp_path / "s.json").write_text(json.dumps(db.version(ref.evaluation_id, 1).settings))
+    (tmp_path / "s.json").write_text(db.version(ref.evaluation_id, 1).evaluation.to_json())
     out = subprocess.run([sys.executable, "-m", "scoring", "rank", str(tmp_path / "s.xlsx"),
                           "--settings", str(tmp_path / "s.json"), "--format", "json"],
                          capture_output=True, text=True, cwd=ROOT, check=True)

@@ -1,15 +1,13 @@
 """AppTest of the Scenarios page: comparison, what-ifs, hand-edited award."""
 
-import hashlib
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, charts
-from tests.helpers import basic
+from tests.helpers import basic, edit_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHA = hashlib.sha256((ROOT / "data" / "sample_evaluation.xlsx").read_bytes()).hexdigest()
+CAP_N, CAP_SHARE = "ev_wi_max_components_per_vendor", "ev_wi_max_vendor_share_pct"
 
 
 @pytest.fixture
@@ -27,7 +25,7 @@ def comparison(at: AppTest):
 
 def test_comparison_of_the_three_awards(page):
     table = comparison(page)
-    assert list(table.columns) == ["Monolithic", "Modular", "Optimized", "Edited"]
+    assert list(table.columns) == ["Monolithic", "Modular", "Optimized"]  # no award edited yet
     assert table.loc["Total cost (USD)", "Monolithic"] == "6,124,472"
     assert table.loc["HHI (price concentration)", "Monolithic"] == "10,000"
     assert table.loc["Replaceability (0-1, higher is better)", "Monolithic"] == "0.000"
@@ -36,8 +34,8 @@ def test_comparison_of_the_three_awards(page):
 
 def test_removing_the_caps_lets_the_optimizer_go_cheaper(page):
     before = comparison(page).loc["Total cost (USD)", "Optimized"]
-    page.number_input(key=f"wi_capn_{SHA[:16]}").set_value(0).run()
-    page.number_input(key=f"wi_caps_{SHA[:16]}").set_value(0.0).run()
+    page.number_input(key=CAP_N).set_value(None).run()
+    page.number_input(key=CAP_SHARE).set_value(None).run()
     after = comparison(page).loc["Total cost (USD)"]
     assert after["Optimized"] != before
     as_number = {k: float(v.replace(",", "")) for k, v in after.items()}
@@ -45,20 +43,18 @@ def test_removing_the_caps_lets_the_optimizer_go_cheaper(page):
 
 
 def test_impossible_cap_is_explained(page):
-    page.number_input(key=f"wi_capn_{SHA[:16]}").set_value(1).run()
-    page.number_input(key=f"wi_caps_{SHA[:16]}").set_value(10.0).run()
+    page.number_input(key=CAP_N).set_value(1).run()
+    page.number_input(key=CAP_SHARE).set_value(10.0).run()
     assert not page.exception
     assert any("Optimized" in w.value and "cannot" in w.value for w in page.warning)
 
 
 def test_hand_edited_award(page):
-    page.session_state[f"award_{SHA[:16]}"] = {
-        "edited_rows": {0: {"Vendor": "Harbor Data Works"}}, "added_rows": [], "deleted_rows": []}
+    edit_rows(page, "award", {0: {"Vendor": "Harbor Data Works"}})
     page.run()
     table = comparison(page)
     assert table.loc["Total of awarded prices (USD)", "Edited"] == "5,855,000"
-    page.session_state[f"award_{SHA[:16]}"] = {
-        "edited_rows": {0: {"Vendor": "Ironclad Cyber"}}, "added_rows": [], "deleted_rows": []}
+    edit_rows(page, "award", {0: {"Vendor": "Ironclad Cyber"}})
     page.run()
     assert any("Ironclad Cyber has no eligible bid for Infrastructure" in w.value for w in page.warning)
 

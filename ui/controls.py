@@ -1,0 +1,378 @@
+"""Widgets that show and change the evaluation in use.
+
+Each widget shows a part of the Evaluation value and changes it through its ``on_change``
+callback, so every page, the sidebar included, draws from the changed value in the same run.
+A widget's state is seeded from the evaluation whenever the two differ (the widget was off
+screen, or the evaluation was replaced), so leaving a page never loses a choice. A typed value
+that cannot be used (a price floor above the ceiling) stays in its box with a message in
+place, and the evaluation keeps its last valid value until the input is fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from scoring.evaluation import DrawModel, Evaluation, WeightInput, WeightMode
+from scoring.model import BidSet
+from scoring.settings import (
+    METHOD_LABELS,
+    METHODS,
+    PRICE_FORMULA_LABELS,
+    PRICE_FORMULAS,
+    SPECS,
+    Kind,
+    PriceFormula,
+    bounds_problems,
+)
+from scoring.weights import normalise_points, roc_from_ranks
+from ui import state
+
+ERRORS = "input_errors"  # group -> message, for inputs whose values are not applied
+PENDING = "input_pending"  # widget key -> the value typed there and not applied (kept across pages)
+_MISSING = object()
+DIRECT, ROC = "Direct points", "Rank order (ROC)"
+DRAWS = (1_000, 10_000, 100_000)
+
+
+def errors() -> dict[str, str]:
+    return st.session_state.setdefault(ERRORS, {})
+
+
+def error(group: str) -> str | None:
+    """The message of a group of inputs that could not be applied (None when applied)."""
+    return errors().get(group)
+
+
+def _pending() -> dict[str, Any]:
+    return st.session_state.setdefault(PENDING, {})
+
+
+def _seed(key: str, value: Any, group: str | None = None) -> str:
+    """Show ``value`` in the widget ``key``, or the value typed there if it is not applied yet."""
+    if group is not None and group in errors() and key in _pending():
+        value = _pending()[key]
+    if st.session_state.get(key, _MISSING) != value:
+        st.session_state[key] = value
+    return key
+
+
+def _refuse(group: str, message: str, keys: Sequence[str]) -> None:
+    """Keep what was typed in ``keys`` and say why it is not applied."""
+    errors()[group] = message
+    for key in keys:
+        if key in st.session_state:
+            _pending()[key] = st.session_state[key]
+
+
+def _apply(change: Callable[[Evaluation], Evaluation], group: str | None = None) -> None:
+    ev = state.evaluation()
+    state.set_evaluation(change(ev))
+    if group is not None:
+        errors().pop(group, None)
+        for key in _GROUPS.get(group, ()):
+            _pending().pop(key, None)
+
+
+# -- Evaluate -------------------------------------------------------------------------------------
+
+PRICE = "price"  # the group: formula, floor and ceiling are applied together
+_GROUPS = {PRICE: ("ev_formula", "ev_floor", "ev_ceiling")}
+
+
+def price_controls(ev: Evaluation, currency: str) -> None:
+    """Method, price formula and (for the linear formula) floor and ceiling."""
+    s = ev.scoring
+    st.selectbox("Scoring method", METHODS, format_func=METHOD_LABELS.get,
+                 key=_seed("ev_method", s.method), on_change=_method_changed)
+    st.selectbox("Price formula", PRICE_FORMULAS, format_func=PRICE_FORMULA_LABELS.get,
+                 key=_seed("ev_formula", s.price_formula, PRICE), on_change=_price_changed,
+                 help="Used by WSM and WPM when a 'Price' criterion is weighted. TOPSIS and VIKOR "
+                      "work on raw prices.")
+    if st.session_state["ev_formula"] == PriceFormula.LINEAR:
+        low, high = st.columns(2)
+        for col, key, name in ((low, "ev_floor", "price_floor"), (high, "ev_ceiling", "price_ceiling")):
+            spec = SPECS[name]
+            col.number_input(f"{spec.label.split(' (')[0]} ({currency})", min_value=spec.minimum,
+                             max_value=spec.maximum, step=spec.step, format="%.0f", value=None,
+                             key=_seed(key, getattr(s, name), PRICE), on_change=_price_changed,
+                             help=spec.help + " Set before bids open.")
+    message = error(PRICE)
+    if message:
+        st.error(f"Not applied: {message}. Until it is fixed, every page keeps "
+                 f"{PRICE_FORMULA_LABELS[s.price_formula]}"
+                 + (f" (floor {s.price_floor:,.0f}, ceiling {s.price_ceiling:,.0f})"
+                    if s.price_formula == PriceFormula.LINEAR else "") + ".",
+                 icon=":material/error:")
+
+
+def _method_changed() -> None:
+    _apply(lambda ev: ev.with_scoring(method=st.session_state["ev_method"]))
+
+
+def _price_changed() -> None:
+    formula = st.session_state["ev_formula"]
+    ev = state.evaluation()
+    floor = st.session_state.get("ev_floor", ev.scoring.price_floor)
+    ceiling = st.session_state.get("ev_ceiling", ev.scoring.price_ceiling)
+    if formula != PriceFormula.LINEAR:
+        floor, ceiling = ev.scoring.price_floor, ev.scoring.price_ceiling
+    problems = bounds_problems(formula, floor, ceiling)
+    if problems:
+        _refuse(PRICE, problems[0][1], _GROUPS[PRICE])
+        return
+    _apply(lambda e: e.with_scoring(price_formula=formula, price_floor=floor,
+                                    price_ceiling=ceiling), PRICE)
+
+
+WEIGHTS = "weights"
+
+
+def weights_editor(ev: Evaluation, bidset: BidSet) -> None:
+    """Weights as direct points or from an importance ordering (rank-order centroid)."""
+    mode = DIRECT if ev.weight_input.mode == WeightMode.POINTS else ROC
+    st.radio("How to set weights", (DIRECT, ROC), horizontal=True,
+             key=_seed("ev_weights_mode", mode), on_change=_mode_changed,
+             help="Direct points: any relative numbers. Rank order centroid: put the criteria in "
+                  "order of importance; ROC turns the order into weights.")
+    names = [c.name for c in bidset.criteria]
+    points = ev.scoring.points
+    key = f"ev_{'points' if mode == DIRECT else 'ranks'}_{state.generation()}"
+    if mode == DIRECT:
+        base = pd.DataFrame({"Criterion": names, "Group": [c.group for c in bidset.criteria],
+                             "Points": [points[n] for n in names]})
+        st.session_state[f"{key}_base"] = base
+        shown = st.data_editor(base, key=key, hide_index=True, disabled=["Criterion", "Group"],
+                               on_change=_points_changed, args=(key,),
+                               column_config={"Points": st.column_config.NumberColumn(
+                                   min_value=0.0, step=1.0, format="%g",
+                                   help="Relative importance, 0 or more")})
+        _reconcile(lambda: _set_points(dict(zip(shown["Criterion"], shown["Points"], strict=True))))
+    else:
+        ranks = dict(ev.weight_input.ranks)
+        base = pd.DataFrame({"Criterion": names, "Importance rank": [ranks[n] for n in names]})
+        st.session_state[f"{key}_base"] = base
+        shown = st.data_editor(base, key=key, hide_index=True, disabled=["Criterion"],
+                               on_change=_ranks_changed, args=(key,),
+                               column_config={"Importance rank": st.column_config.NumberColumn(
+                                   min_value=1, max_value=len(names), step=1, format="%d",
+                                   help="1 = most important; equal ranks share their weight")})
+        _reconcile(lambda: _set_rank_values(
+            dict(zip(shown["Criterion"], shown["Importance rank"], strict=True))))
+    message = error(WEIGHTS)
+    if message:
+        st.error(f"Not applied: {message}. Every page keeps the last valid weights.",
+                 icon=":material/error:")
+    weights = ev.scoring.normalised_weights()
+    st.caption("Normalised weights: " + " · ".join(f"{_esc(k)} {v:.1%}" for k, v in weights.items()))
+
+
+def _reconcile(apply: Callable[[], None]) -> None:
+    """An editor's shown values are the truth: if they differ from the evaluation (edits that
+    reached the editor without its callback, e.g. restored state), apply them and draw again."""
+    before = state.evaluation()
+    apply()
+    if state.evaluation() != before:
+        st.rerun()
+
+
+def _edited(key: str, column: str) -> dict[str, Any]:
+    """The editor's values: its base frame with the user's edits applied."""
+    base: pd.DataFrame = st.session_state[f"{key}_base"]
+    values = dict(zip(base["Criterion"], base[column], strict=True))
+    names = list(base["Criterion"])
+    for row, change in st.session_state[key].get("edited_rows", {}).items():
+        if column in change:
+            values[names[int(row)]] = change[column]
+    return values
+
+
+def _points_changed(key: str) -> None:
+    _set_points(_edited(key, "Points"))
+
+
+def _set_points(values: dict[str, Any]) -> None:
+    points = {k: 0.0 if v is None or pd.isna(v) else float(v) for k, v in values.items()}
+    if points == state.evaluation().scoring.points:
+        errors().pop(WEIGHTS, None)
+        return
+    try:
+        normalise_points(points)
+    except ValueError as exc:
+        errors()[WEIGHTS] = f"weights cannot be used: {exc}"  # the editor keeps its edits
+        return
+    _apply(lambda ev: ev.with_scoring(weights=tuple(points.items())).replace(
+        weight_input=WeightInput()), WEIGHTS)
+
+
+def _ranks_changed(key: str) -> None:
+    _set_rank_values(_edited(key, "Importance rank"))
+
+
+def _set_rank_values(values: dict[str, Any]) -> None:
+    n = len(values)
+    ranks = {k: n if v is None or pd.isna(v) else int(v) for k, v in values.items()}
+    if tuple(ranks.items()) != state.evaluation().weight_input.ranks:
+        _set_ranks(ranks)
+
+
+def _set_ranks(ranks: dict[str, int]) -> None:
+    weights = roc_from_ranks(ranks)
+    _apply(lambda ev: ev.with_scoring(weights=tuple((k, 100.0 * weights[k]) for k in ranks))
+           .replace(weight_input=WeightInput(WeightMode.RANK_ORDER, tuple(ranks.items()))), WEIGHTS)
+
+
+def _mode_changed() -> None:
+    ev = state.evaluation()
+    if st.session_state["ev_weights_mode"] == ROC:
+        points = ev.scoring.points
+        levels = sorted(set(points.values()), reverse=True)
+        _set_ranks({k: levels.index(v) + 1 for k, v in points.items()})
+    else:
+        _apply(lambda e: e.replace(weight_input=WeightInput()), WEIGHTS)
+
+
+def lot_radio(lots: Sequence[str], key: str, format_func: Callable[[str], str]) -> str | None:
+    """The lot shown: one choice for every page (and the share link)."""
+    if not lots:
+        return None
+    lot = state.view_lot(list(lots))
+    st.radio("Lot", list(lots), format_func=format_func, horizontal=True,
+             key=_seed(key, lot), on_change=lambda: state.set_view_lot(st.session_state[key]))
+    return st.session_state[key]
+
+
+# -- Compliance -----------------------------------------------------------------------------------
+
+def sla_gate_toggle(ev: Evaluation) -> None:
+    st.toggle("Require a mission-grade SLA: bids that miss any element are not ranked",
+              key=_seed("ev_sla_gate", ev.scoring.sla_gate),
+              on_change=lambda: _apply(lambda e: e.with_scoring(
+                  sla_gate=bool(st.session_state["ev_sla_gate"]))),
+              help="Applies on every page: Evaluate, Robustness and Scenarios rank only "
+                   "mission-grade bids.")
+
+
+# -- Scenarios ------------------------------------------------------------------------------------
+
+def what_if_inputs(ev: Evaluation, bidset: BidSet) -> None:
+    """The scenario settings as what-ifs, with the ranges of their specification."""
+    settings = ev.settings(bidset.settings)
+    keys = [k for k, s in SPECS.items() if s.what_if]
+    columns = st.columns(3)
+    for i, key in enumerate(keys):
+        spec = SPECS[key]
+        unit = {"currency": settings.currency, "": ""}.get(spec.unit, spec.unit)
+        label = spec.label + (f" ({unit})" if unit else "")
+        if spec.optional:
+            label += f" (empty = {spec.unset})"
+        whole = spec.kind == Kind.WHOLE
+        number = (lambda x: None if x is None else int(x)) if whole else (
+            lambda x: None if x is None else float(x))
+        columns[i % 3].number_input(
+            label, min_value=number(spec.minimum), max_value=number(spec.maximum),
+            step=number(spec.step), **({"value": None} if spec.optional else {}),
+            format="%d" if whole else ("%.0f" if spec.unit == "currency" else
+                                       "%.3f" if spec.unit == "per year" else "%g"),
+            key=_seed(f"ev_wi_{key}", getattr(settings, key)), help=spec.help,
+            on_change=_what_if_changed, args=(key, bidset))
+
+
+def _what_if_changed(key: str, bidset: BidSet) -> None:
+    value = st.session_state[f"ev_wi_{key}"]
+    if value is None and not SPECS[key].optional:
+        return
+    _apply(lambda ev: ev.with_what_ifs(bidset, {key: value}))
+
+
+def award_editor(ev: Evaluation, bidset: BidSet, start: dict[str, str]) -> None:
+    """Hand-edit an award: a vendor per component, starting from ``start`` (the modular award)."""
+    vendors = sorted({b.vendor for b in bidset.bids}, key=str.casefold)
+    chosen = dict(ev.edited_award) if ev.edited_award is not None else start
+    key = f"ev_award_{state.generation()}"
+    base = pd.DataFrame({"Component": [c.name for c in bidset.components],
+                         "Vendor": [chosen.get(c.name) for c in bidset.components]})
+    st.session_state[f"{key}_base"] = base
+    shown = st.data_editor(
+        base, key=key, hide_index=True, disabled=["Component"], on_change=_award_changed,
+        args=(key,),
+        column_config={"Vendor": st.column_config.SelectboxColumn(
+            options=vendors, required=True,
+            help="Pick the vendor whose bid for this component is awarded; pick the same vendor "
+                 "everywhere to award its bundle bid")})
+    award = dict(zip(shown["Component"], shown["Vendor"], strict=True))
+    if award != chosen:
+        _reconcile(lambda: _set_award(award))
+    if ev.edited_award is not None:
+        st.button("Clear the hand-edited award", icon=":material/undo:",
+                  on_click=lambda: _clear_award())
+
+
+def _award_changed(key: str) -> None:
+    base: pd.DataFrame = st.session_state[f"{key}_base"]
+    award = {str(c): v for c, v in zip(base["Component"], base["Vendor"], strict=True)}
+    names = list(base["Component"])
+    for row, change in st.session_state[key].get("edited_rows", {}).items():
+        if isinstance(change.get("Vendor"), str):
+            award[names[int(row)]] = change["Vendor"]
+    _set_award(award)
+
+
+def _set_award(award: dict[str, Any]) -> None:
+    if all(isinstance(v, str) and v for v in award.values()):
+        _apply(lambda ev: ev.replace(edited_award=tuple((str(k), v) for k, v in award.items())))
+
+
+def _clear_award() -> None:
+    state.replace_evaluation(state.evaluation().replace(edited_award=None))
+
+
+# -- Robustness -----------------------------------------------------------------------------------
+
+def robustness_inputs(ev: Evaluation) -> None:
+    r = ev.robustness
+    a, b, c, d = st.columns([1.2, 1.6, 1, 0.8])
+    draws = DRAWS if r.draws in DRAWS else tuple(sorted({*DRAWS, r.draws}))
+    a.selectbox("Weight draws", draws, format_func="{:,}".format,
+                key=_seed("ev_rob_draws", r.draws), on_change=_robustness_changed)
+    b.radio("Weights drawn", tuple(DrawModel), horizontal=True,
+            format_func={DrawModel.STATED: "Around the weights in use",
+                         DrawModel.UNIFORM: "No preference"}.get,
+            key=_seed("ev_rob_mode", r.weights), on_change=_robustness_changed,
+            help="Around the weights in use: Dirichlet with concentration K (higher K, closer "
+                 "to the weights in use). No preference: uniform over all weightings (SMAA-2).")
+    c.number_input("Concentration K", min_value=1.0, max_value=10_000.0, step=10.0,
+                   key=_seed("ev_rob_k", float(r.concentration)), on_change=_robustness_changed,
+                   disabled=r.weights == DrawModel.UNIFORM)
+    d.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1,
+                   key=_seed("ev_rob_seed", int(r.seed)), on_change=_robustness_changed)
+
+
+def _robustness_changed() -> None:
+    from scoring.evaluation import RobustnessOptions
+
+    ss = st.session_state
+    _apply(lambda ev: ev.replace(robustness=RobustnessOptions(
+        draws=int(ss["ev_rob_draws"]), seed=int(ss["ev_rob_seed"]), weights=ss["ev_rob_mode"],
+        concentration=float(ss["ev_rob_k"]))))
+
+
+# -- Panel ----------------------------------------------------------------------------------------
+
+def consensus_radio(ev: Evaluation) -> None:
+    from scoring.panel import CONSENSUS_METHODS
+
+    st.radio("Consensus of the evaluators' scores", CONSENSUS_METHODS, horizontal=True,
+             key=_seed("ev_consensus", ev.consensus),
+             on_change=lambda: _apply(lambda e: e.replace(consensus=st.session_state["ev_consensus"])),
+             help="How each cell's consensus is formed where the chair has not moderated it. "
+                  "A change is part of the evaluation in use: save a version to record it.")
+
+
+def _esc(text: str) -> str:
+    from ui.widgets import md_escape
+
+    return md_escape(text)
