@@ -1,4 +1,4 @@
-"""``python -m scoring``: the command-line interface (DESIGN §5)."""
+"""``python -m scoring``: the command-line interface (see the README, "Command line")."""
 
 import sys
 

@@ -79,7 +79,9 @@ class Spec:
         unit = f" ({self.unit})" if self.unit else ""
         low, high = _g(self.minimum), _g(self.maximum)
         text = f"{noun} from {low} to {high}{unit}"
-        return text + (f", or blank for {self.unset}" if self.optional else "")
+        if not self.optional:
+            return text
+        return text + (", or blank" if self.unset == "not set" else f", or blank for {self.unset}")
 
     def fix(self) -> str:
         """What to do about a value out of range."""
@@ -133,6 +135,8 @@ class Spec:
 def _g(x: float | None) -> str:
     if x is None:
         return "any"
+    if x >= 1e12 and math.log10(x).is_integer():
+        return f"10^{int(math.log10(x))}"
     return f"{x:,.0f}" if abs(x) >= 10_000 and float(x).is_integer() else f"{x:g}"
 
 

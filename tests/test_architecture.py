@@ -48,3 +48,19 @@ def test_pages_are_thin():
     for page in pages:
         assert len(page.read_text().splitlines()) <= 160, page.name
         assert "import numpy" not in page.read_text(), f"{page.name} does maths"
+
+
+def test_the_repository_stands_alone():
+    """No code, test, help text or message refers to a design document outside the repository."""
+    tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=ROOT,
+                             check=True).stdout.split()
+    offenders = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in (".png", ".xlsx") or not path.is_file():
+            continue
+        text = path.read_text(errors="replace")
+        for needle in ("DESIGN", "\u00a7", "../shared"):
+            if needle in text and path.name != "test_architecture.py":
+                offenders.append(f"{name}: {needle}")
+    assert offenders == []

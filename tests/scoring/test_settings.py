@@ -73,7 +73,8 @@ def test_the_template_documents_every_setting_with_its_range(tmp_path):
 
 def test_the_readme_lists_every_setting_with_its_default_and_range():
     readme = (ROOT / "README.md").read_text()
-    table = readme.split("### Settings (optional)", 1)[1].split("\n\n", 2)[1]
+    section = readme.split("### Settings (optional)", 1)[1].split("\n#", 1)[0]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("| `"))
     found = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*$", table, re.M)}
     assert list(found) == list(SPECS)
     for key, spec in SPECS.items():
