@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.workbooks import best, large_workbook_bytes  # noqa: E402
-from scoring.evaluation import Scoring
+from scoring.evaluation import Scoring  # noqa: E402
 from scoring.mcda import _skc, rank  # noqa: E402
 from scoring.workbook import read_workbook  # noqa: E402
 

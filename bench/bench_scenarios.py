@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scoring.evaluation import Scoring
+from scoring.evaluation import Scoring  # noqa: E402
 from scoring.mcda import rank  # noqa: E402
 from scoring.model import Bid, BidSet, Component, Criterion, Settings  # noqa: E402
 from scoring.scenarios import Context, compare, optimized, simulate  # noqa: E402

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.workbooks import best  # noqa: E402
-from scoring.evaluation import Scoring
+from scoring.evaluation import Scoring  # noqa: E402
 from scoring.mcda import _skc  # noqa: E402
 from scoring.model import Bid, BidSet, Criterion, Settings  # noqa: E402
 from scoring.sensitivity import (  # noqa: E402

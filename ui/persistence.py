@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from scoring.evaluation import PanelRecord
+from scoring.evaluation import EvaluationError, PanelRecord, check
 from scoring.store import (
     FLAG_DEFAULTS,
     EvaluationInfo,
@@ -206,8 +206,15 @@ def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     data = db.snapshot(version.snapshot_sha256)
     if data is None:
         raise StoreError("The workbook snapshot of this version is missing")
-    st.session_state[state.WORKBOOK] = state.OpenWorkbook(
-        info.name, hashlib.sha256(data).hexdigest(), data)
+    opened = state.OpenWorkbook(info.name, hashlib.sha256(data).hexdigest(), data)
+    if not opened.result.ok:
+        raise StoreError("The workbook snapshot of this version no longer passes the checks of this "
+                         "release: " + "; ".join(str(p) for p in opened.result.problems[:3]))
+    try:
+        check(version.evaluation, opened.bidset)
+    except EvaluationError as exc:
+        raise StoreError(f"Version {number} cannot be used with its workbook: {exc}") from exc
+    st.session_state[state.WORKBOOK] = opened
     ref = SavedRef(evaluation_id, info.name, version)
     st.session_state[SAVED] = ref
     st.session_state.pop(state.LEFT, None)
