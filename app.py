@@ -59,4 +59,6 @@ with st.sidebar:
         icon=":material/gavel:",
     )
 
+if status.panel_moved and nav.title in ("Evaluate", "Robustness", "Scenarios", "Compliance"):
+    persistence.panel_notice(status)  # above the page: its figures are the version's
 nav.run()

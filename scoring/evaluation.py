@@ -178,8 +178,10 @@ class PanelRecord:
     def describe(self) -> str:
         if self.empty:
             return "no panel entries made in the app"
-        return (f"{len(self.scores)} panel score(s), {len(self.moderations)} moderation(s), "
-                f"through entry {self.through[0]}/{self.through[1]}")
+        n, m = len(self.scores), len(self.moderations)
+        return (f"{n} panel score{'' if n == 1 else 's'} and {m} moderation{'' if m == 1 else 's'}"
+                f" made in the app (up to score entry #{self.through[0]}, moderation entry "
+                f"#{self.through[1]})")
 
     def same_entries(self, other: PanelRecord) -> bool:
         """The same scores and moderations (whatever the sequence point)."""

@@ -20,9 +20,10 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.formatting.rule import CellIsRule, DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.compliance import ELEMENTS
@@ -97,6 +98,16 @@ class Sheet:
     def text(self, text: str, italic: bool = False) -> None:
         cell = self.ws.cell(row=self.row, column=1, value=safe(text))
         cell.font = Font(italic=italic)
+        self.row += 1
+
+    def wrapped(self, text: str, columns: int) -> None:
+        """A paragraph across ``columns`` columns, wrapped (long text never runs off the page)."""
+        self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=columns)
+        cell = self.ws.cell(row=self.row, column=1, value=safe(text))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = Font(italic=True)
+        width = sum(self.widths.get(c, 8) for c in range(1, columns + 1))
+        self.ws.row_dimensions[self.row].height = 15 * max(1, -(-len(text) // max(20, width)))
         self.row += 1
 
     def pairs(self, rows: Sequence[tuple[str, Any]]) -> None:
@@ -263,16 +274,9 @@ def _robustness(s: Sheet, results: Results) -> None:
                                            for k in range(width)}}
             for a in acc for i, v in enumerate(a.vendors)]
     top, last = s.table(pd.DataFrame(rows), {f"P(rank {k + 1})": "0.0%" for k in range(width)})
-    if rows:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = "Probability of ranking first"
-        chart.y_axis.title = "probability"
-        chart.y_axis.numFmt = "0%"
-        chart.add_data(Reference(s.ws, min_col=3, min_row=top, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(s.ws, min_col=2, min_row=top + 1, max_row=last))
-        chart.height, chart.width = max(6, 0.5 * len(rows)), 14
-        s.ws.add_chart(chart, f"{get_column_letter(width + 4)}{top}")
+    if rows:  # the probability of ranking first as a bar in each cell (0 to 100 %)
+        s.ws.conditional_formatting.add(f"C{top + 1}:C{last}", DataBarRule(
+            start_type="num", start_value=0, end_type="num", end_value=1, color="0072B2"))
     s.title("Weight ranges in which the current winner stays first", 12)
     stated = ({c: float(w) for c, w in zip(models[0].criteria, models[0].stated, strict=True)}
               if models else {})
@@ -291,6 +295,8 @@ def _robustness(s: Sheet, results: Results) -> None:
 
 
 def _scenarios(s: Sheet, results: Results, currency: str) -> None:
+    """Figures side by side (a row per figure, a column per scenario, as on the Scenarios page),
+    the settings behind them, the notes, a chart of total cost and who is awarded what."""
     from scoring.scenarios import EXCEL_FORMATS, FIGURES, figure_label
 
     s.title("Award scenarios")
@@ -299,43 +305,61 @@ def _scenarios(s: Sheet, results: Results, currency: str) -> None:
         s.text(found.unavailable, italic=True)
         s.finish()
         return
-    settings = results.bidset.settings
-    what_ifs = dict(results.evaluation.what_ifs)
-    s.text("Settings behind these figures: " + "; ".join(
-        f"{SPECS[k].label.lower()} {SPECS[k].show(getattr(settings, k), currency)}"
-        + (" (what-if)" if k in what_ifs else "")
-        for k in SPECS if SPECS[k].what_if) + ".", italic=True)
-    sim = results.evaluation.simulation
+    scenarios = found.scenarios
     dist = found.distributions or {}
-    rows = []
-    for sc in found.scenarios:
-        row: dict[str, Any] = {"Scenario": sc.name.capitalize()}
-        for key, label, kind in FIGURES:
-            row[figure_label(label, kind, currency)] = getattr(sc.figures, key) if sc.figures else None
-        d = dist.get(sc.name)
-        row[f"Simulated cost, median ({currency})"] = d.p50 if d else None
-        row[f"Simulated cost, P90 ({currency})"] = d.p90 if d else None
-        row["Note"] = sc.note
-        rows.append(row)
-    formats = {figure_label(label, kind, currency): EXCEL_FORMATS[kind]
-               for _, label, kind in FIGURES}
-    formats[f"Simulated cost, median ({currency})"] = "#,##0"
-    formats[f"Simulated cost, P90 ({currency})"] = "#,##0"
-    top, last = s.table(pd.DataFrame(rows), formats)
-    s.text(f"Simulated costs: {sim.draws:,} contract terms, seed {sim.seed}.", italic=True)
-    total_col = 1 + [k for k, _, _ in FIGURES].index("total_cost") + 1
+    figures = [(figure_label(label, kind, currency), kind, lambda sc, k=key: getattr(sc.figures, k))
+               for key, label, kind in FIGURES]
+    figures += [(f"Simulated cost, median ({currency})", "money", lambda sc: dist[sc.name].p50),
+                (f"Simulated cost, P90 ({currency})", "money", lambda sc: dist[sc.name].p90)]
+    top = s.row
+    for c, name in enumerate(["Figure", *(sc.name.capitalize() for sc in scenarios)], start=1):
+        cell = s.ws.cell(row=top, column=c, value=name)
+        cell.fill, cell.font = HEAD_FILL, HEAD_FONT
+        cell.alignment = Alignment(horizontal="left" if c == 1 else "right")
+        s._width(c, name)
+    for r, (label, kind, value) in enumerate(figures, start=top + 1):
+        s.ws.cell(row=r, column=1, value=label)
+        s._width(1, label)
+        for c, sc in enumerate(scenarios, start=2):
+            shown = value(sc) if sc.figures is not None else None
+            cell = s.ws.cell(row=r, column=c, value=shown if shown is not None else "not available")
+            cell.number_format = EXCEL_FORMATS[kind]
+            cell.alignment = Alignment(horizontal="right")
+            s._width(c, "not available" if shown is None else f"{shown:,.3f}")
+    s.row = top + len(figures) + 2
+    sim = results.evaluation.simulation
+    s.wrapped(f"Simulated costs: {sim.draws:,} contract terms (seed {sim.seed}); each vendor may "
+              "fail in any year with its annual probability, costing the switching cost of all it "
+              "holds.", len(scenarios) + 1)
+    for sc in scenarios:
+        if sc.note:
+            s.wrapped(f"{sc.name.capitalize()}: {sc.note}.", len(scenarios) + 1)
+    s.row += 1
+    s.title("Settings behind these figures", 12)
+    what_ifs = dict(results.evaluation.what_ifs)
+    settings = results.bidset.settings
+    s.table(pd.DataFrame([
+        {"Setting": spec.label, "Value": spec.show(getattr(settings, key), currency),
+         "Source": "what-if" if key in what_ifs else "workbook"}
+        for key, spec in SPECS.items() if spec.what_if]))
+    total_row = top + 1 + [k for k, _, _ in FIGURES].index("total_cost")
     chart = BarChart()
     chart.title = f"Total cost over the term ({currency})"
     chart.y_axis.numFmt = "#,##0"
-    chart.add_data(Reference(s.ws, min_col=total_col, min_row=top, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(s.ws, min_col=1, min_row=top + 1, max_row=last))
+    chart.legend = None
+    chart.add_data(Reference(s.ws, min_col=2, max_col=1 + len(scenarios), min_row=total_row),
+                   from_rows=True, titles_from_data=False)
+    chart.set_categories(Reference(s.ws, min_col=2, max_col=1 + len(scenarios), min_row=top))
+    chart.y_axis.scaling.min = 0  # bars from zero: their lengths compare
+    chart.x_axis.delete = chart.y_axis.delete = False
     chart.height, chart.width = 7, 14
-    s.ws.add_chart(chart, f"A{s.row + 1}")
-    s.row += 17
+    s.ws.row_breaks.append(Break(id=s.row - 1))  # the chart starts a printed page, never split
+    s.ws.add_chart(chart, f"A{s.row}")
+    s.row += 16
     s.title("Who is awarded what", 12)
     s.table(pd.DataFrame([{"Scenario": sc.name.capitalize(), "Component": a.component, "Vendor": a.vendor,
                            "Bid": "bundle" if a.lot == "ALL" else "lot bid"}
-                          for sc in found.scenarios for a in sc.awards]))
+                          for sc in scenarios for a in sc.awards]))
     s.finish()
 
 

@@ -129,6 +129,8 @@ class Spec:
             return str(value)
         number = f"{value:,.0f}" if self.unit == "currency" else _g(value)
         unit = {"currency": f" {currency}".rstrip(), "%": " %", "": ""}.get(self.unit, f" {self.unit}")
+        if value == 1 and unit.endswith("s"):
+            unit = unit[:-1]  # 1 component, 1 year
         return f"{number}{unit}"
 
 

@@ -265,7 +265,7 @@ def what_if_inputs(ev: Evaluation, bidset: BidSet) -> None:
     columns = st.columns(3)
     for i, key in enumerate(keys):
         spec = SPECS[key]
-        unit = {"currency": settings.currency, "": ""}.get(spec.unit, spec.unit)
+        unit = {"currency": settings.currency, "components": ""}.get(spec.unit, spec.unit)
         label = spec.label + (f" ({unit})" if unit else "")
         if spec.optional:
             label += f" (empty = {spec.unset})"

@@ -148,19 +148,22 @@ def panel_notice(found: Status) -> None:
     assert found.saved is not None
     number = found.saved.version.number
     ev = state.evaluation()
-    own = ev.panel.same_entries(found.saved.version.evaluation.panel)
     st.warning(
-        f"Panel scores changed since version {number}. The figures here use "
-        + (f"version {number}'s panel record" if own else "the panel record taken in earlier")
-        + f" ({ev.panel.describe()}); the panel now has "
-        + (found.live_panel.describe() if found.live_panel is not None else "other entries")
-        + ". Take the latest entries in to see their effect, then save a new version to record "
-          "them.", icon=":material/group:")
+        f"**Panel scores changed since version {number}.** The figures shown use the panel record "
+        f"of the evaluation in use ({_counts(ev.panel)}); the panel now has "
+        f"{_counts(found.live_panel) if found.live_panel is not None else 'other entries'}. Take "
+        "the latest entries in to see their effect, then save a new version to record them.",
+        icon=":material/group:")
     db = _quiet_store()
     if db is not None and st.button("Take in the latest panel entries", icon=":material/sync:",
                                     key="take_in_panel"):
         include_live_panel(db)
         st.rerun()
+
+
+def _counts(record: PanelRecord) -> str:
+    n, m = len(record.scores), len(record.moderations)
+    return f"{n} score{'' if n == 1 else 's'} and {m} moderation{'' if m == 1 else 's'}"
 
 
 def role(db: Store | None = None) -> str:

@@ -128,8 +128,9 @@ ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluatio
                  "moderation": "Moderated value"}
 
 
-def readable(value: str | None) -> str:
-    """An audited value as a person reads it: labels, percentages, '(not set)'."""
+def readable(value: str | None, item: str = "weights") -> str:
+    """An audited value as a person reads it: labels, percentages, '(not set)'. Numbers in a
+    mapping read as weights only for the item ``weights``."""
     if value is None or value == "null":
         return "(not set)"
     if value in METHOD_LABELS:
@@ -147,9 +148,9 @@ def readable(value: str | None) -> str:
         numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool)
                       for x in parsed.values())
         total = sum(parsed.values()) if numbers else 0
-        if numbers and abs(total - 1) < 1e-6:
+        if numbers and item == "weights" and abs(total - 1) < 1e-6:
             return ", ".join(f"{k} {x:.1%}" for k, x in parsed.items())
-        if numbers and total > 0:  # relative points: as typed, and the weight they give
+        if numbers and item == "weights" and total > 0:  # points: as typed, and their weight
             return ", ".join(f"{k} {x:g} ({x / total:.1%})" for k, x in parsed.items())
         return ", ".join(f"{k.replace('_', ' ')} {x}" for k, x in parsed.items())
     if isinstance(parsed, bool):
@@ -171,8 +172,8 @@ def audit_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
     return pd.DataFrame([
         {"When (UTC)": e.at.replace("T", " ")[:19], "Who": e.actor, "Version": e.version,
          "What": f"{ACTION_LABELS.get(e.action, e.action)}: {ITEM_LABELS.get(e.item, e.item)}",
-         "Old value": readable(e.old_value),
-         "New value": readable(e.new_value), "Why": e.reason}
+         "Old value": readable(e.old_value, e.item),
+         "New value": readable(e.new_value, e.item), "Why": e.reason}
         for e in reversed(db.audit(evaluation_id))
     ])
 

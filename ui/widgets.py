@@ -72,16 +72,14 @@ def show_ranking(ranking: Ranking, lot: str, currency: str) -> None:
 
 
 def provenance(ranking: Ranking, workbook_name: str) -> None:
-    """Say which method, normalisation, input and saved version produced the figures shown, and
-    whether the live panel has moved on since that version."""
+    """Say which method, normalisation, input and saved version produced the figures shown (and
+    whether the live panel has moved on since that version)."""
     from ui import persistence
 
     status = persistence.status()
     text = (f"{md_escape(ranking.describe())} · workbook: {md_escape(workbook_name)} · "
             f"{md_escape(status.label())}")
     st.caption(text)
-    if status.panel_moved:
-        persistence.panel_notice(status)
 
 
 def criteria_frame(bidset: BidSet) -> pd.DataFrame:

@@ -141,15 +141,15 @@ def report_figures(path: Path) -> dict[str, Any]:
             break
         ranking[(r[0], r[2])] = (_num(r[1]), _num(r[4]), float(r[3]))
     scen = [list(r) for r in wb["Scenarios"].iter_rows(values_only=True)]
-    header = next(r for r in scen if r[0] == "Scenario")
+    top = next(i for i, r in enumerate(scen) if r[0] == "Figure")
+    names = [n for n in scen[top][1:] if n]
+    kinds = dict(COLUMNS)
     scenarios: dict[str, dict[str, str]] = {}
-    for r in scen[scen.index(header) + 1:]:
+    for r in scen[top + 1:]:
         if not r[0]:
             break
-        for column, kind in COLUMNS:
-            value = r[header.index(column)]
-            scenarios.setdefault(column, {})[r[0]] = (
-                "not available" if value is None else format_figure(value, kind))
+        scenarios[r[0]] = {name: value if isinstance(value, str) else format_figure(value, kinds[r[0]])
+                           for name, value in zip(names, r[1:], strict=False)}
     acc = {(r[0], r[1]): r[2] for r in wb["Robustness"].iter_rows(values_only=True)
            if r[0] and r[1] and isinstance(r[2], float)}
     comp = [list(r) for r in wb["Compliance"].iter_rows(values_only=True)]

@@ -84,6 +84,31 @@ def rows(sheet) -> list[list[object]]:  # type: ignore[no-untyped-def]
     return [[c for c in r] for r in sheet.iter_rows(values_only=True)]
 
 
+def scenario_table(wb) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The report's scenario figures: figure -> scenario -> value."""
+    scen = rows(wb["Scenarios"])
+    top = next(i for i, r in enumerate(scen) if r[0] == "Figure")
+    names = [n for n in scen[top][1:] if n]
+    out = {}
+    for r in scen[top + 1:]:
+        if not r[0]:
+            break
+        out[r[0]] = dict(zip(names, r[1:], strict=False))
+    return out
+
+
+def settings_table(wb) -> dict[str, tuple[object, object]]:  # type: ignore[no-untyped-def]
+    """The report's 'Settings behind these figures': label -> (value, source)."""
+    scen = rows(wb["Scenarios"])
+    top = next(i for i, r in enumerate(scen) if r[:3] == ["Setting", "Value", "Source"])
+    out = {}
+    for r in scen[top + 1:]:
+        if not r[0]:
+            break
+        out[r[0]] = (r[1], r[2])
+    return out
+
+
 def what_ifs(at: AppTest) -> AppTest:
     """On Scenarios: a cap of 1 component per vendor, a 10-year term, failure probability 0.2."""
     go(at, "scenarios")
@@ -104,14 +129,12 @@ def test_what_ifs_reach_compliance_and_the_report():
     optimized = next(s.value for s in [*at.success, *at.warning] if "Optimized award" in s.value)
     assert f"total award of {total_price}" in optimized
     wb = report_of(at)
-    scen = rows(wb["Scenarios"])
-    header = next(r for r in scen if r[0] == "Scenario")
-    opt = next(r for r in scen if r[0] == "Optimized")
-    assert f"{opt[header.index('Total of awarded prices (USD)')]:,.0f}" == total_price
-    assert f"{opt[header.index('Total cost (USD)')]:,.0f}" == total_cost
-    note = next(r[0] for r in scen if r[0] and str(r[0]).startswith("Settings behind"))
-    assert "cap: components per vendor 1 components (what-if)" in note
-    assert "contract term 10 years (what-if)" in note
+    figures = scenario_table(wb)
+    assert f"{figures['Total of awarded prices (USD)']['Optimized']:,.0f}" == total_price
+    assert f"{figures['Total cost (USD)']['Optimized']:,.0f}" == total_cost
+    used = settings_table(wb)
+    assert used["Cap: components per vendor"] == ("1 component", "what-if")
+    assert used["Contract term"] == ("10 years", "what-if")
     governance = rows(wb["Compliance"])
     assert any(r[0] == "Optimized award" and f"{r[1]:,.0f}" == total_price for r in governance)
 
@@ -123,9 +146,7 @@ def test_a_saved_versions_report_shows_its_own_caps():
     save(at, "cap of three", name="Caps")
     ev = at.session_state["saved_version"].version.evaluation
     assert dict(ev.what_ifs) == {"max_components_per_vendor": 3}
-    note = next(str(r[0]) for r in rows(report_of(at)["Scenarios"])
-                if r[0] and str(r[0]).startswith("Settings behind"))
-    assert "cap: components per vendor 3 components (what-if)" in note
+    assert settings_table(report_of(at))["Cap: components per vendor"] == ("3 components", "what-if")
 
 
 def test_a_hand_edited_award_reaches_the_report_and_the_saved_version():
@@ -134,10 +155,8 @@ def test_a_hand_edited_award_reaches_the_report_and_the_saved_version():
     edit_rows(at, "award", {0: {"Vendor": "Harbor Data Works"}})
     at.run()
     edited_total = comparison(at).loc["Total of awarded prices (USD)", "Edited"]
-    scen = rows(report_of(at)["Scenarios"])
-    header = next(r for r in scen if r[0] == "Scenario")
-    edited = next(r for r in scen if r[0] == "Edited")
-    assert f"{edited[header.index('Total of awarded prices (USD)')]:,.0f}" == edited_total == "5,855,000"
+    edited = scenario_table(report_of(at))["Total of awarded prices (USD)"]["Edited"]
+    assert f"{edited:,.0f}" == edited_total == "5,855,000"
     save(at, "edited award", name="Edited award")
     award = dict(at.session_state["saved_version"].version.evaluation.edited_award)
     assert award["Infrastructure"] == "Harbor Data Works"

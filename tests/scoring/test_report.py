@@ -42,10 +42,11 @@ def test_report_has_every_sheet_marked_and_the_ranking(sample_bytes):
     infra = [r for r in summary if "Cascade Cloud Services" in r and "Infrastructure" in r]
     assert infra[0][:3] == ["Infrastructure", 1, "Cascade Cloud Services"]
     assert any(v == "streamlit" for v in flat)  # package versions recorded
-    assert wb["Robustness"]._charts, "a native Excel chart of the win probabilities"
-    first = [r[0] for r in wb["Scenarios"].iter_rows(values_only=True)]
-    start = first.index("Scenario") + 1
-    assert first[start:start + 3] == ["Monolithic", "Modular", "Optimized"]
+    bars = [r for rules in wb["Robustness"].conditional_formatting for r in rules.rules]
+    assert any(r.type == "dataBar" for r in bars), "data bars of the win probabilities"
+    assert wb["Scenarios"]._charts, "a native Excel chart of total cost"
+    header = next(r for r in wb["Scenarios"].iter_rows(values_only=True) if r[0] == "Figure")
+    assert header[1:4] == ("Monolithic", "Modular", "Optimized")
 
 
 def test_no_formula_ever_comes_from_input():
