@@ -38,14 +38,21 @@ model = next(m for m in result.models if m.lot == lot)
 acc = next(x for x in result.acceptability if x.lot == lot)
 winner = model.vendors[0]
 p_win = float(acc.matrix[0, 0])
+tied = [b.vendor for b in results.ranking.in_lot(lot) if b.rank == 1]
 
 if len(model.vendors) == 1:
     st.info(f"**{esc(winner)}** is the only eligible bid in this lot: no weight change can "
             "put another bid first.", icon=":material/info:")
 else:
     flips = views.what_flips(model, result.stability[lot])
-    st.markdown(f"**{esc(winner)}** ranks first with the weights in use and in **{p_win:.1%}** "
-                f"of {draws:,} weight draws.")
+    if len(tied) > 1:
+        st.markdown(f"With the weights in use, {' and '.join(f'**{esc(v)}**' for v in tied)} are "
+                    f"tied for first. The figures below follow **{esc(winner)}**, the first of "
+                    f"them in the ranking's order: it ranks first, alone or tied, in "
+                    f"**{p_win:.1%}** of {draws:,} weight draws.")
+    else:
+        st.markdown(f"**{esc(winner)}** ranks first with the weights in use and in "
+                    f"**{p_win:.1%}** of {draws:,} weight draws.")
     if flips:
         st.markdown("Another bid would rank first if (one weight at a time, the others rescaled "
                     "in proportion):\n" + "\n".join(f"- {f}" for f in flips))

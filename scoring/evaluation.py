@@ -34,6 +34,9 @@ from scoring.settings import (
 
 FORMAT = "source-selection-workbench/evaluation"
 FORMAT_VERSION = 1
+MAX_DRAWS = 10_000_000  # weight draws or simulated terms: beyond this a run takes minutes
+MAX_SEED = 2**31 - 1
+CONCENTRATION = (0.01, 1e6)  # the Dirichlet concentration K allowed
 
 
 class EvaluationError(ValueError):
@@ -256,6 +259,15 @@ class Evaluation:
     def problems(self, bidset: BidSet | None = None) -> list[tuple[str, str, str]]:
         """(key, message, what to do) for anything this evaluation cannot be scored with."""
         out = list(self.scoring.problems())
+        r, m = self.robustness, self.simulation
+        for name, draws, seed in (("robustness", r.draws, r.seed), ("simulation", m.draws, m.seed)):
+            if not 1 <= draws <= MAX_DRAWS:
+                out.append((f"{name}.draws", f"draws must be from 1 to {MAX_DRAWS:,}", "Use fewer draws"))
+            if not 0 <= seed <= MAX_SEED:
+                out.append((f"{name}.seed", f"the seed must be from 0 to {MAX_SEED:,}", "Pick another seed"))
+        if not CONCENTRATION[0] <= r.concentration <= CONCENTRATION[1]:
+            out.append(("robustness.concentration", f"the concentration must be from "
+                        f"{CONCENTRATION[0]:g} to {CONCENTRATION[1]:g}", "Pick another"))
         for key, value in self.what_ifs:
             if key not in WHAT_IFS:
                 out.append((key, f"'{key}' is not a scenario what-if",
@@ -272,6 +284,11 @@ class Evaluation:
             if unknown:
                 out.append(("weights", f"no such criterion: {', '.join(unknown)}",
                             "Name the workbook's criteria"))
+            if self.weight_input.mode == WeightMode.RANK_ORDER and (
+                    {k for k, _ in self.weight_input.ranks} != names
+                    or any(r < 1 for _, r in self.weight_input.ranks)):
+                out.append(("importance_ranks", "the importance ranks must give every criterion "
+                            "a rank of 1 or more", "Rank every criterion"))
             components = {c.name for c in bidset.components}
             vendors = {b.vendor.casefold() for b in bidset.bids}
             for comp, vendor in self.edited_award or ():
@@ -322,10 +339,11 @@ class Evaluation:
             "price_formula": str(s.price_formula),
             "price_floor": None if s.price_floor is None else f"{s.price_floor:g}",
             "price_ceiling": None if s.price_ceiling is None else f"{s.price_ceiling:g}",
-            "weights": json.dumps(dict(s.weights)),
+            "weights": json.dumps(dict(s.weights), sort_keys=True),
             "weighting": str(self.weight_input.mode),
             "sla_gate": json.dumps(s.sla_gate),
-            "edited_award": None if self.edited_award is None else json.dumps(dict(self.edited_award)),
+            "edited_award": None if self.edited_award is None else json.dumps(
+                dict(self.edited_award), sort_keys=True),
             "consensus": str(self.consensus),
             "panel": self.panel.describe(),
             "robustness": json.dumps(_plain(self.robustness)),
@@ -402,7 +420,12 @@ class Evaluation:
         )
         mode = r.choice("weighting", WeightMode, default=WeightMode.POINTS)
         ranks = r.mapping("importance_ranks", optional=True)
+        for name, rank_ in ranks.items():
+            _whole(rank_, f"importance_ranks.{name}", 1)
         what_ifs = r.mapping("what_ifs", optional=True)
+        for name, value in what_ifs.items():
+            if name in SPECS and (why := SPECS[name].problem(value)) is not None:
+                raise EvaluationError(f"what_ifs.{name}: {SPECS[name].label} {why}")
         award = r.get("edited_award")
         if award is not None and not (isinstance(award, dict)
                                       and all(isinstance(v, str) for v in award.values())):

@@ -20,7 +20,7 @@ from scoring.compliance import SLA_GATE, check_sla
 from scoring.evaluation import Scoring
 from scoring.model import METHODS, Bid, BidSet, Criterion, header_key
 from scoring.settings import METHOD_LABELS, PRICE_FORMULA_LABELS  # noqa: F401  (re-exported)
-from scoring.ties import rank_list
+from scoring.ties import award_key, rank_list
 
 
 class ScoringError(ValueError):
@@ -86,8 +86,15 @@ class Ranking:
         )
 
     def winner(self, lot: str) -> ScoredBid | None:
+        """The one bid ranked first (None for a tie at the top, or no eligible bid)."""
         first = [b for b in self.in_lot(lot) if b.rank == 1]
         return first[0] if len(first) == 1 else None
+
+    def award_pick(self, lot: str) -> ScoredBid | None:
+        """The bid an award of this lot takes: the best ranked, a tie at the top broken by the
+        lower price, then the vendor's name (as every award scenario does)."""
+        ranked = [b for b in self.in_lot(lot) if b.rank is not None]
+        return min(ranked, key=lambda b: award_key(b.rank or 0, b.price, b.vendor), default=None)
 
     def describe(self) -> str:
         """One line saying what produced this ranking."""

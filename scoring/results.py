@@ -140,7 +140,8 @@ class Results:
 
         With a Components sheet: each available scenario's total of awarded prices. Without one:
         the highest-ranked bid of every lot other than bundles, taken together, and the
-        highest-ranked bundle bid on its own; a lot with a tie at the top has no award yet.
+        highest-ranked bundle bid on its own; a tie at the top is broken as in the scenarios
+        (lower price, then the vendor's name).
         """
         settings, okrs = self.bidset.settings, self.workbook.okrs
         found = self.scenarios
@@ -157,13 +158,13 @@ def award_totals(ranking: Ranking) -> list[tuple[str, float]]:
     """Awards of the highest-ranked bids when there is no Components sheet (see Results.awards)."""
     out: list[tuple[str, float]] = []
     lots = [lot for lot in ranking.lots if lot != BUNDLE_LOT]
-    winners = [ranking.winner(lot) for lot in lots]
-    if lots and all(w is not None for w in winners):
+    picks = [ranking.award_pick(lot) for lot in lots]
+    if lots and all(p is not None for p in picks):
         label = ("Highest-ranked bid" if len(lots) == 1 and lots[0] == ""
                  else "Highest-ranked bid in every lot")
-        out.append((label, sum(w.price for w in winners if w is not None)))
-    if BUNDLE_LOT in ranking.lots and (w := ranking.winner(BUNDLE_LOT)) is not None:
-        out.append((f"Highest-ranked bid, {lot_name(BUNDLE_LOT)}", w.price))
+        out.append((label, sum(p.price for p in picks if p is not None)))
+    if BUNDLE_LOT in ranking.lots and (p := ranking.award_pick(BUNDLE_LOT)) is not None:
+        out.append((f"Highest-ranked bid, {lot_name(BUNDLE_LOT)}", p.price))
     return out
 
 

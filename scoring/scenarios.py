@@ -15,6 +15,7 @@ import numpy as np
 
 from scoring.mcda import Ranking
 from scoring.model import BidSet, Settings, fold
+from scoring.ties import award_key
 
 SCENARIO_NAMES = ("monolithic", "modular", "optimized")
 
@@ -205,10 +206,10 @@ class Context:
 
 
 def _best(candidates: Sequence[Candidate]) -> Candidate | None:
-    """The best-ranked candidate; ties broken by lower price, then vendor name."""
+    """The best-ranked candidate; ties broken by lower price, then vendor name (``award_key``)."""
     if not candidates:
         return None
-    return min(candidates, key=lambda c: (c.rank, c.price, c.vendor.casefold()))
+    return min(candidates, key=lambda c: award_key(c.rank, c.price, c.vendor))
 
 
 def monolithic(ctx: Context) -> Scenario:

@@ -175,19 +175,19 @@ class Settings:
     integration_overhead_pct: float = setting(
         0.0, "Integration overhead",
         "The agency's integration cost, as % of each separately awarded lot's price.",
-        unit="%", minimum=0.0, maximum=100.0, step=0.5, what_if=True)
+        unit="%", minimum=0.0, maximum=300.0, step=0.5, what_if=True)
     coordination_cost_per_vendor: float = setting(
         0.0, "Coordination cost per extra vendor",
         "Management cost for each vendor beyond the first, over the term.",
         unit="currency", minimum=0.0, maximum=MAX_FIGURE, step=10_000.0, what_if=True)
     max_components_per_vendor: int | None = setting(
         None, "Cap: components per vendor", "The most components the optimized award may give "
-        "one vendor.", kind=Kind.WHOLE, unit="components", minimum=1, maximum=1000, step=1,
+        "one vendor.", kind=Kind.WHOLE, unit="components", minimum=1, maximum=10_000, step=1,
         optional=True, unset="no cap", what_if=True)
     max_vendor_share_pct: float | None = setting(
         None, "Cap: vendor share of the total price",
         "The largest share of the total price the optimized award may give one vendor.",
-        unit="%", minimum=1.0, maximum=100.0, step=5.0, optional=True, unset="no cap",
+        unit="%", minimum=0.1, maximum=100.0, step=5.0, optional=True, unset="no cap",
         what_if=True)
     okr_threshold: float = setting(
         2_000_000.0, "Award size needing two mission-outcome OKRs",
@@ -198,7 +198,7 @@ class Settings:
         "A cell whose evaluators' range reaches this % of the scale goes to the consensus meeting.",
         unit="%", minimum=0.0, maximum=100.0, step=5.0)
     currency: str = setting(
-        "USD", "Currency", "The currency of every price and cost.", kind=Kind.TEXT, maximum=12)
+        "USD", "Currency", "The currency of every price and cost.", kind=Kind.TEXT, maximum=40)
 
     def problems(self) -> list[tuple[str, str, str]]:
         """(key, message, what to do) for settings that cannot stand together."""

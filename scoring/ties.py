@@ -41,6 +41,12 @@ def competition_ranks(scores: np.ndarray | Sequence[float], *, lower_is_better: 
     return ranks[0] if single else ranks
 
 
+def award_key(rank: int, price: float, vendor: str) -> tuple[int, float, str]:
+    """The order in which bids are picked for an award: best rank, then the lower price, then
+    the vendor's name (so a tie at the top of a lot still gives one award)."""
+    return (rank, price, vendor.casefold())
+
+
 def rank_list(scores: Sequence[float], *, lower_is_better: bool = False) -> list[int]:
     """Competition ranks as a plain list (for one lot's bids)."""
     return [int(r) for r in competition_ranks(list(scores), lower_is_better=lower_is_better)]

@@ -16,7 +16,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from scoring.evaluation import DrawModel, Evaluation, WeightInput, WeightMode
+from scoring.evaluation import (
+    CONCENTRATION,
+    MAX_SEED,
+    DrawModel,
+    Evaluation,
+    WeightInput,
+    WeightMode,
+)
 from scoring.model import BidSet
 from scoring.settings import (
     METHOD_LABELS,
@@ -31,8 +38,9 @@ from scoring.settings import (
 from scoring.weights import normalise_points, roc_from_ranks
 from ui import state
 
-ERRORS = "input_errors"  # group -> message, for inputs whose values are not applied
-PENDING = "input_pending"  # widget key -> the value typed there and not applied (kept across pages)
+ERRORS, PENDING = state.INPUT_STATE
+# ERRORS: group -> message, for inputs whose values are not applied
+# PENDING: widget key -> the value typed there and not applied (kept across pages)
 _MISSING = object()
 DIRECT, ROC = "Direct points", "Rank order (ROC)"
 DRAWS = (1_000, 10_000, 100_000)
@@ -102,11 +110,16 @@ def price_controls(ev: Evaluation, currency: str) -> None:
                              help=spec.help + " Set before bids open.")
     message = error(PRICE)
     if message:
-        st.error(f"Not applied: {message}. Until it is fixed, every page keeps "
-                 f"{PRICE_FORMULA_LABELS[s.price_formula]}"
-                 + (f" (floor {s.price_floor:,.0f}, ceiling {s.price_ceiling:,.0f})"
-                    if s.price_formula == PriceFormula.LINEAR else "") + ".",
-                 icon=":material/error:")
+        kept = (f"{PRICE_FORMULA_LABELS[s.price_formula]}"
+                + (f" (floor {s.price_floor:,.0f}, ceiling {s.price_ceiling:,.0f})"
+                   if s.price_formula == PriceFormula.LINEAR else ""))
+        if "needs a price floor and a price ceiling" in message:  # not wrong: not finished
+            st.info(f"Give a price floor and a price ceiling for the linear formula (set before "
+                    f"bids open). Until both are given, every page keeps {kept}.",
+                    icon=":material/edit:")
+        else:
+            st.error(f"Not applied: {message}. Until it is fixed, every page keeps {kept}.",
+                     icon=":material/error:")
 
 
 def _method_changed() -> None:
@@ -152,7 +165,8 @@ def weights_editor(ev: Evaluation, bidset: BidSet) -> None:
                                    help="Relative importance, 0 or more")})
         _reconcile(lambda: _set_points(dict(zip(shown["Criterion"], shown["Points"], strict=True))))
     else:
-        ranks = dict(ev.weight_input.ranks)
+        levels = sorted(set(points.values()), reverse=True)  # ranks from the weights when missing
+        ranks = {n: levels.index(points[n]) + 1 for n in names} | dict(ev.weight_input.ranks)
         base = pd.DataFrame({"Criterion": names, "Importance rank": [ranks[n] for n in names]})
         st.session_state[f"{key}_base"] = base
         shown = st.data_editor(base, key=key, hide_index=True, disabled=["Criterion"],
@@ -344,10 +358,10 @@ def robustness_inputs(ev: Evaluation) -> None:
             key=_seed("ev_rob_mode", r.weights), on_change=_robustness_changed,
             help="Around the weights in use: Dirichlet with concentration K (higher K, closer "
                  "to the weights in use). No preference: uniform over all weightings (SMAA-2).")
-    c.number_input("Concentration K", min_value=1.0, max_value=10_000.0, step=10.0,
+    c.number_input("Concentration K", min_value=CONCENTRATION[0], max_value=CONCENTRATION[1], step=10.0,
                    key=_seed("ev_rob_k", float(r.concentration)), on_change=_robustness_changed,
                    disabled=r.weights == DrawModel.UNIFORM)
-    d.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1,
+    d.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1,
                    key=_seed("ev_rob_seed", int(r.seed)), on_change=_robustness_changed)
 
 

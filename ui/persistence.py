@@ -39,7 +39,13 @@ SAVED = state.SAVED
 class SavedRef:
     evaluation_id: int
     name: str
-    version: Version
+    version: Version  # the version in use
+    head: int = 0  # the evaluation's latest version when this one was opened or saved
+
+    @property
+    def based_on(self) -> int:
+        """The version a save builds on: a save is stale only if someone saved after ``head``."""
+        return max(self.head, self.version.number)
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,12 @@ def role(db: Store | None = None) -> str:
     return found or "none"
 
 
+def may_revise(db: Store, left: SavedRef) -> bool:
+    """Whether this user may save a revised bid book into ``left``: its chair only."""
+    who = auth.identity()
+    return who is None or who.local or db.role(left.evaluation_id, who.user_id) == "chair"
+
+
 def visible_evaluations(db: Store) -> list[EvaluationInfo]:
     """Saved evaluations this user may open (all of them in local mode)."""
     who = auth.identity()
@@ -218,7 +230,7 @@ def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     except EvaluationError as exc:
         raise StoreError(f"Version {number} cannot be used with its workbook: {exc}") from exc
     st.session_state[state.WORKBOOK] = opened
-    ref = SavedRef(evaluation_id, info.name, version)
+    ref = SavedRef(evaluation_id, info.name, version, info.latest_version)
     st.session_state[SAVED] = ref
     st.session_state.pop(state.LEFT, None)
     state.replace_evaluation(version.evaluation)
@@ -276,21 +288,22 @@ def save(db: Store, *, author: str, reason: str, name: str = "", target: str = N
     if target == NEW:
         version = db.create(name or open_wb.name, open_wb.data, open_wb.name, ev,
                             author=author, reason=reason)
-        ref = SavedRef(version.evaluation_id, name or open_wb.name, version)
+        ref = SavedRef(version.evaluation_id, name or open_wb.name, version, version.number)
     elif target == REVISED:
         left = left_behind()
         if left is None:
             raise StoreError("there is no saved evaluation to revise")
-        latest = db.latest(left.evaluation_id)
-        based_on = latest.number if latest is not None else left.version.number
-        version = db.save(left.evaluation_id, based_on, ev, author=author, reason=reason,
+        if not may_revise(db, left):
+            raise StoreError(f"only the chair of evaluation #{left.evaluation_id} may save a "
+                             "revised bid book into it")
+        version = db.save(left.evaluation_id, left.based_on, ev, author=author, reason=reason,
                           workbook=open_wb.data, filename=open_wb.name, replace_workbook=True)
-        ref = SavedRef(left.evaluation_id, left.name, version)
+        ref = SavedRef(left.evaluation_id, left.name, version, version.number)
         st.session_state.pop(state.LEFT, None)
     else:
         assert ref is not None
-        version = db.save(ref.evaluation_id, ref.version.number, ev, author=author, reason=reason)
-        ref = SavedRef(ref.evaluation_id, ref.name, version)
+        version = db.save(ref.evaluation_id, ref.based_on, ev, author=author, reason=reason)
+        ref = SavedRef(ref.evaluation_id, ref.name, version, version.number)
     st.session_state[SAVED] = ref
     return ref
 
@@ -301,7 +314,9 @@ def reproduce_bundle(db: Store, ref: SavedRef) -> bytes:
     import zipfile
 
     stem = f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
-    data = db.snapshot(ref.version.snapshot_sha256) or b""
+    data = db.snapshot(ref.version.snapshot_sha256)
+    if data is None:
+        raise StoreError("the workbook snapshot of this version is missing")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(f"{stem}.xlsx", data)

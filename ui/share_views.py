@@ -8,11 +8,11 @@ import os
 import pandas as pd
 import streamlit as st
 
-from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS
+from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, ScoringError
 from scoring.report import ReportContext, build_report
 from scoring.settings import SPECS
 from scoring.store import Store
-from ui import cache, persistence, state
+from ui import cache, controls, persistence, state
 from ui.widgets import lot_label, md_escape
 
 PAGES = {"evaluate": "Evaluate", "robustness": "Robustness", "scenarios": "Scenarios"}
@@ -33,7 +33,7 @@ def save_form(db: Store, author: str) -> None:
     open_wb = state.current()
     title = "Save this evaluation" if ref is None else f"Save version {ref.version.number + 1}"
     choices = [persistence.NEW]
-    if ref is None and left is not None:
+    if ref is None and left is not None and persistence.may_revise(db, left):
         choices.append(persistence.REVISED)
     with st.form("save_evaluation", border=True, clear_on_submit=True):
         st.markdown(f"**{title}**")
@@ -49,7 +49,9 @@ def save_form(db: Store, author: str) -> None:
                     if left else ""),
                     help="A revised bid book is a new version of the same procurement's "
                          "evaluation with another workbook; the audit log records both "
-                         "snapshots. Anything else is a new evaluation.")
+                         "snapshots. It records the figures shown here: the panel's entries on "
+                         "the old workbook are not in them until you take them in after saving "
+                         "(a notice offers it). Anything else is a new evaluation.")
             name = st.text_input("Evaluation name", value=open_wb.name,
                                  help="For a new evaluation")
         reason = st.text_area("Reason for this version", height=80,
@@ -59,6 +61,9 @@ def save_form(db: Store, author: str) -> None:
         st.caption(f"Saved as **{md_escape(author)}** (recorded with the version and in the "
                    f"audit log). The version records {md_escape(ev.describe())}; "
                    f"{md_escape(ev.panel.describe())}.")
+        for message in controls.errors().values():
+            st.warning(f"Not applied on Evaluate: {md_escape(message)}. The version records the "
+                       "last valid choice.", icon=":material/warning:")
     if not submitted:
         return
     if not reason.strip():
@@ -94,7 +99,11 @@ def stale_notice(db: Store) -> None:
     if ref is not None and st.button("Reload the latest version", icon=":material/refresh:",
                                      key="reload_latest"):
         latest = db.latest(ref.evaluation_id)
-        persistence.open_version(db, ref.evaluation_id, latest.number)
+        try:
+            persistence.open_version(db, ref.evaluation_id, latest.number)
+        except persistence.StoreError as exc:
+            st.error(f"Cannot reload: {exc}.")
+            return
         st.session_state.pop("stale_message", None)
         st.rerun()
 
@@ -187,14 +196,23 @@ def reopen(db: Store) -> None:
                           format_func=lambda e: f"#{e.id} {e.name} ({e.latest_version} versions)")
     number = st.number_input("Version", 1, chosen.latest_version, chosen.latest_version)
     if st.button("Open this version", icon=":material/folder_open:"):
-        persistence.open_version(db, chosen.id, int(number))
+        try:
+            persistence.open_version(db, chosen.id, int(number))
+        except persistence.StoreError as exc:
+            st.error(f"Cannot open it: {exc}.")
+            return
         st.rerun()
 
 
 def reproduce(db: Store, ref: persistence.SavedRef) -> None:
     stem = f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
+    try:
+        bundle = persistence.reproduce_bundle(db, ref)
+    except persistence.StoreError as exc:
+        st.error(f"The reproduce download is not available: {exc}.")
+        return
     st.download_button("Download the snapshot and settings (.zip)",
-                       lambda: persistence.reproduce_bundle(db, ref), file_name=f"{stem}.zip",
+                       bundle, file_name=f"{stem}.zip",
                        mime="application/zip", icon=":material/download:",
                        help="The version's workbook snapshot, its evaluation as JSON (panel "
                             "entries as of the save included) and the commands below.")
@@ -219,6 +237,12 @@ def report_button(db: Store | None) -> None:
                   "New value": e.new_value, "Why": e.reason} for e in db.audit(ref.evaluation_id)]
     ctx = ReportContext(version_label=status.label(), audit=audit, workbook_bytes=open_wb.data)
     results = cache.results(ev, open_wb.bidset)  # read now: the deferred build runs outside the session
+    try:
+        _ = results.ranking  # a report needs a ranking: say why there is none
+    except ScoringError as exc:
+        st.warning(f"No report: the bids cannot be ranked with these choices ({exc}).",
+                   icon=":material/warning:")
+        return
     stem = ("evaluation-report" if ref is None else
             f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
             + ("-unsaved" if status.changes else "") + "-report")

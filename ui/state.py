@@ -37,6 +37,7 @@ VIEW_LOT = "view_lot"  # the lot shown, kept across pages and put in share links
 LAST_UPLOAD = "last_upload"  # UploadOutcome of the most recent upload attempt
 SEEN_UPLOAD = "seen_upload_id"  # file_id of the upload already processed
 WIDGET_PREFIX = "ev_"  # keys of the widgets that show the evaluation (see ui.controls)
+INPUT_STATE = ("input_errors", "input_pending")  # ui.controls: refused inputs and their messages
 
 
 def evaluation() -> Evaluation:
@@ -61,6 +62,8 @@ def replace_evaluation(ev: Evaluation) -> None:
     st.session_state[GENERATION] = generation() + 1
     for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
         del st.session_state[key]
+    for key in INPUT_STATE:  # values typed but refused belong to the evaluation replaced
+        st.session_state.pop(key, None)
 
 
 def generation() -> int:

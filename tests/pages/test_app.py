@@ -101,7 +101,7 @@ def test_rank_order_centroid_mode(app):
 def test_linear_formula_without_bounds_explains_itself(app):
     labelled(app.selectbox, "Scoring method").select("wsm").run()
     labelled(app.selectbox, "Price formula").select("linear").run()
-    assert any("needs a price floor and a price ceiling" in e.value for e in app.error)
+    assert any("Give a price floor and a price ceiling" in i.value for i in app.info)
     assert app.session_state["evaluation"].scoring.price_formula == "lowest_ratio"  # not applied
     app.number_input[0].set_value(500_000).run()
     app.number_input[1].set_value(6_000_000).run()

@@ -296,3 +296,66 @@ def test_the_lot_and_the_points_travel_in_a_share_link():
     shown = other.session_state["evaluation"].scoring.points
     assert list(shown.values()) == [20.2, 12.3, 20.2, 8.1, 31.2]  # the same points, not rounded
     assert editor is None or list(editor["Points"]) == [20.2, 12.3, 20.2, 8.1, 31.2]
+
+
+def test_a_refused_input_does_not_follow_into_a_new_evaluation():
+    at = start()
+    labelled(at.selectbox, "Scoring method").select("wsm").run()
+    labelled(at.selectbox, "Price formula").select("linear").run()
+    at.number_input(key="ev_floor").set_value(500_000).run()
+    at.number_input(key="ev_ceiling").set_value(100_000).run()
+    assert any("must be above the price floor" in e.value for e in at.error)
+    go(at, "import_bids")
+    next(b for b in at.button if b.label == "Open the bundled sample").click().run()
+    go(at, "evaluate")
+    assert not at.error and labelled(at.selectbox, "Price formula").value == "lowest_ratio"
+    assert ranking(at) is not None
+
+
+def test_an_older_version_reopened_and_saved_becomes_the_next_version():
+    at = start()
+    save(at, "first", name="Restore")
+    go(at, "evaluate")
+    labelled(at.selectbox, "Scoring method").select("vikor").run()
+    save(at, "second")
+    eid = at.session_state["saved_version"].evaluation_id
+    go(at, "report")
+    labelled(at.selectbox, "Evaluation").set_value(
+        next(o for o in labelled(at.selectbox, "Evaluation").options if "Restore" in o)).run()
+    labelled(at.number_input, "Version").set_value(1).run()
+    next(b for b in at.button if b.label == "Open this version").click().run()
+    save(at, "back to TOPSIS, as in version 1")
+    ref = at.session_state["saved_version"]
+    assert (ref.evaluation_id, ref.version.number) == (eid, 3)
+    assert ref.version.evaluation.scoring.method == "topsis"
+
+
+def test_a_version_whose_snapshot_fails_todays_checks_is_refused_with_a_message():
+    from scoring.evaluation import Evaluation, Scoring
+
+    data = basic(Settings=[["key", "value"], ["contract_years", 80]])  # beyond today's 50
+    import hashlib
+
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    v = db.create("Old bounds", data, "old.xlsx",
+                  Evaluation(hashlib.sha256(data).hexdigest(), Scoring(weights=(("Technical", 1.0),))),
+                  author="ann", reason="saved by an earlier release")
+    at = start()
+    go(at, "report")
+    labelled(at.selectbox, "Evaluation").set_value(
+        next(o for o in labelled(at.selectbox, "Evaluation").options if o.startswith(f"#{v.evaluation_id} "))
+    ).run()
+    next(b for b in at.button if b.label == "Open this version").click().run()
+    assert not at.exception
+    assert any("Cannot open it" in e.value and "contract_years" in e.value for e in at.error)
+
+
+def test_robustness_says_when_the_top_is_tied():
+    at = start()
+    go(at, "import_bids")
+    bids = [["vendor", "lot", "price", "Technical", "Management"], ["Alpha", "", 100_000, 4, 3],
+            ["Beta", "", 100_000, 4, 3], ["Gamma", "", 120_000, 3, 3]]
+    at.file_uploader[0].upload("tie.xlsx", basic(Bids=bids), XLSX).run()
+    go(at, "robustness")
+    text = plain(" ".join(m.value for m in at.markdown))
+    assert "**Alpha** and **Beta** are tied for first" in text

@@ -34,7 +34,7 @@ def _value(key: str):  # type: ignore[no-untyped-def]
     if spec.kind == Kind.CHOICE:
         return st.sampled_from(list(spec.choices))
     if spec.kind == Kind.TEXT:
-        return st.sampled_from(["USD", "EUR", "£", "A" * 12])
+        return st.sampled_from(["USD", "EUR", "£", "Pound sterling", "A" * int(spec.maximum)])
     low, high = spec.minimum, spec.maximum
     if key in ("price_floor", "price_ceiling", "coordination_cost_per_vendor", "okr_threshold"):
         edge = st.sampled_from([low, high, 1e6])
@@ -54,7 +54,7 @@ def _extremes(which: int) -> dict:  # type: ignore[type-arg]
         if spec.kind == Kind.CHOICE:
             out[key] = spec.choices[which]
         elif spec.kind == Kind.TEXT:
-            out[key] = "X" * (12 if which else 1)
+            out[key] = "X" * (int(spec.maximum) if which else 1)
         else:
             out[key] = spec.maximum if which else spec.minimum
     return out

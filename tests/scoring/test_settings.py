@@ -31,10 +31,10 @@ def _settings(**values):
 
 
 @pytest.mark.parametrize(("key", "value"), [
-    ("contract_years", 0.1), ("contract_years", 51), ("integration_overhead_pct", 150),
+    ("contract_years", 0.1), ("contract_years", 51), ("integration_overhead_pct", 301),
     ("vendor_failure_prob", 1.5), ("max_components_per_vendor", 2.5),
-    ("max_components_per_vendor", 0), ("max_vendor_share_pct", 0.5), ("spread_flag_pct", 101),
-    ("method", "ahp"), ("price_formula", "quadratic"), ("currency", "A" * 13),
+    ("max_components_per_vendor", 0), ("max_vendor_share_pct", 0.05), ("spread_flag_pct", 101),
+    ("method", "ahp"), ("price_formula", "quadratic"), ("currency", "A" * 41),
 ])
 def test_a_value_outside_its_bounds_is_one_located_error_naming_the_range(key, value):
     result = read_workbook(_settings(**{key: value}))

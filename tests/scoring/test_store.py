@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing as mp
 import os
 import signal
@@ -17,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from scoring.evaluation import Evaluation, RobustnessOptions, Scoring
-from scoring.store import StaleVersion, Store, StoreError
+from scoring.store import StaleVersion, Store, StoreError, utc_now
 from tests.conftest import ROOT
 
 WORKBOOK = b"workbook-bytes"
@@ -261,3 +262,41 @@ def test_panel_switches_scores_and_moderations(store):
     for table in ("panel_scores", "moderations"):
         with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
             conn.execute(text(f"DELETE FROM {table}"))
+
+
+def test_a_version_freezes_the_panel_record_it_was_saved_with(store):
+    v1 = new_eval(store)
+    eid = v1.evaluation_id
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.0, "first look")])
+    frozen = ev(panel=store.panel_record(eid))
+    v2 = store.save(eid, 1, frozen, author="ann", reason="panel in")
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 1.0, "changed my mind")])
+    store.moderate(eid, "Acme", "", "Technical", 2.0, chair="ann", rationale="meeting")
+    again = store.version(eid, 2).evaluation
+    assert again == frozen and [s.score for s in again.panel.scores] == [3.0]
+    live = store.panel_record(eid)
+    assert [s.score for s in live.scores] == [1.0] and not live.same_entries(again.panel)
+    assert live.through[0] > again.panel.through[0]
+    assert any(e.item == "panel" and e.version == 2 for e in store.audit(eid))
+    assert v2.evaluation.panel.through == again.panel.through
+
+
+def test_versions_saved_by_an_earlier_release_are_read_with_their_panel_as_it_stood(store):
+    v1 = new_eval(store)
+    eid = v1.evaluation_id
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.0, "before the save")])
+    time.sleep(0.01)
+    legacy = {"method": "wsm", "price_formula": "lowest_ratio", "price_ceiling": None,
+              "price_floor": None, "weights": {"Technical": 0.5, "Price": 0.5}}
+    with store.engine.begin() as conn:  # as the earlier release wrote it (keys sorted)
+        conn.execute(text("INSERT INTO versions (evaluation_id, number, snapshot_sha256, settings, "
+                          "author, created_at, reason) VALUES (:e, 2, :s, :j, 'old', :at, 'old')"),
+                     {"e": eid, "s": v1.snapshot_sha256, "j": json.dumps(legacy, sort_keys=True),
+                      "at": utc_now()})
+    time.sleep(0.01)
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 1.0, "after the save")])
+    old = store.version(eid, 2).evaluation
+    assert old.scoring.method == "wsm" and [s.score for s in old.panel.scores] == [3.0]
+    store.save(eid, 2, old, author="ann", reason="same figures")
+    changed = {e.item for e in store.audit(eid) if e.version == 3}
+    assert "weights" not in changed and "method" not in changed  # nothing moved
