@@ -58,6 +58,18 @@ def edit_rows(at, name: str, rows: dict) -> None:  # type: ignore[no-untyped-def
                                               "deleted_rows": []}
 
 
+def save_version(at, reason: str, name: str | None = None):  # type: ignore[no-untyped-def]
+    """Save the evaluation in use on Report & share, as a user does (AppTest), and check it saved."""
+    at.switch_page("app_pages/report.py").run()
+    if name is not None:
+        next(w for w in at.text_input if w.label == "Evaluation name").set_value(name)
+    next(w for w in at.text_area if w.label == "Reason for this version").set_value(reason)
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved as evaluation" in s.value for s in at.success), [e.value for e in at.error]
+    return at
+
+
 def rewrite_part(data: bytes, part: str, transform) -> bytes:  # type: ignore[no-untyped-def]
     """Copy an .xlsx, passing one part's bytes through ``transform``."""
     src = zipfile.ZipFile(io.BytesIO(data))

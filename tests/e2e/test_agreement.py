@@ -23,7 +23,7 @@ from scoring.model import lot_name
 from scoring.scenarios import FIGURES, figure_label, format_figure
 from scoring.store import Store
 from tests.e2e.conftest import ROOT, shot, wait_idle
-from tests.helpers import edit_rows
+from tests.helpers import edit_rows, save_version
 
 METHODS = {"wsm": "Weighted sum (WSM)", "wpm": "Weighted product (WPM)",
            "topsis": "TOPSIS (closeness to the ideal)", "vikor": "VIKOR (compromise ranking, v = 0.5)"}
@@ -120,13 +120,7 @@ def panel_entries(db: Store, eid: int, rng: random.Random, who: str) -> None:
     db.record_scores(eid, who, entries)
 
 
-def save(at: AppTest, reason: str, name: str | None = None) -> None:
-    go(at, "report")
-    if name is not None:
-        labelled(at.text_input, "Evaluation name").set_value(name)
-    labelled(at.text_area, "Reason for this version").set_value(reason)
-    next(b for b in at.button if b.label == "Save").click().run()
-    assert any("Saved as evaluation" in s.value for s in at.success), [e.value for e in at.error]
+save = save_version
 
 
 # -- the report and the command line -----------------------------------------------------------------

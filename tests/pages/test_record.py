@@ -21,7 +21,7 @@ from scoring.report import ReportContext, build_report
 from scoring.results import Results
 from scoring.store import Store
 from tests.conftest import ROOT
-from tests.helpers import basic, edit_rows
+from tests.helpers import basic, edit_rows, save_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CAP_N, YEARS, PROB = ("ev_wi_max_components_per_vendor", "ev_wi_contract_years",
@@ -53,15 +53,7 @@ def ranking(at: AppTest):  # type: ignore[no-untyped-def]
     return next(df.value for df in at.dataframe if "Rank" in df.value.columns)
 
 
-def save(at: AppTest, reason: str, name: str | None = None) -> AppTest:
-    go(at, "report")
-    if name is not None:
-        labelled(at.text_input, "Evaluation name").set_value(name)
-    labelled(at.text_area, "Reason for this version").set_value(reason)
-    next(b for b in at.button if b.label == "Save").click().run()
-    assert not at.exception
-    assert any("Saved as evaluation" in s.value for s in at.success), [e.value for e in at.error]
-    return at
+save = save_version
 
 
 def report_of(at: AppTest) -> object:
