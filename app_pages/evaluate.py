@@ -21,8 +21,8 @@ with left:
     controls.price_controls(ev, bidset.settings.currency)
 with right:
     controls.weights_editor(ev, bidset)
-if controls.error(controls.PRICE) or controls.error(controls.WEIGHTS):
-    st.stop()
+# An input not applied (said in place above) leaves the evaluation, and so the figures below,
+# at their last valid choice.
 
 try:
     ranking = cache.results(ev, bidset).ranking

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scoring.evaluation import Evaluation
 from ui import cache, state, widgets
 from ui.widgets import md_escape as esc
 
@@ -51,7 +52,7 @@ if outcome is not None and not outcome.result.ok:
 
 open_wb = state.current()
 bidset = open_wb.bidset
-st.subheader("Evaluation in use")
+st.subheader("Workbook in use")
 if outcome is not None and outcome.result.ok and outcome.name == open_wb.name:
     st.success(f"**{esc(open_wb.name)}** passed every check and is open.", icon=":material/check:")
 st.markdown(f"**{esc(open_wb.name)}** · SHA-256 `{open_wb.sha256}`")
@@ -64,6 +65,11 @@ if bidset.notes:
     with st.expander(f"Notes ({len(bidset.notes)})"):
         widgets.show_problems(bidset.notes)
 
+changed = state.evaluation().changes_from(Evaluation.of(bidset))
+st.caption("The workbook as read, with its own weights and settings. "
+           + ("The evaluation in use (sidebar) departs from them in: " + esc(", ".join(changed))
+              + " (see Evaluate, Scenarios and Robustness)." if changed
+              else "The evaluation in use scores it with exactly these."))
 tab_criteria, tab_bids, tab_settings = st.tabs(["Criteria", "Bids", "Settings"])
 with tab_criteria:
     st.dataframe(widgets.criteria_frame(bidset), hide_index=True, placeholder="—")

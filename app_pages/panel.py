@@ -35,6 +35,8 @@ st.caption(f"Evaluation #{ref.evaluation_id} Â· you are **{esc(me)}** ({role}) Â
 live = db.panel_record(ref.evaluation_id)
 mine = {(fold(s.vendor), fold(s.lot), fold(s.criterion)): (s.score, s.rationale)
         for s in live.scores if s.evaluator == me}
+if message := st.session_state.pop("panel_flash", None):
+    st.success(message, icon=":material/check:")
 if role in ("chair", "evaluator"):
     st.subheader("My scores")
     edited = panel_views.my_scores_editor(bidset, me, mine, key=f"my_scores_{ref.evaluation_id}")
@@ -44,7 +46,8 @@ if role in ("chair", "evaluator"):
             st.error(esc(p))
         if entries and not problems:
             db.record_scores(ref.evaluation_id, me, entries)
-            st.success(f"Saved {len(entries)} score(s).", icon=":material/check:")
+            st.session_state["panel_flash"] = (f"Saved {len(entries)} score"
+                                               f"{'' if len(entries) == 1 else 's'}.")
             st.rerun()
         elif not problems:
             st.info("No score changed.")

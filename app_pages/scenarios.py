@@ -68,7 +68,8 @@ if cheapest is not None:
         col.metric(f"{s.name.capitalize()}: total cost", f"{s.figures.total_cost:,.0f}",
                    f"+{delta:,.0f} vs lowest" if delta > 0 else (
                        "lowest, breaks the caps" if s.note.startswith("Breaks") else "lowest"),
-                   delta_color="inverse" if delta > 0 else "off")
+                   delta_color="inverse" if delta > 0 else "off",
+                   delta_arrow="auto" if delta > 0 else "off")
 
 left, right = st.columns(2, gap="large")
 with left:

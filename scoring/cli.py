@@ -507,7 +507,8 @@ def _report(args: argparse.Namespace) -> str:
     data, res = _results(args)
     label = "from --settings " + os.path.basename(args.settings) if args.settings else "not saved"
     try:
-        content = build_report(res, ReportContext(version_label=label, workbook_bytes=data))
+        content = build_report(res, ReportContext(version_label=label, workbook_bytes=data,
+                                                  audit=None if args.settings else ()))
     except ScoringError as exc:
         raise CliError(str(exc)) from exc
     try:

@@ -183,8 +183,27 @@ class PanelRecord:
             return "no panel entries made in the app"
         n, m = len(self.scores), len(self.moderations)
         return (f"{n} panel score{'' if n == 1 else 's'} and {m} moderation{'' if m == 1 else 's'}"
-                f" made in the app (up to score entry #{self.through[0]}, moderation entry "
-                f"#{self.through[1]})")
+                f" made in the app, up to score entry #{self.through[0]} and moderation entry "
+                f"#{self.through[1]}")
+
+    def applicable(self, bidset: BidSet) -> PanelRecord:
+        """The entries that name a bid and a scored criterion of ``bidset`` (a revised bid book
+        may no longer have some of the bids the panel scored)."""
+        bids = {(b.vendor.casefold(), b.lot.casefold()) for b in bidset.bids}
+        vendors_once = {b.vendor.casefold() for b in bidset.bids}
+        criteria = {c.name.casefold() for c in bidset.criteria if not c.is_price}
+
+        def names_a_bid(vendor: str, lot: str) -> bool:
+            return ((vendor.casefold(), lot.casefold()) in bids
+                    or (not lot and vendor.casefold() in vendors_once))
+
+        scores = tuple(s for s in self.scores if names_a_bid(s.vendor, s.lot)
+                       and s.criterion.casefold() in criteria)
+        mods = tuple(m for m in self.moderations if names_a_bid(m.vendor, m.lot)
+                     and m.criterion.casefold() in criteria)
+        if len(scores) == len(self.scores) and len(mods) == len(self.moderations):
+            return self
+        return PanelRecord(scores, mods, self.through)
 
     def same_entries(self, other: PanelRecord) -> bool:
         """The same scores and moderations (whatever the sequence point)."""
@@ -337,8 +356,8 @@ class Evaluation:
         items: dict[str, str | None] = {
             "method": str(s.method),
             "price_formula": str(s.price_formula),
-            "price_floor": None if s.price_floor is None else f"{s.price_floor:g}",
-            "price_ceiling": None if s.price_ceiling is None else f"{s.price_ceiling:g}",
+            "price_floor": None if s.price_floor is None else json.dumps(s.price_floor),
+            "price_ceiling": None if s.price_ceiling is None else json.dumps(s.price_ceiling),
             "weights": json.dumps(dict(s.weights), sort_keys=True),
             "weighting": str(self.weight_input.mode),
             "sla_gate": json.dumps(s.sla_gate),
@@ -458,13 +477,24 @@ class Evaluation:
         return ev
 
     def describe(self) -> str:
-        """One line naming the choices (for captions and the report)."""
+        """The choices in words (for the save form and the report)."""
         s = self.scoring
-        text = f"{METHOD_LABELS[s.method]}; price formula {PRICE_FORMULA_LABELS[s.price_formula]}"
+        formula = PRICE_FORMULA_LABELS[s.price_formula]
+        if s.price_formula == PriceFormula.LINEAR and s.price_floor is not None \
+                and s.price_ceiling is not None:
+            formula += f" (floor {s.price_floor:,.0f}, ceiling {s.price_ceiling:,.0f})"
+        parts = [METHOD_LABELS[s.method], f"price formula {formula}",
+                 "weights " + ", ".join(f"{k} {v:.1%}" for k, v in s.normalised_weights().items())]
+        if s.sla_gate:
+            parts.append("a mission-grade SLA required")
         if self.what_ifs:
-            text += "; what-ifs " + ", ".join(f"{SPECS[k].label.lower()} {SPECS[k].show(v)}"
-                                              for k, v in self.what_ifs)
-        return text
+            parts.append("what-ifs " + ", ".join(f"{SPECS[k].label.lower()} {SPECS[k].show(v)}"
+                                                 for k, v in self.what_ifs))
+        if self.edited_award is not None:
+            parts.append("a hand-edited award (" + ", ".join(f"{c}: {v}" for c, v in self.edited_award)
+                         + ")")
+        parts.append(f"{self.consensus} consensus")
+        return "; ".join(parts)
 
 
 def _plain(obj: Any) -> dict[str, Any]:

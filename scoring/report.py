@@ -58,7 +58,7 @@ class ReportContext:
     """What the report records besides the figures: the saved version, the audit log, the input."""
 
     version_label: str = "not saved"
-    audit: Sequence[Mapping[str, Any]] = ()
+    audit: Sequence[Mapping[str, Any]] | None = ()  # None: not at hand (a report from a file)
     workbook_bytes: bytes | None = None
 
 
@@ -216,13 +216,10 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
         operator="equal", formula=["1"], fill=GOOD_FILL, font=Font(bold=True)))
     if ranking.lower_is_better:
         s.text("VIKOR score is Q: lower is better.", italic=True)
-    s.title("Settings in use (what-ifs marked)", 12)
-    what_ifs = dict(results.evaluation.what_ifs)
+    s.title("Settings in use (where each comes from)", 12)
     s.table(pd.DataFrame([
-        {"Setting": spec.label, "Key": key,
-         "Value": spec.show(getattr(bidset.settings, key), currency),
-         "Source": "what-if" if key in what_ifs else "workbook"}
-        for key, spec in SPECS.items() if key not in ("method", "price_formula")]))
+        {"Setting": SPECS[key].label, "Key": key, "Value": SPECS[key].show(value, currency),
+         "Source": source} for key, value, source in results.settings_in_use()]))
     s.title("Software", 12)
     s.pairs(versions())
     s.finish()
@@ -402,7 +399,10 @@ def _compliance(s: Sheet, results: Results) -> None:
 
 def _audit(s: Sheet, ctx: ReportContext) -> None:
     s.title("Audit log (append-only)")
-    if not ctx.audit:
+    if ctx.audit is None:
+        s.text("Written from a settings file: the audit log is kept in the app's database (see "
+               "Report & share there, or the report the app writes).", italic=True)
+    elif not ctx.audit:
         s.text("This evaluation was not saved: there is no audit log yet.", italic=True)
     else:
         s.table(pd.DataFrame(list(ctx.audit)), freeze=True)

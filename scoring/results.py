@@ -27,6 +27,7 @@ from scoring.scenarios import (
     compare,
     simulate,
 )
+from scoring.settings import SPECS
 
 T = TypeVar("T")
 Memo = Callable[[str, Hashable, Callable[[], Any]], Any]
@@ -129,6 +130,24 @@ class Results:
         acc = acceptability(models, draws=r.draws, seed=r.seed, mode=r.weights,
                             concentration=r.concentration, progress=progress)
         return Robustness(models, acc, stability_table(models), rank_reversal(scored, ev.scoring))
+
+    def settings_in_use(self) -> list[tuple[str, object, str]]:
+        """Every setting as the figures use it: (key, value, where it comes from), the source
+        being the evaluation's choice (method, formula, bounds), a what-if, or the workbook."""
+        workbook, ev = self.workbook.settings, self.evaluation
+        chosen = {"method": ev.scoring.method, "price_formula": ev.scoring.price_formula,
+                  "price_floor": ev.scoring.price_floor, "price_ceiling": ev.scoring.price_ceiling}
+        what_ifs = dict(ev.what_ifs)
+        out: list[tuple[str, object, str]] = []
+        for key in SPECS:
+            if key in chosen:
+                value = chosen[key]
+                out.append((key, value, "workbook" if value == getattr(workbook, key) else "chosen"))
+            elif key in what_ifs:
+                out.append((key, what_ifs[key], "what-if"))
+            else:
+                out.append((key, getattr(workbook, key), "workbook"))
+        return out
 
     @property
     def sla(self) -> list[SLAResult]:

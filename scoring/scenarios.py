@@ -414,7 +414,7 @@ def _flag_caps(ctx: Context, scenario: Scenario) -> Scenario:
     breaches = cap_breaches(ctx, scenario)
     if not breaches:
         return scenario
-    return replace(scenario, note="Breaks the caps in Settings: " + "; ".join(breaches)
+    return replace(scenario, note="Breaks the caps in use: " + "; ".join(breaches)
                    + ". Shown for comparison: the caps bind only the optimized award")
 
 

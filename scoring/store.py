@@ -276,10 +276,15 @@ class Store:
                     self._audit(conn, evaluation_id, version.number, at, author, "workbook",
                                 "revised bid book", latest.snapshot_sha256, sha, reason)
                 before, after = latest.evaluation.audit_items(), evaluation.audit_items()
-                for key in [*before, *(k for k in after if k not in before)]:
-                    if before.get(key) != after.get(key):
-                        self._audit(conn, evaluation_id, version.number, at, author, "setting",
-                                    key, before.get(key), after.get(key), reason)
+                changed = [k for k in [*before, *(k for k in after if k not in before)]
+                           if before.get(k) != after.get(k)]
+                for key in changed:
+                    self._audit(conn, evaluation_id, version.number, at, author, "setting",
+                                key, before.get(key), after.get(key), reason)
+                if not changed and sha == latest.snapshot_sha256:  # every version is in the log
+                    self._audit(conn, evaluation_id, version.number, at, author, "version",
+                                "saved unchanged", f"version {latest.number}",
+                                f"version {version.number}", reason)
                 return version
         except IntegrityError as exc:  # a concurrent writer took this number first (PostgreSQL)
             with self.engine.connect() as conn:
@@ -489,6 +494,12 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(snapshots.c.data).where(snapshots.c.sha256 == sha256)).first()
         return bytes(row[0]) if row else None
+
+    def snapshot_name(self, sha256: str) -> str:
+        """The file name the snapshot was uploaded with ("" when unknown)."""
+        with self.engine.connect() as conn:
+            name = conn.execute(select(snapshots.c.filename).where(snapshots.c.sha256 == sha256)).scalar()
+        return str(name or "")
 
     def evaluation(self, evaluation_id: int) -> EvaluationInfo | None:
         found = [e for e in self.evaluations() if e.id == evaluation_id]

@@ -381,7 +381,10 @@ class _Reader:
         strict_min: bool = False,
         maximum: float | None = None,
         fix: str = "",
+        fraction: bool = False,
     ) -> float | None:
+        """A number cell; ``fraction``: a probability from 0 to 1 (a percent sign gets a hint
+        for that, not the usual 'write 12 for 12 %')."""
         raw = sheet.get(values, key)
         if self._flagged(sheet, row, key):
             return None
@@ -397,6 +400,11 @@ class _Reader:
             return None
         except ValueError as exc:
             reason = str(exc)
+            if fraction and "percent sign" in reason:
+                self.problem(sheet.loc(row, key), f"{what}: '{cell_text(raw)}' has a percent sign, "
+                             "but this is a probability from 0 to 1",
+                             "Write it as a fraction: 0.02 for 2 %")
+                return None
             text = reason if reason.startswith("'") else f"{cell_text(raw)!r} {reason}"
             self.problem(sheet.loc(row, key), f"{what}: {text}", NUMBER_FIX)
             return None
@@ -581,7 +589,8 @@ class _Reader:
             seen.add(fold(name))
             prob = self.number(sheet, row, values, "annual failure prob",
                                what=f"annual_failure_prob of '{name}'", minimum=0, maximum=1,
-                               fix="A probability per year between 0 and 1 (0.02 = 2 %)")
+                               fix="A probability per year between 0 and 1 (0.02 = 2 %)",
+                               fraction=True)
             out.append(VendorInfo(name, prob))
         return out
 
@@ -630,7 +639,8 @@ class _Reader:
             elif spec.kind == Kind.TEXT:
                 value = cell_text(raw)
             else:
-                value = self.number(sheet, row, values, "value", what=f"setting {spec.key}")
+                value = self.number(sheet, row, values, "value", what=f"setting {spec.key}",
+                                    fraction=spec.unit == "per year")
                 if value is None:
                     continue
             why = spec.problem(value)

@@ -161,8 +161,8 @@ def weights_editor(ev: Evaluation, bidset: BidSet) -> None:
         shown = st.data_editor(base, key=key, hide_index=True, disabled=["Criterion", "Group"],
                                on_change=_points_changed, args=(key,),
                                column_config={"Points": st.column_config.NumberColumn(
-                                   min_value=0.0, step=1.0, format="%g",
-                                   help="Relative importance, 0 or more")})
+                                   min_value=0.0, format="%.6g",  # no step: no rounding
+                                   help="Relative importance, 0 or more (any decimals)")})
         _reconcile(lambda: _set_points(dict(zip(shown["Criterion"], shown["Points"], strict=True))))
     else:
         levels = sorted(set(points.values()), reverse=True)  # ranks from the weights when missing

@@ -117,7 +117,8 @@ def status(*, fresh: bool = False) -> Status:
         found = Status(None, ("not saved yet",), None)
     else:
         db = _quiet_store()
-        live = db.panel_record(ref.evaluation_id) if db is not None else None
+        live = (db.panel_record(ref.evaluation_id).applicable(state.current().bidset)
+                if db is not None else None)  # entries on bids this workbook no longer has: none
         found = Status(ref, tuple(ev.changes_from(ref.version.evaluation)), live,
                        live is not None and not live.same_entries(ev.panel))
     st.session_state[STATUS] = (ev, ref, found)
@@ -146,7 +147,8 @@ def include_live_panel(db: Store) -> None:
     if ref is None:
         return
     ev = state.evaluation()
-    state.set_evaluation(ev.replace(panel=db.panel_record(ref.evaluation_id)))
+    live = db.panel_record(ref.evaluation_id).applicable(state.current().bidset)
+    state.set_evaluation(ev.replace(panel=live))
 
 
 def panel_notice(found: Status) -> None:
@@ -221,7 +223,8 @@ def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     data = db.snapshot(version.snapshot_sha256)
     if data is None:
         raise StoreError("The workbook snapshot of this version is missing")
-    opened = state.OpenWorkbook(info.name, hashlib.sha256(data).hexdigest(), data)
+    opened = state.OpenWorkbook(db.snapshot_name(version.snapshot_sha256) or info.name,
+                                hashlib.sha256(data).hexdigest(), data)
     if not opened.result.ok:
         raise StoreError("The workbook snapshot of this version no longer passes the checks of this "
                          "release: " + "; ".join(str(p) for p in opened.result.problems[:3]))

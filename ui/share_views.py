@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 import pandas as pd
 import streamlit as st
 
-from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, ScoringError
+from scoring.audit import audit_rows
+from scoring.mcda import METHOD_LABELS, ScoringError
 from scoring.report import ReportContext, build_report
-from scoring.settings import SPECS
 from scoring.store import Store
 from ui import cache, controls, persistence, state
 from ui.widgets import lot_label, md_escape
@@ -53,14 +52,20 @@ def save_form(db: Store, author: str) -> None:
                          "the old workbook are not in them until you take them in after saving "
                          "(a notice offers it). Anything else is a new evaluation.")
             name = st.text_input("Evaluation name", value=open_wb.name,
-                                 help="For a new evaluation")
+                                 help="For a new evaluation (a revised bid book keeps the name "
+                                      "of the evaluation it revises)")
         reason = st.text_area("Reason for this version", height=80,
                               placeholder="e.g. Panel agreed to raise the weight of past performance")
         submitted = st.form_submit_button("Save", type="primary", icon=":material/save:")
         ev = state.evaluation()
-        st.caption(f"Saved as **{md_escape(author)}** (recorded with the version and in the "
-                   f"audit log). The version records {md_escape(ev.describe())}; "
-                   f"{md_escape(ev.panel.describe())}.")
+        st.caption(f"The version will record **{md_escape(author)}** as its author (also in the "
+                   f"audit log), and: {md_escape(ev.describe())}; {md_escape(ev.panel.describe())}.")
+        if persistence.REVISED in choices and left is not None:
+            orphans = _orphans(db, left)
+            if orphans:
+                st.caption(f"As a revised bid book: {orphans} of the panel's entries on evaluation "
+                           f"#{left.evaluation_id} name bids or criteria this workbook does not have; "
+                           "they will not count.")
         for message in controls.errors().values():
             st.warning(f"Not applied on Evaluate: {md_escape(message)}. The version records the "
                        "last valid choice.", icon=":material/warning:")
@@ -81,6 +86,12 @@ def save_form(db: Store, author: str) -> None:
     st.session_state.pop("stale_message", None)
     st.session_state[FLASH] = f"Saved as evaluation #{new.evaluation_id}, version {new.version.number}."
     st.rerun()  # every status line on the page and in the sidebar now shows the new version
+
+
+def _orphans(db: Store, left: persistence.SavedRef) -> int:
+    live = db.panel_record(left.evaluation_id)
+    kept = live.applicable(state.current().bidset)
+    return len(live.scores) + len(live.moderations) - len(kept.scores) - len(kept.moderations)
 
 
 def flash() -> None:
@@ -121,52 +132,6 @@ def share_box(ref: persistence.SavedRef) -> None:
                "names the evaluation, the version and the view only: no bid data, names or scores.")
 
 
-ITEM_LABELS = {
-    "method": "scoring method", "price_formula": "price formula", "price_floor": "price floor",
-    "price_ceiling": "price ceiling", "weights": "weights", "sla_gate": "mission-grade SLA gate",
-    "weighting": "how weights are entered", "edited_award": "hand-edited award",
-    "consensus": "consensus method", "panel": "panel record", "robustness": "robustness settings",
-    "simulation": "cost simulation", "scenario": "scenario what-ifs", "snapshot": "workbook snapshot",
-    "revised bid book": "revised bid book (workbook replaced)",
-    "consensus_open": "consensus open", "prices_visible": "evaluators see prices",
-    "consensus_method": "consensus method",
-    **{f"what-if {k}": f"what-if: {s.label.lower()}" for k, s in SPECS.items() if s.what_if},
-}
-ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
-                 "member": "Membership", "panel": "Panel switch", "score": "Score",
-                 "moderation": "Moderated value"}
-
-
-def readable(value: str | None, item: str = "weights") -> str:
-    """An audited value as a person reads it: labels, percentages, '(not set)'. Numbers in a
-    mapping read as weights only for the item ``weights``."""
-    if value is None or value == "null":
-        return "(not set)"
-    if value in METHOD_LABELS:
-        return METHOD_LABELS[value]
-    if value in PRICE_FORMULA_LABELS:
-        return PRICE_FORMULA_LABELS[value]
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        return value
-    if isinstance(parsed, list) and parsed and all(
-            isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) for x in parsed):
-        parsed = dict(parsed)  # (name, value) pairs, e.g. weights in criterion order
-    if isinstance(parsed, dict):
-        numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool)
-                      for x in parsed.values())
-        total = sum(parsed.values()) if numbers else 0
-        if numbers and item == "weights" and abs(total - 1) < 1e-6:
-            return ", ".join(f"{k} {x:.1%}" for k, x in parsed.items())
-        if numbers and item == "weights" and total > 0:  # points: as typed, and their weight
-            return ", ".join(f"{k} {x:g} ({x / total:.1%})" for k, x in parsed.items())
-        return ", ".join(f"{k.replace('_', ' ')} {x}" for k, x in parsed.items())
-    if isinstance(parsed, bool):
-        return "on" if parsed else "off"
-    return value
-
-
 def versions_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
     return pd.DataFrame([
         {"Version": v.number, "Saved by": v.author, "When (UTC)": v.created_at.replace("T", " ")[:19],
@@ -178,13 +143,7 @@ def versions_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
 
 
 def audit_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"When (UTC)": e.at.replace("T", " ")[:19], "Who": e.actor, "Version": e.version,
-         "What": f"{ACTION_LABELS.get(e.action, e.action)}: {ITEM_LABELS.get(e.item, e.item)}",
-         "Old value": readable(e.old_value, e.item),
-         "New value": readable(e.new_value, e.item), "Why": e.reason}
-        for e in reversed(db.audit(evaluation_id))
-    ])
+    return pd.DataFrame(audit_rows(reversed(db.audit(evaluation_id))))
 
 
 def reopen(db: Store) -> None:
@@ -232,9 +191,7 @@ def report_button(db: Store | None) -> None:
     ref = persistence.saved()
     audit = []
     if db is not None and ref is not None:
-        audit = [{"When (UTC)": e.at, "Who": e.actor, "Version": e.version,
-                  "What": f"{e.action}: {e.item}", "Old value": e.old_value,
-                  "New value": e.new_value, "Why": e.reason} for e in db.audit(ref.evaluation_id)]
+        audit = audit_rows(db.audit(ref.evaluation_id))  # as the page lists them, oldest first
     ctx = ReportContext(version_label=status.label(), audit=audit, workbook_bytes=open_wb.data)
     results = cache.results(ev, open_wb.bidset)  # read now: the deferred build runs outside the session
     try:

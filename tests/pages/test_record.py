@@ -351,3 +351,32 @@ def test_robustness_says_when_the_top_is_tied():
     go(at, "robustness")
     text = plain(" ".join(m.value for m in at.markdown))
     assert "**Alpha** and **Beta** are tied for first" in text
+
+
+def test_the_import_page_says_where_the_evaluation_departs_from_the_workbook():
+    at = start()
+    labelled(at.selectbox, "Scoring method").select("vikor").run()
+    go(at, "import_bids")
+    assert [s.value for s in at.subheader][0] == "Workbook in use"
+    assert "departs from them in: scoring method" in captions(at)
+
+
+def test_a_revised_bid_book_does_not_count_panel_entries_on_bids_it_no_longer_has():
+    at = start()
+    save(at, "panel starts", name="Orphans")
+    eid = at.session_state["saved_version"].evaluation_id
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    db.record_scores(eid, "dana", [("Cascade Cloud Services", "Infrastructure", "Technical approach",
+                                    2.0, "weak plan")])
+    go(at, "import_bids")
+    at.file_uploader[0].upload("revised.xlsx", basic(), XLSX).run()
+    go(at, "report")
+    assert "1 of the panel's entries on evaluation" in captions(at)
+    labelled(at.radio, "Save as").set_value("revised")
+    labelled(at.text_area, "Reason for this version").set_value("new bid book")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert at.session_state["saved_version"].evaluation_id == eid
+    go(at, "evaluate")
+    assert "panel scores changed" not in captions(at)  # Cascade has no bid in the new workbook
+    audit = db.audit(eid)
+    assert any(e.action == "workbook" and e.item == "revised bid book" for e in audit)

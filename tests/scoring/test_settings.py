@@ -79,3 +79,8 @@ def test_the_readme_lists_every_setting_with_its_default_and_range():
     assert list(found) == list(SPECS)
     for key, spec in SPECS.items():
         assert spec.range_text() in found[key], key
+
+
+def test_a_probability_with_a_percent_sign_is_told_to_be_a_fraction():
+    (problem,) = read_workbook(_settings(vendor_failure_prob="2 %")).problems
+    assert "probability from 0 to 1" in problem.message and "0.02 for 2 %" in problem.fix

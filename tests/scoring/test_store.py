@@ -300,3 +300,10 @@ def test_versions_saved_by_an_earlier_release_are_read_with_their_panel_as_it_st
     store.save(eid, 2, old, author="ann", reason="same figures")
     changed = {e.item for e in store.audit(eid) if e.version == 3}
     assert "weights" not in changed and "method" not in changed  # nothing moved
+
+
+def test_a_version_saved_without_changes_is_still_in_the_audit_log(store):
+    v1 = new_eval(store)
+    store.save(v1.evaluation_id, 1, ev(), author="ann", reason="confirmed as is")
+    (entry,) = [e for e in store.audit(v1.evaluation_id) if e.version == 2]
+    assert (entry.action, entry.item, entry.new_value) == ("version", "saved unchanged", "version 2")

@@ -29,12 +29,3 @@ def test_frames_use_plain_language_headers():
     assert "price_formula" not in set(settings["Setting"]) and "Price formula" in set(settings["Setting"])
     frame = problems_frame([Problem(Location("Bids", 3, 4), "bad", "fix it")])
     assert frame.to_dict("records") == [{"Where": "Bids!D3", "Problem": "bad", "What to do": "fix it"}]
-
-
-def test_audited_values_read_as_a_person_would():
-    from ui.share_views import readable
-
-    assert readable('[["Technical", 0.5], ["Price", 0.5]]') == "Technical 50.0%, Price 50.0%"
-    assert readable('{"Technical": 0.25, "Price": 0.75}') == "Technical 25.0%, Price 75.0%"
-    assert readable("topsis") == "TOPSIS (closeness to the ideal)"
-    assert readable("null") == "(not set)" and readable("true") == "on"
