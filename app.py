@@ -29,14 +29,17 @@ COMPLIANCE = page("compliance", "Compliance", "verified", "compliance")
 REPORT = page("report", "Report & share", "share", "report")
 
 role = persistence.role()
+if role == "none":  # removed from the evaluation in use: drop it from the session at once
+    persistence.drop_evaluation()
+    status = persistence.status(fresh=True)
+    role = persistence.role()
+persistence.removal_notice()
 flags = persistence.panel_flags() if role == "evaluator" else {}
 if role == "evaluator" and not (flags.get("consensus_open") == "yes"
                                 and flags.get("prices_visible") == "yes"):
     # Blind scoring: until the chair opens consensus and shows prices, an evaluator sees
     # only the Panel page (own scores); rankings would reveal prices and others' scores.
     pages = [PANEL]
-elif role == "none":
-    pages = [REPORT]
 else:
     pages = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT]
 nav = st.navigation(pages)

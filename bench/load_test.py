@@ -85,8 +85,10 @@ class Session:
                 if which in ("file_uploader", "selectbox"):
                     widget = getattr(element, which)
                     self.widgets[widget.label] = widget.id
-                elif which == "exception":
-                    raise RuntimeError(f"app exception: {element.exception.message}")
+                elif which == "exception":  # everything a browser would receive of it
+                    e = element.exception
+                    raise RuntimeError(f"app exception: {e.type} | {e.message} | "
+                                       f"{' / '.join(e.stack_trace)}")
                 elif which == "markdown" and element.markdown.body.startswith("Method"):
                     text = re.sub(r"\\(.)", r"\1", element.markdown.body)  # Markdown escapes
                     if text.startswith("Method: "):  # the caption under every ranking

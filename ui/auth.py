@@ -3,6 +3,7 @@ clearly labelled single-user local mode."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -10,6 +11,8 @@ import streamlit as st
 from ui import state
 
 LOCAL_NAME = "local_user_name"
+OPEN_LOCAL_MODE = "SSW_ALLOW_OPEN_LOCAL_MODE"  # "1": accept local mode on a network address
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,32 @@ def identity() -> Identity | None:
     return Identity(name, name, False)
 
 
+def network_address() -> str | None:
+    """The address the server listens on when it is reachable from other machines, else None."""
+    address = str(st.get_option("server.address") or "")
+    if address in LOOPBACK or address.startswith("127."):
+        return None
+    return address or "every interface"
+
+
 def require_sign_in() -> Identity:
-    """Stop with a sign-in page until the user has signed in (when sign-in is configured)."""
+    """Stop with a sign-in page until the user has signed in (when sign-in is configured).
+
+    Local mode (no ``[auth]``) has no sign-in, so it serves only this machine: on a network
+    address it refuses, unless SSW_ALLOW_OPEN_LOCAL_MODE=1 says the risk is accepted, and then
+    every page says so."""
     try:
+        if not auth_configured() and (address := network_address()) is not None:
+            if os.environ.get(OPEN_LOCAL_MODE) != "1":
+                st.title("Source Selection Workbench")
+                st.error(f"This app listens on {address} without sign-in, so anyone who can reach "
+                         "it could read and change every saved evaluation. An administrator must "
+                         "configure sign-in ([auth] in .streamlit/secrets.toml) or serve it on "
+                         "127.0.0.1 only.", icon=":material/lock:")
+                st.stop()
+            st.warning(f"Open local mode: this app listens on {address} without sign-in; anyone "
+                       "who can reach it can read and change every saved evaluation "
+                       f"({OPEN_LOCAL_MODE}=1).", icon=":material/lock_open:")
         who = identity()
     except state.SecretsUnreadable as exc:
         # Fail closed: a broken secrets file must not turn sign-in off.

@@ -203,6 +203,28 @@ def visible_evaluations(db: Store) -> list[EvaluationInfo]:
     return db.evaluations_for(who.user_id)
 
 
+REMOVED = "removed_from_evaluation"
+
+
+def drop_evaluation() -> None:
+    """The user is no longer a member of the evaluation in use: nothing of it stays in the
+    session (its workbook, its name, the link that opened it); the sample opens instead."""
+    ref = st.session_state.pop(SAVED, None)
+    st.session_state.pop(state.LEFT, None)
+    st.session_state.pop(STATUS, None)
+    state.open_sample()
+    if ref is not None:
+        st.session_state[REMOVED] = ref.evaluation_id
+
+
+def removal_notice() -> None:
+    evaluation_id = st.session_state.pop(REMOVED, None)
+    if evaluation_id is not None:
+        st.warning(f"You are no longer a member of evaluation #{evaluation_id}: nothing of it is "
+                   "shown here any more. The bundled sample is open instead.",
+                   icon=":material/person_remove:")
+
+
 def panel_flags(db: Store | None = None) -> dict[str, str]:
     ref = saved()
     db = db or store()

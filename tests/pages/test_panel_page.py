@@ -125,3 +125,30 @@ def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     db.set_flag(v.evaluation_id, "prices_visible", "yes", by="chair@agency.gov", reason="done")
     eve = open_as("eve@agency.gov")
     assert [t.value for t in eve.title] == ["Evaluate"]
+
+
+def test_a_removed_member_keeps_nothing_of_the_evaluation(signed_in, sample_bytes):
+    import hashlib
+
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    bidset = read_workbook(sample_bytes).bidset
+    secret = "Confidential procurement 7"
+    v = db.create(secret, sample_bytes, "secret.xlsx", Evaluation.of(bidset),
+                  author="chair@agency.gov", reason="set up")
+    db.set_member(v.evaluation_id, "vic@agency.gov", "viewer", by="chair@agency.gov", reason="counsel")
+    signed_in["user"] = "vic@agency.gov"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
+    at.run()
+    assert secret in " ".join(m.value for m in at.sidebar.markdown)
+    db.set_member(v.evaluation_id, "vic@agency.gov", None, by="chair@agency.gov", reason="left")
+    at.run()
+    assert not at.exception
+    assert any("no longer a member" in w.value for w in at.warning)
+    assert secret not in " ".join(m.value for m in at.sidebar.markdown)
+    assert at.session_state["saved_version"] is None if "saved_version" in at.session_state else True
+    sample_sha = hashlib.sha256((ROOT / "data" / "sample_evaluation.xlsx").read_bytes()).hexdigest()
+    assert at.session_state["workbook"].name != "secret.xlsx"
+    assert at.session_state["workbook"].sha256 == sample_sha
+    at.switch_page("app_pages/report.py").run()
+    assert secret not in " ".join(str(e.value) for e in [*at.markdown, *at.info, *at.success])
