@@ -62,6 +62,18 @@ class ReportContext:
     workbook_bytes: bytes | None = None
 
 
+def _neutralise(wb: Workbook) -> None:
+    """Last line of defence: no text anywhere in the report (headers, titles, labels included)
+    may run as a formula, whatever wrote it."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if cell.data_type == "f" or (isinstance(value, str) and value.startswith(DANGEROUS)):
+                    cell.value = safe(str(value))
+                    cell.data_type = "s"
+
+
 def versions() -> list[tuple[str, str]]:
     out = []
     for name in PACKAGES:
@@ -178,6 +190,7 @@ def build_report(results: Results, ctx: ReportContext | None = None) -> bytes:
     _audit(Sheet(wb, "Audit log"), ctx)
     _inputs(Sheet(wb, "Inputs"), ctx)
     _evaluation(Sheet(wb, "Evaluation"), results)
+    _neutralise(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -17,6 +17,7 @@ def test_production_settings():
     config = tomllib.loads(CONFIG.read_text())
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["address"] == "127.0.0.1"  # local mode is not open to the network
+    assert config["client"]["disableDataExport"] is True  # its CSV export writes formulas raw
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] == 100  # MB uploaded; SSW_MAX_UNCOMPRESSED_MB unpacked
     assert config["server"]["fileWatcherType"] == "none"

@@ -194,3 +194,24 @@ def test_report_subcommand(capsys, sample_path, tmp_path):
     from openpyxl import load_workbook
 
     assert load_workbook(out).sheetnames[0] == "Summary"
+
+
+def test_csv_never_starts_a_cell_with_a_formula_character(capsys, tmp_path):
+    from tests.scoring.test_report import as_text
+
+    lot, who = "=HYPERLINK(\"http://e\",\"x\")", "@SUM(A1)"
+    bids = [["vendor", "lot", "price", "Technical", "Management"], ["Alpha", lot, 100, 4, 3],
+            ["Bravo", lot, 90, 3, 4]]
+    scores = [["evaluator", "vendor", "lot", "criterion", "score", "rationale"],
+              [who, "Alpha", lot, "Technical", 3, "ok"], ["Ann", "Alpha", lot, "Technical", 4, "ok"]]
+    data = basic(Bids=bids, Scores=scores)
+    for sheet, ref in (("Bids", "B2"), ("Bids", "B3"), ("Scores", "A2"), ("Scores", "C2"), ("Scores", "C3")):
+        data = as_text(data, sheet, ref)
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(data)
+    for command in ("rank", "panel", "sensitivity", "compliance"):
+        code, out, err = run(capsys, command, path, "--format", "csv")
+        assert code == 0, err
+        for row in csv.reader(io.StringIO(out)):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@", "\t", "\r")), (command, cell)

@@ -72,3 +72,30 @@ def test_single_lot_workbook_without_components_still_reports():
     wb = open_report(report(read_workbook(data).bidset, draws=100))
     texts = [c for row in wb["Scenarios"].iter_rows(values_only=True) for c in row if c]
     assert any("Components sheet" in str(t) for t in texts)
+
+
+def test_criterion_and_evaluator_names_never_become_formulas_in_headers():
+    crit = "=cmd|'/C calc'!A0"
+    who = '=HYPERLINK("http://evil.example","x")'
+    criteria = [["criterion", "weight", "direction", "scale_min", "scale_max"], [crit, 50, "max", 0, 5],
+                ["Price", 50, "min", None, None]]
+    bids = [["vendor", "lot", "price", crit], ["Alpha", "", 100, 4], ["Bravo", "", 90, 3]]
+    scores = [["evaluator", "vendor", "criterion", "score", "rationale"], [who, "Alpha", crit, 3, "ok"],
+              ["Ann", "Alpha", crit, 5, "good"]]
+    data = basic(Criteria=criteria, Bids=bids, Scores=scores)
+    for sheet, ref in (("Criteria", "A2"), ("Bids", "D1"), ("Scores", "A2"), ("Scores", "C2"),
+                       ("Scores", "C3")):
+        data = as_text(data, sheet, ref)
+    bs = read_workbook(data).bidset
+    assert bs is not None and bs.criteria[0].name == crit
+    wb = open_report(report(bs, workbook=data, draws=100))
+    headers = []
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@")), cell.coordinate
+                    if cell.value.startswith("'="):
+                        headers.append(cell.value)
+    assert any("cmd|" in h for h in headers) and any("HYPERLINK" in h for h in headers)
