@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from scoring.lookalike import skeleton
 from scoring.model import (
     BUNDLE_LOT,
     OKR,
@@ -147,19 +148,6 @@ INVISIBLE = re.compile(
 )
 LINE_BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]+")  # a name is one line: they become spaces
 MAX_CELL_TEXT = 32_767  # Excel's own limit for a cell
-
-
-_CONFUSABLE = str.maketrans({
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
-    "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "α": "a", "ο": "o", "ρ": "p", "ν": "v", "τ": "t",
-    "ι": "i", "κ": "k", "χ": "x", "υ": "u", "ε": "e", "0": "o", "1": "l",
-    "ɑ": "a", "ı": "i", "ȷ": "j", "ɡ": "g", "օ": "o", "ս": "u", "ℓ": "l", "ʀ": "r", "ɪ": "i",
-})
-
-
-def skeleton(name: str) -> str:
-    """What a name looks like: compatibility-normalised, case-folded, look-alike letters mapped."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().translate(_CONFUSABLE).split())
 
 
 def cell_text(value: Any) -> str:

@@ -16,7 +16,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from posixpath import normpath
 from xml.parsers import expat
@@ -28,7 +28,10 @@ MAX_ROWS = 20_000  # per sheet
 MAX_COLUMNS = 300
 MAX_CELLS = 1_000_000  # filled cells in all sheets
 MAX_TEXT_MB = 50  # text in all cells once shared strings are repeated into them (characters)
+MAX_SHEETS = 64  # a bid workbook has about eight
+MAX_ATTRIBUTES = 32  # on one XML element (Excel writes at most a handful)
 _CHUNK = 1 << 20
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")  # as XML writes a double
 log = logging.getLogger(__name__)
 
 
@@ -44,6 +47,7 @@ class Limits:
     columns: int = MAX_COLUMNS
     cells: int = MAX_CELLS
     text_mb: int = MAX_TEXT_MB
+    sheets: int = MAX_SHEETS
 
     @staticmethod
     def variable(name: str) -> str:
@@ -74,6 +78,8 @@ def _limits_from(settings: tuple[tuple[str, str | None], ...]) -> Limits:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+MAX_TAG = 8_192  # characters in one XML tag: Excel's are short; a longer one is built to cost memory
+_LONG_TAG = re.compile(rb"<[^<>]{%d}" % MAX_TAG)
 REPAIR = "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"
 
 
@@ -139,6 +145,21 @@ def _refuse_non_zip(data: bytes) -> None:
         raise WorkbookRefused(f"This file is not an Excel workbook (.xlsx). {REPAIR}")
 
 
+def _refuse_prefixed_archive(data: bytes) -> None:
+    """A zip reader reads the archive whose directory ends the file: a second workbook appended
+    to a first one would be the one read while a person opening the file may see the first."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))  # end of central directory
+    if end < 0 or end + 22 > len(data):
+        return  # zipfile says what is wrong
+    size = int.from_bytes(data[end + 12:end + 16], "little")
+    offset = int.from_bytes(data[end + 16:end + 20], "little")
+    if 0xFFFFFFFF in (size, offset):
+        return  # ZIP64: the offsets are elsewhere; zipfile checks them
+    if end - size - offset != 0:
+        raise WorkbookRefused("The file holds data before its zip archive (for example two "
+                              f"workbooks joined into one file). {REPAIR}")
+
+
 def _check_directory(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
     infos = zf.infolist()
     if len(infos) > limits.zip_entries:
@@ -165,34 +186,66 @@ def _check_directory(zf: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInf
     return infos
 
 
-def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Read one part, never more than its declared size; refuse a DTD in any part that is XML."""
-    chunks: list[bytes] = []
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's bytes in chunks, never more than its declared size (a part that lies about its
+    size is refused); nothing of it is held beyond one chunk."""
     size = 0
     with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            if not chunk:
-                break
-            chunks.append(chunk)
+        while chunk := fh.read(_CHUNK):
             size += len(chunk)
             if size > info.file_size:
                 raise WorkbookRefused(
                     f"Part {info.filename} is larger than the zip directory says; the file is corrupt"
                 )
-    out = b"".join(chunks)
-    del chunks
-    utf16 = out[:2] in (b"\xff\xfe", b"\xfe\xff") or out[:4] in (b"<\x00?\x00", b"\x00<\x00?")
-    xml = out.decode("utf-16", errors="replace").encode() if utf16 else out
-    if (utf16 or out[:64].lstrip()[:1] == b"<" or out[:3] == b"\xef\xbb\xbf") and _DTD.search(xml):
-        raise WorkbookRefused(
-            f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
-            "Excel never do; the file was refused for safety. Save it again from Excel"
-        )
-    if utf16:
-        raise WorkbookRefused(f"Part {info.filename} is written in UTF-16, which Excel never does; "
-                              "the file was changed by another program. Save it again from Excel")
-    return out
+            yield chunk
+
+
+def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a part that is XML with a DTD or entities, in UTF-16, or with a tag longer than
+    any Excel writes; streamed, so a large part costs one chunk of memory."""
+    kind = ""  # "xml" or "binary" once the first byte other than white space is seen
+    tail = b""
+    for n, chunk in enumerate(_chunks(zf, info)):
+        if n == 0:
+            if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or chunk[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+                if _DTD.search(chunk.decode("utf-16", errors="replace").encode()):
+                    raise WorkbookRefused(_dtd_message(info))
+                raise WorkbookRefused(f"Part {info.filename} is written in UTF-16, which Excel "
+                                      "never does; the file was changed by another program. Save "
+                                      "it again from Excel")
+            if chunk[:3] == b"\xef\xbb\xbf":
+                chunk = chunk[3:]
+        if not kind:
+            start = chunk.lstrip(b" \t\r\n")
+            if not start:
+                continue  # only white space so far, however much of it
+            kind = "xml" if start[:1] == b"<" else "binary"
+        if kind == "binary":
+            return  # a picture or other binary part: nothing of XML to check
+        text = tail + chunk
+        if _DTD.search(text):
+            raise WorkbookRefused(_dtd_message(info))
+        if _LONG_TAG.search(text):  # before any parser builds its attributes
+            raise WorkbookRefused(
+                f"Part {info.filename} has an XML tag longer than {MAX_TAG:,} characters, which "
+                "Excel never writes; the file was refused for safety. Save it again from Excel")
+        tail = text[-MAX_TAG:]  # a tag or declaration split between two chunks is still seen
+
+
+def _dtd_message(info: zipfile.ZipInfo) -> str:
+    return (f"Part {info.filename} declares a DTD or XML entities, which workbooks saved by "
+            "Excel never do; the file was refused for safety. Save it again from Excel")
+
+
+SMALL_PART = 4 << 20  # the workbook part and its relationships: kilobytes in any real file
+
+
+def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A part the guard reads whole (the workbook and its relationships)."""
+    if info.file_size > SMALL_PART:
+        raise WorkbookRefused(f"Part {info.filename} is {info.file_size / 2**20:,.0f} MB, far larger "
+                              f"than Excel writes it. {REPAIR}")
+    return b"".join(_chunks(zf, info))
 
 
 class _Refuse(Exception):
@@ -204,14 +257,20 @@ def _no_dtd(*_: object) -> None:
                   "file was refused for safety. Save it again from Excel")
 
 
-def _parse(xml: bytes, what: str, sheet: str | None = None, **handlers: object) -> None:
-    """Run expat over one part with the given handlers; a DTD or malformed XML refuses the file,
-    naming ``what`` ("Sheet Bids", "The shared text part")."""
+def _parse(xml: bytes | Iterator[bytes], what: str, sheet: str | None = None,
+           **handlers: object) -> None:
+    """Run expat over one part (its bytes, or its chunks as they are read) with the given
+    handlers; a DTD or malformed XML refuses the file, naming ``what`` ("Sheet Bids")."""
     p = _parser()
     for name, handler in handlers.items():
         setattr(p, name, handler)
     try:
-        p.Parse(xml, True)
+        if isinstance(xml, bytes):
+            p.Parse(xml, True)
+        else:
+            for chunk in xml:
+                p.Parse(chunk, False)
+            p.Parse(b"", True)
     except _Refuse as exc:
         raise WorkbookRefused(f"{what} {exc}", sheet) from exc
     except expat.ExpatError as exc:
@@ -269,6 +328,7 @@ class _SheetScan:
         self.in_value = self.has_value = False
         self.in_inline = 0
         self.value: list[str] = []
+        self.last = (0, 0)  # the last cell's (row, column)
 
     def refuse(self, what: str, fix: str) -> None:
         raise WorkbookRefused(f"Sheet {self.sheet} {what}. {fix}", self.sheet or None)
@@ -288,6 +348,9 @@ class _SheetScan:
             self.max_col = col
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        if len(attrs) > MAX_ATTRIBUTES:
+            self.refuse(f"has an element with {len(attrs):,} attributes, which Excel never writes",
+                        REPAIR)
         tag = _TAGS.get(name) or _local_name(name)
         if tag == "c":
             self.totals.cells += 1
@@ -306,6 +369,11 @@ class _SheetScan:
                 if not 0 < len(digits) <= 7:
                     self.refuse(f"has a cell address '{ref[:20]}' that is not valid", REPAIR)
                 self.col, self.row = col, int(digits)
+            if (self.row, self.col) <= self.last:  # Excel writes each cell once, in order
+                self.refuse(f"has the cell {ref[:20] if ref else 'at ' + str(self.col)} more than once "
+                            "or out of order, which Excel never writes (a reader would keep only "
+                            "one of its values)", REPAIR)
+            self.last = (self.row, self.col)
             self.see(self.row, self.col)
             self.kind, self.formula, self.inline = attrs.get("t", "n"), False, False
             self.has_value = False
@@ -315,8 +383,12 @@ class _SheetScan:
         elif tag == "row":
             self.rows += 1
             ref = attrs.get("r")
-            self.row_element = (int(ref) if ref and ref.isascii() and ref.isdigit()
-                                else self.row_element + 1)
+            number = (int(ref) if ref and ref.isascii() and ref.isdigit() and len(ref) <= 7
+                      else self.row_element + 1)
+            if number <= self.row_element:
+                self.refuse(f"has row {number:,} more than once or out of order, which Excel never "
+                            "writes", REPAIR)
+            self.row_element = number
             self.row, self.col = self.row_element, 0
             if self.rows > self.limits.rows:
                 self.refuse(f"has more than the {self.limits.rows:,} rows a bid workbook may have",
@@ -331,6 +403,7 @@ class _SheetScan:
 
     def text(self, data: str) -> None:
         if self.in_value:
+            self.spend(len(data))  # a formula's text result (t="str") is text like any other
             if sum(map(len, self.value)) < 64:  # values are short; text comes by index
                 self.value.append(data[:64])
         elif self.in_inline:
@@ -376,15 +449,12 @@ class _SheetScan:
             else:
                 self.spend(self.shared[int(value)])
         elif kind == "n" and value:
-            try:
-                number = float(value)
-            except ValueError:
-                number = float("nan")
+            number = float(value) if _NUMBER.fullmatch(value) else float("nan")
             if not math.isfinite(number):
                 self.bad.append((*where, f"this cell holds '{value[:20]}', which is not a number "
                                          "Excel writes (the file was changed outside Excel)"))
 
-    def run(self, xml: bytes) -> SheetInfo:
+    def run(self, xml: bytes | Iterator[bytes]) -> SheetInfo:
         _parse(xml, f"Sheet {self.sheet}", self.sheet or None, StartElementHandler=self.start,
                EndElementHandler=self.end, CharacterDataHandler=self.text)
         self.totals.area += self.max_row * self.max_col
@@ -399,7 +469,7 @@ class _SheetScan:
                          bad_values=tuple(self.bad))
 
 
-def _shared_lengths(xml: bytes, limits: Limits) -> list[int]:
+def _shared_lengths(xml: bytes | Iterator[bytes], limits: Limits) -> list[int]:
     """The length of each shared string (the text cells of type 's' point to); refused as soon
     as there are more of them, or more text, than a bid workbook can use."""
     lengths: list[int] = []
@@ -440,6 +510,7 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
     ``limits`` default to the environment's (see ``Limits``)."""
     limits = limits or Limits.from_env()
     _refuse_non_zip(data)
+    _refuse_prefixed_archive(data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
@@ -462,14 +533,13 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> XlsxInfo:
             if "mimetype" in names or "content.xml" in names:
                 raise WorkbookRefused(f"This is an OpenDocument spreadsheet (.ods). {REPAIR}")
             raise WorkbookRefused(f"This file is a zip archive but not an Excel workbook. {REPAIR}")
-        parts: dict[str, bytes] = {}
         try:
             for info in infos:  # every part, whatever its name: a sheet may be called sheet1.dat
                 if not info.is_dir():
-                    parts[info.filename.casefold()] = _read_part(zf, info)
+                    _check_part(zf, info)
+            return _describe(zf, names, limits, has_macros="xl/vbaproject.bin" in names)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise WorkbookRefused(f"The file is damaged or incomplete. {REPAIR}") from exc
-        return _describe(parts, limits, has_macros="xl/vbaproject.bin" in names)
 
 
 def _raw_elements(xml: bytes, wanted: set[str], what: str) -> list[tuple[str, dict[str, str]]]:
@@ -497,18 +567,28 @@ def _sheet_path(target: str) -> str:
     return path
 
 
-def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> XlsxInfo:
+def _describe(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], limits: Limits, *,
+              has_macros: bool) -> XlsxInfo:
     # ``parts`` is keyed by case-folded name: every lookup below folds the name it looks for.
-    rels_xml = parts.get("xl/_rels/workbook.xml.rels")
+    # Sheets and shared strings are streamed through the XML scanner, never held whole.
+    rels_info = parts.get("xl/_rels/workbook.xml.rels")
     rels = {a.get("Id", ""): a.get("Target", "")
-            for _, a in _raw_elements(rels_xml, {"Relationship"}, "workbook's relationships")
-            } if rels_xml else {}
-    shared_xml = parts.get("xl/sharedstrings.xml")  # the parser always reads this one
-    shared = _shared_lengths(shared_xml, limits) if shared_xml else []
+            for _, a in _raw_elements(_read_small(zf, rels_info), {"Relationship"},
+                                      "workbook's relationships")
+            } if rels_info else {}
+    shared_info = parts.get("xl/sharedstrings.xml")  # the parser always reads this one
+    shared = _shared_lengths(_chunks(zf, shared_info), limits) if shared_info else []
     totals = _Totals()
     date1904 = False
     sheets: list[SheetInfo] = []
-    for tag, attrs in _raw_elements(parts["xl/workbook.xml"], {"workbookPr", "sheet"}, "workbook"):
+    elements = _raw_elements(_read_small(zf, parts["xl/workbook.xml"]), {"workbookPr", "sheet"},
+                             "workbook")
+    count = sum(1 for tag, _ in elements if tag == "sheet")
+    if count > limits.sheets:
+        raise WorkbookRefused(f"The workbook has {count:,} sheets, more than the {limits.sheets:,} a "
+                              "bid workbook may have. Delete the sheets it does not need")
+    used: dict[str, str] = {}
+    for tag, attrs in elements:
         if tag == "workbookPr":
             date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
             continue
@@ -523,15 +603,24 @@ def _describe(parts: dict[str, bytes], limits: Limits, *, has_macros: bool) -> X
         if rid not in rels:
             raise WorkbookRefused(f"Sheet {name} has no part in the workbook. {REPAIR}", name or None)
         part = _sheet_path(rels[rid])
-        xml = parts.get(part.casefold())
-        if xml is None:
+        if part.casefold() in used:
+            raise WorkbookRefused(f"Sheets {used[part.casefold()]} and {name} are the same part of the "
+                                  f"file, which Excel never writes. {REPAIR}", name or None)
+        used[part.casefold()] = name
+        info = parts.get(part.casefold())
+        if info is None:
             raise WorkbookRefused(f"Sheet {name} has no part in the workbook ({part[:80]} is "
                                   f"missing). {REPAIR}", name or None)
-        scanned = _SheetScan(name, limits, shared, totals).run(xml)
+        scanned = _SheetScan(name, limits, shared, totals).run(_chunks(zf, info))
         sheets.append(replace(scanned, part=part, hidden=attrs.get("state", "visible") != "visible"))
     notes: tuple[str, ...] = ()
     if has_macros:
         notes += ("The workbook contains macros; they were not run (only cell values are read).",)
+    if any(p.startswith("xl/externallinks/") for p in parts):
+        notes += ("The workbook links to other workbooks; they were not opened, and values saved "
+                  "from them count as typed.",)
+    if any(p.startswith(("xl/embeddings/", "xl/activex/")) for p in parts):
+        notes += ("The workbook embeds objects (OLE or ActiveX); they were not opened.",)
     if date1904:
         notes += ("The workbook uses Excel's 1904 date system; no date is used in scoring.",)
     return XlsxInfo(sheets=tuple(sheets), date1904=date1904, has_macros=has_macros, notes=notes)

@@ -144,3 +144,57 @@ def test_refused_with_bounded_memory(hostile, case):
                    f"{seconds:.2f} s, peak traced memory {peak:.1f} MiB; says: "
                    f"{str(result.problems[0])[:90]}")
     assert peak < BOUND_MIB, (case, peak)
+
+
+def _sheets_on_one_part(count: int) -> bytes:
+    data = basic()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    workbook = src.read("xl/workbook.xml")
+    extra = b"".join(b'<sheet name="S%d" sheetId="%d" r:id="rId1"/>' % (i, i + 100) for i in range(count))
+    return edit_zip(data, {"xl/workbook.xml": workbook.replace(b"</sheets>", extra + b"</sheets>")})
+
+
+def _appended() -> bytes:
+    return basic() + basic()  # a second workbook after the first: a zip reader reads the second
+
+
+def more_corpus() -> dict[str, bytes]:
+    sheet = "xl/worksheets/sheet1.xml"
+    long_text = b"".join(b'<row r="%d"><c r="A%d" t="str"><f>REPT("A",30000)</f><v>' % (r, r)
+                         + b"A" * 30_000 + b"</v></c></row>" for r in range(1, 3001))
+    attributes = b'<row r="1"><c r="A1" ' + b" ".join(b'a%d="1"' % i for i in range(1_500_000)) + b'/></row>'
+    styles = zipfile.ZipFile(io.BytesIO(basic())).read("xl/styles.xml")
+    return {
+        "8,000 sheets naming one part": _sheets_on_one_part(8_000),
+        "90 million characters of formula text results": rewrite_part(
+            basic(), sheet, lambda _: _cells(long_text)),
+        "a cell with 1,500,000 attributes": rewrite_part(basic(), sheet, lambda _: _cells(attributes)),
+        "a DTD in styles.xml after 100 spaces": rewrite_part(
+            basic(), "xl/styles.xml", lambda _: b" " * 100 + b'<!DOCTYPE x [<!ENTITY a "b">]>' + styles),
+        "the same cell twice": rewrite_part(basic(), sheet, lambda _: _cells(
+            b'<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>')),
+        "a number written 100_000": rewrite_part(basic(), sheet, lambda x: x.replace(
+            b"<v>50</v>", b"<v>100_000</v>", 1)),
+        "a second workbook appended to the first": _appended(),
+    }
+
+
+@pytest.mark.parametrize("case", list(more_corpus()))
+def test_more_hostile_files_are_refused_with_bounded_memory(case):
+    data = more_corpus()[case]
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = read_workbook(data)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    seconds = time.perf_counter() - started
+    assert result.bidset is None and result.problems, case
+    if case == "a number written 100_000":
+        assert str(result.problems[0].location).startswith("Criteria!"), "located at the cell"
+    FIGURES.append(f"hostile workbook '{case}' ({len(data) / 1024:,.0f} KB): refused in "
+                   f"{seconds:.2f} s, peak traced memory {peak:.1f} MiB; says: "
+                   f"{str(result.problems[0])[:90]}")
+    assert peak < BOUND_MIB, (case, peak)
+    assert seconds < 30, (case, seconds)  # refused, not parsed for minutes
