@@ -200,12 +200,21 @@ class Store:
     def _put_snapshot(
         self, conn: Connection, data: bytes, filename: str, author: str, at: str
     ) -> str:
+        """Store a workbook's bytes once; two saves of the same workbook at once both succeed."""
         sha = hashlib.sha256(data).hexdigest()
         exists = conn.execute(select(snapshots.c.sha256).where(snapshots.c.sha256 == sha)).first()
         if exists is None:
-            conn.execute(insert(snapshots).values(sha256=sha, filename=filename[:300], size=len(data),
-                                                  data=data, created_by=author, created_at=at))
+            values = dict(sha256=sha, filename=filename[:300], size=len(data), data=data,
+                          created_by=author, created_at=at)
+            conn.execute(_insert_ignoring_conflict(conn, snapshots, values))
         return sha
+
+    def _lock(self, conn: Connection, evaluation_id: int) -> None:
+        """Writes to one evaluation take turns (SQLite's BEGIN IMMEDIATE already serialises every
+        write): the old value an audit entry records, and the chain it extends, are never raced."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(select(evaluations.c.id).where(evaluations.c.id == evaluation_id)
+                         .with_for_update())
 
     def create(
         self,
@@ -257,6 +266,7 @@ class Store:
         at = utc_now()
         try:
             with self._write() as conn:
+                self._lock(conn, evaluation_id)
                 latest = self._latest(conn, evaluation_id)
                 if latest is None:
                     raise StoreError(f"There is no evaluation #{evaluation_id}")
@@ -322,8 +332,15 @@ class Store:
             raise StoreError(f"role must be one of {', '.join(ROLES)}")
         _require(user=user_id, author=by, reason=reason)
         with self._write() as conn:
+            self._lock(conn, evaluation_id)
             old = conn.execute(select(members.c.role).where(
                 members.c.evaluation_id == evaluation_id, members.c.user_id == user_id)).scalar()
+            if old == "chair" and role != "chair":
+                chairs = conn.execute(select(func.count()).select_from(members).where(
+                    members.c.evaluation_id == evaluation_id, members.c.role == "chair")).scalar()
+                if chairs == 1:
+                    raise StoreError("this is the evaluation's only chair: make someone else chair "
+                                     "first")
             if old is not None:
                 conn.execute(members.delete().where(members.c.evaluation_id == evaluation_id,
                                                     members.c.user_id == user_id))
@@ -353,6 +370,7 @@ class Store:
             raise StoreError(f"unknown panel switch {name}")
         _require(author=by, reason=reason)
         with self._write() as conn:
+            self._lock(conn, evaluation_id)
             old = conn.execute(select(panel_flags.c.value).where(
                 panel_flags.c.evaluation_id == evaluation_id, panel_flags.c.name == name)).scalar()
             if old is not None:
@@ -377,6 +395,7 @@ class Store:
             _require(rationale=rationale)
         at = utc_now()
         with self._write() as conn:
+            self._lock(conn, evaluation_id)
             for vendor, lot, criterion, score, rationale in entries:
                 old = conn.execute(
                     select(panel_scores.c.score).where(
@@ -398,6 +417,7 @@ class Store:
         _require(chair=chair, rationale=rationale)
         at = utc_now()
         with self._write() as conn:
+            self._lock(conn, evaluation_id)
             conn.execute(insert(moderations).values(
                 evaluation_id=evaluation_id, vendor=vendor, lot=lot, criterion=criterion,
                 value=value, rationale=rationale.strip(), chair=chair, at=at))
@@ -521,6 +541,15 @@ class Store:
             rows = conn.execute(select(audit_log).where(audit_log.c.evaluation_id == evaluation_id)
                                 .order_by(audit_log.c.id)).mappings().all()
         return [AuditEntry(**dict(r)) for r in rows]
+
+
+def _insert_ignoring_conflict(conn: Connection, table: Any, values: dict[str, Any]) -> Any:
+    """INSERT that does nothing when the row is already there (a concurrent writer's)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).values(**values).on_conflict_do_nothing()
 
 
 def _same_workbook(evaluation: Evaluation, sha: str) -> None:

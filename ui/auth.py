@@ -4,6 +4,7 @@ clearly labelled single-user local mode."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
@@ -30,12 +31,24 @@ def auth_configured() -> bool:
     return state.in_secrets("auth")
 
 
+def user_id_from(claims: Mapping[str, object]) -> str:
+    """Who signed in, from the identity provider's claims: the e-mail address only when the
+    provider says it is verified (chairs add members by address); otherwise the provider's own
+    subject, qualified by its issuer, which can never be mistaken for a member's address."""
+    email = str(claims.get("email") or "").strip()
+    verified = claims.get("email_verified") in (True, "true", "True", 1)
+    if email and verified:
+        return email.casefold()
+    return f"{claims.get('iss') or 'unknown issuer'} subject {claims.get('sub') or '?'}"
+
+
 def identity() -> Identity | None:
     """The person using this session, or None when sign-in is required and not done yet."""
     if auth_configured():
         if not st.user.is_logged_in:
             return None
-        user_id = str(st.user.get("email") or st.user.get("sub") or "")
+        claims = {k: st.user.get(k) for k in ("email", "email_verified", "iss", "sub")}
+        user_id = user_id_from(claims)
         return Identity(user_id, str(st.user.get("name") or user_id), True)
     name = st.session_state.get(LOCAL_NAME) or "Local user"
     return Identity(name, name, False)

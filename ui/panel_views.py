@@ -9,7 +9,7 @@ import streamlit as st
 
 from scoring.model import BidSet, fold, lot_name
 from scoring.panel import Cell
-from scoring.store import ROLES, Store
+from scoring.store import ROLES, Store, StoreError
 from ui.vega import Chart, enc, tooltip
 
 
@@ -131,8 +131,12 @@ def members_form(db: Store, evaluation_id: int, chair: str) -> None:
     if not user.strip() or not reason.strip():
         st.error("Give the user and a reason.")
         return
-    db.set_member(evaluation_id, user.strip(), None if role == "remove" else role, by=chair,
-                  reason=reason.strip())
+    try:
+        db.set_member(evaluation_id, user.strip().casefold(), None if role == "remove" else role,
+                      by=chair, reason=reason.strip())
+    except StoreError as exc:
+        st.error(f"Not changed: {exc}.")
+        return
     st.rerun()
 
 

@@ -16,6 +16,7 @@ import pytest
 from tests.e2e.conftest import ROOT, AppServer, free_port, shot, wait_idle
 
 USERS = ("chair@agency.gov", "eve@agency.gov", "vic@agency.gov")
+IMPOSTOR = "impostor"  # another subject claiming the chair's address, not verified
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,10 @@ def provider(browser, tmp_path_factory):  # type: ignore[no-untyped-def]
     port = free_port()
     args = [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)]
     for user in USERS:
-        args += ["--user-claims", json.dumps({"sub": user, "email": user, "name": user})]
+        args += ["--user-claims", json.dumps({"sub": user, "email": user, "name": user,
+                                              "email_verified": True})]
+    args += ["--user-claims", json.dumps({"sub": IMPOSTOR, "email": USERS[0], "name": IMPOSTOR,
+                                          "email_verified": False})]
     log = (tmp_path_factory.mktemp("oidc") / "provider.log").open("w")
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
@@ -68,7 +72,7 @@ def secured_app(provider, database_url, tmp_path_factory):  # type: ignore[no-un
 
 
 def sign_in(browser, app, user: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 1300})
+    context = browser.new_context(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
     page = context.new_page()
     page.goto(app.url + "/")
     wait_idle(page)
@@ -123,3 +127,39 @@ def test_three_users_three_views(browser, secured_app):
     viewer.get_by_text("you are").first.wait_for()
     assert viewer.get_by_role("heading", name="My scores").count() == 0  # viewers do not score
     assert "Evaluate" in sidebar_pages(viewer)
+
+    # Another subject with the chair's address, not verified by the provider, is not the chair.
+    impostor = sign_in(browser, app, IMPOSTOR)
+    impostor.goto(link)
+    wait_idle(impostor)
+    impostor.get_by_text("cannot be opened").wait_for()
+    assert "Signed-in panel" not in impostor.locator('[data-testid="stApp"]').inner_text()
+
+    # The chair removes the viewer: the viewer's open session keeps nothing of the evaluation.
+    viewer.locator('[data-testid="stSidebarNav"]').get_by_text("Report & share").click()
+    wait_idle(viewer)
+    assert "Signed-in panel" in viewer.locator('[data-testid="stSidebar"]').inner_text()
+    chair.get_by_label("User (the e-mail they sign in with)").fill(USERS[2])
+    chair.locator('[data-testid="stSelectbox"]').filter(has_text="Role").click()
+    chair.get_by_role("option", name="remove", exact=True).click()
+    chair.get_by_label("Reason", exact=True).fill("left the panel")
+    chair.get_by_role("button", name="Update membership").click()
+    wait_idle(chair)
+    viewer.locator('[data-testid="stSidebarNav"]').get_by_text("Report & share").click()
+    wait_idle(viewer)
+    viewer.get_by_text("no longer a member").wait_for()
+    text = viewer.locator('[data-testid="stApp"]').inner_text()
+    assert "Signed-in panel" not in text and "Panel opens" not in text  # no name, no audit log
+    with viewer.expect_download() as info:
+        viewer.get_by_role("button", name="Download the evaluation report (.xlsx)").click()
+    import tempfile
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    path = Path(tempfile.mkdtemp()) / "report.xlsx"
+    info.value.save_as(path)
+    report = load_workbook(path)
+    cells = " ".join(str(c) for ws in report for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "Signed-in panel" not in cells and "Panel opens" not in cells and "chair@agency.gov" not in cells
+    shot(viewer, "removed-member")

@@ -307,3 +307,51 @@ def test_a_version_saved_without_changes_is_still_in_the_audit_log(store):
     store.save(v1.evaluation_id, 1, ev(), author="ann", reason="confirmed as is")
     (entry,) = [e for e in store.audit(v1.evaluation_id) if e.version == 2]
     assert (entry.action, entry.item, entry.new_value) == ("version", "saved unchanged", "version 2")
+
+
+def test_concurrent_first_saves_of_one_workbook_and_switch_changes_all_succeed(store):
+    errors: list[BaseException] = []
+
+    def first_save(i: int) -> None:
+        try:
+            store.create(f"Same workbook {i}", WORKBOOK, "bids.xlsx", ev(), author=f"u{i}",
+                         reason="opened at once")
+        except BaseException as exc:  # noqa: BLE001 (collected and reported)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_save, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    eid = new_eval(store).evaluation_id
+
+    def switch(i: int) -> None:
+        try:
+            store.set_flag(eid, "consensus_open", "yes" if i % 2 else "no", by="ann", reason=f"flip {i}")
+            store.set_member(eid, f"member{i}@agency.gov", "viewer", by="ann", reason="added")
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=switch, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    flips = [e for e in store.audit(eid) if e.action == "panel"]
+    assert len(flips) == 20
+    assert all(a.new_value == b.old_value for a, b in zip(flips, flips[1:], strict=False))  # no race
+    assert len(store.members(eid)) == 21
+
+
+def test_the_last_chair_cannot_be_removed(store):
+    eid = new_eval(store).evaluation_id
+    with pytest.raises(StoreError, match="only chair"):
+        store.set_member(eid, "ann", None, by="ann", reason="leaving")
+    with pytest.raises(StoreError, match="only chair"):
+        store.set_member(eid, "ann", "viewer", by="ann", reason="stepping down")
+    store.set_member(eid, "bob", "chair", by="ann", reason="co-chair")
+    store.set_member(eid, "ann", None, by="bob", reason="handed over")
+    assert store.members(eid) == {"bob": "chair"}
