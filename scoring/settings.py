@@ -9,6 +9,7 @@ command line and the report label settings with it.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
@@ -74,7 +75,8 @@ class Spec:
         if self.kind == Kind.CHOICE:
             return "one of " + ", ".join(self.choices)
         if self.kind == Kind.TEXT:
-            return f"text of at most {int(self.maximum or 0)} characters"
+            return (f"text of at most {int(self.maximum or 0)} characters: letters, digits, spaces, "
+                    "currency signs and . - '")
         noun = "a whole number" if self.kind == Kind.WHOLE else "a number"
         unit = f" ({self.unit})" if self.unit else ""
         low, high = _g(self.minimum), _g(self.maximum)
@@ -96,7 +98,10 @@ class Spec:
         if self.kind == Kind.CHOICE:
             return None if value in self.choices else f"must be {self.range_text()}"
         if self.kind == Kind.TEXT:
-            return None if len(str(value)) <= (self.maximum or 0) else f"must be {self.range_text()}"
+            text = str(value)
+            if len(text) > (self.maximum or 0) or not all(_plain_char(ch) for ch in text):
+                return f"must be {self.range_text()}"
+            return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             return f"must be {self.range_text()}"
         if self.kind == Kind.WHOLE and not float(value).is_integer():
@@ -132,6 +137,11 @@ class Spec:
         if value == 1 and unit.endswith("s"):
             unit = unit[:-1]  # 1 component, 1 year
         return f"{number}{unit}"
+
+
+def _plain_char(ch: str) -> bool:
+    """A character a currency name may hold: nothing that Markdown or a link could be made of."""
+    return ch.isalnum() or ch in " .-'" or unicodedata.category(ch) == "Sc"
 
 
 def _g(x: float | None) -> str:

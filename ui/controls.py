@@ -104,7 +104,7 @@ def price_controls(ev: Evaluation, currency: str) -> None:
         low, high = st.columns(2)
         for col, key, name in ((low, "ev_floor", "price_floor"), (high, "ev_ceiling", "price_ceiling")):
             spec = SPECS[name]
-            col.number_input(f"{spec.label.split(' (')[0]} ({currency})", min_value=spec.minimum,
+            col.number_input(f"{spec.label.split(' (')[0]} ({_esc(currency)})", min_value=spec.minimum,
                              max_value=spec.maximum, step=spec.step, format="%.0f", value=None,
                              key=_seed(key, getattr(s, name), PRICE), on_change=_price_changed,
                              help=spec.help + " Set before bids open.")
@@ -279,7 +279,7 @@ def what_if_inputs(ev: Evaluation, bidset: BidSet) -> None:
     columns = st.columns(3)
     for i, key in enumerate(keys):
         spec = SPECS[key]
-        unit = {"currency": settings.currency, "components": ""}.get(spec.unit, spec.unit)
+        unit = {"currency": _esc(settings.currency), "components": ""}.get(spec.unit, spec.unit)
         label = spec.label + (f" ({unit})" if unit else "")
         if spec.optional:
             label += f" (empty = {spec.unset})"

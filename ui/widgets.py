@@ -25,9 +25,15 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     )
 
 
+WORD_JOINER = "\u2060"  # invisible: splits what Markdown would turn into a link by itself
+
+
 def md_escape(text: str) -> str:
-    """Show user text literally where Streamlit renders Markdown (tables, captions)."""
+    """Show user text literally where Streamlit renders Markdown (tables, captions, labels):
+    markup characters are escaped, and what GitHub-flavoured Markdown links by itself (a URL,
+    'www.', an e-mail address) is split by an invisible word joiner so that it stays text."""
     text = " ".join(str(text).split())
+    text = re.sub(r"(?i)(://|www\.|@)", lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:], text)
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])", r"\\\1", text)
 
 

@@ -59,3 +59,36 @@ def test_markup_in_vendor_names_is_text_everywhere(browser, servers, tmp_path):
         go(page, title)
         assert page.locator('[data-testid="stException"]').count() == 0, title
         assert not injected(page), title
+
+
+LINKY = "Evil [click](http://evil.example/a) http://evil.example www.evil.example x@evil.example"
+
+
+def test_names_with_links_or_urls_never_become_links_and_markup_currency_is_refused(
+        browser, servers, tmp_path):
+    workbook = tmp_path / "links.xlsx"
+    bids = [list(BIDS[0]), [LINKY, "", 100_000, 5, 5], *BIDS[2:]]
+    workbook.write_bytes(basic(Bids=bids))
+    page = browser.new_context(viewport={"width": 1400, "height": 1300}).new_page()
+    page.goto(servers[0].url + "/")
+    wait_idle(page)
+    go(page, "Import")
+    page.set_input_files('input[type="file"]', str(workbook))
+    wait_idle(page)
+    page.get_by_text("passed every check").wait_for()
+    for title in PAGES:
+        go(page, title)
+        links = page.eval_on_selector_all('[data-testid="stMain"] a', "els => els.map(e => e.href)")
+        assert not [h for h in links if "evil" in h], (title, links)
+        images = page.eval_on_selector_all("img", "els => els.map(e => e.src)")
+        assert not [s for s in images if "evil" in s], (title, images)
+    beacon = tmp_path / "beacon.xlsx"
+    beacon.write_bytes(basic(Settings=[["key", "value"],
+                                       ["currency", "![x](http://evil.example/beacon.png)"]]))
+    go(page, "Import")
+    page.set_input_files('input[type="file"]', str(beacon))
+    wait_idle(page)
+    page.get_by_text("was not loaded").wait_for()
+    assert page.get_by_text("setting currency").count() >= 1
+    images = page.eval_on_selector_all("img", "els => els.map(e => e.src)")
+    assert not [s for s in images if "evil" in s]
