@@ -29,6 +29,11 @@ COMPLIANCE = page("compliance", "Compliance", "verified", "compliance")
 REPORT = page("report", "Report & share", "share", "report")
 
 role = persistence.role()
+if role == "unavailable":  # signed in, and access cannot be checked: show nothing
+    st.title("Source Selection Workbench")
+    st.warning("The evaluation database is not answering, so your access to the evaluation in "
+               "use cannot be checked. Try again shortly.", icon=":material/cloud_off:")
+    st.stop()
 if role == "none":  # removed from the evaluation in use: drop it from the session at once
     persistence.drop_evaluation()
     status = persistence.status(fresh=True)
@@ -64,4 +69,5 @@ with st.sidebar:
 
 if status.panel_moved and nav.title in ("Evaluate", "Robustness", "Scenarios", "Compliance"):
     persistence.panel_notice(status)  # above the page: its figures are the version's
-nav.run()
+with persistence.database_guard():
+    nav.run()

@@ -12,10 +12,14 @@ use, whatever the panel has done since; the pages then say when the live panel r
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from scoring.evaluation import EvaluationError, PanelRecord, check
 from scoring.store import (
@@ -31,6 +35,9 @@ from scoring.store import (
 from ui import auth, state
 
 APPLIED_LINK = "applied_share_link"
+log = logging.getLogger(__name__)
+DATABASE_ERRORS = (SQLAlchemyError, OSError)  # the database went away, or its disk is full
+MAX_ID = 2**31 - 1  # evaluation and version numbers are 32-bit integers in the database
 DEFAULT_PAGE = "evaluate"  # url_path of the page st.navigation serves at "/"
 SAVED = state.SAVED
 
@@ -94,6 +101,20 @@ def store() -> Store | None:
     return None
 
 
+@contextmanager
+def database_guard() -> Iterator[None]:
+    """A page whose database goes away mid-session says so in words (the detail goes to the
+    log) instead of failing; the evaluation in use stays as it is."""
+    try:
+        yield
+    except DATABASE_ERRORS as exc:
+        log.warning("evaluation database error: %s", exc)
+        st.warning("The evaluation database is not answering, so saved evaluations, the panel and "
+                   "the audit log are unavailable for now; nothing was changed. The evaluation in "
+                   "use is kept: try again shortly.", icon=":material/cloud_off:")
+        st.stop()
+
+
 def saved() -> SavedRef | None:
     return st.session_state.get(SAVED)
 
@@ -117,8 +138,12 @@ def status(*, fresh: bool = False) -> Status:
         found = Status(None, ("not saved yet",), None)
     else:
         db = _quiet_store()
-        live = (db.panel_record(ref.evaluation_id).applicable(state.current().bidset)
-                if db is not None else None)  # entries on bids this workbook no longer has: none
+        try:
+            live = (db.panel_record(ref.evaluation_id).applicable(state.current().bidset)
+                    if db is not None else None)  # entries on bids this workbook no longer has: none
+        except DATABASE_ERRORS as exc:  # the pages say so through database_guard
+            log.warning("evaluation database error: %s", exc)
+            live = None
         found = Status(ref, tuple(ev.changes_from(ref.version.evaluation)), live,
                        live is not None and not live.same_entries(ev.panel))
     st.session_state[STATUS] = (ev, ref, found)
@@ -185,7 +210,13 @@ def role(db: Store | None = None) -> str:
     if who is None or who.local or ref is None:
         return "chair"
     db = db or store()
-    found = db.role(ref.evaluation_id, who.user_id) if db is not None else None
+    try:
+        found = db.role(ref.evaluation_id, who.user_id) if db is not None else None
+    except DATABASE_ERRORS as exc:
+        log.warning("evaluation database error: %s", exc)
+        return "unavailable"  # access cannot be checked: show nothing of the evaluation
+    if db is None:
+        return "unavailable"
     return found or "none"
 
 
@@ -230,7 +261,11 @@ def panel_flags(db: Store | None = None) -> dict[str, str]:
     db = db or store()
     if ref is None or db is None:
         return dict(FLAG_DEFAULTS)
-    return db.flags(ref.evaluation_id)
+    try:
+        return db.flags(ref.evaluation_id)
+    except DATABASE_ERRORS as exc:
+        log.warning("evaluation database error: %s", exc)
+        return dict(FLAG_DEFAULTS)  # closed: blind scoring, no prices
 
 
 def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
@@ -272,10 +307,12 @@ def apply_share_link() -> None:
         return
     st.session_state[APPLIED_LINK] = key
     try:
-        evaluation_id, number = int(key[0]), int(key[1])
+        evaluation_id, number = int(str(key[0])[:12]), int(str(key[1])[:12])
+        if not (1 <= evaluation_id <= MAX_ID and 1 <= number <= MAX_ID):
+            raise ValueError("out of range")
     except (TypeError, ValueError):
-        st.error("This share link is damaged: its evaluation or version is not a number. "
-                 "Open the app without the link to work on your own evaluation.")
+        st.error("This share link is damaged: its evaluation or version is not a number the app "
+                 "gives. Open the app without the link to work on your own evaluation.")
         st.stop()
     db = store()
     if db is None:
@@ -285,6 +322,11 @@ def apply_share_link() -> None:
     except StoreError as exc:
         st.error(f"This share link cannot be opened: {exc}. Open the app without the link to "
                  "work on your own evaluation.")
+        st.stop()
+    except DATABASE_ERRORS as exc:
+        log.warning("evaluation database error: %s", exc)
+        st.error("This share link cannot be opened now: the evaluation database is not answering. "
+                 "Try again shortly.")
         st.stop()
     if params.get("lot") is not None:
         state.set_view_lot(params.get("lot"))

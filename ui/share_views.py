@@ -83,6 +83,12 @@ def save_form(db: Store, author: str) -> None:
     except persistence.StoreError as exc:
         st.error(f"Not saved: {exc}.")
         return
+    except persistence.DATABASE_ERRORS as exc:
+        persistence.log.warning("save failed: %s", exc)
+        st.error("Not saved: the evaluation database did not take the write (it may be unreachable "
+                 "or its disk full); nothing was half-written. Your changes are kept here: try "
+                 "again shortly.")
+        return
     st.session_state.pop("stale_message", None)
     st.session_state[FLASH] = f"Saved as evaluation #{new.evaluation_id}, version {new.version.number}."
     st.rerun()  # every status line on the page and in the sidebar now shows the new version
