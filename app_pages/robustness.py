@@ -59,6 +59,10 @@ else:
     else:
         st.markdown("No change of a single criterion's weight puts another bid first.")
 
+if views.shown(acc) < len(acc.vendors):
+    st.caption(f"The charts show the {views.shown(acc)} highest-ranked of the lot's "
+               f"{len(acc.vendors)} bids; the report and `python -m scoring sensitivity` give every "
+               "bid.")
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Rank acceptability")

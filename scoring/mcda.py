@@ -170,9 +170,24 @@ def normalise(
     price_ceiling: float | None = None,
 ) -> np.ndarray:
     """Normalised values in [0, 1] (1 best) of competing ``bids`` (rows) on ``criteria`` (columns)."""
-    out = np.zeros((len(bids), len(criteria)))
+    raw = np.array([[b.value(c) for c in criteria] for b in bids], dtype=float).reshape(
+        len(bids), len(criteria))
+    return normalise_matrix(raw, criteria, price_formula=price_formula, price_floor=price_floor,
+                            price_ceiling=price_ceiling)
+
+
+def normalise_matrix(
+    raw: np.ndarray,
+    criteria: Sequence[Criterion],
+    *,
+    price_formula: str = "lowest_ratio",
+    price_floor: float | None = None,
+    price_ceiling: float | None = None,
+) -> np.ndarray:
+    """``normalise`` on a matrix of raw values (bids x criteria): the one implementation."""
+    out = np.zeros(raw.shape)
     for j, c in enumerate(criteria):
-        x = np.array([b.value(c) for b in bids], dtype=float)
+        x = raw[:, j]
         if c.is_price:
             if price_formula == "lowest_ratio":
                 col = x.min() / x

@@ -62,16 +62,18 @@ class ReportContext:
     workbook_bytes: bytes | None = None
 
 
+RANKS_SHOWN = 10  # acceptability columns in the report (the command line gives every rank)
+
+
 def _neutralise(wb: Workbook) -> None:
     """Last line of defence: no text anywhere in the report (headers, titles, labels included)
     may run as a formula, whatever wrote it."""
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                value = cell.value
-                if cell.data_type == "f" or (isinstance(value, str) and value.startswith(DANGEROUS)):
-                    cell.value = safe(str(value))
-                    cell.data_type = "s"
+        for cell in list(ws._cells.values()):  # the cells written (iter_rows would fill the gaps)
+            value = cell.value
+            if cell.data_type == "f" or (isinstance(value, str) and value.startswith(DANGEROUS)):
+                cell.value = safe(str(value))
+                cell.data_type = "s"
 
 
 def versions() -> list[tuple[str, str]]:
@@ -278,12 +280,20 @@ def _robustness(s: Sheet, results: Results) -> None:
     around = ("around the weights in use, concentration " + f"{r.concentration:g}"
               if r.weights == "stated" else "uniform, no preference")
     s.title(f"Rank acceptability ({r.draws:,} weight draws {around}, seed {r.seed})")
-    width = max((len(a.vendors) for a in acc), default=1)
-    rows = [{"Lot": a.lot, "Vendor": v, **{f"P(rank {k + 1})": (float(a.matrix[i, k])
-                                                                   if k < len(a.vendors) else None)
-                                           for k in range(width)}}
-            for a in acc for i, v in enumerate(a.vendors)]
-    top, last = s.table(pd.DataFrame(rows), {f"P(rank {k + 1})": "0.0%" for k in range(width)})
+    most = max((len(a.vendors) for a in acc), default=1)
+    width = min(most, RANKS_SHOWN)  # a lot of 500 bids would need 500 columns
+    rows = []
+    for a in acc:
+        for i, v in enumerate(a.vendors):
+            row: dict[str, Any] = {"Lot": a.lot, "Vendor": v}
+            for k in range(width):
+                row[f"P(rank {k + 1})"] = float(a.matrix[i, k]) if k < len(a.vendors) else None
+            if most > width:
+                row[f"P(rank {width + 1} or lower)"] = float(a.matrix[i, width:].sum())
+            rows.append(row)
+    formats = {f"P(rank {k + 1})": "0.0%" for k in range(width)} | {
+        f"P(rank {width + 1} or lower)": "0.0%"}
+    top, last = s.table(pd.DataFrame(rows), formats)
     if rows:  # the probability of ranking first as a bar in each cell (0 to 100 %)
         s.ws.conditional_formatting.add(f"C{top + 1}:C{last}", DataBarRule(
             start_type="num", start_value=0, end_type="num", end_value=1, color="0072B2"))

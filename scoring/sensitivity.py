@@ -16,12 +16,12 @@ tie rule of ``scoring.ties``, as in the ranking itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from scoring.evaluation import Scoring
-from scoring.mcda import ScoringError, normalise, rank
+from scoring.mcda import ScoringError, normalise_matrix, rank
 from scoring.model import BidSet, Criterion
 from scoring.ties import competition_ranks
 
@@ -138,10 +138,19 @@ def lot_models(bidset: BidSet, scoring: Scoring | None = None) -> list[LotModel]
 def _fixed_matrices(
     method: str, bids: Sequence, criteria: Sequence[Criterion], ranking  # type: ignore[type-arg]
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    if method in ("wsm", "wpm"):
-        return normalise(bids, criteria, price_formula=ranking.price_formula,
-                         price_floor=ranking.price_floor, price_ceiling=ranking.price_ceiling), None
     raw = np.array([[b.value(c) for c in criteria] for b in bids], dtype=float)
+    return _fixed_from_raw(method, raw, criteria, ranking.price_formula, ranking.price_floor,
+                           ranking.price_ceiling)
+
+
+def _fixed_from_raw(
+    method: str, raw: np.ndarray, criteria: Sequence[Criterion], price_formula: str,
+    price_floor: float | None, price_ceiling: float | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The weight-independent matrices of one lot's competing bids (rows of ``raw``)."""
+    if method in ("wsm", "wpm"):
+        return normalise_matrix(raw, criteria, price_formula=price_formula,
+                                price_floor=price_floor, price_ceiling=price_ceiling), None
     benefit = np.array([c.direction == "max" for c in criteria])
     if method == "topsis":
         norms = np.sqrt((raw**2).sum(axis=0))
@@ -354,30 +363,56 @@ class Reversal:
 
 
 def rank_reversal(bidset: BidSet, scoring: Scoring | None = None) -> list[Reversal]:
-    """Remove each bid in turn, re-rank its lot, and list the pairs of others that swap order."""
+    """Remove each bid in turn, re-rank its lot, and list the pairs of others that swap order.
+
+    Each lot's competing bids are re-scored without each one in turn from the same
+    weight-independent matrices the acceptability uses (numpy, O(n) a removal, O(n^2) a lot),
+    and ranked by the one tie rule; a pair swaps when one was strictly ahead before and the other
+    is strictly ahead after. Bids that fail a gate stay out, as in the ranking.
+    """
     scoring = scoring or Scoring.of(bidset)
     full = rank(bidset, scoring)
+    models = {m.lot: m for m in lot_models(bidset, scoring)}
+    by_key = {(b.vendor, b.lot): b for b in bidset.bids}
     out: list[Reversal] = []
     for lot in full.lots:
-        before = {b.vendor: b.rank for b in full.in_lot(lot)}
-        lot_bids = bidset.bids_in(lot)
-        for removed in full.in_lot(lot):
-            rest = tuple(b for b in lot_bids if b.vendor != removed.vendor)
-            if not rest:
-                out.append(Reversal(lot, removed.vendor, ()))
-                continue
-            after_rank = rank(replace(bidset, bids=rest), scoring)
-            after = {b.vendor: b.rank for b in after_rank.in_lot(lot)}
-            names = [b.vendor for b in full.in_lot(lot) if b.vendor != removed.vendor]
-            swapped = []
-            for i, a in enumerate(names):
-                for c in names[i + 1:]:
-                    ra, rc, sa, sc = before[a], before[c], after[a], after[c]
-                    if None in (ra, rc, sa, sc):
-                        continue
-                    if ra < rc and sa > sc:
-                        swapped.append((a, c))
-                    elif rc < ra and sc > sa:
-                        swapped.append((c, a))
-            out.append(Reversal(lot, removed.vendor, tuple(swapped)))
+        shown = full.in_lot(lot)
+        model = models.get(lot)
+        if model is None:  # no eligible bid: withdrawing an ineligible one changes nothing
+            out.extend(Reversal(lot, b.vendor, ()) for b in shown)
+            continue
+        vendors = list(model.vendors)
+        criteria = [bidset.criterion(name) for name in model.criteria]
+        raw = np.array([[by_key[(v, lot)].value(c) for c in criteria] for v in vendors], dtype=float)
+        before = np.array([next(b.rank for b in shown if b.vendor == v) for v in vendors])
+        order = np.argsort(before, kind="stable")  # best first
+        swaps: dict[str, tuple[tuple[str, str], ...]] = {}
+        for k, removed in enumerate(vendors):
+            keep = order[order != k]
+            swaps[removed] = _swapped(model, raw, criteria, full, k, keep, before, vendors)
+        out.extend(Reversal(lot, b.vendor, swaps.get(b.vendor, ())) for b in shown)
     return out
+
+
+def _swapped(model: LotModel, raw: np.ndarray, criteria: Sequence[Criterion], full, k: int,  # type: ignore[no-untyped-def]
+             keep: np.ndarray, before: np.ndarray, vendors: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The pairs among ``keep`` (in their order before) that swap when bid ``k`` is withdrawn."""
+    if len(keep) < 2:
+        return ()
+    rows = np.sort(keep)  # the remaining bids in their original positions
+    values, extra = _fixed_from_raw(model.method, raw[rows], criteria, full.price_formula,
+                                    full.price_floor, full.price_ceiling)
+    rest = LotModel(model.lot, tuple(vendors[i] for i in rows), model.criteria, model.stated,
+                    model.method, values, extra)
+    after_rows = competition_ranks(rest.scores(model.stated), lower_is_better=model.lower_is_better)[0]
+    after = dict(zip(rows.tolist(), after_rows.tolist(), strict=True))
+    seq_after = np.array([after[i] for i in keep])  # in the order before, best first
+    seq_before = before[keep]
+    if np.all(np.diff(seq_after) >= 0):
+        return ()  # nobody overtakes anybody: the usual case, found in O(n)
+    out = []
+    for x in range(len(keep) - 1):  # only for a withdrawal that reorders someone
+        later = np.arange(x + 1, len(keep))
+        hit = later[(seq_before[later] > seq_before[x]) & (seq_after[later] < seq_after[x])]
+        out.extend((vendors[keep[x]], vendors[keep[j]]) for j in hit.tolist())
+    return tuple(out)

@@ -17,18 +17,35 @@ def ordinal(k: int) -> str:
     return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
 
 
+SHOWN = 12  # bids (and ranks) a chart draws: a lot of 500 bids would be 250,000 cells
+
+
+def shown(acc: Acceptability) -> int:
+    return min(len(acc.vendors), SHOWN)
+
+
 def acceptability_frame(acc: Acceptability) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"Vendor": v, "Rank": ordinal(k + 1), "Rank number": k + 1, "Probability": float(p)}
-        for i, v in enumerate(acc.vendors) for k, p in enumerate(acc.matrix[i])
-    ])
+    """The first bids in ranking order, by rank; ranks beyond the chart's add up in one column."""
+    n = shown(acc)
+    rows = []
+    for i, v in enumerate(acc.vendors[:n]):
+        for k in range(n):
+            rows.append({"Vendor": v, "Rank": ordinal(k + 1), "Rank number": k + 1,
+                         "Probability": float(acc.matrix[i, k])})
+        if len(acc.vendors) > n:
+            rows.append({"Vendor": v, "Rank": f"{ordinal(n + 1)} or lower", "Rank number": n + 1,
+                         "Probability": float(acc.matrix[i, n:].sum())})
+    return pd.DataFrame(rows)
 
 
 def acceptability_heatmap(acc: Acceptability) -> Chart:
     """Bids x ranks: the share of weight draws in which each bid holds each rank."""
-    ranks = [ordinal(k + 1) for k in range(len(acc.vendors))]
+    n = shown(acc)
+    ranks = [ordinal(k + 1) for k in range(n)]
+    if len(acc.vendors) > n:
+        ranks.append(f"{ordinal(n + 1)} or lower")
     x = enc("Rank:O", sort=ranks, title="Rank", axis={"labelAngle": 0})
-    y = enc("Vendor:N", sort=list(acc.vendors), title=None, axis={"labelLimit": 240})
+    y = enc("Vendor:N", sort=list(acc.vendors[:n]), title=None, axis={"labelLimit": 240})
     cells = {
         "mark": {"type": "rect"},
         "encoding": {
@@ -51,11 +68,13 @@ def acceptability_heatmap(acc: Acceptability) -> Chart:
 
 
 def win_chart(acc: Acceptability) -> Chart:
-    frame = pd.DataFrame({"Vendor": list(acc.vendors), "Probability of ranking first": acc.matrix[:, 0]})
+    n = shown(acc)
+    frame = pd.DataFrame({"Vendor": list(acc.vendors[:n]),
+                          "Probability of ranking first": acc.matrix[:n, 0]})
     return Chart(frame, {
         "mark": {"type": "bar", "color": PALETTE[0]},
         "encoding": {
-            "y": enc("Vendor:N", sort=list(acc.vendors), title=None, axis={"labelLimit": 240}),
+            "y": enc("Vendor:N", sort=list(acc.vendors[:n]), title=None, axis={"labelLimit": 240}),
             "x": enc("Probability of ranking first:Q", scale={"domain": [0, 1]}, axis={"format": "%"}),
             "tooltip": tooltip("Vendor:N", enc("Probability of ranking first:Q", format=".1%")),
         },
@@ -95,9 +114,10 @@ def stability_chart(intervals: Mapping[str, tuple[float, float]], stated: Mappin
 def sweep_chart(model: LotModel, j: int) -> Chart:
     """Each bid's score as one criterion's weight goes from 0 to 1; the stated weight marked."""
     ts, scores = sweep(model, j)
+    vendors = model.vendors[:SHOWN]  # the highest-ranked: a line each
     frame = pd.DataFrame([
         {"Weight": float(t), "Vendor": v, "Score": float(scores[i, b])}
-        for i, t in enumerate(ts) for b, v in enumerate(model.vendors)
+        for i, t in enumerate(ts) for b, v in enumerate(vendors)
     ])
     label = "Score (lower is better)" if model.lower_is_better else "Score"
     lines = {
@@ -106,7 +126,7 @@ def sweep_chart(model: LotModel, j: int) -> Chart:
             "x": enc("Weight:Q", axis={"format": "%"},
                      title=f"Weight of {model.criteria[j]} (others rescaled in proportion)"),
             "y": enc("Score:Q", title=label),
-            "color": enc("Vendor:N", sort=list(model.vendors), scale={"range": PALETTE},
+            "color": enc("Vendor:N", sort=list(vendors), scale={"range": PALETTE},
                          legend={"orient": "bottom", "columns": 2, "labelLimit": 260}),
             "tooltip": tooltip("Vendor:N", enc("Weight:Q", format=".1%"), enc("Score:Q", format=".4f")),
         },

@@ -198,3 +198,49 @@ def test_rank_counts_fast_path_equals_exact_ranks_with_ties_and_near_ties():
         expected = np.zeros((12, 12), dtype=np.int64)
         np.add.at(expected, (np.broadcast_to(np.arange(12), exact.shape), exact), 1)
         assert np.array_equal(rank_counts(scores, lower_is_better=lower), expected)
+
+
+def _reversal_by_definition(bs: BidSet, scoring: Scoring) -> dict[tuple[str, str], tuple]:
+    """Rank reversal straight from its definition: re-rank the lot without each bid (rank)."""
+    from dataclasses import replace
+
+    full = rank(bs, scoring)
+    out = {}
+    for lot in full.lots:
+        before = {b.vendor: b.rank for b in full.in_lot(lot)}
+        for removed in full.in_lot(lot):
+            rest = tuple(b for b in bs.bids if not (b.lot == lot and b.vendor == removed.vendor))
+            after = {b.vendor: b.rank for b in rank(replace(bs, bids=rest), scoring).in_lot(lot)}
+            names = [b.vendor for b in full.in_lot(lot) if b.vendor != removed.vendor]
+            pairs = []
+            for i, a in enumerate(names):
+                for c in names[i + 1:]:
+                    ra, rc, sa, sc = before[a], before[c], after.get(a), after.get(c)
+                    if None in (ra, rc, sa, sc):
+                        continue
+                    if ra < rc and sa > sc:
+                        pairs.append((a, c))
+                    elif rc < ra and sc > sa:
+                        pairs.append((c, a))
+            out[(lot, removed.vendor)] = tuple(sorted(pairs))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["wsm", "wpm", "topsis", "vikor"]),
+       st.sampled_from(["lowest_ratio", "linear"]))
+def test_fast_rank_reversal_matches_the_definition(seed, method, formula):
+    rng = np.random.default_rng(seed)
+    criteria = (Criterion("Quality", float(rng.integers(1, 5)), "max", scale_min=0, scale_max=10),
+                Criterion("Speed", float(rng.integers(0, 5)), "max"),
+                Criterion("Risk", float(rng.integers(1, 5)), "min", min_acceptable=8.0),
+                Criterion("Price", float(rng.integers(1, 5)), "min"))
+    bids = tuple(Bid(f"V{i}", f"L{i % 2}", float(rng.integers(50, 150)),
+                     {"Quality": float(rng.integers(0, 11)), "Speed": float(rng.integers(1, 9)),
+                      "Risk": float(rng.integers(1, 10))})
+                 for i in range(int(rng.integers(2, 12))))
+    bs = BidSet(criteria, bids, Settings())
+    scoring = Scoring.of(bs, method=method, price_formula=formula, price_floor=40.0,
+                         price_ceiling=160.0)
+    fast = {(r.lot, r.removed): tuple(sorted(r.swapped)) for r in rank_reversal(bs, scoring)}
+    assert fast == _reversal_by_definition(bs, scoring)
