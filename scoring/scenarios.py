@@ -45,6 +45,7 @@ def format_figure(value: float, kind: str) -> str:
     return {"money": f"{value:,.0f}", "int": f"{value:,.0f}", "pct": f"{value:.1%}",
             "ratio": f"{value:.3f}"}[kind]
 HHI_MODERATE, HHI_HIGH = 1_000.0, 1_800.0
+MC_BLOCK = 4_000_000  # random numbers drawn at once by the Monte Carlo (32 MB)
 
 
 class ScenarioError(ValueError):
@@ -455,11 +456,17 @@ def simulate(
     p_term = np.array([ctx.term_failure(v) for v in vendors])
     rng = np.random.default_rng(seed)
     if float(years).is_integer():
-        # Year by year: a vendor fails during the term when it fails in at least one year.
+        # Year by year: a vendor fails during the term when it fails in at least one year. The
+        # years are drawn in blocks (one array each): the same random numbers, in the same order,
+        # as one draw a year, with memory bounded by MC_BLOCK.
         annual = np.array([ctx.failure_prob[v] for v in vendors])
         failed = np.zeros((draws, len(vendors)), dtype=bool)
-        for _ in range(int(years)):
-            failed |= rng.random((draws, len(vendors))) < annual
+        per_block = max(1, MC_BLOCK // max(1, draws * len(vendors)))
+        done = 0
+        while done < int(years):
+            n = min(per_block, int(years) - done)
+            failed |= (rng.random((n, draws, len(vendors))) < annual).any(axis=0)
+            done += n
     else:
         failed = rng.random((draws, len(vendors))) < p_term
     out: dict[str, CostDistribution] = {}

@@ -1,4 +1,5 @@
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -237,3 +238,33 @@ def test_vendor_spelled_differently_across_rows_is_one_vendor():
     bs = read_workbook(data).bidset
     mod = modular(Context(bs, rank(bs, Scoring.of(bs, method="wsm"))))
     assert mod.figures.vendors == 1 and mod.figures.hhi == 10_000
+
+
+def test_the_failure_simulation_draws_years_in_blocks_exactly_as_year_by_year(sample_bytes):
+    import numpy as np
+
+    from scoring import scenarios as sc
+
+    bs = read_workbook(sample_bytes).bidset
+    settings = replace(bs.settings, contract_years=50.0, vendor_failure_prob=0.05)
+    bs = replace(bs, settings=settings)
+    ranking = rank(bs)
+    ctx = Context(bs, ranking, settings)
+    found = compare(bs, ranking, settings)
+    blocked = simulate(ctx, found, draws=20_000, seed=4)
+    vendors = sorted({a.vendor for s in found if s.figures for a in s.awards})
+    rng = np.random.default_rng(4)  # the definition: one draw of every vendor a year
+    failed = np.zeros((20_000, len(vendors)), dtype=bool)
+    annual = np.array([ctx.failure_prob[v] for v in vendors])
+    for _ in range(50):
+        failed |= rng.random((20_000, len(vendors))) < annual
+    for s in found:
+        if s.figures is None:
+            continue
+        exposure = np.zeros(len(vendors))
+        for a in s.awards:
+            exposure[vendors.index(a.vendor)] += ctx.switching[a.component]
+        f = s.figures
+        expected = f.total_price + f.integration + f.coordination + failed.astype(float) @ exposure
+        assert blocked[s.name].mean == expected.mean()
+    assert sc.MC_BLOCK >= 1
