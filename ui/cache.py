@@ -26,9 +26,10 @@ PART_SIZES = {"panel": 64, "ranking": 256, "scenarios": 64, "robustness": 32}
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def read_workbook(sha256: str, _data: bytes) -> ReadResult:
-    """Parse and validate a workbook once per content hash (the result is immutable)."""
-    return _read(_data)
+def read_workbook(sha256: str, _load: Callable[[], bytes]) -> ReadResult:
+    """Parse and validate a workbook once per content hash (the result is immutable); its bytes
+    are loaded only when it is not read yet."""
+    return _read(_load())
 
 
 @st.cache_data(show_spinner=False)

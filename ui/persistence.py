@@ -11,7 +11,6 @@ use, whatever the panel has done since; the pages then say when the live panel r
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -280,8 +279,7 @@ def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     data = db.snapshot(version.snapshot_sha256)
     if data is None:
         raise StoreError("The workbook snapshot of this version is missing")
-    opened = state.OpenWorkbook(db.snapshot_name(version.snapshot_sha256) or info.name,
-                                hashlib.sha256(data).hexdigest(), data)
+    opened = state.OpenWorkbook.of(db.snapshot_name(version.snapshot_sha256) or info.name, data)
     if not opened.result.ok:
         raise StoreError("The workbook snapshot of this version no longer passes the checks of this "
                          "release: " + "; ".join(str(p) for p in opened.result.problems[:3]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -198,7 +199,7 @@ def report_button(db: Store | None) -> None:
     audit = []
     if db is not None and ref is not None:
         audit = audit_rows(db.audit(ref.evaluation_id))  # as the page lists them, oldest first
-    ctx = ReportContext(version_label=status.label(), audit=audit, workbook_bytes=open_wb.data)
+    ctx = ReportContext(version_label=status.label(), audit=audit)
     results = cache.results(ev, open_wb.bidset)  # read now: the deferred build runs outside the session
     try:
         _ = results.ranking  # a report needs a ranking: say why there is none
@@ -210,8 +211,8 @@ def report_button(db: Store | None) -> None:
             f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
             + ("-unsaved" if status.changes else "") + "-report")
 
-    def build() -> bytes:
-        return build_report(results, ctx)
+    def build() -> bytes:  # the workbook's bytes are read only when the report is wanted
+        return build_report(results, replace(ctx, workbook_bytes=open_wb.data))
 
     st.download_button(
         "Download the evaluation report (.xlsx)", data=build, type="primary",

@@ -23,7 +23,7 @@ from streamlit.runtime.secrets import secrets_singleton
 from scoring.evaluation import Evaluation, complete
 from scoring.model import BidSet
 from scoring.workbook import ReadResult
-from ui import cache
+from ui import blobs, cache
 
 SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_evaluation.xlsx"
 SAMPLE_NAME = "Sample: state tax system modernization"
@@ -82,13 +82,23 @@ def set_view_lot(lot: str) -> None:
 
 @dataclass(frozen=True)
 class OpenWorkbook:
+    """The workbook in use: its name and SHA-256; its bytes are kept once, off the session."""
+
     name: str
     sha256: str
-    data: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> OpenWorkbook:
+        return cls(name, blobs.put(data))
+
+    @property
+    def data(self) -> bytes:
+        """The workbook's exact bytes (read from the server's folder when needed)."""
+        return blobs.get(self.sha256)
 
     @property
     def result(self) -> ReadResult:
-        return cache.read_workbook(self.sha256, self.data)
+        return cache.read_workbook(self.sha256, lambda: self.data)
 
     @property
     def bidset(self) -> BidSet:
@@ -175,8 +185,7 @@ def init() -> None:
 
 def open_sample() -> None:
     """The bundled sample, as a new unsaved evaluation."""
-    data = sample_bytes()
-    _start(OpenWorkbook(SAMPLE_NAME, hashlib.sha256(data).hexdigest(), data))
+    _start(OpenWorkbook.of(SAMPLE_NAME, sample_bytes()))
     st.session_state.pop(LAST_UPLOAD, None)
 
 
@@ -200,11 +209,29 @@ def current() -> OpenWorkbook:
 def load_upload(name: str, data: bytes) -> ReadResult:
     """Validate an upload; open it only when it is valid."""
     sha = hashlib.sha256(data).hexdigest()
-    result = cache.read_workbook(sha, data)
+    result = cache.read_workbook(sha, lambda: data)
     st.session_state[LAST_UPLOAD] = UploadOutcome(name, result)
     if result.ok:
-        _start(OpenWorkbook(name, sha, data))
+        _start(OpenWorkbook.of(name, data))  # the bytes are kept off the session
     return result
+
+
+UPLOADS = "uploads_taken"  # how many uploads this session has taken in (names the uploader)
+
+
+def uploader_key() -> str:
+    return f"upload_{st.session_state.get(UPLOADS, 0)}"
+
+
+def release_upload(file_id: str) -> None:
+    """Drop the uploaded file from Streamlit's memory (its bytes are kept once, off the session,
+    when the workbook is valid) and give the next run a fresh, empty uploader."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
 
 
 def last_upload() -> UploadOutcome | None:

@@ -162,3 +162,22 @@ def test_import_page_shows_template_download_and_sample(app):
     assert not app.exception
     assert [t.value for t in app.title] == ["Import bids"]
     assert any(m.label == "Bids" and m.value == "14" for m in app.metric)
+
+
+def test_a_large_upload_is_kept_once_off_the_session(app):
+    import io
+    import os
+    import pickle
+    import zipfile
+
+    from tests.scoring.test_hostile_memory import edit_zip
+
+    picture = os.urandom(20 << 20)  # 20 MB that do not compress, as a photo in the workbook
+    data = edit_zip(basic(), {"xl/media/image1.png": picture})
+    assert zipfile.ZipFile(io.BytesIO(data)).read("xl/media/image1.png") == picture
+    upload(app, "with-photo.xlsx", data)
+    assert any("passed every check" in s.value for s in app.success)
+    held = sum(len(pickle.dumps(app.session_state[k])) for k in app.session_state
+               if k not in ("evaluation_status",))
+    assert held < 2 << 20, held  # the session holds the evaluation, not the 20 MB upload
+    assert app.session_state["workbook"].data == data  # still there for saving, on the server
