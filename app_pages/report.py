@@ -58,7 +58,7 @@ if ref is not None:
     st.subheader("Versions")
     st.dataframe(share_views.versions_frame(db, ref.evaluation_id), hide_index=True)
     st.subheader("Audit log")
-    st.caption("Append-only: the database refuses to change or delete an entry.")
+    share_views.verdict(db, ref.evaluation_id)
     st.dataframe(share_views.audit_frame(db, ref.evaluation_id), hide_index=True)
 
 with st.expander("Open a saved evaluation", icon=":material/history:"):

@@ -22,6 +22,7 @@ ITEM_LABELS = {
 ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
                  "member": "Membership", "panel": "Panel switch", "score": "Score",
                  "moderation": "Moderated value", "version": "Version"}
+ITEM_LABELS["stored"] = "stored (hash of the version's evaluation)"
 
 
 def readable(value: str | None, item: str = "weights") -> str:

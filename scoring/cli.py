@@ -119,6 +119,17 @@ def _parser() -> _Parser:
 
     template = sub.add_parser("template", help="write the bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
+
+    verify = sub.add_parser("verify", help="check that saved evaluations' records are what the app "
+                            "wrote (the audit log's hash chain and what it records)")
+    verify.add_argument("--database", help="SQLAlchemy URL (default: SSW_DATABASE_URL, else the "
+                        "app's SQLite file)")
+    verify.add_argument("--evaluation", type=_positive_int, help="one evaluation (default: all)")
+
+    setup = sub.add_parser("db-setup", help="as the database's owner: bring the schema up to date "
+                           "and give the app's own login only the rights it needs (PostgreSQL)")
+    setup.add_argument("--database", required=True, help="SQLAlchemy URL of the schema's owner")
+    setup.add_argument("--app-role", help="the login the app connects as (created beforehand)")
     return parser
 
 
@@ -529,11 +540,40 @@ def _template(args: argparse.Namespace) -> str:
     return f"Template written to {path}"
 
 
+def _verify(args: argparse.Namespace) -> str:
+    from scoring.store import Store, StoreError
+
+    try:
+        store = Store(args.database or None, upgrade=False)
+        verdicts = [store.verify(args.evaluation)] if args.evaluation else store.verify_all()
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    lines = [v.describe() for v in verdicts] or ["no saved evaluations"]
+    if any(not v.intact for v in verdicts):
+        raise CliError("\n".join(lines))
+    return "\n".join(lines)
+
+
+def _db_setup(args: argparse.Namespace) -> str:
+    from scoring.store import Store, StoreError, grant_app_role, schema_revisions
+
+    try:
+        store = Store(args.database)  # migrates, as the owner
+        done = [f"schema at revision {schema_revisions(store.engine)[0]}"]
+        if args.app_role:
+            grant_app_role(store.engine, args.app_role)
+            done.append(f"{args.app_role} may read and append to the record, and change members "
+                        "and panel switches; it may not alter, update or delete the record")
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    return "; ".join(done)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
                 "compliance": _compliance, "panel": _panel, "report": _report,
-                "template": _template}
+                "template": _template, "verify": _verify, "db-setup": _db_setup}
     try:
         out = handlers[args.command](args)
     except CliError as exc:

@@ -59,6 +59,7 @@ class ReportContext:
 
     version_label: str = "not saved"
     audit: Sequence[Mapping[str, Any]] | None = ()  # None: not at hand (a report from a file)
+    audit_chain: str = ""  # the audit log's check when written (its hash chain's head)
     workbook_bytes: bytes | None = None
 
 
@@ -208,6 +209,7 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
         ("Generated", now),
         ("Workbook SHA-256", bidset.sha256),
         ("Saved version", ctx.version_label),
+        ("Audit log", ctx.audit_chain or "not saved, or written from a settings file"),
         ("Method", METHOD_LABELS[ranking.method]),
         ("Price formula", PRICE_FORMULA_LABELS[ranking.price_formula]
          + (f" (floor {ranking.price_floor:,.0f}, ceiling {ranking.price_ceiling:,.0f})"

@@ -68,6 +68,8 @@ audit_log = Table(
     Column("old_value", Text, nullable=True),
     Column("new_value", Text, nullable=True),
     Column("reason", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=True),  # the entry before it in its evaluation
+    Column("hash", String(64), nullable=True),  # over its content and prev_hash (scoring.ledger)
     CheckConstraint("length(trim(reason)) > 0", name="audit_reason_required"),
     Index("audit_log_evaluation", "evaluation_id", "id"),
 )

@@ -31,9 +31,12 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from scoring.evaluation import Evaluation, EvaluationError, PanelRecord, is_legacy
+from scoring.ledger import Verdict, entry_hash, text_hash
+from scoring.ledger import audit_key as ledger_key
+from scoring.ledger import check as ledger_check
 from scoring.model import PanelScore
 from scoring.panel import Consensus, Moderation
 from scoring.schema import (
@@ -162,13 +165,33 @@ def prepare_engine(engine: Engine, *, busy_timeout_ms: int = 15_000) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision."""
-    from alembic import command
+def _alembic_config() -> Any:
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    return cfg
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's schema revision, the revision this release needs)."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision (nothing to do, and no schema rights
+    needed, when it is there already: the app may log in as a role that cannot change it)."""
+    from alembic import command
+
+    current, head = schema_revisions(engine)
+    if current == head:
+        return
+    cfg = _alembic_config()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # replicas starting together migrate one at a time
             conn.execute(text("SELECT pg_advisory_xact_lock(727301)"))
@@ -179,13 +202,20 @@ def migrate(engine: Engine) -> None:
 class Store:
     """All reads and writes of saved evaluations."""
 
-    def __init__(self, engine: Engine | str | None = None, *, upgrade: bool = True) -> None:
+    def __init__(self, engine: Engine | str | None = None, *, upgrade: bool = True,
+                 audit_key: bytes | None = None) -> None:
         self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
+        self.audit_key = ledger_key() if audit_key is None else audit_key
         if upgrade:
             try:
                 migrate(self.engine)
             except OperationalError as exc:
                 raise StoreError(f"The evaluation database cannot be reached: {exc.orig}") from exc
+            except ProgrammingError as exc:  # e.g. a least-privilege login on an old schema
+                raise StoreError(
+                    "The evaluation database's schema is older than this release needs, and the "
+                    "app's login may not change it. The database's owner runs: python -m scoring "
+                    "db-setup --database OWNER_URL --app-role APP_ROLE") from exc
 
     @property
     def dialect(self) -> str:
@@ -212,9 +242,8 @@ class Store:
     def _lock(self, conn: Connection, evaluation_id: int) -> None:
         """Writes to one evaluation take turns (SQLite's BEGIN IMMEDIATE already serialises every
         write): the old value an audit entry records, and the chain it extends, are never raced."""
-        if conn.dialect.name == "postgresql":
-            conn.execute(select(evaluations.c.id).where(evaluations.c.id == evaluation_id)
-                         .with_for_update())
+        if conn.dialect.name == "postgresql":  # an advisory lock: no right to UPDATE needed
+            conn.execute(text("SELECT pg_advisory_xact_lock(727302, :e)"), {"e": int(evaluation_id)})
 
     def create(
         self,
@@ -237,6 +266,8 @@ class Store:
             conn.execute(insert(members).values(evaluation_id=eid, user_id=author, role="chair"))
             version = self._insert_version(conn, int(eid), 1, sha, evaluation, author, at, reason)
             self._audit(conn, eid, 1, at, author, "create evaluation", name, None, filename, reason)
+            self._audit(conn, eid, 1, at, author, "version", "stored", None,
+                        text_hash(evaluation.to_json()), reason)
             self._audit(conn, eid, 1, at, author, "workbook", "snapshot", None, sha, reason)
             for key, value in evaluation.audit_items().items():
                 if value is not None:
@@ -291,10 +322,6 @@ class Store:
                 for key in changed:
                     self._audit(conn, evaluation_id, version.number, at, author, "setting",
                                 key, before.get(key), after.get(key), reason)
-                if not changed and sha == latest.snapshot_sha256:  # every version is in the log
-                    self._audit(conn, evaluation_id, version.number, at, author, "version",
-                                "saved unchanged", f"version {latest.number}",
-                                f"version {version.number}", reason)
                 return version
         except IntegrityError as exc:  # a concurrent writer took this number first (PostgreSQL)
             with self.engine.connect() as conn:
@@ -309,13 +336,21 @@ class Store:
         conn.execute(insert(versions).values(
             evaluation_id=eid, number=number, snapshot_sha256=sha, settings=payload,
             author=author, created_at=at, reason=reason.strip()))
+        if number > 1:  # the first version's entry follows the evaluation's creation (create)
+            self._audit(conn, eid, number, at, author, "version", "stored", None,
+                        text_hash(payload), reason)
         return Version(eid, number, sha, json.loads(payload), author, at, reason.strip(), evaluation)
 
     def _audit(self, conn: Connection, eid: int, version: int | None, at: str, actor: str,
                action: str, item: str, old: str | None, new: str | None, reason: str) -> None:
-        conn.execute(insert(audit_log).values(
-            evaluation_id=eid, version=version, at=at, actor=actor, action=action,
-            item=item[:300], old_value=old, new_value=new, reason=reason.strip()))
+        """Append an entry, chained to the evaluation's last one (writes to an evaluation take
+        turns, so the chain never forks)."""
+        prev = conn.execute(select(audit_log.c.hash).where(audit_log.c.evaluation_id == eid)
+                            .order_by(audit_log.c.id.desc()).limit(1)).scalar() or ""
+        entry = dict(evaluation_id=eid, version=version, at=at, actor=actor, action=action,
+                     item=item[:300], old_value=old, new_value=new, reason=reason.strip())
+        conn.execute(insert(audit_log).values(**entry, prev_hash=prev,
+                                              hash=entry_hash(entry, prev, self.audit_key)))
 
     def record(self, evaluation_id: int, *, actor: str, action: str, item: str, reason: str,
                old: str | None = None, new: str | None = None, version: int | None = None) -> None:
@@ -540,7 +575,67 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(select(audit_log).where(audit_log.c.evaluation_id == evaluation_id)
                                 .order_by(audit_log.c.id)).mappings().all()
-        return [AuditEntry(**dict(r)) for r in rows]
+        return [AuditEntry(**{k: v for k, v in r.items() if k not in ("prev_hash", "hash")})
+                for r in rows]
+
+    def verify(self, evaluation_id: int) -> Verdict:
+        """Whether the evaluation's record is what the app wrote (``scoring.ledger``)."""
+        with self.engine.connect() as conn:
+            def rows(table: Any) -> list[dict[str, Any]]:
+                query = select(table).where(table.c.evaluation_id == evaluation_id)
+                if "id" in table.c:
+                    query = query.order_by(table.c.id)
+                return [dict(r) for r in conn.execute(query).mappings().all()]
+
+            entries, found_versions = rows(audit_log), rows(versions)
+            shas = {v["snapshot_sha256"] for v in found_versions}
+            data = {r[0]: bytes(r[1]) for r in conn.execute(
+                select(snapshots.c.sha256, snapshots.c.data).where(snapshots.c.sha256.in_(shas)))}
+            evaluation = conn.execute(select(evaluations).where(
+                evaluations.c.id == evaluation_id)).mappings().first()
+            return ledger_check(
+                evaluation_id, entries, versions=found_versions, snapshots=data,
+                scores=rows(panel_scores), moderations=rows(moderations),
+                members={r["user_id"]: r["role"] for r in rows(members)},
+                flags={r["name"]: r["value"] for r in rows(panel_flags)},
+                evaluation=dict(evaluation) if evaluation else None, key=self.audit_key)
+
+    def verify_all(self) -> list[Verdict]:
+        with self.engine.connect() as conn:
+            ids = [r[0] for r in conn.execute(select(evaluations.c.id).order_by(evaluations.c.id))]
+        return [self.verify(i) for i in ids]
+
+
+# What the app's own login may do on PostgreSQL (see ``grant_app_role``): read and append to the
+# record, change only membership and panel switches; never alter, update or delete the record,
+# never own a table (an owner can disable its triggers).
+APP_PRIVILEGES = {
+    "snapshots": "SELECT, INSERT", "versions": "SELECT, INSERT", "audit_log": "SELECT, INSERT",
+    "panel_scores": "SELECT, INSERT", "moderations": "SELECT, INSERT", "evaluations": "SELECT, INSERT",
+    "members": "SELECT, INSERT, UPDATE, DELETE", "panel_flags": "SELECT, INSERT, UPDATE, DELETE",
+    "alembic_version": "SELECT",
+}
+
+
+def grant_app_role(engine: Engine, role: str) -> None:
+    """As the schema's owner: give the app's login ``role`` exactly APP_PRIVILEGES (PostgreSQL)."""
+    import re
+
+    if engine.dialect.name != "postgresql":
+        raise StoreError("roles and grants exist on PostgreSQL only (a SQLite file is whoever can "
+                         "write it: its audit log is a hash chain that shows any change)")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        raise StoreError(f"'{role}' is not a plain role name (lower-case letters, digits, _)")
+    with engine.begin() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+        if exists is None:
+            raise StoreError(f"there is no role {role}: create it first (CREATE ROLE {role} LOGIN "
+                             "PASSWORD '...')")
+        conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+        for table, privileges in APP_PRIVILEGES.items():
+            conn.execute(text(f'REVOKE ALL ON {table} FROM "{role}"'))
+            conn.execute(text(f'GRANT {privileges} ON {table} TO "{role}"'))
+        conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
 
 
 def _insert_ignoring_conflict(conn: Connection, table: Any, values: dict[str, Any]) -> Any:

@@ -149,6 +149,20 @@ def versions_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
     ])
 
 
+def verdict(db: Store, evaluation_id: int) -> None:
+    """Whether the record is what the app wrote: the audit log's chain and what it records."""
+    found = db.verify(evaluation_id)
+    if found.intact:
+        st.caption(f"Append-only, and a hash chain: each entry carries the hash of its content and "
+                   f"of the entry before it. Checked just now: intact, {found.entries} entries, "
+                   f"chain head {found.head[:16]}… (`python -m scoring verify` checks it too).")
+    else:
+        st.error(f"The record of this evaluation was changed outside the app: {found.problem}"
+                 + (f" (audit entry {found.entry_id})" if found.entry_id is not None else "")
+                 + ". Tell the database's administrator; do not rely on it until explained.",
+                 icon=":material/gpp_bad:")
+
+
 def audit_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
     return pd.DataFrame(audit_rows(reversed(db.audit(evaluation_id))))
 
@@ -197,9 +211,11 @@ def report_button(db: Store | None) -> None:
     status = persistence.status()
     ref = persistence.saved()
     audit = []
+    chain = ""
     if db is not None and ref is not None:
         audit = audit_rows(db.audit(ref.evaluation_id))  # as the page lists them, oldest first
-    ctx = ReportContext(version_label=status.label(), audit=audit)
+        chain = db.verify(ref.evaluation_id).describe()
+    ctx = ReportContext(version_label=status.label(), audit=audit, audit_chain=chain)
     results = cache.results(ev, open_wb.bidset)  # read now: the deferred build runs outside the session
     try:
         _ = results.ranking  # a report needs a ranking: say why there is none

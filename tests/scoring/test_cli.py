@@ -215,3 +215,25 @@ def test_csv_never_starts_a_cell_with_a_formula_character(capsys, tmp_path):
         for row in csv.reader(io.StringIO(out)):
             for cell in row:
                 assert not cell.startswith(("=", "+", "@", "\t", "\r")), (command, cell)
+
+
+def test_verify_names_an_intact_record_and_the_first_broken_entry(capsys, tmp_path):
+    import hashlib
+
+    from sqlalchemy import text
+
+    from scoring.evaluation import Evaluation, Scoring
+    from scoring.store import Store
+
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    store = Store(url)
+    ev = Evaluation(hashlib.sha256(b"w").hexdigest(), Scoring(weights=(("Price", 1.0),)))
+    eid = store.create("Verified", b"w", "w.xlsx", ev, author="ann", reason="opened").evaluation_id
+    code, out, _ = run(capsys, "verify", "--database", url)
+    assert code == 0 and f"evaluation #{eid}: intact" in out
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_log_no_update"))
+        conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = (SELECT min(id) FROM "
+                          "audit_log)"))
+    code, _, err = run(capsys, "verify", "--database", url, "--evaluation", eid)
+    assert code == 1 and "BROKEN at audit entry" in err

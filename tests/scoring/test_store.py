@@ -306,7 +306,8 @@ def test_a_version_saved_without_changes_is_still_in_the_audit_log(store):
     v1 = new_eval(store)
     store.save(v1.evaluation_id, 1, ev(), author="ann", reason="confirmed as is")
     (entry,) = [e for e in store.audit(v1.evaluation_id) if e.version == 2]
-    assert (entry.action, entry.item, entry.new_value) == ("version", "saved unchanged", "version 2")
+    assert (entry.action, entry.item, entry.reason) == ("version", "stored", "confirmed as is")
+    assert len(entry.new_value) == 64 and store.verify(v1.evaluation_id).intact
 
 
 def test_concurrent_first_saves_of_one_workbook_and_switch_changes_all_succeed(store):
