@@ -198,3 +198,40 @@ def test_more_hostile_files_are_refused_with_bounded_memory(case):
                    f"{str(result.problems[0])[:90]}")
     assert peak < BOUND_MIB, (case, peak)
     assert seconds < 30, (case, seconds)  # refused, not parsed for minutes
+
+
+RSS_SCRIPT = """
+import sys
+from scoring.workbook import read_workbook
+
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field):
+            return int(line.split()[1]) // 1024  # MiB
+data = open(sys.argv[1], "rb").read()
+read_workbook(open(sys.argv[2], "rb").read())  # warm: imports and parser set up
+open("/proc/self/clear_refs", "w").write("5")  # the peak (VmHWM) starts again from here
+before = status("VmRSS")
+result = read_workbook(data)
+print(status("VmHWM") - before, bool(result.problems))
+"""
+
+
+def test_resident_memory_stays_bounded_too(tmp_path):
+    """tracemalloc sees Python's allocations only; the process's peak resident memory counts the
+    spreadsheet parser's too. Each new hostile file is read in a fresh process."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    (tmp_path / "warm.xlsx").write_bytes(basic())
+    for case, data in more_corpus().items():
+        path = tmp_path / "case.xlsx"
+        path.write_bytes(data)
+        out = subprocess.run([sys.executable, "-c", RSS_SCRIPT, str(path), str(tmp_path / "warm.xlsx")],
+                             capture_output=True, text=True, cwd=ROOT, check=True, timeout=120)
+        grown, refused = out.stdout.split()
+        assert refused == "True", case
+        FIGURES.append(f"hostile workbook '{case}': peak resident memory grew {grown} MiB")
+        assert int(grown) < BOUND_MIB, (case, grown)
