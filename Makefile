@@ -28,6 +28,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/bench_scenarios.py
 	$(PY) bench/bench_sensitivity.py
 	$(PY) bench/bench_rerun.py
+	$(PY) bench/bench_robustness.py
 	$(PY) bench/bench_rerun.py --saved
 	$(PY) bench/load_test.py 30
 	$(PY) bench/load_test.py 30 --replicas 2

@@ -64,3 +64,20 @@ def test_the_repository_stands_alone():
             if needle in text and path.name != "test_architecture.py":
                 offenders.append(f"{name}: {needle}")
     assert offenders == []
+
+
+def test_every_test_security_md_names_exists():
+    """SECURITY.md promises only what tests check: every test it names is there."""
+    import re
+
+    text = (ROOT / "SECURITY.md").read_text()
+    files = {p.name: p for p in (ROOT / "tests").rglob("test_*.py")}
+    named = re.findall(r"`((?:tests/(?:\w+/)*)?(test_\w+\.py)(?:::(\w+))?)`", text)
+    assert len(named) > 20
+    for whole, filename, function in named:
+        path = ROOT / whole.split("::")[0] if whole.startswith("tests/") else files.get(filename)
+        assert path is not None and path.exists(), whole
+        if function:
+            assert re.search(rf"^def {function}\(", path.read_text(), re.M), whole
+    for bench in re.findall(r"`(bench/\w+\.py)`", text):
+        assert (ROOT / bench).exists(), bench

@@ -288,3 +288,13 @@ def test_a_formula_that_returns_empty_text_has_a_saved_value():
         b'<c r="B2" t="inlineStr" />', b'<c r="B2" t="str"><f>IF(1,"",1)</f><v></v></c>'))
     assert b'IF(1,' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
     assert read_workbook(data).ok
+
+
+def test_external_links_and_embedded_objects_are_noted():
+    from tests.scoring.test_hostile_memory import edit_zip
+
+    data = edit_zip(basic(), {"xl/externalLinks/externalLink1.xml": b"<externalLink/>",
+                              "xl/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0 object"})
+    info = inspect_xlsx(data)
+    assert any("links to other workbooks" in n for n in info.notes)
+    assert any("embeds objects" in n for n in info.notes)
