@@ -207,7 +207,7 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     tail = b""
     for n, chunk in enumerate(_chunks(zf, info)):
         if n == 0:
-            if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or chunk[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+            if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_mark(chunk, info):
                 if _DTD.search(chunk.decode("utf-16", errors="replace").encode()):
                     raise WorkbookRefused(_dtd_message(info))
                 raise WorkbookRefused(f"Part {info.filename} is written in UTF-16, which Excel "
@@ -230,6 +230,17 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                 f"Part {info.filename} has an XML tag longer than {MAX_TAG:,} characters, which "
                 "Excel never writes; the file was refused for safety. Save it again from Excel")
         tail = text[-MAX_TAG:]  # a tag or declaration split between two chunks is still seen
+
+
+_XML_NAMES = (".xml", ".rels", ".vml")
+
+
+def _utf16_without_mark(chunk: bytes, info: zipfile.ZipInfo) -> bool:
+    """An XML part in UTF-16 (or UTF-32) with no byte-order mark: zero bytes among its first
+    characters, which text in UTF-8 never has."""
+    if not info.filename.lower().endswith(_XML_NAMES):
+        return False
+    return b"\x00" in chunk[:64]
 
 
 def _dtd_message(info: zipfile.ZipInfo) -> str:
@@ -473,11 +484,21 @@ def _shared_lengths(xml: bytes | Iterator[bytes], limits: Limits) -> list[int]:
     """The length of each shared string (the text cells of type 's' point to); refused as soon
     as there are more of them, or more text, than a bid workbook can use."""
     lengths: list[int] = []
-    depth = [0]
+    depth = [0]  # inside an entry (<si>): 1
+    level = [0]  # element nesting from the root (<sst>: 1)
     budget = [limits.text_mb * 1_000_000]
 
     def start(name: str, _: dict[str, str]) -> None:
+        level[0] += 1
         if (_TAGS.get(name) or _local_name(name)) == "si":
+            if depth[0] or level[0] != 2:
+                # Excel writes each entry directly under <sst>; an entry anywhere else is
+                # numbered differently by different readers, so the text a cell points to
+                # could not be measured here.
+                raise WorkbookRefused(
+                    "The workbook's shared text part has an entry (<si>) inside another element, "
+                    "which Excel never writes; the file was refused for safety. Save it again "
+                    "from Excel")
             lengths.append(0)
             depth[0] += 1
             if len(lengths) > limits.cells:
@@ -486,6 +507,7 @@ def _shared_lengths(xml: bytes | Iterator[bytes], limits: Limits) -> list[int]:
                     "the cells a bid workbook may fill; it was refused as a possible text bomb")
 
     def end(name: str) -> None:
+        level[0] -= 1
         if (_TAGS.get(name) or _local_name(name)) == "si":
             depth[0] -= 1
 

@@ -176,7 +176,24 @@ def more_corpus() -> dict[str, bytes]:
         "a number written 100_000": rewrite_part(basic(), sheet, lambda x: x.replace(
             b"<v>50</v>", b"<v>100_000</v>", 1)),
         "a second workbook appended to the first": _appended(),
+        "a shared text entry inside another (read as 1,000,000 characters in 2,000 cells)":
+            _nested_shared_entry(),
+        "styles.xml in UTF-16 with no byte-order mark, holding a DTD": rewrite_part(
+            basic(), "xl/styles.xml",
+            lambda _: (b'<!DOCTYPE x [<!ENTITY a "b">]>' + styles).decode().encode("utf-16-le")),
     }
+
+
+def _nested_shared_entry() -> bytes:
+    """Readers number a nested <si> differently: the guard would count the outer entry as
+    empty while the parser copies the inner million characters into every cell."""
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sst = (b"<sst " + ns + b"><si><si><t>" + b"A" * 1_000_000 + b"</t></si></si>"
+           b"<si><t>x</t></si></sst>")
+    rows = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d" t="s"><v>0</v></c>' % (c, r)
+                                                  for c in (b"A", b"B", b"C", b"D"))
+                    + b"</row>" for r in range(1, 501))
+    return edit_zip(basic(), {"xl/sharedStrings.xml": sst, "xl/worksheets/sheet1.xml": _cells(rows)})
 
 
 @pytest.mark.parametrize("case", list(more_corpus()))
