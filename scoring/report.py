@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -47,9 +48,12 @@ PACKAGES = ("source-selection-workbench", "streamlit", "scikit-criteria", "panda
 
 
 def safe(value: Any) -> Any:
-    """A value that Excel shows as written: text that could start a formula becomes text."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
+    """A value that Excel shows as written: text that could start a formula becomes text, and a
+    control character (which no cell may hold) is shown as \ufffd, the replacement character."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if value.startswith(DANGEROUS):
+            return "'" + value
     return value
 
 
@@ -107,7 +111,7 @@ class Sheet:
         self.widths: dict[int, int] = {}
 
     def title(self, text: str, size: int = 14) -> None:
-        self.ws.cell(row=self.row, column=1, value=text).font = Font(bold=True, size=size)
+        self.ws.cell(row=self.row, column=1, value=safe(text)).font = Font(bold=True, size=size)
         self.row += 1
 
     def text(self, text: str, italic: bool = False) -> None:
@@ -127,7 +131,7 @@ class Sheet:
 
     def pairs(self, rows: Sequence[tuple[str, Any]]) -> None:
         for key, value in rows:
-            self.ws.cell(row=self.row, column=1, value=key).font = Font(bold=True)
+            self.ws.cell(row=self.row, column=1, value=safe(key)).font = Font(bold=True)
             self.ws.cell(row=self.row, column=2, value=safe(value))
             self._width(1, key)
             self._width(2, value)
@@ -140,7 +144,7 @@ class Sheet:
         formats = formats or {}
         top = self.row
         for c, name in enumerate(frame.columns, start=1):
-            cell = self.ws.cell(row=top, column=c, value=str(name))
+            cell = self.ws.cell(row=top, column=c, value=safe(str(name)))
             cell.fill, cell.font = HEAD_FILL, HEAD_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             self._width(c, str(name))
@@ -335,16 +339,16 @@ def _scenarios(s: Sheet, results: Results, currency: str) -> None:
                 (f"Simulated cost, P90 ({currency})", "money", lambda sc: dist[sc.name].p90)]
     top = s.row
     for c, name in enumerate(["Figure", *(sc.name.capitalize() for sc in scenarios)], start=1):
-        cell = s.ws.cell(row=top, column=c, value=name)
+        cell = s.ws.cell(row=top, column=c, value=safe(name))
         cell.fill, cell.font = HEAD_FILL, HEAD_FONT
         cell.alignment = Alignment(horizontal="left" if c == 1 else "right")
         s._width(c, name)
     for r, (label, kind, value) in enumerate(figures, start=top + 1):
-        s.ws.cell(row=r, column=1, value=label)
+        s.ws.cell(row=r, column=1, value=safe(label))
         s._width(1, label)
         for c, sc in enumerate(scenarios, start=2):
             shown = value(sc) if sc.figures is not None else None
-            cell = s.ws.cell(row=r, column=c, value=shown if shown is not None else "not available")
+            cell = s.ws.cell(row=r, column=c, value=safe(shown) if shown is not None else "not available")
             cell.number_format = EXCEL_FORMATS[kind]
             cell.alignment = Alignment(horizontal="right")
             s._width(c, "not available" if shown is None else f"{shown:,.3f}")

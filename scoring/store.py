@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -262,7 +263,7 @@ class Store:
         with self._write() as conn:
             sha = self._put_snapshot(conn, workbook, filename, author, at)
             eid = conn.execute(insert(evaluations).values(
-                name=name.strip()[:200], created_by=author, created_at=at)).inserted_primary_key[0]
+                name=plain_text(name)[:200], created_by=author, created_at=at)).inserted_primary_key[0]
             conn.execute(insert(members).values(evaluation_id=eid, user_id=author, role="chair"))
             version = self._insert_version(conn, int(eid), 1, sha, evaluation, author, at, reason)
             self._audit(conn, eid, 1, at, author, "create evaluation", name, None, filename, reason)
@@ -335,11 +336,11 @@ class Store:
         payload = evaluation.to_json()
         conn.execute(insert(versions).values(
             evaluation_id=eid, number=number, snapshot_sha256=sha, settings=payload,
-            author=author, created_at=at, reason=reason.strip()))
+            author=author, created_at=at, reason=plain_text(reason)))
         if number > 1:  # the first version's entry follows the evaluation's creation (create)
             self._audit(conn, eid, number, at, author, "version", "stored", None,
                         text_hash(payload), reason)
-        return Version(eid, number, sha, json.loads(payload), author, at, reason.strip(), evaluation)
+        return Version(eid, number, sha, json.loads(payload), author, at, plain_text(reason), evaluation)
 
     def _audit(self, conn: Connection, eid: int, version: int | None, at: str, actor: str,
                action: str, item: str, old: str | None, new: str | None, reason: str) -> None:
@@ -348,7 +349,7 @@ class Store:
         prev = conn.execute(select(audit_log.c.hash).where(audit_log.c.evaluation_id == eid)
                             .order_by(audit_log.c.id.desc()).limit(1)).scalar() or ""
         entry = dict(evaluation_id=eid, version=version, at=at, actor=actor, action=action,
-                     item=item[:300], old_value=old, new_value=new, reason=reason.strip())
+                     item=plain_text(item)[:300], old_value=old, new_value=new, reason=plain_text(reason))
         conn.execute(insert(audit_log).values(**entry, prev_hash=prev,
                                               hash=entry_hash(entry, prev, self.audit_key)))
 
@@ -440,7 +441,7 @@ class Store:
                     .order_by(panel_scores.c.id.desc()).limit(1)).scalar()
                 conn.execute(insert(panel_scores).values(
                     evaluation_id=evaluation_id, evaluator=evaluator, vendor=vendor, lot=lot,
-                    criterion=criterion, score=float(score), rationale=rationale.strip(), at=at))
+                    criterion=criterion, score=float(score), rationale=plain_text(rationale), at=at))
                 self._audit(conn, evaluation_id, None, at, evaluator, "score",
                             f"{vendor} / {lot or '-'} / {criterion}",
                             None if old is None else f"{old:g}", f"{float(score):g}", rationale)
@@ -455,7 +456,7 @@ class Store:
             self._lock(conn, evaluation_id)
             conn.execute(insert(moderations).values(
                 evaluation_id=evaluation_id, vendor=vendor, lot=lot, criterion=criterion,
-                value=value, rationale=rationale.strip(), chair=chair, at=at))
+                value=value, rationale=plain_text(rationale), chair=chair, at=at))
             self._audit(conn, evaluation_id, None, at, chair, "moderation",
                         f"{vendor} / {lot or '-'} / {criterion}", None,
                         "withdrawn" if value is None else f"{value:g}", rationale)
@@ -651,6 +652,15 @@ def _same_workbook(evaluation: Evaluation, sha: str) -> None:
     if evaluation.workbook_sha256 != sha:
         raise StoreError(f"These settings are for the workbook {evaluation.workbook_sha256[:12]}…, "
                          f"not the one given ({sha[:12]}…)")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain_text(text: str) -> str:
+    """Free text as the record keeps it: control characters (pasted from another program; no
+    report cell may hold them) become spaces, tabs and line breaks stay, ends are trimmed."""
+    return _CONTROL.sub(" ", text).strip()
 
 
 def _require(**fields: str) -> None:

@@ -99,3 +99,27 @@ def test_criterion_and_evaluator_names_never_become_formulas_in_headers():
                     if cell.value.startswith("'="):
                         headers.append(cell.value)
     assert any("cmd|" in h for h in headers) and any("HYPERLINK" in h for h in headers)
+
+
+def test_control_characters_in_any_input_never_stop_the_report(tmp_path):
+    """A cell no report may hold (Excel's _x0001_ escape in a sheet the app does not use, or a
+    reason pasted with a vertical tab) is shown as the replacement character, not a failure."""
+    from scoring.audit import audit_rows
+    from scoring.store import Store
+    from tests.helpers import rewrite_part
+
+    data = rewrite_part(basic(Notes=[["note"], ["PLACEHOLDER"]]), "xl/worksheets/sheet3.xml",
+                        lambda b: b.replace(b"PLACEHOLDER", b"_x0001_ bell"))
+    bs = read_workbook(data).bidset
+    assert bs is not None
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    v = store.create("Ctl\x07", data, "s.xlsx", Evaluation.of(bs), author="chair",
+                     reason="pasted from a PDF\x0b page 2")
+    assert v.reason == "pasted from a PDF  page 2", "the record keeps no control character"
+    rows = audit_rows(store.audit(v.evaluation_id))
+    wb = open_report(build_report(Results(bs, Evaluation.of(bs)),
+                                  ReportContext(audit=rows, workbook_bytes=data)))
+    texts = [c for ws in wb for row in ws.iter_rows(values_only=True) for c in row
+             if isinstance(c, str)]
+    assert "\ufffd bell" in texts
+    assert safe("a\x00b") == "a\ufffdb"
