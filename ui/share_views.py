@@ -44,7 +44,7 @@ def save_form(db: Store, author: str) -> None:
                 old = left.version.snapshot_sha256 if left else ""
                 target = st.radio("Save as", choices, format_func=lambda c: (
                     "a new evaluation" if c == persistence.NEW else
-                    f"a revised bid book for evaluation #{left.evaluation_id} {left.name}: its "
+                    f"a revised bid book for evaluation #{left.evaluation_id} {md_escape(left.name)}: its "
                     f"workbook {old[:12]}… is replaced by this one, {open_wb.sha256[:12]}…"
                     if left else ""),
                     help="A revised bid book is a new version of the same procurement's "

@@ -234,6 +234,17 @@ def test_a_new_upload_or_the_sample_starts_a_new_unsaved_evaluation():
     assert "not saved" in " ".join(c.value for c in at.sidebar.caption)
 
 
+def test_the_save_choice_shows_the_earlier_evaluations_name_as_text():
+    """Radio options render Markdown; the name (by default the upload's file name) is escaped."""
+    at = start()
+    save(at, "named by its file", name="Bid [see pricing](https:evil.example) <img src=x>")
+    go(at, "import_bids")
+    at.file_uploader[0].upload("other.xlsx", basic(), XLSX).run()
+    go(at, "report")
+    option = next(o for o in labelled(at.radio, "Save as").options if "revised" in o)
+    assert r"\[see pricing\]\(https" in option and r"\<img" in option, option
+
+
 def test_a_revised_bid_book_is_saved_into_the_evaluation_only_by_choice():
     at = start()
     save(at, "original bids", name="Revised later")
