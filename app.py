@@ -38,6 +38,7 @@ if role == "none":  # removed from the evaluation in use: drop it from the sessi
     persistence.drop_evaluation()
     status = persistence.status(fresh=True)
     role = persistence.role()
+persistence.forget_revoked_left_behind()
 persistence.removal_notice()
 flags = persistence.panel_flags() if role == "evaluator" else {}
 if role == "evaluator" and not (flags.get("consensus_open") == "yes"

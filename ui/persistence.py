@@ -247,7 +247,35 @@ def drop_evaluation() -> None:
         st.session_state[REMOVED] = ref.evaluation_id
 
 
+def forget_revoked_left_behind(db: Store | None = None) -> None:
+    """The saved evaluation a new upload replaced stays in the session (to save a revised bid
+    book into it) only while this user is still a member of it; once removed, or when access
+    cannot be checked, nothing of it stays."""
+    left = left_behind()
+    who = auth.identity()
+    if left is None or who is None or who.local:
+        return
+    db = db or store()
+    try:
+        member = db is not None and db.role(left.evaluation_id, who.user_id) is not None
+    except DATABASE_ERRORS as exc:
+        log.warning("evaluation database error: %s", exc)
+        member = False
+    if not member:
+        st.session_state.pop(state.LEFT, None)
+        st.session_state.pop(STATUS, None)
+        st.session_state[REMOVED_LEFT] = left.evaluation_id
+
+
+REMOVED_LEFT = "removed_from_earlier_evaluation"
+
+
 def removal_notice() -> None:
+    earlier = st.session_state.pop(REMOVED_LEFT, None)
+    if earlier is not None:
+        st.warning(f"You are no longer a member of evaluation #{earlier}: nothing of it is kept "
+                   "in this session, and this work cannot be saved into it.",
+                   icon=":material/person_remove:")
     evaluation_id = st.session_state.pop(REMOVED, None)
     if evaluation_id is not None:
         st.warning(f"You are no longer a member of evaluation #{evaluation_id}: nothing of it is "

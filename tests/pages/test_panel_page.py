@@ -152,3 +152,30 @@ def test_a_removed_member_keeps_nothing_of_the_evaluation(signed_in, sample_byte
     assert at.session_state["workbook"].sha256 == sample_sha
     at.switch_page("app_pages/report.py").run()
     assert secret not in " ".join(str(e.value) for e in [*at.markdown, *at.info, *at.success])
+
+
+def test_a_removed_member_keeps_nothing_of_an_evaluation_they_moved_on_from(signed_in, sample_bytes):
+    """Opened by link, then replaced by the sample (kept only to save a revised bid book into
+    it): once the member is removed, its name and version leave the session too."""
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    bidset = read_workbook(sample_bytes).bidset
+    secret = "Confidential procurement 8"
+    v = db.create(secret, sample_bytes, "secret.xlsx", Evaluation.of(bidset),
+                  author="chair@agency.gov", reason="set up")
+    db.set_member(v.evaluation_id, "vic@agency.gov", "viewer", by="chair@agency.gov", reason="counsel")
+    signed_in["user"] = "vic@agency.gov"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
+    at.run()
+    at.switch_page("app_pages/import_bids.py").run()
+    next(b for b in at.button if b.label == "Open the bundled sample").click().run()
+    assert at.session_state["left_saved_version"] is not None
+    db.set_member(v.evaluation_id, "vic@agency.gov", None, by="chair@agency.gov", reason="left")
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception
+    assert any("no longer a member of evaluation" in w.value for w in at.warning)
+    assert at.session_state["left_saved_version"] is None if "left_saved_version" in at.session_state \
+        else True
+    shown = " ".join(str(e.value) for e in [*at.markdown, *at.info, *at.success, *at.warning,
+                                            *at.caption, *at.sidebar.markdown])
+    assert secret not in shown
