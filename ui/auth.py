@@ -85,7 +85,8 @@ def require_sign_in() -> Identity:
         # Fail closed: a broken secrets file must not turn sign-in off.
         st.title("Source Selection Workbench")
         st.error(f"The app is not available: {exc}. An administrator must correct the file "
-                 "(it is TOML) and restart the app.", icon=":material/lock:")
+                 "(it is TOML; the server's log names it and what is wrong) and restart the "
+                 "app.", icon=":material/lock:")
         st.stop()
         raise AssertionError from exc  # unreachable: st.stop() ends the run
     if who is not None:

@@ -94,9 +94,10 @@ def store() -> Store | None:
     except StoreError as exc:
         st.warning(f"Saving and sharing are unavailable: {exc}", icon=":material/cloud_off:")
     except Exception as exc:  # driver or configuration errors: say so, keep the app usable
+        log.error("the evaluation database could not be opened: %s", exc)  # for the operator
         st.warning("Saving and sharing are unavailable: the evaluation database could not be "
-                   f"opened ({type(exc).__name__}). Check the [connections.evaluations] settings.",
-                   icon=":material/cloud_off:")
+                   "opened. An administrator should check the [connections.evaluations] "
+                   "settings (the server's log says what failed).", icon=":material/cloud_off:")
     return None
 
 

@@ -10,6 +10,7 @@ shown on the Import page.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -24,6 +25,8 @@ from scoring.evaluation import Evaluation, complete
 from scoring.model import BidSet
 from scoring.workbook import ReadResult
 from ui import blobs, cache
+
+log = logging.getLogger(__name__)
 
 SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_evaluation.xlsx"
 SAMPLE_NAME = "Sample: state tax system modernization"
@@ -150,8 +153,10 @@ def _in_files(stamp: tuple[tuple[str, int, int], ...], section: str, name: str |
             with open(path, "rb") as fh:
                 found = _has(tomllib.load(fh), section, name) or found
         except Exception as exc:  # unreadable or malformed: fail closed
-            raise SecretsUnreadable(f"the secrets file {path} could not be read "
-                                    f"({type(exc).__name__})") from exc
+            # The file and the parser's complaint go to the server's log, for the operator;
+            # the page says only that the settings could not be read.
+            log.error("the secrets file %s could not be read: %s", path, exc)
+            raise SecretsUnreadable("its secrets file could not be read") from exc
     return found
 
 

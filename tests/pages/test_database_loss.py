@@ -85,3 +85,17 @@ def test_signed_in_with_the_database_down_nothing_of_the_evaluation_shows(monkey
     assert not at.exception
     assert any("cannot be checked" in w.value for w in at.warning)
     assert "Sealed outage" not in " ".join(m.value for m in at.markdown)
+
+
+def test_a_database_that_cannot_be_opened_is_said_without_its_internals(tmp_path, monkeypatch):
+    """A database file that is not a database: saving is unavailable, said in words; the
+    driver's error type and the file's path are for the server's log only."""
+    bad = tmp_path / "evaluations.db"
+    bad.write_bytes(b"this is not a database file" * 100)
+    monkeypatch.setenv("SSW_DATABASE_URL", f"sqlite:///{bad}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning)
+    assert "Saving and sharing are unavailable" in shown
+    assert "Error" not in shown and str(tmp_path) not in shown

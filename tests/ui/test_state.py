@@ -43,6 +43,8 @@ def test_the_app_fails_closed_on_a_broken_secrets_file(secrets_file: Path):
     assert not at.exception
     assert any("The app is not available" in e.value for e in at.error)
     assert not at.dataframe and not at.button  # nothing of any evaluation, no way around it
+    shown = " ".join(e.value for e in at.error)
+    assert str(secrets_file) not in shown and "Error" not in shown, "no server path, no type"
 
 
 def test_only_tables_count_as_sections(secrets_file: Path):
