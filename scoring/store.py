@@ -632,6 +632,22 @@ def grant_app_role(engine: Engine, role: str) -> None:
         if exists is None:
             raise StoreError(f"there is no role {role}: create it first (CREATE ROLE {role} LOGIN "
                              "PASSWORD '...')")
+        # A role that is a superuser, or may act as the tables' owner, could alter the record
+        # whatever it is granted: least privilege would be a claim, not a fact.
+        power = conn.execute(text(
+            "SELECT r.rolsuper OR r.rolbypassrls, "
+            "  EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' "
+            "          AND t.tablename = ANY(:tables) AND pg_has_role(r.oid, t.tableowner, 'MEMBER')) "
+            "FROM pg_roles r WHERE r.rolname = :r"),
+            {"r": role, "tables": list(APP_PRIVILEGES)}).one()
+        if power[0]:
+            raise StoreError(f"the role {role} is a superuser (or bypasses row security): it could "
+                             "change the record whatever it is granted. Create a plain login role "
+                             "for the app")
+        if power[1]:
+            raise StoreError(f"the role {role} owns the tables, or is a member of their owner's "
+                             "role: it could alter the record whatever it is granted. Use a login "
+                             "role that is not (REVOKE the membership, or create a new role)")
         conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
         for table, privileges in APP_PRIVILEGES.items():
             conn.execute(text(f'REVOKE ALL ON {table} FROM "{role}"'))

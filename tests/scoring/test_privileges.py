@@ -78,3 +78,23 @@ def test_the_apps_login_cannot_bring_an_old_schema_up_to_date(databases):
 
     with pytest.raises(StoreError, match="db-setup"):
         Store(app_url)  # an empty database, and a login that may not create tables
+
+
+def test_db_setup_refuses_a_role_that_could_act_as_the_owner(databases, capsys):
+    """A member of the owner's role (or a superuser) could disable the triggers whatever it is
+    granted: db-setup says so instead of reporting least privilege."""
+    owner_url, _, role = databases
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    owner = admin.connect().execute(text("SELECT current_user")).scalar()
+    assert main(["db-setup", "--database", owner_url, "--app-role", role]) == 0
+    capsys.readouterr()
+    with admin.connect() as conn:
+        conn.execute(text(f'GRANT "{owner}" TO {role}'))
+    try:
+        assert main(["db-setup", "--database", owner_url, "--app-role", role]) != 0
+        assert "member of their owner" in capsys.readouterr().err
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'REVOKE "{owner}" FROM {role}'))
+    assert main(["db-setup", "--database", owner_url, "--app-role", owner]) != 0
+    assert "superuser" in capsys.readouterr().err
