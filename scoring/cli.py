@@ -16,7 +16,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from scoring import __version__
 from scoring.evaluation import (
@@ -125,6 +125,10 @@ def _parser() -> _Parser:
     verify.add_argument("--database", help="SQLAlchemy URL (default: SSW_DATABASE_URL, else the "
                         "app's SQLite file)")
     verify.add_argument("--evaluation", type=_positive_int, help="one evaluation (default: all)")
+    verify.add_argument("--anchor", action="append", type=_anchor, default=[],
+                        help="an anchor an earlier check printed (EVALUATION:ENTRIES:HASH), kept "
+                        "outside the database: also finds entries removed from the end of that "
+                        "evaluation's audit log, or the evaluation removed whole (repeatable)")
 
     setup = sub.add_parser("db-setup", help="as the database's owner: bring the schema up to date "
                            "and give the app's own login only the rights it needs (PostgreSQL)")
@@ -540,12 +544,28 @@ def _template(args: argparse.Namespace) -> str:
     return f"Template written to {path}"
 
 
+def _anchor(text: str) -> Any:
+    from scoring.ledger import Anchor
+
+    try:
+        return Anchor.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def _verify(args: argparse.Namespace) -> str:
     from scoring.store import Store, StoreError
 
+    anchors = {a.evaluation_id: a for a in args.anchor}
     try:
         store = Store(args.database or None, upgrade=False)
-        verdicts = [store.verify(args.evaluation)] if args.evaluation else store.verify_all()
+        if args.evaluation:
+            verdicts = [store.verify(args.evaluation, anchors.pop(args.evaluation, None))]
+            ids = [args.evaluation]
+        else:
+            verdicts = store.verify_all(anchors)
+            ids = [v.evaluation_id for v in verdicts]
+        verdicts += [store.verify(eid, a) for eid, a in anchors.items() if eid not in ids]
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     lines = [v.describe() for v in verdicts] or ["no saved evaluations"]

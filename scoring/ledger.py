@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections import Counter
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +42,48 @@ def text_hash(text: str | bytes) -> str:
     return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain_text(text: str) -> str:
+    """Free text as the record keeps it: control characters (pasted from another program; no
+    report cell may hold them) become spaces, tabs and line breaks stay, ends are trimmed."""
+    return _CONTROL.sub(" ", text).strip()
+
+
+def number_text(value: float) -> str:
+    """A number as the audit log records it: the shortest text that reads back as exactly the
+    same float (3.0 → "3", 0.1 → "0.1"), so ``verify`` can compare it exactly."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What a check printed, kept outside the database: the evaluation had at least ``entries``
+    audit entries, and entry number ``entries`` had a hash starting ``prefix``. A chain alone
+    cannot show that its newest entries, or a whole evaluation, were removed; an anchor can."""
+
+    evaluation_id: int
+    entries: int
+    prefix: str
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        parts = text.strip().split(":")
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() \
+                or not re.fullmatch(r"[0-9a-f]{16,64}", parts[2].lower()):
+            raise ValueError(f"{text!r} is not an anchor: give it as verify printed it, "
+                             "EVALUATION:ENTRIES:HASH (the hash at least 16 hex digits)")
+        if int(parts[0]) < 1 or int(parts[1]) < 1:
+            raise ValueError(f"{text!r} is not an anchor: the evaluation and the entry count "
+                             "start at 1")
+        return cls(int(parts[0]), int(parts[1]), parts[2].lower())
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}:{self.entries}:{self.prefix}"
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What ``verify`` found: intact, or the first entry (or row) that does not hold and why."""
@@ -56,10 +98,16 @@ class Verdict:
     def intact(self) -> bool:
         return not self.problem
 
+    @property
+    def anchor(self) -> str:
+        """Keep this outside the database; ``verify --anchor`` then also finds entries removed
+        from the end of the chain, or the evaluation removed whole."""
+        return str(Anchor(self.evaluation_id, self.entries, self.head[:32]))
+
     def describe(self) -> str:
         if self.intact:
             return (f"evaluation #{self.evaluation_id}: intact, {self.entries} audit entries, chain "
-                    f"head {self.head[:16]}…")
+                    f"head {self.head[:16]}…, anchor {self.anchor}")
         where = f" at audit entry {self.entry_id}" if self.entry_id is not None else ""
         return f"evaluation #{self.evaluation_id}: BROKEN{where}: {self.problem}"
 
@@ -68,8 +116,11 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
           snapshots: Mapping[str, bytes], scores: Sequence[Mapping[str, Any]],
           moderations: Sequence[Mapping[str, Any]], members: Mapping[str, str],
           flags: Mapping[str, str], evaluation: Mapping[str, Any] | None,
-          key: bytes | None = None) -> Verdict:
+          key: bytes | None = None, anchor: Anchor | None = None) -> Verdict:
     """The checks of ``verify`` on rows already read (see the module's note)."""
+    if anchor is not None and evaluation is None and not entries:
+        return Verdict(evaluation_id, 0, "", f"the evaluation is not in the database, but the anchor "
+                       f"{anchor} says it had at least {anchor.entries} audit entries (it was removed)")
     prev = ""
     for e in entries:
         if e.get("prev_hash") != prev:
@@ -81,6 +132,15 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
                            e["id"])
         prev = e["hash"]
     head = prev
+    if anchor is not None:
+        if anchor.entries > len(entries):
+            return Verdict(evaluation_id, len(entries), head, f"the audit log has {len(entries)} "
+                           f"entries, but the anchor {anchor} says it had at least {anchor.entries} "
+                           "(entries were removed from its end)")
+        at = entries[anchor.entries - 1]
+        if not at["hash"].startswith(anchor.prefix):
+            return Verdict(evaluation_id, len(entries), head, f"entry number {anchor.entries} is not "
+                           f"the one the anchor {anchor} recorded (the chain was rewritten)", at["id"])
     verdict = _records(evaluation_id, entries, versions, snapshots, scores, moderations, members,
                        flags, evaluation)
     return Verdict(evaluation_id, len(entries), head, verdict[0], verdict[1]) if verdict else Verdict(
@@ -92,32 +152,25 @@ def _records(evaluation_id: int, entries: Sequence[Mapping[str, Any]], versions:
              moderations: Sequence[Mapping[str, Any]], members: Mapping[str, str],
              flags: Mapping[str, str], evaluation: Mapping[str, Any] | None
              ) -> tuple[str, int | None] | None:
-    stored = {e["version"]: e["new_value"] for e in entries
-              if e["action"] == "version" and e["item"] == "stored"}
-    for v in versions:
-        if stored.get(v["number"]) != text_hash(v["settings"]):
-            return (f"version {v['number']}'s stored evaluation is not the one its audit entry "
-                    "recorded", None)
-        data = snapshots.get(v["snapshot_sha256"])
-        if data is None or text_hash(data) != v["snapshot_sha256"]:
-            return f"the workbook snapshot of version {v['number']} is missing or changed", None
-    audited = Counter((e["actor"], e["item"], e["new_value"], e["reason"]) for e in entries
-                      if e["action"] == "score")
-    found = Counter((s["evaluator"], f"{s['vendor']} / {s['lot'] or '-'} / {s['criterion']}",
-                     f"{float(s['score']):g}", s["rationale"]) for s in scores)
-    if found != audited:
-        return "the panel scores in the database are not the ones the audit log recorded", None
-    audited = Counter((e["actor"], e["item"], e["new_value"], e["reason"]) for e in entries
-                      if e["action"] == "moderation")
-    found = Counter((m["chair"], f"{m['vendor']} / {m['lot'] or '-'} / {m['criterion']}",
-                     "withdrawn" if m["value"] is None else f"{float(m['value']):g}", m["rationale"])
-                    for m in moderations)
-    if found != audited:
-        return "the moderations in the database are not the ones the audit log recorded", None
     created = next((e for e in entries if e["action"] == "create evaluation"), None)
     if created is None or evaluation is None or evaluation["name"] != created["item"].strip()[:200] \
-            or evaluation["created_by"] != created["actor"]:
-        return "the evaluation's name or creator is not the one the audit log recorded", None
+            or evaluation["created_by"] != created["actor"] \
+            or (created["actor"] != UPGRADE and evaluation["created_at"] != created["at"]):
+        return "the evaluation's name, creator or date is not the one the audit log recorded", None
+    problem = _versions(entries, versions, snapshots)
+    if problem:
+        return problem, None
+    audited = [(e["actor"], e["item"], e["new_value"], e["reason"], e["at"]) for e in entries
+               if e["action"] == "score"]
+    found = [(s["evaluator"], _item(s), float(s["score"]), s["rationale"], s["at"]) for s in scores]
+    if not _same(found, audited):
+        return "the panel scores in the database are not the ones the audit log recorded", None
+    audited = [(e["actor"], e["item"], e["new_value"], e["reason"], e["at"]) for e in entries
+               if e["action"] == "moderation"]
+    found = [(m["chair"], _item(m), None if m["value"] is None else float(m["value"]),
+              m["rationale"], m["at"]) for m in moderations]
+    if not _same(found, audited):
+        return "the moderations in the database are not the ones the audit log recorded", None
     expected = {created["actor"]: "chair"}
     for e in entries:
         if e["action"] == "member":
@@ -134,3 +187,59 @@ def _records(evaluation_id: int, entries: Sequence[Mapping[str, Any]], versions:
     if dict(flags) != switches:
         return "the panel switches in the database are not the ones the audit log recorded", None
     return None
+
+
+UPGRADE = "schema upgrade"  # the actor of entries a migration wrote for records older than it
+
+
+def _versions(entries: Sequence[Mapping[str, Any]], versions: Sequence[Mapping[str, Any]],
+              snapshots: Mapping[str, bytes]) -> str:
+    """Every version is the one its audit entries recorded: its stored evaluation, author, date and
+    reason, and the workbook the audit log says it is of (a revised bid book from its version on)."""
+    stored = {e["version"]: e for e in entries if e["action"] == "version" and e["item"] == "stored"}
+    books = sorted((e["version"], e["new_value"]) for e in entries if e["action"] == "workbook")
+    numbers = {v["number"] for v in versions}
+    for number in sorted(set(stored) - numbers):
+        return f"version {number}, which the audit log recorded, is not in the database"
+    for v in versions:
+        entry = stored.get(v["number"])
+        if entry is None or entry["new_value"] != text_hash(v["settings"]):
+            return f"version {v['number']}'s stored evaluation is not the one its audit entry recorded"
+        if entry["actor"] != UPGRADE and (v["author"], v["created_at"], v["reason"]) != (
+                entry["actor"], entry["at"], entry["reason"]):
+            return (f"version {v['number']}'s author, date or reason is not the one its audit entry "
+                    "recorded")
+        book = [sha for number, sha in books if number <= v["number"]]
+        if book and v["snapshot_sha256"] != book[-1]:
+            return (f"version {v['number']} is not of the workbook the audit log recorded for it "
+                    "(its snapshot was repointed)")
+        data = snapshots.get(v["snapshot_sha256"])
+        if data is None or text_hash(data) != v["snapshot_sha256"]:
+            return f"the workbook snapshot of version {v['number']} is missing or changed"
+    return ""
+
+
+def _item(row: Mapping[str, Any]) -> str:
+    """A panel cell as its audit entry names it."""
+    return plain_text(f"{row['vendor']} / {row['lot'] or '-'} / {row['criterion']}")[:300]
+
+
+def _same(found: Sequence[tuple[Any, ...]], audited: Sequence[tuple[Any, ...]]) -> bool:
+    """The rows, in the order they were written, are the entries that recorded them: same person,
+    cell, text and time, and the same number exactly (the audit text reads back as the float)."""
+    if len(found) != len(audited):
+        return False
+    return all(_matches(f, a) for f, a in zip(found, audited, strict=True))
+
+
+def _matches(found: tuple[Any, ...], audited: tuple[Any, ...]) -> bool:
+    who, item, value, text, at = found
+    actor, entry_item, recorded, reason, entry_at = audited
+    if (who, item, plain_text(text or ""), at) != (actor, entry_item, reason or "", entry_at):
+        return False
+    if value is None:
+        return recorded == "withdrawn"
+    try:
+        return float(recorded) == value
+    except (TypeError, ValueError):
+        return False

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from scoring.evaluation import Evaluation, EvaluationError, PanelRecord, is_legacy
-from scoring.ledger import Verdict, entry_hash, text_hash
+from scoring.ledger import Anchor, Verdict, entry_hash, number_text, plain_text, text_hash
 from scoring.ledger import audit_key as ledger_key
 from scoring.ledger import check as ledger_check
 from scoring.model import PanelScore
@@ -444,7 +444,7 @@ class Store:
                     criterion=criterion, score=float(score), rationale=plain_text(rationale), at=at))
                 self._audit(conn, evaluation_id, None, at, evaluator, "score",
                             f"{vendor} / {lot or '-'} / {criterion}",
-                            None if old is None else f"{old:g}", f"{float(score):g}", rationale)
+                            None if old is None else number_text(old), number_text(score), rationale)
         return len(entries)
 
     def moderate(self, evaluation_id: int, vendor: str, lot: str, criterion: str,
@@ -459,7 +459,7 @@ class Store:
                 value=value, rationale=plain_text(rationale), chair=chair, at=at))
             self._audit(conn, evaluation_id, None, at, chair, "moderation",
                         f"{vendor} / {lot or '-'} / {criterion}", None,
-                        "withdrawn" if value is None else f"{value:g}", rationale)
+                        "withdrawn" if value is None else number_text(value), rationale)
 
     def scores(self, evaluation_id: int, *, as_of: str | None = None) -> list[PanelScore]:
         """Each evaluator's latest score per (vendor, lot, criterion), as of ``as_of`` (UTC)."""
@@ -579,8 +579,9 @@ class Store:
         return [AuditEntry(**{k: v for k, v in r.items() if k not in ("prev_hash", "hash")})
                 for r in rows]
 
-    def verify(self, evaluation_id: int) -> Verdict:
-        """Whether the evaluation's record is what the app wrote (``scoring.ledger``)."""
+    def verify(self, evaluation_id: int, anchor: Anchor | None = None) -> Verdict:
+        """Whether the evaluation's record is what the app wrote (``scoring.ledger``); with an
+        anchor kept from an earlier check, also that nothing was removed from its end."""
         with self.engine.connect() as conn:
             def rows(table: Any) -> list[dict[str, Any]]:
                 query = select(table).where(table.c.evaluation_id == evaluation_id)
@@ -594,17 +595,21 @@ class Store:
                 select(snapshots.c.sha256, snapshots.c.data).where(snapshots.c.sha256.in_(shas)))}
             evaluation = conn.execute(select(evaluations).where(
                 evaluations.c.id == evaluation_id)).mappings().first()
+            if evaluation is None and not entries and anchor is None:
+                raise StoreError(f"There is no evaluation #{evaluation_id}")
             return ledger_check(
                 evaluation_id, entries, versions=found_versions, snapshots=data,
                 scores=rows(panel_scores), moderations=rows(moderations),
                 members={r["user_id"]: r["role"] for r in rows(members)},
                 flags={r["name"]: r["value"] for r in rows(panel_flags)},
-                evaluation=dict(evaluation) if evaluation else None, key=self.audit_key)
+                evaluation=dict(evaluation) if evaluation else None, key=self.audit_key,
+                anchor=anchor)
 
-    def verify_all(self) -> list[Verdict]:
+    def verify_all(self, anchors: Mapping[int, Anchor] | None = None) -> list[Verdict]:
+        """Every evaluation in the database (each with its anchor, when one is given)."""
         with self.engine.connect() as conn:
             ids = [r[0] for r in conn.execute(select(evaluations.c.id).order_by(evaluations.c.id))]
-        return [self.verify(i) for i in ids]
+        return [self.verify(i, (anchors or {}).get(i)) for i in ids]
 
 
 # What the app's own login may do on PostgreSQL (see ``grant_app_role``): read and append to the
@@ -620,8 +625,6 @@ APP_PRIVILEGES = {
 
 def grant_app_role(engine: Engine, role: str) -> None:
     """As the schema's owner: give the app's login ``role`` exactly APP_PRIVILEGES (PostgreSQL)."""
-    import re
-
     if engine.dialect.name != "postgresql":
         raise StoreError("roles and grants exist on PostgreSQL only (a SQLite file is whoever can "
                          "write it: its audit log is a hash chain that shows any change)")
@@ -668,15 +671,6 @@ def _same_workbook(evaluation: Evaluation, sha: str) -> None:
     if evaluation.workbook_sha256 != sha:
         raise StoreError(f"These settings are for the workbook {evaluation.workbook_sha256[:12]}…, "
                          f"not the one given ({sha[:12]}…)")
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def plain_text(text: str) -> str:
-    """Free text as the record keeps it: control characters (pasted from another program; no
-    report cell may hold them) become spaces, tabs and line breaks stay, ends are trimmed."""
-    return _CONTROL.sub(" ", text).strip()
 
 
 def _require(**fields: str) -> None:

@@ -155,7 +155,10 @@ def verdict(db: Store, evaluation_id: int) -> None:
     if found.intact:
         st.caption(f"Append-only, and a hash chain: each entry carries the hash of its content and "
                    f"of the entry before it. Checked just now: intact, {found.entries} entries, "
-                   f"chain head {found.head[:16]}… (`python -m scoring verify` checks it too).")
+                   f"chain head {found.head[:16]}…. Keep the anchor `{found.anchor}` outside the "
+                   "database (it is also in the report's Summary): `python -m scoring verify "
+                   "--anchor` with it also finds entries removed from the end, or the evaluation "
+                   "removed whole.")
     else:
         st.error(f"The record of this evaluation was changed outside the app: {found.problem}"
                  + (f" (audit entry {found.entry_id})" if found.entry_id is not None else "")

@@ -9,12 +9,14 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from scoring.cli import main
 from scoring.evaluation import Evaluation, Scoring
-from scoring.ledger import entry_hash
+from scoring.ledger import Anchor, entry_hash
 from scoring.store import Store
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 WORKBOOK = b"ledger workbook"
+OTHER = b"another procurement's workbook"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -26,8 +28,8 @@ def store(request, tmp_path) -> Store:
     return Store(PG_URL, audit_key=b"test key")
 
 
-def ev(method: str = "topsis") -> Evaluation:
-    return Evaluation(hashlib.sha256(WORKBOOK).hexdigest(), Scoring(method=method,
+def ev(method: str = "topsis", workbook: bytes = WORKBOOK) -> Evaluation:
+    return Evaluation(hashlib.sha256(workbook).hexdigest(), Scoring(method=method,
                                                                     weights=(("Price", 1.0),)))
 
 
@@ -37,18 +39,22 @@ def worked(store: Store) -> int:
                      reason="opened")
     eid = v.evaluation_id
     store.save(eid, 1, ev("wsm"), author="ann", reason="weighted sum")
-    store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.0, "solid plan")])
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.0, "solid plan"),
+                                     ("Acme", "", "Staffing", 4.0, "named staff")])
     store.moderate(eid, "Acme", "", "Technical", 3.5, chair="ann", rationale="meeting")
     store.set_member(eid, "bob", "evaluator", by="ann", reason="panel")
     store.set_flag(eid, "consensus_open", "yes", by="ann", reason="scores in")
     return eid
 
 
+TABLES = ("audit_log", "versions", "panel_scores", "moderations", "evaluations")
+
+
 def owner_sql(store: Store, *statements: str) -> None:
     """Change the record as the database's owner could, around the append-only triggers."""
     with store.engine.begin() as conn:
         postgres = conn.dialect.name == "postgresql"
-        for table in ("audit_log", "versions", "panel_scores"):
+        for table in TABLES:
             if postgres:
                 conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
             else:
@@ -57,7 +63,7 @@ def owner_sql(store: Store, *statements: str) -> None:
         for statement in statements:
             conn.execute(text(statement))
         if postgres:
-            for table in ("audit_log", "versions", "panel_scores"):
+            for table in TABLES:
                 conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
 
 
@@ -80,14 +86,37 @@ def test_a_record_written_by_the_app_is_intact(store):
     ("INSERT INTO panel_flags (evaluation_id, name, value) VALUES ({eid}, 'prices_visible', 'yes')",
      "panel switches"),
     ("UPDATE panel_scores SET score = 5 WHERE evaluation_id = {eid}", "panel scores"),
-    ("UPDATE evaluations SET name = 'Another name' WHERE id = {eid}", "name or creator"),
+    ("UPDATE evaluations SET name = 'Another name' WHERE id = {eid}", "name, creator or date"),
+    ("UPDATE evaluations SET created_at = '2020-01-01T00:00:00.000000Z' WHERE id = {eid}",
+     "name, creator or date"),
+    # the same rows in another order: each score is no longer the one its entry recorded
+    ("UPDATE panel_scores SET criterion = CASE criterion WHEN 'Technical' THEN 'Staffing' "
+     "ELSE 'Technical' END WHERE evaluation_id = {eid}", "panel scores"),
+    ("UPDATE panel_scores SET at = '2020-01-01T00:00:00.000000Z' WHERE evaluation_id = {eid}",
+     "panel scores"),
+    # a change the old six-digit comparison could not see
+    ("UPDATE panel_scores SET score = 3.0000004 WHERE evaluation_id = {eid} AND score = 3",
+     "panel scores"),
+    ("UPDATE moderations SET value = 3.5000001 WHERE evaluation_id = {eid}", "moderations"),
+    ("UPDATE versions SET author = 'mallory' WHERE evaluation_id = {eid} AND number = 2",
+     "author, date or reason"),
+    ("UPDATE versions SET reason = 'another reason' WHERE evaluation_id = {eid} AND number = 1",
+     "author, date or reason"),
+    ("UPDATE versions SET created_at = '2020-01-01T00:00:00.000000Z' WHERE evaluation_id = {eid}",
+     "author, date or reason"),
+    # another evaluation's (genuine, stored) workbook put under this version
+    ("UPDATE versions SET snapshot_sha256 = '{other}' WHERE evaluation_id = {eid} AND number = 2",
+     "snapshot was repointed"),
+    ("DELETE FROM versions WHERE evaluation_id = {eid} AND number = 2", "is not in the database"),
 ])
 def test_every_change_made_outside_the_app_is_found(store, change, expected):
+    other = store.create(f"Other {uuid.uuid4().hex[:6]}", OTHER, "o.xlsx", ev(workbook=OTHER),
+                         author="zed", reason="another procurement").snapshot_sha256
     eid = worked(store)
     with store.engine.connect() as conn:
         ids = [r[0] for r in conn.execute(text(f"SELECT id FROM audit_log WHERE evaluation_id = {eid} "
                                                "ORDER BY id"))]
-    owner_sql(store, change.format(eid=eid, first=ids[0], last=ids[-1]))
+    owner_sql(store, change.format(eid=eid, first=ids[0], last=ids[-1], other=other))
     verdict = store.verify(eid)
     assert not verdict.intact and expected in verdict.problem, verdict.describe()
 
@@ -109,3 +138,54 @@ def test_an_entry_forged_without_the_key_is_found(store):
                           "'outsider', 'chair')"))
     verdict = store.verify(eid)
     assert not verdict.intact and "content is not what was recorded" in verdict.problem
+
+
+def test_an_anchor_finds_entries_removed_from_the_end_and_an_evaluation_removed_whole(store, capsys):
+    eid = worked(store)
+    earlier = Anchor.parse(store.verify(eid).anchor)
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 2.0, "second look")])
+    assert store.verify(eid, earlier).intact  # the chain grew past an earlier anchor: intact
+    kept = store.verify(eid)
+    anchor = Anchor.parse(kept.anchor)
+    assert kept.anchor in kept.describe() and anchor.entries == earlier.entries + 1
+    # the newest entry and the row it recorded go: the shorter chain is itself intact ...
+    owner_sql(store, f"DELETE FROM audit_log WHERE evaluation_id = {eid} AND action = 'score' "
+              "AND new_value = '2'",
+              f"DELETE FROM panel_scores WHERE evaluation_id = {eid} AND score = 2")
+    assert store.verify(eid).intact
+    # ... and only the anchor kept elsewhere shows it
+    verdict = store.verify(eid, anchor)
+    assert not verdict.intact and "removed from its end" in verdict.problem, verdict.describe()
+
+    tables = ("audit_log", "versions", "panel_scores", "moderations", "members", "panel_flags")
+    owner_sql(store, *(f"DELETE FROM {t} WHERE evaluation_id = {eid}" for t in tables),
+              f"DELETE FROM evaluations WHERE id = {eid}")
+    assert all(v.evaluation_id != eid for v in store.verify_all())
+    gone = store.verify(eid, anchor)
+    assert not gone.intact and "not in the database" in gone.problem and "removed" in gone.problem
+    # the command line says so, and fails
+    url = store.engine.url.render_as_string(hide_password=False)
+    assert main(["verify", "--database", url, "--evaluation", str(eid), "--anchor", str(anchor)]) == 1
+    assert f"evaluation #{eid}: BROKEN" in capsys.readouterr().err
+
+
+def test_an_anchor_from_a_rewritten_chain_does_not_match(store):
+    eid = worked(store)
+    anchor = Anchor.parse(store.verify(eid).anchor)
+    forged = Anchor(eid, anchor.entries, "0" * 32)
+    verdict = store.verify(eid, forged)
+    assert not verdict.intact and "not the one the anchor" in verdict.problem
+
+
+@pytest.mark.parametrize("text", ["1:2", "a:2:" + "0" * 16, "1:2:abc", "0:3:" + "0" * 16, "1:2:" + "g" * 16])
+def test_an_anchor_that_is_not_one_is_refused_in_words(text):
+    with pytest.raises(ValueError, match="is not an anchor"):
+        Anchor.parse(text)
+
+
+def test_scores_are_audited_exactly(store):
+    eid = worked(store)
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.1234567891, "precise")])
+    entry = store.audit(eid)[-1]
+    assert float(entry.new_value) == 3.1234567891 and entry.old_value == "3"
+    assert store.verify(eid).intact
