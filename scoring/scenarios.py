@@ -45,6 +45,8 @@ def format_figure(value: float, kind: str) -> str:
     return {"money": f"{value:,.0f}", "int": f"{value:,.0f}", "pct": f"{value:.1%}",
             "ratio": f"{value:.3f}"}[kind]
 HHI_MODERATE, HHI_HIGH = 1_000.0, 1_800.0
+DENSE_SHARE_LIMIT = 50_000  # vendors x bids up to which the share cap is one dense row a vendor
+MILP_SECONDS = 30.0  # the optimized award's solver stops here: no optimum is shown unproven
 MC_BLOCK = 4_000_000  # random numbers drawn at once by the Monte Carlo (32 MB)
 
 
@@ -261,13 +263,16 @@ def custom(ctx: Context, choice: Mapping[str, str], name: str = "edited") -> Sce
 @dataclass(frozen=True)
 class _Model:
     c: np.ndarray
-    a: np.ndarray
+    a: Any  # a scipy sparse matrix
     lower: np.ndarray
     upper: np.ndarray
     candidates: list[Candidate]
+    continuous: int = 0  # trailing variables that are amounts (0 to any), not yes/no choices
 
 
 def _build(ctx: Context, *, component_cap: bool, share_cap: bool) -> _Model:
+    from scipy.sparse import coo_matrix
+
     s = ctx.settings
     cands = ctx.candidates
     vendors = sorted({c.vendor for c in cands})
@@ -283,51 +288,58 @@ def _build(ctx: Context, *, component_cap: bool, share_cap: bool) -> _Model:
         cost[i] = k.price + integration + ctx.term_failure(k.vendor) * sum(
             ctx.switching[c] for c in held)
     cost[n_b:n_b + n_v] = s.coordination_cost_per_vendor
-    rows: list[np.ndarray] = []
+    # The constraint matrix is sparse (each bid is in a few rows): kept as (row, column, value)
+    # triples, it needs memory in proportion to the bids, not to bids squared.
+    r_idx: list[int] = []
+    c_idx: list[int] = []
+    vals: list[float] = []
     lo: list[float] = []
     hi: list[float] = []
 
-    def add(row: np.ndarray, low: float, high: float) -> None:
-        rows.append(row)
+    def add(entries: Mapping[int, float], low: float, high: float) -> None:
+        row = len(lo)
+        for col, value in entries.items():
+            if value != 0.0:
+                r_idx.append(row)
+                c_idx.append(col)
+                vals.append(value)
         lo.append(low)
         hi.append(high)
 
-    row = np.zeros(n)  # one bundle, or the modular mode
+    by_lot: dict[str, list[int]] = {}
+    by_vendor: dict[str, list[int]] = {}
     for i, k in enumerate(cands):
-        row[i] = 1.0 if k.bundle else 0.0
-    row[m_idx] = 1.0
-    add(row, 1.0, 1.0)
+        by_vendor.setdefault(k.vendor, []).append(i)
+        by_lot.setdefault(k.lot, []).append(i)
+    # one bundle, or the modular mode
+    add({**{i: 1.0 for i, k in enumerate(cands) if k.bundle}, m_idx: 1.0}, 1.0, 1.0)
     for component in ctx.components:  # in modular mode, one lot bid per component
-        row = np.zeros(n)
-        for i, k in enumerate(cands):
-            if k.lot == component:
-                row[i] = 1.0
-        row[m_idx] = -1.0
-        add(row, 0.0, 0.0)
+        add({**{i: 1.0 for i in by_lot.get(component, [])}, m_idx: -1.0}, 0.0, 0.0)
     for i, k in enumerate(cands):  # vendor-use indicators
-        row = np.zeros(n)
-        row[i] = 1.0
-        row[n_b + vidx[k.vendor]] = -1.0
-        add(row, -np.inf, 0.0)
+        add({i: 1.0, n_b + vidx[k.vendor]: -1.0}, -np.inf, 0.0)
     if component_cap and s.max_components_per_vendor is not None:
         for v in vendors:
-            row = np.zeros(n)
-            for i, k in enumerate(cands):
-                if k.vendor == v:
-                    row[i] = ncomp if k.bundle else 1.0
-            add(row, -np.inf, float(s.max_components_per_vendor))
+            add({i: float(ncomp) if cands[i].bundle else 1.0 for i in by_vendor[v]},
+                -np.inf, float(s.max_components_per_vendor))
     if share_cap and s.max_vendor_share_pct is not None:
         share = s.max_vendor_share_pct / 100.0
-        prices = np.array([k.price for k in cands])
-        for v in vendors:
-            row = np.zeros(n)
-            row[:n_b] = -share * prices
-            for i, k in enumerate(cands):
-                if k.vendor == v:
-                    row[i] += k.price
-            add(row, -np.inf, 0.0)
-    a = np.vstack(rows) if rows else np.zeros((0, n))
-    return _Model(cost, a, np.array(lo), np.array(hi), cands)
+        if len(vendors) * n_b <= DENSE_SHARE_LIMIT:
+            for v in vendors:  # each vendor's price against the total's share: one row each
+                own = set(by_vendor[v])
+                add({i: -share * k.price + k.price if i in own else -share * k.price
+                     for i, k in enumerate(cands)}, -np.inf, 0.0)
+        else:
+            # Many vendors and bids: the total price becomes a variable of its own, so that each
+            # vendor's row holds only its own bids (the same awards are feasible; the dense rows
+            # would make the solver's root node take minutes).
+            n += 1
+            cost = np.append(cost, 0.0)
+            total = n - 1
+            add({**{i: k.price for i, k in enumerate(cands)}, total: -1.0}, 0.0, 0.0)
+            for v in vendors:
+                add({**{i: cands[i].price for i in by_vendor[v]}, total: -share}, -np.inf, 0.0)
+    a = coo_matrix((vals, (r_idx, c_idx)), shape=(len(lo), n)).tocsr()
+    return _Model(cost, a, np.array(lo), np.array(hi), cands, n - (n_b + n_v + 1))
 
 
 def _solve(model: _Model) -> list[Candidate] | None:
@@ -339,10 +351,13 @@ def _solve(model: _Model) -> list[Candidate] | None:
     result = milp(
         model.c,
         constraints=LinearConstraint(model.a, model.lower, model.upper),
-        integrality=np.ones(n),
-        bounds=Bounds(np.zeros(n), np.ones(n)),
-        options={"mip_rel_gap": 0.0, "presolve": True},
+        integrality=np.r_[np.ones(n - model.continuous), np.zeros(model.continuous)],
+        bounds=Bounds(np.zeros(n), np.r_[np.ones(n - model.continuous),
+                                         np.full(model.continuous, np.inf)]),
+        options={"mip_rel_gap": 0.0, "presolve": True, "time_limit": MILP_SECONDS},
     )
+    if result.status == 1:  # a limit reached: no proven optimum (nor proven infeasibility)
+        raise _SolverLimit
     if result.status != 0 or result.x is None:
         return None
     x = np.round(result.x[: len(model.candidates)]).astype(bool)
@@ -350,11 +365,33 @@ def _solve(model: _Model) -> list[Candidate] | None:
 
 
 def optimized(ctx: Context) -> Scenario:
-    """The award of least total_cost under the Settings caps, solved exactly (MILP, HiGHS)."""
-    chosen = _solve(_build(ctx, component_cap=True, share_cap=True))
-    if chosen:
-        return ctx.scenario("optimized", chosen)
-    return Scenario("optimized", note=explain_infeasible(ctx))
+    try:
+        chosen = None if _share_impossible(ctx) else _solve(
+            _build(ctx, component_cap=True, share_cap=True))
+        if chosen:
+            return ctx.scenario("optimized", chosen)
+        return Scenario("optimized", note=explain_infeasible(ctx))
+    except _SolverLimit:
+        return Scenario("optimized", note=(
+            f"The optimized award could not be proven within {MILP_SECONDS:g} s for this many bids "
+            "and caps, so none is shown (the other scenarios stand). Relax the caps on a vendor's "
+            "components or share, or evaluate fewer bids"))
+
+
+class _SolverLimit(Exception):
+    """The solver stopped at its time limit without proving an optimum or infeasibility."""
+
+
+def _share_impossible(ctx: Context) -> bool:
+    """Whether counting alone shows the cap on a vendor's share cannot be met: an award of N
+    vendors gives one of them at least 1/N of the price, and a bundle gives one vendor all of it.
+    (The solver takes minutes to prove this for many bids in few lots.)"""
+    p = ctx.settings.max_vendor_share_pct
+    if p is None or p >= 100:
+        return False
+    lot_vendors = {k.vendor for k in ctx.candidates if not k.bundle}
+    most = min(len(ctx.components), len(lot_vendors))
+    return most * p / 100.0 < 1.0
 
 
 def explain_infeasible(ctx: Context) -> str:
@@ -367,7 +404,8 @@ def explain_infeasible(ctx: Context) -> str:
     k = s.max_components_per_vendor
     p = s.max_vendor_share_pct
     comp_ok = _solve(_build(ctx, component_cap=True, share_cap=False)) is not None
-    share_ok = _solve(_build(ctx, component_cap=False, share_cap=True)) is not None
+    share_ok = not _share_impossible(ctx) and _solve(
+        _build(ctx, component_cap=False, share_cap=True)) is not None
     if not comp_ok:
         return (f"The cap of {k} component(s) per vendor cannot be met: there are not enough "
                 "vendors with eligible bids to spread the components. Raise the cap on "
@@ -461,27 +499,49 @@ def simulate(
         # as one draw a year, with memory bounded by MC_BLOCK.
         annual = np.array([ctx.failure_prob[v] for v in vendors])
         failed = np.zeros((draws, len(vendors)), dtype=bool)
-        per_block = max(1, MC_BLOCK // max(1, draws * len(vendors)))
+        per_block = MC_BLOCK // max(1, draws * len(vendors))
         done = 0
-        while done < int(years):
+        while per_block and done < int(years):
             n = min(per_block, int(years) - done)
             failed |= (rng.random((n, draws, len(vendors))) < annual).any(axis=0)
             done += n
+        for _ in range(done, int(years)):  # a year's draws exceed a block: rows at a time
+            _draw_rows(rng, failed, annual, combine=True)
     else:
-        failed = rng.random((draws, len(vendors))) < p_term
+        failed = np.zeros((draws, len(vendors)), dtype=bool)
+        _draw_rows(rng, failed, p_term, combine=False)
     out: dict[str, CostDistribution] = {}
+    index = {v: i for i, v in enumerate(vendors)}
     for s in available:
         f = s.figures
         assert f is not None
         exposure = np.zeros(len(vendors))
         for a in s.awards:
-            exposure[vendors.index(a.vendor)] += ctx.switching[a.component]
+            exposure[index[a.vendor]] += ctx.switching[a.component]
+        held = np.flatnonzero(exposure)  # only the vendors this scenario awards can cost it
         fixed = f.total_price + f.integration + f.coordination
-        samples = fixed + failed.astype(np.float64) @ exposure
+        samples = np.full(draws, fixed)
+        step = max(1, MC_BLOCK // max(1, len(held)))  # bounded memory however many vendors
+        for start in range(0, draws, step):
+            part = failed[start:start + step, held]
+            samples[start:start + step] += part.astype(np.float64) @ exposure[held]
         p10, p50, p90 = np.percentile(samples, [10, 50, 90])
         out[s.name] = CostDistribution(float(samples.mean()), float(p50), float(p90), float(p10),
                                        samples)
     return out
+
+
+def _draw_rows(rng: np.random.Generator, failed: np.ndarray, p: np.ndarray, *, combine: bool) -> None:
+    """One year's (or the term's) failures, ``MC_BLOCK`` random numbers at a time: the same
+    numbers, in the same order, as one ``rng.random(failed.shape)``."""
+    step = max(1, MC_BLOCK // max(1, failed.shape[1]))
+    for start in range(0, failed.shape[0], step):
+        rows = failed[start:start + step]
+        drawn = rng.random(rows.shape) < p
+        if combine:
+            rows |= drawn
+        else:
+            rows[...] = drawn
 
 
 def hhi_band(hhi: float) -> str:

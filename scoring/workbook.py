@@ -148,6 +148,11 @@ INVISIBLE = re.compile(
 )
 LINE_BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]+")  # a name is one line: they become spaces
 MAX_CELL_TEXT = 32_767  # Excel's own limit for a cell
+# What one evaluation may hold: far above a real procurement, and where every figure (the MILP of
+# the optimized award, the failure simulation, rank reversal) still takes seconds, not minutes.
+MAX_BIDS = 2_000
+MAX_BIDS_PER_LOT = 1_000
+MAX_COMPONENTS = 500
 
 
 def cell_text(value: Any) -> str:
@@ -556,6 +561,12 @@ class _Reader:
             months = self.number(sheet, row, values, "switching months",
                                  what=f"switching_months of '{name}'", minimum=0)
             out.append(Component(name, 3.0 if crit is None else crit, cost or 0.0, months))
+            if len(out) == MAX_COMPONENTS + 1:
+                self.problem(sheet.loc(row, "component"),
+                             f"this is component {len(out):,}: a workbook describes at most "
+                             f"{MAX_COMPONENTS:,} components",
+                             "Group components into fewer, larger ones, or evaluate the "
+                             "procurement in parts")
         return out
 
     def vendors(self) -> list[VendorInfo]:
@@ -722,10 +733,31 @@ class _Reader:
             if price is None:
                 continue
             out.append(Bid(vendor=vendor, lot=lot, price=price, scores=scores, sla=sla, row=row))
+        self._check_size(sheet, out)
         if not rows:
             self.problem(Location(sheet.name, sheet.header_row + 1), "the Bids sheet has no bids",
                          "Add one row per bid below the header")
         return out
+
+    def _check_size(self, sheet: Sheet, bids: list[Bid]) -> None:
+        """One message for a workbook over the size one evaluation may hold, at the first bid past
+        the limit."""
+        if len(bids) > MAX_BIDS:
+            self.problem(sheet.loc(bids[MAX_BIDS].row, "vendor"),
+                         f"this is bid {MAX_BIDS + 1:,}: a workbook holds at most {MAX_BIDS:,} bids",
+                         "Evaluate the procurement in parts (one workbook per group of lots), or "
+                         "leave out bids already excluded")
+            return
+        per_lot: dict[str, int] = {}
+        for bid in bids:
+            per_lot[bid.lot] = per_lot.get(bid.lot, 0) + 1
+            if per_lot[bid.lot] == MAX_BIDS_PER_LOT + 1:
+                where = f"lot {bid.lot}" if bid.lot else "the evaluation"
+                self.problem(sheet.loc(bid.row, "vendor"),
+                             f"this is bid {MAX_BIDS_PER_LOT + 1:,} in {where}: one lot holds at "
+                             f"most {MAX_BIDS_PER_LOT:,} bids",
+                             "Split the lot, or leave out bids already excluded")
+                return
 
     def _score_out_of_range(
         self, sheet: Sheet, row: int, key: str, c: Criterion, value: float, vendor: str

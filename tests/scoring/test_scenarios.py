@@ -20,7 +20,7 @@ from scoring.scenarios import (
     simulate,
 )
 from scoring.workbook import read_workbook
-from tests.helpers import basic
+from tests.helpers import basic, workbook_bytes
 
 CRITERIA = (Criterion("Quality", 70, "max", scale_min=0, scale_max=5), Criterion("Price", 30, "min"))
 
@@ -240,10 +240,15 @@ def test_vendor_spelled_differently_across_rows_is_one_vendor():
     assert mod.figures.vendors == 1 and mod.figures.hhi == 10_000
 
 
-def test_the_failure_simulation_draws_years_in_blocks_exactly_as_year_by_year(sample_bytes):
+@pytest.mark.parametrize("block", [None, 1_000, 7])  # years at once; rows of a year; a few rows
+def test_the_failure_simulation_draws_years_in_blocks_exactly_as_year_by_year(sample_bytes, block,
+                                                                              monkeypatch):
     import numpy as np
 
     from scoring import scenarios as sc
+
+    if block is not None:  # memory bounded however many draws and vendors: the same numbers
+        monkeypatch.setattr(sc, "MC_BLOCK", block)
 
     bs = read_workbook(sample_bytes).bidset
     settings = replace(bs.settings, contract_years=50.0, vendor_failure_prob=0.05)
@@ -267,4 +272,59 @@ def test_the_failure_simulation_draws_years_in_blocks_exactly_as_year_by_year(sa
         f = s.figures
         expected = f.total_price + f.integration + f.coordination + failed.astype(float) @ exposure
         assert blocked[s.name].mean == expected.mean()
+        assert np.array_equal(blocked[s.name].samples, expected)
     assert sc.MC_BLOCK >= 1
+
+
+@pytest.mark.parametrize("block", [1_000, 7])
+def test_a_term_shorter_than_whole_years_draws_the_same_in_blocks(sample_bytes, block, monkeypatch):
+    from scoring import scenarios as sc
+
+    bs = read_workbook(sample_bytes).bidset
+    bs = replace(bs, settings=replace(bs.settings, contract_years=2.5, vendor_failure_prob=0.1))
+    ranking = rank(bs)
+    ctx = Context(bs, ranking, bs.settings)
+    found = compare(bs, ranking, bs.settings)
+    whole = simulate(ctx, found, draws=5_000, seed=2)
+    monkeypatch.setattr(sc, "MC_BLOCK", block)
+    blocked = simulate(ctx, found, draws=5_000, seed=2)
+    assert whole and all((whole[k].samples == blocked[k].samples).all() for k in whole)
+
+
+def _capped(components: int, vendors: int, share: float) -> BidSet:
+    import random
+
+    rnd = random.Random(1)
+    crit = [["criterion", "weight", "direction", "scale_min", "scale_max"],
+            ["Quality", 60, "max", 0, 5], ["Price", 40, "min", None, None]]
+    bids = [["vendor", "lot", "price", "Quality"]] + [
+        [f"Vendor {v}", f"Part {c}", rnd.randint(90_000, 110_000), rnd.randint(0, 50) / 10]
+        for v in range(vendors) for c in range(components)]
+    comps = [["component", "criticality", "switching_cost"]] + [
+        [f"Part {c}", 3, 50_000] for c in range(components)]
+    settings = [["setting", "value"], ["max_vendor_share_pct", share], ["max_components_per_vendor", 5]]
+    return read_workbook(workbook_bytes({"Criteria": crit, "Bids": bids, "Components": comps,
+                                         "Settings": settings})).bidset
+
+
+def test_a_share_cap_that_counting_shows_impossible_is_said_without_the_solver(monkeypatch):
+    from scoring import scenarios as sc
+
+    bs = _capped(2, 300, 30)  # two components: some vendor holds at least half the price
+    built = []
+    real = sc._build
+    monkeypatch.setattr(sc, "_build", lambda ctx, **kw: built.append(kw) or real(ctx, **kw))
+    found = sc.optimized(Context(bs, rank(bs)))
+    assert found.figures is None and "30 % of the total price per vendor cannot be met" in found.note
+    assert all(not kw["share_cap"] for kw in built)  # the solver never had to prove it
+
+
+def test_an_optimized_award_the_solver_cannot_prove_in_time_is_not_shown(monkeypatch):
+    from scoring import scenarios as sc
+
+    bs = _capped(20, 60, 8)
+    assert sc.optimized(Context(bs, rank(bs))).figures is not None
+    monkeypatch.setattr(sc, "MILP_SECONDS", 1e-9)
+    found = sc.optimized(Context(bs, rank(bs)))
+    assert found.figures is None and "could not be proven within" in found.note
+    assert "the other scenarios stand" in found.note

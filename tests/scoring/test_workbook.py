@@ -445,3 +445,42 @@ def test_line_breaks_in_names_become_spaces_and_problems_stay_on_one_line(capsys
     assert main(["rank", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "price of Acme Corp is 0" in err[0]
+
+
+SIZE_CRITERIA = [["criterion", "weight", "direction", "scale_min", "scale_max"],
+                 ["Quality", 60, "max", 0, 5], ["Price", 40, "min", None, None]]
+
+
+def test_a_workbook_over_the_bids_one_evaluation_holds_gets_one_located_message():
+    from scoring.workbook import MAX_BIDS
+
+    bids = [["vendor", "lot", "price", "Quality"]] + [
+        [f"Vendor {i}", f"Lot {i % 4}", 100_000 + i, 3] for i in range(MAX_BIDS + 40)]
+    found = read_workbook(workbook_bytes({"Criteria": SIZE_CRITERIA, "Bids": bids})).problems
+    assert [str(p.location) for p in found] == [f"Bids!A{MAX_BIDS + 2}"]
+    assert f"at most {MAX_BIDS:,} bids" in str(found[0]) and found[0].fix
+    at_limit = read_workbook(workbook_bytes({"Criteria": SIZE_CRITERIA, "Bids": bids[:MAX_BIDS + 1]}))
+    assert at_limit.ok and len(at_limit.bidset.bids) == MAX_BIDS
+
+
+def test_a_lot_over_the_bids_one_lot_holds_gets_one_located_message():
+    from scoring.workbook import MAX_BIDS_PER_LOT
+
+    bids = [["vendor", "lot", "price", "Quality"]] + [
+        [f"Vendor {i}", "Small" if i < 5 else "Big", 100_000 + i, 3]
+        for i in range(MAX_BIDS_PER_LOT + 15)]
+    found = read_workbook(workbook_bytes({"Criteria": SIZE_CRITERIA, "Bids": bids})).problems
+    assert len(found) == 1 and "in lot Big: one lot holds at most" in str(found[0])
+    assert str(found[0].location) == f"Bids!A{MAX_BIDS_PER_LOT + 5 + 2}"  # its 1,001st bid
+
+
+def test_a_workbook_over_the_components_one_evaluation_holds_gets_one_located_message():
+    from scoring.workbook import MAX_COMPONENTS
+
+    comps = [["component", "criticality", "switching_cost"]] + [
+        [f"Part {i}", 3, 50_000] for i in range(MAX_COMPONENTS + 30)]
+    bids = [["vendor", "lot", "price", "Quality"], ["Acme", "Part 0", 100_000, 3]]
+    found = read_workbook(workbook_bytes({"Criteria": SIZE_CRITERIA, "Bids": bids,
+                                          "Components": comps})).problems
+    assert [str(p.location) for p in found] == [f"Components!A{MAX_COMPONENTS + 2}"]
+    assert f"at most {MAX_COMPONENTS:,} components" in str(found[0])
