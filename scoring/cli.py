@@ -20,6 +20,8 @@ from typing import Any, NoReturn
 
 from scoring import __version__
 from scoring.evaluation import (
+    MAX_DRAWS,
+    MAX_SEED,
     DrawModel,
     Evaluation,
     EvaluationError,
@@ -66,9 +68,9 @@ def _shared() -> dict[str, argparse.ArgumentParser]:
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("--format", choices=("table", "json", "csv"), default="table")
     robust = argparse.ArgumentParser(add_help=False)
-    robust.add_argument("--draws", type=_positive_int,
+    robust.add_argument("--draws", type=_draws,
                         help="weight vectors drawn for rank acceptability (default 10000)")
-    robust.add_argument("--seed", type=int, help="random seed (default 0)")
+    robust.add_argument("--seed", type=_seed, help=f"random seed, 0 to {MAX_SEED:,} (default 0)")
     robust.add_argument("--weights", choices=tuple(DrawModel),
                         help="stated: Dirichlet around the weights in use (default); uniform: "
                              "no preference")
@@ -93,9 +95,9 @@ def _parser() -> _Parser:
     scen = sub.add_parser("scenarios", help="compare monolithic, modular, optimized (and edited) "
                           "awards", parents=[scoring, output])
     scen.add_argument("workbook", help="bid workbook (.xlsx) with a Components sheet")
-    scen.add_argument("--draws", type=_positive_int,
+    scen.add_argument("--draws", type=_draws,
                       help="simulated contract terms for the cost distribution (default 100000)")
-    scen.add_argument("--seed", type=int, help="random seed (default 0)")
+    scen.add_argument("--seed", type=_seed, help=f"random seed, 0 to {MAX_SEED:,} (default 0)")
 
     sens = sub.add_parser("sensitivity", help="how robust the ranking is to the weights",
                           parents=[scoring, output, robust])
@@ -161,6 +163,23 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _draws(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_DRAWS:,} draws")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to {MAX_SEED:,}")
     return value
 
 

@@ -237,3 +237,15 @@ def test_verify_names_an_intact_record_and_the_first_broken_entry(capsys, tmp_pa
                           "audit_log)"))
     code, _, err = run(capsys, "verify", "--database", url, "--evaluation", eid)
     assert code == 1 and "BROKEN at audit entry" in err
+
+
+@pytest.mark.parametrize("command", ["scenarios", "sensitivity", "report"])
+@pytest.mark.parametrize("seed", ["-1", "2147483648", "x"])
+def test_a_seed_out_of_range_is_a_bad_option_not_a_crash(capsys, sample_path, tmp_path, command, seed):
+    args = [command, str(sample_path), *([str(tmp_path / "r.xlsx")] if command == "report" else [])]
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--seed", seed])
+    err = capsys.readouterr().err
+    assert exc.value.code == 1 and "--seed" in err and "Error" not in err.replace("error:", "")
+    assert "from 0 to 2,147,483,647" in err or "not a whole number" in err
+    assert not (tmp_path / "r.xlsx").exists()
