@@ -43,7 +43,7 @@ from scoring.model import (
 from scoring.panel import apply as apply_consensus
 from scoring.panel import consensus
 from scoring.settings import SPECS, Kind
-from scoring.xlsx_guard import WorkbookRefused, XlsxInfo, inspect_xlsx
+from scoring.xlsx_guard import MAX_CELL_TEXT, WorkbookRefused, XlsxInfo, inspect_xlsx
 
 HEADER_SCAN_ROWS = 10
 _CONTRACT_SHEETS = {"criteria": "Criteria", "bids": "Bids", "components": "Components",
@@ -147,7 +147,6 @@ INVISIBLE = re.compile(
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]"
 )
 LINE_BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]+")  # a name is one line: they become spaces
-MAX_CELL_TEXT = 32_767  # Excel's own limit for a cell
 # What one evaluation may hold: far above a real procurement, and where every figure (the MILP of
 # the optimized award, the failure simulation, rank reversal) still takes seconds, not minutes.
 MAX_BIDS = 2_000
@@ -315,11 +314,7 @@ class _Reader:
             for c, value in enumerate(row):
                 if not isinstance(value, str) or c not in used:
                     continue
-                if len(value) > MAX_CELL_TEXT:
-                    self.problem(Location(sheet.name, r + 1, c + 1),
-                                 f"this cell holds {len(value):,} characters, more than Excel's "
-                                 f"limit of {MAX_CELL_TEXT:,}", "Shorten the text")
-                elif INVISIBLE.search(value):
+                if INVISIBLE.search(value):
                     self.note(Location(sheet.name, r + 1, c + 1),
                               "invisible characters (zero-width, text-direction, filler or control "
                               "characters) were removed from this cell")
@@ -349,10 +344,16 @@ class _Reader:
             if row > sheet.header_row and (col - 1) in used_cols:
                 self.problem(Location(sheet.name, row, col), why,
                              "Type the value again in Excel and save the workbook")
+        for row, col, chars in info.long_text:  # measured in the file: the parser cuts it short
+            if row > sheet.header_row and (col - 1) in used_cols:
+                self.problem(Location(sheet.name, row, col),
+                             f"this cell holds {chars:,} characters, more than Excel's limit of "
+                             f"{MAX_CELL_TEXT:,}", "Shorten the text")
         self._bad.setdefault(sheet.name, set()).update(
             {(r, c) for r, c in info.formula_without_value}
             | {(r, c) for r, c, _ in info.error_cells}
             | {(r, c) for r, c, _ in info.bad_values}
+            | {(r, c) for r, c, _ in info.long_text}
         )
 
     def _flagged(self, sheet: Sheet, row: int, key: str) -> bool:

@@ -27,6 +27,7 @@ MAX_RATIO = 1_000  # uncompressed / compressed, for any part over 1 MB
 MAX_ROWS = 20_000  # per sheet
 MAX_COLUMNS = 300
 MAX_CELLS = 1_000_000  # filled cells in all sheets
+MAX_CELL_TEXT = 32_767  # Excel's limit for a cell's text (the spreadsheet parser cuts it there)
 MAX_TEXT_MB = 50  # text in all cells once shared strings are repeated into them (characters)
 MAX_SHEETS = 64  # a bid workbook has about eight
 MAX_ATTRIBUTES = 32  # on one XML element (Excel writes at most a handful)
@@ -102,6 +103,7 @@ class SheetInfo:
     error_cells: tuple[tuple[int, int, str], ...] = ()  # (row, col, "#DIV/0!")
     hidden_rows: tuple[int, ...] = ()
     bad_values: tuple[tuple[int, int, str], ...] = ()  # (row, col, what is wrong) in damaged cells
+    long_text: tuple[tuple[int, int, int], ...] = ()  # (row, col, characters) over a cell's limit
 
 
 @dataclass(frozen=True)
@@ -339,6 +341,8 @@ class _SheetScan:
         self.in_value = self.has_value = False
         self.in_inline = 0
         self.value: list[str] = []
+        self.chars = 0  # the current cell's text, in characters (a reader may cut it short)
+        self.long: list[tuple[int, int, int]] = []
         self.last = (0, 0)  # the last cell's (row, column)
 
     def refuse(self, what: str, fix: str) -> None:
@@ -389,6 +393,7 @@ class _SheetScan:
             self.kind, self.formula, self.inline = attrs.get("t", "n"), False, False
             self.has_value = False
             self.value = []
+            self.chars = 0
         elif tag == "v":
             self.in_value = self.has_value = True
         elif tag == "row":
@@ -415,10 +420,12 @@ class _SheetScan:
     def text(self, data: str) -> None:
         if self.in_value:
             self.spend(len(data))  # a formula's text result (t="str") is text like any other
+            self.chars += len(data)
             if sum(map(len, self.value)) < 64:  # values are short; text comes by index
                 self.value.append(data[:64])
         elif self.in_inline:
             self.spend(len(data))
+            self.chars += len(data)
 
     def spend(self, chars: int) -> None:
         self.totals.text += chars
@@ -459,11 +466,15 @@ class _SheetScan:
                                          "file does not have (the file is damaged)"))
             else:
                 self.spend(self.shared[int(value)])
+                self.chars = self.shared[int(value)]
         elif kind == "n" and value:
             number = float(value) if _NUMBER.fullmatch(value) else float("nan")
             if not math.isfinite(number):
                 self.bad.append((*where, f"this cell holds '{value[:20]}', which is not a number "
                                          "Excel writes (the file was changed outside Excel)"))
+
+        if kind != "n" and self.chars > MAX_CELL_TEXT:
+            self.long.append((*where, self.chars))
 
     def run(self, xml: bytes | Iterator[bytes]) -> SheetInfo:
         _parse(xml, f"Sheet {self.sheet}", self.sheet or None, StartElementHandler=self.start,
@@ -477,7 +488,7 @@ class _SheetScan:
                 "and far-away cells, and upload again", self.sheet or None)
         return SheetInfo(self.sheet, "", formula_without_value=tuple(self.missing),
                          error_cells=tuple(self.errors), hidden_rows=tuple(self.hidden),
-                         bad_values=tuple(self.bad))
+                         bad_values=tuple(self.bad), long_text=tuple(self.long))
 
 
 def _shared_lengths(xml: bytes | Iterator[bytes], limits: Limits) -> list[int]:

@@ -1,4 +1,6 @@
+import io
 import math
+import zipfile
 
 import pytest
 
@@ -484,3 +486,39 @@ def test_a_workbook_over_the_components_one_evaluation_holds_gets_one_located_me
                                           "Components": comps})).problems
     assert [str(p.location) for p in found] == [f"Components!A{MAX_COMPONENTS + 2}"]
     assert f"at most {MAX_COMPONENTS:,} components" in str(found[0])
+
+
+def _long_name_as(kind: str) -> bytes:
+    """Bravo's vendor cell (Bids!A3) holding 40,000 characters as shared, inline or formula text."""
+    import re as _re
+
+    name = "N" * 40_000  # openpyxl itself writes no more than 32,767: the XML is written here
+    cell = {"inline": f'<c r="A3" t="inlineStr"><is><t>{name}</t></is></c>',
+            "formula": f'<c r="A3" t="str"><f>REPT("N",40000)</f><v>{name}</v></c>',
+            "shared": '<c r="A3" t="s"><v>0</v></c>'}[kind]
+    data = rewrite_part(basic(), "xl/worksheets/sheet2.xml",
+                        lambda xml: _re.sub(rb'<c r="A3"[^>]*>.*?</c>', cell.encode(), xml, count=1))
+    if kind != "shared":
+        return data
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    data = rewrite_part(data, "[Content_Types].xml", lambda xml: xml.replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    data = rewrite_part(data, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
+        b"</Relationships>", b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        b"</Relationships>"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}" count="1" uniqueCount="1">'
+                     f"<si><t>{name}</t></si></sst>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["shared", "inline", "formula"])
+def test_a_cell_longer_than_excel_allows_is_refused_not_truncated(kind):
+    found = read_workbook(_long_name_as(kind)).problems
+    assert [str(p.location) for p in found] == ["Bids!A3"], found
+    assert "holds 40,000 characters, more than Excel's limit of 32,767" in str(found[0])
