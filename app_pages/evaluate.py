@@ -41,6 +41,8 @@ else:
     st.markdown(f"No single highest-ranked bid in **{widgets.lot_label(lot)}** (tie or none "
                 "eligible).")
 widgets.show_ranking(ranking, lot, bidset.settings.currency)
+for warning in ranking.warnings_for(lot):
+    st.warning(esc(warning), icon=":material/info:")
 
 failed = [b for b in ranking.in_lot(lot) if not b.eligible]
 if failed:

@@ -268,6 +268,7 @@ def _rank(args: argparse.Namespace) -> str:
             "weights": dict(ranking.weights),
             "normalisation": dict(ranking.normalisation),
             "currency": bidset.settings.currency,
+            "warnings": [text for _, text in ranking.warnings],
             "bids": records,
         }
         return json.dumps(doc, indent=2)
@@ -281,6 +282,8 @@ def _rank(args: argparse.Namespace) -> str:
                              "" if r["score"] is None else repr(r["score"]),
                              "yes" if r["eligible"] else "no",
                              _csv_safe("; ".join(r["failed_gates"]))])
+        for _, text in ranking.warnings:  # CSV carries data only: warnings go to stderr
+            print(f"warning: {text}", file=sys.stderr)
         return buf.getvalue().rstrip("\n")
     return _table(ranking, bidset)
 
@@ -296,6 +299,7 @@ def _table(ranking, bidset: BidSet) -> str:  # type: ignore[no-untyped-def]
     for lot in ranking.lots:
         title = f"Lot: {lot}" if lot not in ("", "ALL") else lot_name(lot)
         lines.append(title)
+        lines.extend(f"Note: {text}" for text in ranking.warnings_for(lot))
         rows = [("Rank", "Vendor", f"Price ({currency})", "Score", "Eligible")]
         for b in ranking.in_lot(lot):
             rows.append((

@@ -18,7 +18,7 @@ import numpy as np
 
 from scoring.compliance import SLA_GATE, check_sla
 from scoring.evaluation import Scoring
-from scoring.model import METHODS, Bid, BidSet, Criterion, header_key
+from scoring.model import METHODS, Bid, BidSet, Criterion, header_key, lot_name
 from scoring.settings import METHOD_LABELS, PRICE_FORMULA_LABELS  # noqa: F401  (re-exported)
 from scoring.ties import award_key, rank_list
 
@@ -73,10 +73,14 @@ class Ranking:
     price_floor: float | None = None
     price_ceiling: float | None = None
     sla_gate: bool = False
+    warnings: tuple[tuple[str, str], ...] = ()  # (lot, what a reader of its ranking must know)
 
     @property
     def lower_is_better(self) -> bool:
         return self.method == "vikor"
+
+    def warnings_for(self, lot: str) -> list[str]:
+        return [text for at, text in self.warnings if at == lot]
 
     def in_lot(self, lot: str) -> list[ScoredBid]:
         """A lot's bids, best first; ineligible bids last."""
@@ -253,10 +257,18 @@ def _evaluate(
         dm = skc["mkdm"](norm, [max] * k, weights=weights, criteria=names)
         return np.asarray(skc["wsm"].evaluate(dm).e_.score, dtype=float)
     if method == "wpm":
+        # A criterion every competing bid scores 0 on cannot tell them apart: it is left out of
+        # the product (in it, it would make every score 0 and tie every bid). See wpm_dead.
+        keep = ~wpm_dead(norm)
+        if not keep.any():
+            return np.zeros(n)
+        names = [x for x, y in zip(names, keep, strict=True) if y]
+        norm, weights = norm[:, keep], weights[keep]
         scores = np.zeros(n)
         positive = np.all(norm > 0, axis=1)
         if positive.any():
-            dm = skc["mkdm"](norm[positive], [max] * k, weights=weights, criteria=names)
+            dm = skc["mkdm"](norm[positive], [max] * int(keep.sum()), weights=weights,
+                             criteria=names)
             scores[positive] = 10.0 ** np.asarray(skc["wpm"].evaluate(dm).e_.score, dtype=float)
         return scores
     objectives = [max if c.direction == "max" else min for c in criteria]
@@ -274,6 +286,12 @@ def _evaluate(
         dm = skc["mkdm"](raw, objectives, weights=weights, criteria=names)
         return np.asarray(skc["vikor"].evaluate(dm).e_.q_k, dtype=float)
     raise ScoringError(f"unknown method '{method}'; use one of {', '.join(METHODS)}")
+
+
+def wpm_dead(norm: np.ndarray) -> np.ndarray:
+    """The criteria (columns) on which every competing bid's normalised value is 0: the weighted
+    product leaves them out, since they do not discriminate between the bids."""
+    return np.all(norm <= 0, axis=0) if norm.shape[0] > 1 else np.zeros(norm.shape[1], dtype=bool)
 
 
 def _pareto(prices: Sequence[float], quality: Sequence[float]) -> list[bool]:
@@ -331,6 +349,7 @@ def rank(bidset: BidSet, scoring: Scoring | None = None) -> Ranking:
         )
 
     scored: list[ScoredBid] = []
+    notes: list[tuple[str, str]] = []
     for lot in bidset.lots:
         bids = bidset.bids_in(lot)
         gates = {id(b): tuple(c.name for c in criteria if c.fails_gate(b.value(c)))
@@ -344,9 +363,15 @@ def rank(bidset: BidSet, scoring: Scoring | None = None) -> Ranking:
             qnorm = normalise(competing, quality_crit, price_formula=price_formula,
                               price_floor=floor, price_ceiling=ceiling)
             quality = qnorm @ qw if quality_crit else np.zeros(len(competing))
-            if len(competing) == 1:
-                scores = np.ones(1)
+            if len(competing) == 1:  # a sole bid is the best of its lot (VIKOR: Q = 0)
+                scores = np.zeros(1) if method == "vikor" else np.ones(1)
             else:
+                if method == "wpm":
+                    for j in np.flatnonzero(wpm_dead(norm)):
+                        notes.append((lot,
+                            f"{lot_name(lot)}: every eligible bid scores 0 on '{active[j].name}', "
+                            "so the weighted product leaves it out (it cannot tell the bids apart; "
+                            "kept in, it would make every score 0 and tie them all)"))
                 raw = np.array([[b.value(c) for c in active] for b in competing], dtype=float)
                 scores = _method_scores(method, raw, norm, active, w)
             ranks = rank_list(scores.tolist(), lower_is_better=method == "vikor")
@@ -383,4 +408,5 @@ def rank(bidset: BidSet, scoring: Scoring | None = None) -> Ranking:
         price_floor=floor,
         price_ceiling=ceiling,
         sla_gate=sla_gate,
+        warnings=tuple(notes),
     )

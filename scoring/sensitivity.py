@@ -50,15 +50,16 @@ class LotModel:
         """Scores (draws x bids) for a matrix of weight vectors (draws x criteria)."""
         w = np.atleast_2d(np.asarray(weights, dtype=float))
         m = len(self.vendors)
-        if m == 1:
-            return np.ones((w.shape[0], 1))
+        if m == 1:  # a sole bid is the best of its lot (VIKOR: Q = 0)
+            return np.full((w.shape[0], 1), 0.0 if self.method == "vikor" else 1.0)
         if self.method == "wsm":
             return w @ self.values.T
         if self.method == "wpm":
             positive = self.values > 0
+            dead = ~positive.any(axis=0)  # every bid 0: left out of the product (mcda.wpm_dead)
             logs = np.where(positive, np.log(np.where(positive, self.values, 1.0)), 0.0)
             out = np.exp(w @ logs.T)
-            zeroed = (w > 0).astype(float) @ (~positive).astype(float).T > 0
+            zeroed = (w > 0).astype(float) @ (~positive & ~dead).astype(float).T > 0
             out[zeroed] = 0.0
             return out
         if self.method == "topsis":

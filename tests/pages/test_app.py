@@ -181,3 +181,16 @@ def test_a_large_upload_is_kept_once_off_the_session(app):
                if k not in ("evaluation_status",))
     assert held < 2 << 20, held  # the session holds the evaluation, not the 20 MB upload
     assert app.session_state["workbook"].data == data  # still there for saving, on the server
+
+
+def test_evaluate_says_when_the_weighted_product_leaves_out_a_criterion_every_bid_scores_0(app):
+    bids = [list(r) for r in BIDS]
+    for row in bids[1:]:
+        row[4] = 0  # Management: every bid at the bottom of its 0-5 scale
+    upload(app, "zeros.xlsx", basic(Bids=bids))
+    app.switch_page("app_pages/evaluate.py").run()
+    labelled(app.selectbox, "Scoring method").select("wpm").run()
+    notes = [w.value for w in app.warning if "weighted product leaves it out" in w.value]
+    assert len(notes) == 1 and "'Management'" in notes[0]
+    table = ranking_table(app)
+    assert table["Score"].max() > 0  # the other criteria still rank the bids

@@ -113,13 +113,48 @@ def test_vikor_matches_the_textbook_formula_and_ranks_by_q_ascending():
     assert ranking.lower_is_better
 
 
-def test_single_eligible_bid_scores_one_and_ranks_first():
-    bs = bidset_from([[4, 3], [1, 3]], ["max", "max"], [1, 1],
+def test_a_sole_eligible_bid_gets_the_methods_best_score_and_ranks_first():
+    from dataclasses import replace
+
+    from scoring.model import Component
+    from scoring.scenarios import Context
+
+    bs = bidset_from([[4, 3], [1, 3]], ["max", "max"], [1, 1], lot="Hosting",
                      c0={"scale_min": 0, "scale_max": 5, "min_acceptable": 2})
+    bs = replace(bs, components=(Component("Hosting", 3.0, 10_000.0, None),))
     for method in ("wsm", "wpm", "topsis", "vikor"):
-        got = {b.vendor: b for b in rank(bs, Scoring.of(bs, method=method)).bids}
-        assert (got["A1"].score, got["A1"].rank) == (1.0, 1)
+        ranking = rank(bs, Scoring.of(bs, method=method))
+        got = {b.vendor: b for b in ranking.bids}
+        best = 0.0 if method == "vikor" else 1.0  # VIKOR: Q = 0 is the best
+        assert (got["A1"].score, got["A1"].rank) == (best, 1), method
         assert got["A2"].rank is None
+        # the scenarios count it as the best quality of its lot, not the worst
+        assert [k.score for k in Context(bs, ranking).candidates] == [1.0], method
+
+
+def test_a_criterion_every_bid_scores_0_does_not_decide_the_weighted_product():
+    from scoring.sensitivity import acceptability, lot_models
+
+    scale = {"scale_min": 0, "scale_max": 5}
+    bs = bidset_from([[0, 4, 2], [0, 2, 3], [0, 3, 5]], ["max", "max", "max"], [1, 2, 1],
+                     c0=scale, c1=scale, c2=scale)
+    ranking = rank(bs, Scoring.of(bs, method="wpm"))
+    got = {b.vendor: b for b in ranking.bids}
+    without = bidset_from([[4, 2], [2, 3], [3, 5]], ["max", "max"], [2, 1], c0=scale, c1=scale)
+    expected = {b.vendor: b for b in rank(without, Scoring.of(without, method="wpm")).bids}
+    assert {v: b.rank for v, b in got.items()} == {v: b.rank for v, b in expected.items()}
+    assert len({b.rank for b in got.values()}) == 3  # not every bid tied at 0
+    assert [text for _, text in ranking.warnings] == [
+        "All bids: every eligible bid scores 0 on 'c0', so the weighted product leaves it out "
+        "(it cannot tell the bids apart; kept in, it would make every score 0 and tie them all)"]
+    # rank acceptability draws the same rule: at the stated weights the winner is the same
+    (model,) = lot_models(bs, Scoring.of(bs, method="wpm"))
+    first = model.ranks(model.stated[None, :])[0]
+    assert model.vendors[int(np.argmin(first))] == ranking.in_lot("")[0].vendor
+    assert acceptability([model], draws=200, seed=1)
+    # one bid at 0 on a criterion still scores 0: that criterion does tell the bids apart
+    some = bidset_from([[0, 4], [1, 2]], ["max", "max"], [1, 1], c0=scale, c1=scale)
+    assert rank(some, Scoring.of(some, method="wpm")).warnings == ()
 
 
 def test_lots_compete_separately_and_bundles_among_themselves(sample_bytes):
