@@ -33,6 +33,10 @@ if not result.models:
     st.info("No lot has an eligible bid, so there is nothing to test.", icon=":material/info:")
     st.stop()
 lots = [m.lot for m in result.models]
+untested = [x for x in results.ranking.lots if x not in lots]
+if untested:
+    st.caption("Not tested, as no bid in them passes every threshold: "
+               + ", ".join(esc(widgets.lot_label(x)) for x in untested) + ".")
 lot = controls.lot_radio(lots, "ev_lot_robustness", widgets.lot_label)
 model = next(m for m in result.models if m.lot == lot)
 acc = next(x for x in result.acceptability if x.lot == lot)

@@ -93,8 +93,17 @@ def test_weight_edit_reorders_the_ranking(app):
 def test_rank_order_centroid_mode(app):
     app.radio(key="ev_weights_mode").set_value("Rank order (ROC)").run()
     assert not app.exception
+    # ROC over 5 criteria: (1/5) * sum of 1/j from each rank on = 45.7, 25.7, 15.7, 9.0, 4.0 %;
+    # the sample's tied criteria (Technical and Price first, Management and Past performance
+    # next) share their places' weights
+    roc = [sum(1 / j for j in range(i, 6)) / 5 * 100 for i in range(1, 6)]
+    expected = {"Technical approach": (roc[0] + roc[1]) / 2, "Price": (roc[0] + roc[1]) / 2,
+                "Management approach": (roc[2] + roc[3]) / 2, "Past performance": (roc[2] + roc[3]) / 2,
+                "Exit and portability": roc[4]}
+    used = dict(app.session_state["evaluation"].scoring.weights)
+    assert used == pytest.approx(expected)
     weights_caption = next(c.value for c in app.caption if c.value.startswith("Normalised weights"))
-    assert "%" in weights_caption
+    assert "Technical approach 35.7%" in weights_caption and "Exit and portability 4.0%" in weights_caption
     assert ranking_table(app)["Rank"].tolist()[0] == 1
 
 
@@ -107,7 +116,20 @@ def test_linear_formula_without_bounds_explains_itself(app):
     app.number_input[1].set_value(6_000_000).run()
     assert not app.exception and not app.error
     assert app.session_state["evaluation"].scoring.price_formula == "linear"
-    assert ranking_table(app)["Rank"].tolist()[0] == 1
+    # the table shows the linear formula's scores: the same as ranking with those bounds
+    from scoring.evaluation import Evaluation, Scoring
+    from scoring.results import results
+    from scoring.workbook import read_workbook
+
+    bs = read_workbook((ROOT / "data" / "sample_evaluation.xlsx").read_bytes()).bidset
+    ev = Evaluation.of(bs, Scoring.of(bs, method="wsm", price_formula="linear",
+                                      price_floor=500_000, price_ceiling=6_000_000))
+    expected = results(bs, ev).ranking.in_lot(app.session_state["ev_lot_evaluate"])
+    table = ranking_table(app)
+    assert table["Vendor"].tolist() == [b.vendor for b in expected]
+    assert table["Score"].tolist()[0] == pytest.approx(expected[0].score, abs=5e-5)
+    assert table["Score"].tolist()[0] != pytest.approx(results(bs, Evaluation.of(
+        bs, Scoring.of(bs, method="wsm"))).ranking.in_lot(app.session_state["ev_lot_evaluate"])[0].score)
 
 
 def _bounds(app):

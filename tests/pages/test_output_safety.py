@@ -45,6 +45,11 @@ def test_every_page_shows_hostile_names_as_text(app, page):
     assert "**bold**" not in markdown and "](http://e)" not in markdown
     if page == "evaluate":  # charts carry names as data values, which Vega draws as text
         assert any(SCRIPT in chart.proto.spec for chart in charts(app))
+    if page in ("evaluate", "robustness"):  # the winner is named in Markdown: escaped, no link
+        assert '**\\=HYPERLINK\\("http\\:\u2060//evil\\.example","x"\\)**' in markdown
+    if page in ("import_bids", "evaluate", "compliance"):  # tables show the names as plain data
+        cells = {str(v) for df in app.dataframe for v in df.value.to_numpy().ravel()}
+        assert SCRIPT in cells and "Bravo **bold** [x](http://e)" in cells
 
 
 def test_no_page_allows_raw_html():

@@ -36,15 +36,72 @@ def test_uses_the_method_chosen_on_evaluate():
     assert "VIKOR" in " ".join(c.value for c in at.caption)
 
 
+def _headline(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "ranks first" in m.value)
+
+
 def test_uniform_weights_and_lots(page):
-    labelled(page.radio, "Weights drawn").set_value("uniform").run()
-    assert not page.exception
+    from scoring.evaluation import Evaluation
+    from scoring.results import results
+    from scoring.workbook import read_workbook
+
+    bs = read_workbook((ROOT / "data" / "sample_evaluation.xlsx").read_bytes()).bidset
+    expected = results(bs, Evaluation.of(bs)).ranking  # each lot's winner, as Evaluate shows it
+    stated = {}
     for lot in ("Application", "Security", "ALL"):
         labelled(page.radio, "Lot").set_value(lot).run()
         assert not page.exception
-    assert any("unchanged" in s.value for s in page.success) or page.dataframe
+        stated[lot] = _headline(page)
+        assert stated[lot].startswith(f"**{expected.winner(lot).vendor}** ranks first"), lot
+    labelled(page.radio, "Weights drawn").set_value("uniform").run()
+    uniform = {}
+    for lot in ("Application", "Security", "ALL"):
+        labelled(page.radio, "Lot").set_value(lot).run()
+        uniform[lot] = _headline(page)
+    # drawing with no preference spreads the wins: a close lot's share falls, a lot one bid
+    # dominates on every criterion stays at 100 %
+    assert uniform["Application"] != stated["Application"] and uniform["ALL"] != stated["ALL"]
+    assert "**100.0%**" in uniform["Security"]
 
 
 def test_sweep_criterion_can_be_changed(page):
     labelled(page.selectbox, "Criterion to sweep").set_value(4).run()
     assert not page.exception
+
+
+GATED_CRITERIA = [["criterion", "weight", "direction", "scale_min", "scale_max", "min_acceptable"],
+                  ["Technical", 50, "max", 0, 5, 3], ["Price", 50, "min", None, None, None]]
+
+
+@pytest.mark.parametrize("method", ["topsis", "wsm", "wpm", "vikor"])
+def test_every_page_explains_lots_where_every_bid_fails_a_gate_in_words(method):
+    from tests.helpers import workbook_bytes
+    from tests.pages.test_app import upload
+
+    bids = [["vendor", "lot", "price", "Technical"], ["A", "L1", 100, 4], ["B", "L1", 120, 3.5],
+            ["C", "L2", 100, 1], ["D", "L2", 90, 2], ["E", "L3", 50, 5]]
+    comps = [["component", "criticality", "switching_cost"], ["L1", 3, 1000], ["L2", 3, 1000],
+             ["L3", 2, 10]]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    upload(at, "gated.xlsx", workbook_bytes({"Criteria": GATED_CRITERIA, "Bids": bids,
+                                             "Components": comps}))
+    at.switch_page("app_pages/evaluate.py").run()
+    labelled(at.selectbox, "Scoring method").select(method).run()
+    for name in ("evaluate", "robustness", "scenarios", "compliance", "panel", "report"):
+        at.switch_page(f"app_pages/{name}.py").run()
+        assert not at.exception, (name, at.exception)
+    at.switch_page("app_pages/robustness.py").run()
+    assert labelled(at.radio, "Lot").options == ["L1", "L3"]
+    assert any("Not tested, as no bid in them passes every threshold: L2" in c.value
+               for c in at.caption)
+    labelled(at.radio, "Lot").set_value("L3").run()
+    assert any("**E** is the only eligible bid in this lot" in i.value for i in at.info)
+    # every bid of the evaluation failing: said in words, nothing drawn
+    single = [["vendor", "lot", "price", "Technical"], ["C", "", 100, 1], ["D", "", 90, 2]]
+    upload(at, "all-gated.xlsx", workbook_bytes({"Criteria": GATED_CRITERIA, "Bids": single}))
+    for name in ("evaluate", "robustness", "compliance", "panel", "report"):
+        at.switch_page(f"app_pages/{name}.py").run()
+        assert not at.exception, (name, at.exception)
+    at.switch_page("app_pages/robustness.py").run()
+    assert any("No lot has an eligible bid" in i.value for i in at.info) and not charts(at)
