@@ -287,7 +287,8 @@ def stability(model: LotModel, j: int, *, grid: int = 2001, tol: float = 1e-9) -
     """The interval of criterion j's weight in which the current winner stays first.
 
     WSM is exact (its scores are linear in the weight); WPM is exact in log space when no
-    value is 0; other methods scan a fine grid and refine both ends by bisection to ``tol``.
+    value is 0; other methods scan a fine grid outwards from the stated weight and bisect
+    between the last grid point (or the stated weight) inside and the first outside, to ``tol``.
     """
     t0 = float(model.stated[j])
     if model.method == "wsm" or (model.method == "wpm" and np.all(model.values > 0)):
@@ -308,18 +309,9 @@ def stability(model: LotModel, j: int, *, grid: int = 2001, tol: float = 1e-9) -
         return (float(min(max(low, 0.0), t0)), float(max(min(high, 1.0), t0)))
     ts = np.linspace(0.0, 1.0, grid)
     ok = _stays_first(model, along(model.stated, j, ts))
-    i0 = int(np.argmin(np.abs(ts - t0)))
-    if not ok[i0]:
-        ok[i0] = True  # the winner is first at t0 by definition; the grid point is a neighbour
-    lo_i = i0
-    while lo_i > 0 and ok[lo_i - 1]:
-        lo_i -= 1
-    hi_i = i0
-    while hi_i < grid - 1 and ok[hi_i + 1]:
-        hi_i += 1
 
     def refine(inside: float, outside: float) -> float:
-        for _ in range(60):
+        for _ in range(80):
             if abs(outside - inside) <= tol:
                 break
             mid = 0.5 * (inside + outside)
@@ -329,8 +321,18 @@ def stability(model: LotModel, j: int, *, grid: int = 2001, tol: float = 1e-9) -
                 outside = mid
         return inside
 
-    low = 0.0 if lo_i == 0 else refine(min(ts[lo_i], t0), ts[lo_i - 1])
-    high = 1.0 if hi_i == grid - 1 else refine(max(ts[hi_i], t0), ts[hi_i + 1])
+    def edge(steps: np.ndarray, end: float) -> float:
+        """Walk the grid from the stated weight (where the winner is first by definition) to
+        the first point where it is not, and bisect between that point and the last one in."""
+        inside = t0
+        for i in steps:
+            if not ok[i]:
+                return refine(inside, float(ts[i]))
+            inside = float(ts[i])
+        return end
+
+    high = edge(np.flatnonzero(ts > t0), 1.0)
+    low = edge(np.flatnonzero(ts < t0)[::-1], 0.0)
     return (float(min(low, t0)), float(max(high, t0)))
 
 

@@ -244,3 +244,42 @@ def test_fast_rank_reversal_matches_the_definition(seed, method, formula):
                          price_ceiling=160.0)
     fast = {(r.lot, r.removed): tuple(sorted(r.swapped)) for r in rank_reversal(bs, scoring)}
     assert fast == _reversal_by_definition(bs, scoring)
+
+
+def test_a_stability_interval_never_reaches_past_the_true_boundary():
+    # TOPSIS, two max criteria: C1 30.024, C2 69.976. A (10, 5), B (9, 5.23072752): A wins at the
+    # stated weights but B is first with C1 at 0.3001, between the grid point 0.3 and the stated
+    # weight 0.30024. A grid scan that counted 0.3 as "winner first" reported [0.3, 1.0].
+    criteria = (Criterion("C1", 30.024, "max"), Criterion("C2", 69.976, "max"))
+    bids = (Bid("A", "", 1.0, {"C1": 10, "C2": 5}), Bid("B", "", 1.0, {"C1": 9, "C2": 5.23072752}))
+    bs = BidSet(criteria, bids, Settings())
+    (model,) = lot_models(bs, Scoring.of(bs, method="topsis"))
+    assert model.vendors[0] == "A"
+    low, high = stability(model, 0)
+    assert "B" in _first_at(bs, "topsis", model.criteria, along(model.stated, 0, np.array([0.3001]))[0])
+    assert 0.3001 < low <= model.stated[0] and high == 1.0
+    # the bound is the boundary to 1e-9: first just inside, not just outside
+    inside, outside = along(model.stated, 0, np.array([low + 2e-9, low - 2e-9]))
+    assert _first_at(bs, "topsis", model.criteria, inside) == ["A"]
+    assert "A" not in _first_at(bs, "topsis", model.criteria, outside)
+
+
+@pytest.mark.parametrize("method", ["topsis", "vikor"])
+def test_stability_intervals_match_a_fine_scan(method):
+    rng = np.random.default_rng(11)
+    for _ in range(4):
+        bs = random_bidset(rng, 4, 3)
+        (model,) = lot_models(bs, Scoring.of(bs, method=method))
+        for j in range(len(model.criteria)):
+            low, high = stability(model, j)
+            t0 = float(model.stated[j])
+            ts = np.linspace(0.0, 1.0, 100_001)
+            first = model.ranks(along(model.stated, j, ts))[:, 0] == 1
+            # the run of the fine scan around the stated weight, as far as it is unbroken
+            above, below = ts > t0, ts < t0
+            out_above = np.flatnonzero(above & ~first)
+            out_below = np.flatnonzero(below & ~first)
+            fine_high = ts[out_above[0]] if len(out_above) else 1.0
+            fine_low = ts[out_below[-1]] if len(out_below) else 0.0
+            assert fine_low - 1e-9 <= low <= t0 <= high <= fine_high + 1e-9, (method, j)
+            assert high - low >= (fine_high - fine_low) - 2 * 1e-5 - 2e-9
