@@ -4,20 +4,32 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test lint bench sample clean
+.PHONY: run test test-fast lint bench sample clean
 
-$(VENV)/.installed: pyproject.toml
+# What the app needs, and no more (no browser, fuzzer or linter); bytecode compiled at install.
+$(VENV)/.app: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	$(PY) -m compileall -q app.py app_pages scoring ui
+	touch $@
+
+# The test extras on top.
+$(VENV)/.installed: $(VENV)/.app
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.app
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# The fast lane between changes: everything but browsers, servers, fuzzing, faults and load.
+test-fast: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m "not slow"
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
@@ -33,7 +45,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/load_test.py 30
 	$(PY) bench/load_test.py 30 --replicas 2
 
-sample: $(VENV)/.installed
+sample: $(VENV)/.app
 	$(PY) -c "from scoring.template import write_sample; write_sample('data/sample_evaluation.xlsx')"
 
 clean:

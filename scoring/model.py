@@ -116,7 +116,8 @@ class Criterion:
         if self.has_scale:
             assert self.scale_min is not None and self.scale_max is not None
             if not self.scale_min <= value <= self.scale_max:
-                return f"{value:g} is outside its scale {self.scale_min:g}-{self.scale_max:g}"
+                return (f"{value:g} is outside its scale: it must be a score from "
+                        f"{self.scale_min:g} to {self.scale_max:g}")
         elif self.direction == "min" and value <= 0:
             return (f"{value:g} is not above 0, which a 'min' criterion without a scale needs "
                     "(it is scored as lowest / this value)")

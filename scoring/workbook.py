@@ -71,6 +71,17 @@ def norm_header(text: Any) -> str:
     return header_key(text)
 
 
+def closest(name: str, choices: list[str]) -> str | None:
+    """The choice a misspelt ``name`` most likely meant (None when none is close)."""
+    import difflib
+
+    if not choices:
+        return None
+    by_fold = {fold(c): c for c in choices}
+    found = difflib.get_close_matches(fold(name), list(by_fold), n=1, cutoff=0.75)
+    return by_fold[found[0]] if found else None
+
+
 def is_blank(value: Any) -> bool:
     if value is None:
         return True
@@ -108,6 +119,13 @@ def parse_number(value: Any) -> float:
                     f"'{text}' looks like a European number format; write it as "
                     "1234.50 (a point for decimals)"
                 )
+            suffix = re.fullmatch(r"[$€£]?\s*([0-9]+(?:\.[0-9]+)?)\s*(k|m|mn|mm|bn|b)", text,
+                                  re.IGNORECASE)
+            if suffix:
+                scale = {"k": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "bn": 1e9, "b": 1e9}
+                meant = float(suffix.group(1)) * scale[suffix.group(2).lower()]
+                raise ValueError(f"'{text}' is not a number; write the figure in full "
+                                 f"({meant:,.0f} for {text})")
             raise ValueError(f"'{text}' is not a number")
         digits = (m.group("int") or "").replace(",", "") + (m.group("frac") or "")
         number = float(digits)
@@ -219,6 +237,12 @@ class Sheet:
             if not all(is_blank(v) for v in values):
                 yield r + 1, values
 
+    def heading(self, key: str) -> str:
+        """A column's heading as the workbook spells it."""
+        c = self.columns.get(key)
+        row = self.grid[self.header_index] if self.grid and self.header_index >= 0 else []
+        return cell_text(row[c]) if c is not None and c < len(row) else key
+
     def get(self, values: list[Any], key: str) -> Any:
         c = self.columns.get(key)
         return None if c is None or c >= len(values) else values[c]
@@ -247,6 +271,7 @@ class _Reader:
         self.info = info
         self.sheets: dict[str, Sheet] = {}
         self._bad: dict[str, set[tuple[int, int]]] = {}
+        self.attempted: set[tuple[str, str]] = set()  # (vendor, lot) of every row in Bids
         for name, frame in frames.items():
             key = norm_header(name)
             if key in self.sheets:
@@ -288,10 +313,15 @@ class _Reader:
             missing = ()
         if missing:
             names = ", ".join(f"'{m}'" for m in missing)
+            extra = [k for k in sheet.columns if k not in required]
+            guesses = [f"'{sheet.heading(g)}' for '{m}'" for m in missing
+                       if (g := closest(m, extra)) is not None]
             self.problem(
                 Location(sheet.name, sheet.header_row),
-                f"the header row (searched in rows 1-{HEADER_SCAN_ROWS}) lacks column {names}",
-                f"Add a column headed {names} to the header row",
+                f"the header row (searched in rows 1-{HEADER_SCAN_ROWS}) lacks column {names}"
+                + (f"; did you mean {', '.join(guesses)}?" if guesses else ""),
+                f"Add a column headed {names} to the header row"
+                + (" (or correct the heading's spelling)" if guesses else ""),
             )
             return None
         self._report_cell_issues(sheet)
@@ -672,12 +702,19 @@ class _Reader:
         self.check_repeated(sheet, ["lot", *(k for _, k in scored_keys),
                                     *(k for _, k in _SLA_NUMERIC_KEYS + _SLA_YES_NO_KEYS)])
         missing_cols = [c for c in scored if norm_header(c.name) not in sheet.columns]
+        known = {"vendor", "lot", "price", *(k for _, k in scored_keys),
+                 *(k for _, k in _SLA_NUMERIC_KEYS + _SLA_YES_NO_KEYS)}
+        spare = [k for k in sheet.columns if k not in known]
         for c in missing_cols:
             if not any(crit == fold(c.name) for _, crit in panel_keys):
+                guess = closest(norm_header(c.name), spare)
                 self.problem(
-                    Location(sheet.name, sheet.header_row),
-                    f"the header row has no column for criterion '{c.name}'",
-                    f"Add a column headed '{c.name}' with each bid's score",
+                    Location(sheet.name, sheet.header_row,
+                             None if guess is None else sheet.columns[guess] + 1),
+                    f"the header row has no column for criterion '{c.name}'"
+                    + (f"; did you mean '{sheet.heading(guess)}'?" if guess else ""),
+                    (f"Head the column '{c.name}', as the criterion is named in Criteria" if guess
+                     else f"Add a column headed '{c.name}' with each bid's score"),
                 )
         component_names = {fold(c.name): c.name for c in components or []}
         lot_spelling: dict[str, str] = {}
@@ -685,6 +722,7 @@ class _Reader:
         seen: dict[tuple[str, str], int] = {}
         spelling: dict[str, str] = {}
         looks: dict[str, tuple[str, int]] = {}
+        squashed: dict[str, tuple[str, int]] = {}
         rows = list(sheet.rows())
         any_lot = any(not is_blank(sheet.get(v, "lot")) for _, v in rows)
         for row, values in rows:
@@ -697,10 +735,16 @@ class _Reader:
                 continue
             vendor = spelling.setdefault(fold(vendor), vendor)  # one vendor, one spelling
             twin = looks.setdefault(skeleton(vendor), (vendor, row))
+            near = squashed.setdefault(re.sub(r"[\W_]+", "", skeleton(vendor)), (vendor, row))
             if twin[0] != vendor:
                 self.note(sheet.loc(row, "vendor"),
                           f"vendor '{vendor}' looks like '{twin[0]}' (row {twin[1]}) but is "
                           "spelled with different characters; check they are not the same company")
+            elif near[0] != vendor:
+                self.note(sheet.loc(row, "vendor"),
+                          f"vendor '{vendor}' differs from '{near[0]}' (row {near[1]}) only in "
+                          "spaces or punctuation; check they are not the same company")
+            self.attempted.add((fold(vendor), fold(cell_text(sheet.get(values, "lot")))))
             lot = self._lot(sheet, row, values, any_lot, components, component_names, lot_spelling)
             price = self.number(
                 sheet, row, values, "price", what=f"price of {vendor}", required=True,
@@ -765,8 +809,8 @@ class _Reader:
     ) -> bool:
         why = c.score_problem(value)
         if why is not None:
-            fix = ("Enter a score within the scale set in Criteria" if c.has_scale
-                   else "Give the criterion scale_min and scale_max in Criteria")
+            fix = (f"Enter a score from {c.scale_min:g} to {c.scale_max:g}, the scale set in Criteria"
+                   if c.has_scale else "Give the criterion scale_min and scale_max in Criteria")
             self.problem(sheet.loc(row, key), f"{vendor}'s '{c.name}' score {why}", fix)
         return why is not None
 
@@ -792,7 +836,9 @@ class _Reader:
         if components is not None:
             if fold(raw) not in component_names:
                 known = ", ".join(component_names.values()) or "none listed"
-                self.problem(sheet.loc(row, "lot"), f"lot '{raw}' is not in the Components sheet",
+                guess = closest(raw, list(component_names.values()))
+                self.problem(sheet.loc(row, "lot"), f"lot '{raw}' is not in the Components sheet"
+                             + (f"; did you mean '{guess}'?" if guess else ""),
                              f"Use a component listed there ({known}) or {BUNDLE_LOT}")
                 return None
             return component_names[fold(raw)]
@@ -829,8 +875,11 @@ class _Reader:
                 continue
             crit = by_name.get(fold(cname)) or by_header.get(norm_header(cname))
             if crit is None or crit.is_price:
+                scored = [c.name for c in criteria if not c.is_price]
+                guess = None if crit is not None else closest(cname, scored)
                 self.problem(sheet.loc(row, "criterion"),
-                             f"'{cname}' is not a scored criterion in the Criteria sheet",
+                             f"'{cname}' is not a scored criterion in the Criteria sheet"
+                             + (f"; did you mean '{guess}'?" if guess else ""),
                              "Use a criterion name from the Criteria sheet (not price)")
                 continue
             score = self.number(sheet, row, values, "score",
@@ -866,12 +915,17 @@ def _apply_consensus(
     by_vendor: dict[str, list[Bid]] = {}
     for b in bids:
         by_vendor.setdefault(fold(b.vendor), []).append(b)
+    vendors_named = {vendor for vendor, _ in reader.attempted}
     for p in panel:
         candidates = by_vendor.get(fold(p.vendor), [])
         if p.lot:
             candidates = [b for b in candidates if fold(b.lot) == fold(p.lot)]
         where = Location("Scores", p.row)
         if not candidates:
+            tried = ((fold(p.vendor), fold(p.lot)) in reader.attempted if p.lot else
+                     fold(p.vendor) not in by_vendor and fold(p.vendor) in vendors_named)
+            if tried:
+                continue  # the bid was refused with its own message: one mistake, one message
             lot = f" in lot {p.lot}" if p.lot else ""
             reader.problem(where, f"{p.vendor} has no bid{lot} in the Bids sheet",
                            "Use the vendor (and lot) exactly as in Bids")
@@ -926,9 +980,16 @@ def read_workbook(data: bytes) -> ReadResult:
     panel_keys = {(fold(p.vendor), fold(p.criterion)) for p in panel}
     bids = reader.bids(criteria, components, panel_keys)
     bids = _apply_consensus(reader, bids, panel, criteria)
-    notes = tuple(reader.notes)
+    order = {norm_header(s.name): i for i, s in enumerate(info.sheets)}
+
+    def place(p: Problem) -> tuple[int, int, int]:  # by sheet (as in the workbook), row, column
+        sheet = -1 if p.location.sheet == "Workbook" else order.get(norm_header(p.location.sheet),
+                                                                     len(order))
+        return sheet, p.location.row or 0, p.location.col or 0
+
+    notes = tuple(sorted(reader.notes, key=place))
     if reader.problems:
-        return ReadResult(None, tuple(reader.problems), notes, digest)
+        return ReadResult(None, tuple(sorted(reader.problems, key=place)), notes, digest)
     bidset = BidSet(
         criteria=tuple(criteria),
         bids=tuple(bids),

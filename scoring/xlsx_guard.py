@@ -142,7 +142,9 @@ def _refuse_non_zip(data: bytes) -> None:
             text = ""
         if text and ("," in text or ";" in text or "\t" in text):
             raise WorkbookRefused(
-                f"This looks like a CSV or text file with an .xlsx name, not an Excel workbook. {REPAIR}"
+                "This is a CSV or text file, not an Excel workbook. Open it in Excel, save it as "
+                "an Excel Workbook (.xlsx), and upload that file (the template shows the sheets "
+                "and columns it needs)"
             )
         raise WorkbookRefused(f"This file is not an Excel workbook (.xlsx). {REPAIR}")
 

@@ -12,6 +12,19 @@ def pytest_report_header() -> str:
     return "store tests: SQLite only (set TEST_DATABASE_URL to run them on PostgreSQL too)"
 
 
+SLOW_LANES = ("e2e", "fuzz")  # real servers and browsers, and the fuzzer
+SLOW_FILES = ("test_load.py", "test_hostile_memory.py")
+
+
+def pytest_collection_modifyitems(items) -> None:  # type: ignore[no-untyped-def]
+    """The slow lane (``-m slow``): browser and server tests, fuzzing, faults, load and the
+    memory corpus; ``-m "not slow"`` is the fast lane a developer runs between changes."""
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if any(lane in parts for lane in SLOW_LANES) or parts[-1] in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 FIGURES: list[str] = []  # measured figures some tests report (load, faults), printed at the end
 
 

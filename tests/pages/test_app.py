@@ -216,3 +216,12 @@ def test_evaluate_says_when_the_weighted_product_leaves_out_a_criterion_every_bi
     assert len(notes) == 1 and "'Management'" in notes[0]
     table = ranking_table(app)
     assert table["Score"].max() > 0  # the other criteria still rank the bids
+
+
+def test_a_real_csv_upload_is_told_how_to_convert_it_without_being_called_misnamed(app):
+    upload(app, "bids.csv", b"vendor,lot,price\nAlpha,,100\n")
+    problems = app.table[0].value
+    assert len(problems) == 1
+    text = " ".join(str(v) for v in problems.iloc[0]).replace("\\", "")  # Markdown-escaped cells
+    assert "CSV" in text and "save it as an Excel Workbook (.xlsx)" in text
+    assert ".xlsx name" not in text and "renamed" not in text

@@ -140,7 +140,7 @@ def test_scores_are_checked_against_the_criterion_scale():
     bids = [list(BIDS[0]), ["Alpha", "", 100, 6, 3], ["Bravo", "", 100, 3, -1]]
     out = problems(basic(Bids=bids))
     assert [p.split(":")[0] for p in out] == ["Bids!D2", "Bids!E3"]
-    assert "outside its scale 0-5" in out[0]
+    assert "a score from 0 to 5" in out[0]
 
 
 def test_duplicate_vendor_within_a_lot_but_not_across_lots():
@@ -224,7 +224,8 @@ def test_settings_are_read_and_validated():
     assert any("favourite_colour" in str(n) for n in result.notes)
     bad = [["key", "value"], ["method", "ahp"], ["price_formula", "linear"], ["vendor_failure_prob", 2],
            ["max_components_per_vendor", 1.5]]
-    assert where(basic(Settings=bad)) == ["Settings!B2", "Settings!B4", "Settings!B5", "Settings!B3"]
+    # in the order of the sheet: row by row
+    assert where(basic(Settings=bad)) == ["Settings!B2", "Settings!B3", "Settings!B4", "Settings!B5"]
 
 
 def test_sla_columns_numbers_and_yes_no():
@@ -268,7 +269,7 @@ def test_scores_sheet_supplies_the_median_consensus():
 def test_scores_sheet_problems_are_located():
     scores = [["evaluator", "vendor", "criterion", "score"], ["Ann", "Nobody", "Technical", 3],
               ["Ann", "Alpha", "Price", 3], ["Ann", "Alpha", "Technical", 9]]
-    assert where(basic(Scores=scores)) == ["Scores!C3", "Scores!D4", "Scores!2:2"]
+    assert where(basic(Scores=scores)) == ["Scores!2:2", "Scores!C3", "Scores!D4"]
 
 
 def test_blank_score_without_panel_score_is_an_error():
@@ -400,7 +401,7 @@ def test_scores_sheet_values_follow_the_same_rules_as_bids():
     result = read_workbook(basic(Criteria=criteria, Bids=bids, Scores=scores))
     assert result.bidset is None
     problems = {str(p.location): str(p) for p in result.problems}
-    assert "not above 0" in problems["Scores!D2"] and "outside its scale 0-5" in problems["Scores!D3"]
+    assert "not above 0" in problems["Scores!D2"] and "a score from 0 to 5" in problems["Scores!D3"]
 
 
 @pytest.mark.parametrize("name", ["Price_", "price-", " PRICE "])
@@ -522,3 +523,50 @@ def test_a_cell_longer_than_excel_allows_is_refused_not_truncated(kind):
     found = read_workbook(_long_name_as(kind)).problems
     assert [str(p.location) for p in found] == ["Bids!A3"], found
     assert "holds 40,000 characters, more than Excel's limit of 32,767" in str(found[0])
+
+
+def test_a_bid_refused_for_its_price_gets_one_message_not_one_per_panel_score():
+    bids = [list(BIDS[0]), ["Alpha", "", "1.234,50", 4, 3], ["Bravo", "", 80_000, 3, 4]]
+    scores = [["evaluator", "vendor", "criterion", "score"]] + [
+        [f"E{i}", "Alpha", "Technical", 3] for i in range(9)]
+    found = problems(basic(Bids=bids, Scores=scores))
+    assert len(found) == 1 and found[0].startswith("Bids!C2") and "has no bid" not in found[0]
+
+
+def test_misspelt_headers_criteria_and_lots_get_did_you_mean():
+    bids = [["vendor", "lot", "prce", "Technical", "Management"], ["Alpha", "", 100, 4, 3]]
+    assert "did you mean 'prce' for 'price'?" in problems(basic(Bids=bids))[0]
+    bids = [["vendor", "lot", "price", "Techncal", "Management"], ["Alpha", "", 100, 4, 3]]
+    (message,) = problems(basic(Bids=bids))
+    assert message.startswith("Bids!D1") and "did you mean 'Techncal'?" in message
+    scores = [["evaluator", "vendor", "criterion", "score"], ["Ann", "Alpha", "Managment", 3]]
+    assert "did you mean 'Management'?" in problems(basic(Scores=scores))[0]
+    comps = [["component"], ["Hosting"], ["Security"]]
+    bids = [list(BIDS[0]), ["Alpha", "Hostng", 100, 4, 3], ["Bravo", "Security", 90, 3, 4]]
+    assert "did you mean 'Hosting'?" in problems(basic(Bids=bids, Components=comps))[0]
+    far = [["vendor", "lot", "price", "Quality", "Management"], ["Alpha", "", 100, 4, 3]]
+    assert "did you mean" not in problems(basic(Bids=far))[0]
+
+
+def test_a_bad_score_names_the_scale_and_a_shorthand_figure_its_full_value():
+    bids = [list(BIDS[0]), ["Alpha", "", "1.2M", 9, 3], ["Bravo", "", 80_000, 3, 4]]
+    found = problems(basic(Bids=bids))
+    assert "write the figure in full (1,200,000 for 1.2M)" in found[0]
+    assert "must be a score from 0 to 5" in found[1]
+
+
+def test_vendors_that_differ_only_in_spaces_or_punctuation_are_flagged():
+    bids = [list(BIDS[0]), ["Blue Ridge IT", "", 100, 4, 3], ["BlueRidge IT", "", 90, 3, 4],
+            ["Blue-Ridge I.T.", "", 95, 3, 4], ["Cedar", "", 99, 3, 4]]
+    notes = [str(n) for n in read_workbook(basic(Bids=bids)).notes]
+    flagged = [n for n in notes if "only in spaces or punctuation" in n]
+    assert [n[:7] for n in flagged] == ["Bids!A3", "Bids!A4"]
+    assert "'Blue Ridge IT' (row 2)" in flagged[0]
+
+
+def test_problems_are_listed_by_sheet_row_and_column():
+    crit = [list(r) for r in CRITERIA]
+    crit[2][1] = "heavy"  # Criteria!B3
+    bids = [list(BIDS[0]), ["Alpha", "", "x", 9, 3], ["Bravo", "", -5, 3, 4]]
+    found = where(basic(Criteria=crit, Bids=bids))
+    assert found == ["Criteria!B3", "Bids!C2", "Bids!D2", "Bids!C3"]  # the sheets' order, then rows
