@@ -24,10 +24,13 @@ st.subheader("SLA mission-grade matrix")
 st.markdown(f"**{passing} of {len(matrix)}** bids offer a mission-grade SLA. "
             "✓ meets the element, ✗ does not, — not stated in the bid.")
 st.dataframe(compliance_views.style_matrix(compliance_views.matrix_frame(matrix)),
-             hide_index=True, height=36 * (len(matrix) + 1) + 4,
+             hide_index=True, height=min(36 * (len(matrix) + 1) + 4, 36 * 16 + 4),
              column_config={"Vendor": st.column_config.TextColumn(pinned=True),
                             "Lot": st.column_config.TextColumn(pinned=True),
-                            "Mission-grade": st.column_config.TextColumn(pinned=True)})
+                            "Mission-grade": st.column_config.TextColumn(pinned=True),
+                            "Fails on": st.column_config.TextColumn(
+                                pinned=True, width="medium",
+                                help="The elements the bid's SLA does not meet or does not state")})
 with st.expander("What mission-grade means"):
     st.table(compliance_views.rules_frame(), hide_index=True)
 

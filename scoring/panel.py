@@ -55,10 +55,21 @@ class Cell:
                 "moderated": self.moderated, "rationale": self.rationale}
 
 
-def _bid_for(bidset: BidSet, vendor: str, lot: str) -> Bid | None:
-    found = [b for b in bidset.bids if fold(b.vendor) == fold(vendor)
-             and (not lot or fold(b.lot) == fold(lot))]
-    return found[0] if len(found) == 1 else None
+class _BidIndex:
+    """The bids by vendor (folded), built once per call: finding a score's bid is a lookup,
+    not a scan of every bid."""
+
+    def __init__(self, bidset: BidSet) -> None:
+        self.by_vendor: dict[str, list[Bid]] = {}
+        for b in bidset.bids:
+            self.by_vendor.setdefault(fold(b.vendor), []).append(b)
+
+    def find(self, vendor: str, lot: str) -> Bid | None:
+        """The one bid a score names (None when it names none, or several)."""
+        found = self.by_vendor.get(fold(vendor), [])
+        if lot:
+            found = [b for b in found if fold(b.lot) == fold(lot)]
+        return found[0] if len(found) == 1 else None
 
 
 def consensus(
@@ -76,8 +87,9 @@ def consensus(
     criteria = {fold(c.name): c for c in bidset.criteria}
     grouped: dict[tuple[int, str], dict[str, float]] = {}
     bids: dict[int, Bid] = {}
+    index = _BidIndex(bidset)
     for s in scores:
-        bid = _bid_for(bidset, s.vendor, s.lot)
+        bid = index.find(s.vendor, s.lot)
         crit = criteria.get(fold(s.criterion))
         if bid is None or crit is None:
             continue
@@ -129,8 +141,10 @@ def apply(bidset: BidSet, cells: Sequence[Cell]) -> BidSet:
 def merge_scores(bidset: BidSet, workbook: Sequence[PanelScore], entered: Sequence[PanelScore]
                  ) -> list[PanelScore]:
     """The workbook's Scores sheet with scores entered in the app in place of the same cell."""
+    index = _BidIndex(bidset)
+
     def key(s: PanelScore) -> tuple[str, str, str, str]:
-        bid = _bid_for(bidset, s.vendor, s.lot)
+        bid = index.find(s.vendor, s.lot)
         lot = bid.lot if bid is not None else s.lot
         return (fold(s.evaluator), fold(s.vendor), fold(lot), fold(s.criterion))
 

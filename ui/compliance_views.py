@@ -25,17 +25,27 @@ def _shown(value: float | bool | None) -> str:
 def matrix_frame(results: Sequence[SLAResult]) -> pd.DataFrame:
     rows = []
     for r in results:
+        short = [element.label for (_, _, status), element in zip(r.cells, ELEMENTS, strict=True)
+                 if status != PASS]
         row = {"Vendor": r.vendor,
                "Lot": lot_name(r.lot),
-               "Mission-grade": "Yes" if r.mission_grade else "No"}
+               "Mission-grade": "Yes" if r.mission_grade else "No",
+               "Fails on": ", ".join(short) if short else "—"}
         for (key, value, status), element in zip(r.cells, ELEMENTS, strict=True):
             row[element.label + UNITS.get(key, "")] = f"{SYMBOL[status]} {_shown(value)}"
         rows.append(row)
     return pd.DataFrame(rows)
 
 
+STYLED_ROWS = 60  # above this the matrix is shown unstyled: the symbols still say it all, and
+# a pandas Styler over hundreds of rows costs more than the rest of the page together
+
+
 def style_matrix(frame: pd.DataFrame):  # type: ignore[no-untyped-def]
-    """Light fills that also differ in symbol, so colour is never the only signal."""
+    """Light fills that also differ in symbol, so colour is never the only signal (the frame
+    itself, unstyled, when it is long)."""
+    if len(frame) > STYLED_ROWS:
+        return frame
     def colour(value: object) -> str:
         text = str(value)
         if text.startswith(SYMBOL[PASS]) or text == "Yes":
