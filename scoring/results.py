@@ -25,6 +25,7 @@ from scoring.scenarios import (
     Scenario,
     ScenarioError,
     compare,
+    optimized,
     simulate,
 )
 from scoring.settings import SPECS
@@ -109,8 +110,11 @@ class Results:
         bidset, ev = self.bidset, self.evaluation
         try:
             ranking = self.ranking
+            solved = self._part("optimized", lambda: optimized(Context(bidset, ranking,
+                                                                        bidset.settings)))
             found = compare(bidset, ranking, bidset.settings,
-                            dict(ev.edited_award) if ev.edited_award is not None else None)
+                            dict(ev.edited_award) if ev.edited_award is not None else None,
+                            solved=solved)
         except ScenarioError as exc:
             return Scenarios(unavailable=str(exc))
         dist = simulate(Context(bidset, ranking, bidset.settings), found,

@@ -422,10 +422,13 @@ def compare(
     ranking: Ranking,
     settings: Settings | None = None,
     edited: Mapping[str, str] | None = None,
+    solved: Scenario | None = None,
 ) -> list[Scenario]:
-    """Monolithic, modular and optimized awards (and an edited one when given)."""
+    """Monolithic, modular and optimized awards (and an edited one when given); ``solved`` is
+    the optimized award already found for the same ranking and settings (not solved again)."""
     ctx = Context(bidset, ranking, settings)
-    out = [_flag_caps(ctx, monolithic(ctx)), _flag_caps(ctx, modular(ctx)), optimized(ctx)]
+    out = [_flag_caps(ctx, monolithic(ctx)), _flag_caps(ctx, modular(ctx)),
+           optimized(ctx) if solved is None else solved]
     if edited is not None:
         out.append(_flag_caps(ctx, custom(ctx, edited)))
     return out

@@ -328,3 +328,31 @@ def test_an_optimized_award_the_solver_cannot_prove_in_time_is_not_shown(monkeyp
     found = sc.optimized(Context(bs, rank(bs)))
     assert found.figures is None and "could not be proven within" in found.note
     assert "the other scenarios stand" in found.note
+
+
+def test_the_optimized_award_is_solved_once_per_ranking_and_settings(sample_bytes, monkeypatch):
+    from scoring import scenarios as sc
+    from scoring.evaluation import Evaluation
+    from scoring.results import Results
+
+    bs = read_workbook(sample_bytes).bidset
+    solves = []
+    real = sc._solve
+    monkeypatch.setattr(sc, "_solve", lambda model: solves.append(1) or real(model))
+    ev = Evaluation.of(bs)
+    shared: dict = {}
+
+    def memo(part, key, compute):  # type: ignore[no-untyped-def]
+        return shared[(part, key)] if (part, key) in shared else shared.setdefault((part, key),
+                                                                                   compute())
+
+    base = Results(bs, ev, memo=memo).scenarios
+    first = len(solves)
+    assert first >= 1
+    award = {a.component: a.vendor for a in base.scenarios[0].awards}
+    edited = Results(bs, ev.replace(edited_award=tuple(award.items())), memo=memo).scenarios
+    assert len(solves) == first  # editing the award re-solves nothing
+    assert [s.name for s in edited.scenarios][-1] == "edited"
+    assert edited.scenarios[2] == base.scenarios[2]
+    other = Results(bs, ev.replace(what_ifs=(("contract_years", 3.0),)), memo=memo).scenarios
+    assert len(solves) > first and other.scenarios[2].figures != base.scenarios[2].figures
