@@ -20,7 +20,7 @@ $(VENV)/.installed: $(VENV)/.app
 	touch $@
 
 run: $(VENV)/.app
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m ui.launch --server.port $(PORT)
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -63,7 +63,7 @@ class AppServer:
         self.url = f"http://127.0.0.1:{port}"
         self._log = log.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "ui.launch", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", *extra],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
