@@ -1,6 +1,7 @@
 """Source Selection Workbench: entry point (page config, sign-in, session, navigation, sidebar)."""
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from ui import auth, persistence, state, widgets
 
@@ -9,10 +10,6 @@ st.set_page_config(
     page_icon=":material/balance:",
     layout="wide",
 )
-who = auth.require_sign_in()
-persistence.apply_share_link()
-state.init()
-status = persistence.status(fresh=True)  # read once a run: saved version, changes, live panel
 
 
 def page(path: str, title: str, icon: str, url: str, default: bool = False) -> st.Page:
@@ -27,13 +24,24 @@ ROBUSTNESS = page("robustness", "Robustness", "ssid_chart", "robustness")
 SCENARIOS = page("scenarios", "Scenarios", "account_tree", "scenarios")
 COMPLIANCE = page("compliance", "Compliance", "verified", "compliance")
 REPORT = page("report", "Report & share", "share", "report")
+PAGES = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT]
 
-role = persistence.role()
-if role == "unavailable":  # signed in, and access cannot be checked: show nothing
-    st.title("Source Selection Workbench")
-    st.warning("The evaluation database is not answering, so your access to the evaluation in "
-               "use cannot be checked. Try again shortly.", icon=":material/cloud_off:")
-    st.stop()
+try:
+    who = auth.require_sign_in()
+    persistence.apply_share_link()
+    state.init()
+    status = persistence.status(fresh=True)  # read once a run: saved version, changes, live panel
+    role = persistence.role()
+    if role == "unavailable":  # signed in, and access cannot be checked: show nothing
+        st.title("Source Selection Workbench")
+        st.warning("The evaluation database is not answering, so your access to the evaluation "
+                   "in use cannot be checked. Try again shortly.", icon=":material/cloud_off:")
+        st.stop()
+except StopException:
+    # Stopped before any page (sign-in, a link that cannot be opened): the address asked for is
+    # still one of the app's pages, so the browser is not told "Page not found".
+    st.navigation(PAGES, position="hidden")
+    raise
 if role == "none":  # removed from the evaluation in use: drop it from the session at once
     persistence.drop_evaluation()
     status = persistence.status(fresh=True)
@@ -41,14 +49,15 @@ if role == "none":  # removed from the evaluation in use: drop it from the sessi
 persistence.forget_revoked_left_behind()
 persistence.removal_notice()
 flags = persistence.panel_flags() if role == "evaluator" else {}
-if role == "evaluator" and not (flags.get("consensus_open") == "yes"
-                                and flags.get("prices_visible") == "yes"):
-    # Blind scoring: until the chair opens consensus and shows prices, an evaluator sees
-    # only the Panel page (own scores); rankings would reveal prices and others' scores.
-    pages = [PANEL]
-else:
-    pages = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT]
-nav = st.navigation(pages)
+blind = role == "evaluator" and not (flags.get("consensus_open") == "yes"
+                                     and flags.get("prices_visible") == "yes")
+# Every page's address stays valid (a shared /panel?… link finds its page); blind scoring shows
+# no menu, and any page but Panel goes to Panel before it runs: until the chair opens consensus
+# and shows prices, an evaluator sees only their own scores (rankings would reveal prices and
+# others' scores).
+nav = st.navigation(PAGES, position="hidden" if blind else "sidebar")
+if blind and nav.url_path != PANEL.url_path:
+    st.switch_page(PANEL)  # before the page asked for runs
 
 with st.sidebar:
     open_wb = state.current()

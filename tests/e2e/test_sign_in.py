@@ -120,6 +120,18 @@ def test_three_users_three_views(browser, secured_app):
     evaluator.get_by_text("Blind scoring: you see only").wait_for()
     assert evaluator.get_by_role("heading", name="Spreads").count() == 0
     shot(evaluator, "panel-evaluator-blind")
+    for path in ("/panel?", "/robustness?"):  # a page's own link: Panel, no "Page not found"
+        evaluator.goto(link.replace("/?", path))
+        wait_idle(evaluator)
+        evaluator.get_by_text("Blind scoring: you see only").wait_for()
+        assert evaluator.get_by_text("Page not found").count() == 0, path
+        assert evaluator.get_by_text("Highest ranked").count() == 0, path
+
+    stranger = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    stranger.goto(link.replace("/?", "/panel?"))  # not signed in yet: the sign-in page, no pop-up
+    wait_idle(stranger)
+    stranger.get_by_role("button", name="Sign in").wait_for()
+    assert stranger.get_by_text("Page not found").count() == 0
 
     viewer = sign_in(browser, app, USERS[2])
     viewer.goto(link.replace("/?", "/panel?"))

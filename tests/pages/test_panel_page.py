@@ -119,8 +119,11 @@ def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     db.set_flag(v.evaluation_id, "consensus_open", "yes", by="chair@agency.gov", reason="scores in")
     eve = open_as("eve@agency.gov")
     assert [df for df in eve.dataframe if "Consensus" in df.value.columns]  # now visible
-    with pytest.raises(ValueError, match="Known pages: .*panel.py"):
-        eve.switch_page("app_pages/evaluate.py")  # prices still hidden: not in the navigation
+    for other in ("evaluate", "robustness", "scenarios", "compliance", "report", "import_bids"):
+        eve.switch_page(f"app_pages/{other}.py").run()  # prices still hidden: sent to Panel
+        assert not eve.exception and [t.value for t in eve.title] == ["Panel"], other
+        assert not [df for df in eve.dataframe if "Rank" in df.value.columns]
+        assert not any("Highest ranked" in m.value for m in eve.markdown)
 
     db.set_flag(v.evaluation_id, "prices_visible", "yes", by="chair@agency.gov", reason="done")
     eve = open_as("eve@agency.gov")
