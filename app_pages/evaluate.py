@@ -40,7 +40,7 @@ if winner is not None:
 else:
     st.markdown(f"No single highest-ranked bid in **{widgets.lot_label(lot)}** (tie or none "
                 "eligible).")
-widgets.show_ranking(ranking, lot, bidset.settings.currency)
+widgets.show_ranking(ranking, lot, bidset.settings.currency, bidset)
 for warning in ranking.warnings_for(lot):
     st.warning(esc(warning), icon=":material/info:")
 
@@ -48,7 +48,7 @@ failed = [b for b in ranking.in_lot(lot) if not b.eligible]
 if failed:
     st.warning(
         "Not ranked (failed a pass/fail threshold): "
-        + "; ".join(f"{esc(b.vendor)} — {esc(', '.join(b.failed_gates))}" for b in failed),
+        + "; ".join(f"{esc(b.vendor)} — {esc(widgets.gate_failures(bidset, b))}" for b in failed),
         icon=":material/block:",
     )
 
@@ -57,8 +57,7 @@ with left:
     st.subheader("What each criterion contributes")
     vega.show(charts.contributions_chart(ranking, lot))
     if ranking.method != "wsm":
-        st.caption("Shown as weighted points (weight × normalised value). For WSM these add up "
-                   "to the score; other methods combine the same criteria differently.")
+        st.caption(widgets.contributions_note(ranking, lot))
 with right:
     st.subheader("Price against quality")
     vega.show(charts.pareto_chart(ranking, lot, bidset.settings.currency))

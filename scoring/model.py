@@ -143,6 +143,11 @@ class Criterion:
             return value < self.min_acceptable
         return value > self.min_acceptable
 
+    def gate_text(self, value: float) -> str:
+        """How ``value`` stands against the threshold, e.g. "Technical 2 < 3" (a failed gate)."""
+        sign = "<" if self.direction == "max" else ">"
+        return f"{self.name} {value:g} {sign} {self.min_acceptable:g}"
+
 
 @dataclass(frozen=True)
 class SLATerms:

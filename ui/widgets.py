@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from scoring.mcda import Ranking
+from scoring.compliance import SLA_GATE
+from scoring.mcda import Ranking, ScoredBid
 from scoring.model import BidSet, Problem, lot_name
 from scoring.settings import SPECS
 
@@ -43,7 +44,25 @@ def show_problems(problems: Sequence[Problem]) -> None:
     st.table(frame, hide_index=True)
 
 
-def ranking_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
+def gate_failures(bidset: BidSet | None, bid: ScoredBid) -> str:
+    """A bid's failed thresholds with its value against each ("Technical 2 < 3")."""
+    if bidset is None:
+        return ", ".join(bid.failed_gates)
+    criteria = {c.name: c for c in bidset.criteria}
+    source = next((b for b in bidset.bids if b.vendor == bid.vendor and b.lot == bid.lot), None)
+    out = []
+    for gate in bid.failed_gates:
+        crit = criteria.get(gate)
+        if gate == SLA_GATE:
+            out.append("SLA not mission-grade")
+        elif crit is None or source is None or crit.min_acceptable is None:
+            out.append(gate)
+        else:
+            out.append(crit.gate_text(source.value(crit)))
+    return ", ".join(out)
+
+
+def ranking_frame(ranking: Ranking, lot: str, bidset: BidSet | None = None) -> pd.DataFrame:
     rows = []
     for b in ranking.in_lot(lot):
         rows.append({
@@ -52,17 +71,17 @@ def ranking_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
             "Price": b.price,
             "Score": b.score,
             "Eligible": "Yes" if b.eligible else "No",
-            "Failed gates": ", ".join(b.failed_gates),
+            "Failed gates": gate_failures(bidset, b) if not b.eligible else "",
             "Pareto front": "Yes" if b.pareto else ("" if not b.eligible else "No"),
         })
     return pd.DataFrame(rows)
 
 
-def show_ranking(ranking: Ranking, lot: str, currency: str) -> None:
+def show_ranking(ranking: Ranking, lot: str, currency: str, bidset: BidSet | None = None) -> None:
     score_help = ("VIKOR's Q: lower is better" if ranking.lower_is_better
                   else "The method's score: higher is better")
     st.dataframe(
-        ranking_frame(ranking, lot),
+        ranking_frame(ranking, lot, bidset),
         hide_index=True,
         placeholder="—",  # a bid that is not ranked has no rank or score
         column_config={
@@ -70,11 +89,38 @@ def show_ranking(ranking: Ranking, lot: str, currency: str) -> None:
             "Price": st.column_config.NumberColumn(f"Price ({currency})", format="localized"),
             "Score": st.column_config.NumberColumn(
                 "Q (lower is better)" if ranking.lower_is_better else "Score", format="%.4f",
-                help=score_help),
+                help=score_help, width="medium"),
+            "Failed gates": st.column_config.TextColumn(
+                help="Each threshold the bid fails: its value against the threshold set in "
+                     "Criteria", width="medium"),
             "Pareto front": st.column_config.TextColumn(
                 help="No other eligible bid is both cheaper and better on quality"),
         },
     )
+
+
+HOW_COMBINED = {
+    "wpm": "WPM multiplies the normalised values, each raised to its weight, so a low value "
+           "costs more than the points show",
+    "topsis": "TOPSIS ranks by closeness to the ideal bid (distances over every criterion at "
+              "once, on its own vector normalisation), not by the sum of these points",
+    "vikor": "VIKOR ranks by Q, which weighs the total shortfall from the best bid against the "
+             "single worst shortfall, not by the sum of these points",
+}
+
+
+def contributions_note(ranking: Ranking, lot: str) -> str:
+    """What the contribution bars show, and, when their order is not the ranking's, why."""
+    text = ("Shown as weighted points (weight × normalised value). "
+            f"{HOW_COMBINED.get(ranking.method, '')}.")
+    eligible = [b for b in ranking.in_lot(lot) if b.eligible]
+    by_points = sorted(eligible, key=lambda b: (-sum(b.contributions.values()), b.vendor.casefold()))
+    if [b.vendor for b in by_points] != [b.vendor for b in eligible]:
+        first = next(b for b, p in zip(eligible, by_points, strict=True) if b is not p)
+        text += (f" Here the bars' order differs from the ranking's (for instance "
+                 f"{md_escape(first.vendor)} ranks higher than its points suggest): the ranking "
+                 "beside them is the method's own.")
+    return text
 
 
 def provenance(ranking: Ranking, workbook_name: str) -> None:

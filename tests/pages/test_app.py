@@ -52,7 +52,9 @@ def test_upload_valid_workbook_ranks_it(app):
     assert list(table["Vendor"][:3]) == ["Charlie", "Alpha", "Bravo"]
     assert list(table["Rank"][:3]) == [1, 2, 2]
     assert table.loc[table["Vendor"] == "Delta", "Eligible"].item() == "No"
-    assert any("Technical" in w.value for w in app.warning)
+    # the failed gate shows the bid's value against the threshold, in the table and the warning
+    assert table.loc[table["Vendor"] == "Delta", "Failed gates"].item() == "Technical 1 < 2"
+    assert any("Delta — Technical 1 < 2" in w.value.replace("\\", "") for w in app.warning)
 
 
 def test_upload_invalid_workbook_lists_located_problems_and_keeps_the_evaluation(app):
