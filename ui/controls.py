@@ -108,6 +108,7 @@ def price_controls(ev: Evaluation, currency: str) -> None:
                              max_value=spec.maximum, step=spec.step, format="%.0f", value=None,
                              key=_seed(key, getattr(s, name), PRICE), on_change=_price_changed,
                              help=spec.help + " Set before bids open.")
+            money_caption(col, st.session_state.get(key), currency)
     message = error(PRICE)
     if message:
         kept = (f"{PRICE_FORMULA_LABELS[s.price_formula]}"
@@ -293,6 +294,14 @@ def what_if_inputs(ev: Evaluation, bidset: BidSet) -> None:
                                        "%.3f" if spec.unit == "per year" else "%g"),
             key=_seed(f"ev_wi_{key}", getattr(settings, key)), help=spec.help,
             on_change=_what_if_changed, args=(key, bidset))
+        if spec.unit == "currency":
+            money_caption(columns[i % 3], st.session_state.get(f"ev_wi_{key}"), settings.currency)
+
+
+def money_caption(where: Any, value: float | None, currency: str) -> None:
+    """A money figure as it reads, under its input (the input itself cannot group digits)."""
+    if value is not None:
+        where.caption(f"{_esc(currency)} {value:,.0f}")
 
 
 def _what_if_changed(key: str, bidset: BidSet) -> None:

@@ -118,6 +118,8 @@ def test_linear_formula_without_bounds_explains_itself(app):
     app.number_input[1].set_value(6_000_000).run()
     assert not app.exception and not app.error
     assert app.session_state["evaluation"].scoring.price_formula == "linear"
+    captions = [c.value for c in app.caption]  # the inputs cannot group digits: said beneath
+    assert "USD 500,000" in captions and "USD 6,000,000" in captions
     # the table shows the linear formula's scores: the same as ranking with those bounds
     from scoring.evaluation import Evaluation, Scoring
     from scoring.results import results
