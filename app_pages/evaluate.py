@@ -19,8 +19,11 @@ st.write(
 left, right = st.columns([2, 3], gap="large")
 with left:
     controls.price_controls(ev, bidset.settings.currency)
-with right:
-    controls.weights_editor(ev, bidset)
+with right:  # folded, with the weights in its title, so that the ranking is in view
+    shown = " · ".join(f"{esc(k)} {v:.0%}" for k, v in ev.scoring.normalised_weights().items())
+    with st.expander(f"Weights: {shown}", icon=":material/tune:", key="ev_weights_panel",
+                     expanded=controls.error(controls.WEIGHTS) is not None):
+        controls.weights_editor(ev, bidset)
 # An input not applied (said in place above) leaves the evaluation, and so the figures below,
 # at their last valid choice.
 
