@@ -54,7 +54,7 @@ def gate_failures(bidset: BidSet | None, bid: ScoredBid) -> str:
     for gate in bid.failed_gates:
         crit = criteria.get(gate)
         if gate == SLA_GATE:
-            out.append("SLA not mission-grade")
+            out.append(f"{SLA_GATE} not met")
         elif crit is None or source is None or crit.min_acceptable is None:
             out.append(gate)
         else:
