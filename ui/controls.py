@@ -296,6 +296,9 @@ def what_if_inputs(ev: Evaluation, bidset: BidSet) -> None:
             on_change=_what_if_changed, args=(key, bidset))
         if spec.unit == "currency":
             money_caption(columns[i % 3], st.session_state.get(f"ev_wi_{key}"), settings.currency)
+    st.caption("The contract term changes only the failure exposure: the chance that a vendor "
+               "fails during the term, and so the expected replacement cost and the simulated "
+               "costs. Bid prices are totals over the term as bid; they do not scale with it.")
 
 
 def money_caption(where: Any, value: float | None, currency: str) -> None:

@@ -24,6 +24,7 @@ def comparison_frame(scenarios: Sequence[Scenario], dist: Mapping[str, CostDistr
         data["Figure"].append(figure_label(label, kind, currency))
     data["Figure"] += [f"Simulated cost, median ({currency})", f"Simulated cost, P90 ({currency})",
                        "Concentration"]
+    base = next((s.figures.hhi for s in scenarios if s.name == "monolithic" and s.figures), None)
     for s in scenarios:
         col = s.name.capitalize()
         if s.figures is None:
@@ -32,9 +33,20 @@ def comparison_frame(scenarios: Sequence[Scenario], dist: Mapping[str, CostDistr
         values = [format_figure(getattr(s.figures, key), kind) for key, _, kind in FIGURES]
         d = dist.get(s.name)
         values += [f"{d.p50:,.0f}" if d else "", f"{d.p90:,.0f}" if d else "",
-                   hhi_band(s.figures.hhi)]
+                   concentration(s.figures.hhi, None if s.name == "monolithic" else base)]
         data[col] = values
     return pd.DataFrame(data)
+
+
+def concentration(hhi: float, monolithic: float | None) -> str:
+    """The HHI band with the HHI itself and, beside the monolithic award, its change: two
+    scenarios in the same band still differ in how concentrated they are."""
+    text = f"{hhi_band(hhi)}, HHI {hhi:,.0f}"
+    if monolithic is not None:
+        change = hhi - monolithic
+        text += " (same as monolithic)" if round(change) == 0 else (
+            f" ({'+' if change > 0 else '−'}{abs(change):,.0f} vs monolithic)")
+    return text
 
 
 def awards_frame(scenarios: Sequence[Scenario], bidset: BidSet) -> pd.DataFrame:

@@ -67,3 +67,23 @@ def test_workbook_without_components_gets_a_note():
     at.switch_page("app_pages/scenarios.py").run()
     assert not at.exception
     assert any("Components" in i.value for i in at.info)
+
+
+def test_scenarios_in_one_concentration_band_are_told_apart_by_their_hhi():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/scenarios.py").run()
+    table = at.table[0].value
+    row = table[table["Figure"] == "Concentration"].iloc[0]
+    hhi = table[table["Figure"] == "HHI (price concentration)"].iloc[0]
+    mono = int(hhi["Monolithic"].replace(",", ""))
+    for name in ("Modular", "Optimized"):
+        own = int(hhi[name].replace(",", ""))
+        assert row[name] == (f"highly concentrated, HHI {own:,} "
+                             f"(−{mono - own:,} vs monolithic)"), name
+    assert row["Monolithic"] == f"highly concentrated, HHI {mono:,}"
+    assert any("The contract term changes only the failure exposure" in c.value for c in at.caption)
