@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from scoring.model import BidSet, fold, lot_name
 from scoring.panel import Cell
 from scoring.store import ROLES, Store, StoreError
-from ui.vega import Chart, enc, tooltip
+from ui.vega import Chart, layer
 
 
 def lot_text(lot: str) -> str:
@@ -82,20 +83,18 @@ def spread_heatmap(cells: Sequence[Cell], flag_pct: float) -> Chart:
          "Spread": c.spread_pct, "Flag": "▲" if c.flagged else "", "Range": c.range}
         for c in cells
     ])
-    x = enc("Criterion:N", title=None, axis={"labelAngle": 0, "labelLimit": 200})
-    y = enc("Bid:N", title=None, sort=None, axis={"labelLimit": 260})
-    rect = {
-        "mark": {"type": "rect"},
-        "encoding": {
-            "x": x, "y": y,
-            "color": enc("Spread:Q", title="Spread, % of scale",
-                         scale={"scheme": "oranges", "domain": [0, max(100.0, flag_pct)]}),
-            "tooltip": tooltip("Bid:N", "Criterion:N", enc("Range:Q", format="g"),
-                               enc("Spread:Q", format=".0f")),
-        },
-    }
-    marks = {"mark": {"type": "text", "fontSize": 13}, "encoding": {"x": x, "y": y, "text": enc("Flag:N")}}
-    return Chart(frame, {"layer": [rect, marks], "height": {"step": 24}})
+    base = alt.Chart().encode(
+        x=alt.X("Criterion:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
+        y=alt.Y("Bid:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+    )
+    rect = base.mark_rect().encode(
+        color=alt.Color("Spread:Q", title="Spread, % of scale",
+                        scale=alt.Scale(scheme="oranges", domain=[0, max(100.0, flag_pct)])),
+        tooltip=[alt.Tooltip("Bid:N"), alt.Tooltip("Criterion:N"), alt.Tooltip("Range:Q", format="g"),
+                 alt.Tooltip("Spread:Q", format=".0f")],
+    )
+    marks = base.mark_text(fontSize=13).encode(text=alt.Text("Flag:N"))
+    return Chart.of(frame, layer(rect, marks, height=alt.Step(24)))
 
 
 def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: str) -> None:

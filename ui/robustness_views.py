@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
 from scoring.sensitivity import Acceptability, LotModel, Reversal, sweep
 from ui.charts import PALETTE
-from ui.vega import Chart, datum, enc, tooltip
+from ui.vega import Chart, layer
 from ui.widgets import md_escape
 
 
@@ -44,42 +45,35 @@ def acceptability_heatmap(acc: Acceptability) -> Chart:
     ranks = [ordinal(k + 1) for k in range(n)]
     if len(acc.vendors) > n:
         ranks.append(f"{ordinal(n + 1)} or lower")
-    x = enc("Rank:O", sort=ranks, title="Rank", axis={"labelAngle": 0})
-    y = enc("Vendor:N", sort=list(acc.vendors[:n]), title=None, axis={"labelLimit": 240})
-    cells = {
-        "mark": {"type": "rect"},
-        "encoding": {
-            "x": x, "y": y,
-            "color": enc("Probability:Q", scale={"scheme": "blues", "domain": [0, 1]},
-                         legend={"format": "%", "title": "Probability"}),
-            "tooltip": tooltip("Vendor:N", "Rank:O", enc("Probability:Q", format=".1%")),
-        },
-    }
-    text = {
-        "mark": {"type": "text", "fontSize": 12},
-        "encoding": {
-            "x": x, "y": y,
-            "text": enc("Probability:Q", format=".0%"),
-            "color": {"condition": {"test": f"{datum('Probability')} > 0.55", "value": "white"},
-                      "value": "#1a1a1a"},
-        },
-    }
-    return Chart(acceptability_frame(acc), {"layer": [cells, text], "height": {"step": 40}})
+    base = alt.Chart().encode(
+        x=alt.X("Rank:O", sort=ranks, title="Rank", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Vendor:N", sort=list(acc.vendors[:n]), title=None, axis=alt.Axis(labelLimit=240)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("Probability:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                        legend=alt.Legend(format="%", title="Probability")),
+        tooltip=[alt.Tooltip("Vendor:N"), alt.Tooltip("Rank:O"),
+                 alt.Tooltip("Probability:Q", format=".1%")],
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text=alt.Text("Probability:Q", format=".0%"),
+        color=alt.ColorValue("#1a1a1a", condition={"test": alt.datum["Probability"] > 0.55,
+                                                   "value": "white"}),
+    )
+    return Chart.of(acceptability_frame(acc), layer(cells, text, height=alt.Step(40)))
 
 
 def win_chart(acc: Acceptability) -> Chart:
     n = shown(acc)
     frame = pd.DataFrame({"Vendor": list(acc.vendors[:n]),
                           "Probability of ranking first": acc.matrix[:n, 0]})
-    return Chart(frame, {
-        "mark": {"type": "bar", "color": PALETTE[0]},
-        "encoding": {
-            "y": enc("Vendor:N", sort=list(acc.vendors[:n]), title=None, axis={"labelLimit": 240}),
-            "x": enc("Probability of ranking first:Q", scale={"domain": [0, 1]}, axis={"format": "%"}),
-            "tooltip": tooltip("Vendor:N", enc("Probability of ranking first:Q", format=".1%")),
-        },
-        "height": {"step": 40},
-    })
+    chart = alt.Chart(height=alt.Step(40)).mark_bar(color=PALETTE[0]).encode(
+        y=alt.Y("Vendor:N", sort=list(acc.vendors[:n]), title=None, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("Probability of ranking first:Q", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("Vendor:N"), alt.Tooltip("Probability of ranking first:Q", format=".1%")],
+    )
+    return Chart.of(frame, chart)
 
 
 def stability_frame(intervals: Mapping[str, tuple[float, float]], stated: Mapping[str, float]
@@ -93,22 +87,20 @@ def stability_frame(intervals: Mapping[str, tuple[float, float]], stated: Mappin
 def stability_chart(intervals: Mapping[str, tuple[float, float]], stated: Mapping[str, float]
                     ) -> Chart:
     """Per criterion, the range of its weight in which the current winner stays first."""
-    y = enc("Criterion:N", sort=list(intervals), title=None, axis={"labelLimit": 240})
-    tip = tooltip("Criterion:N", enc("Lowest weight:Q", format=".3f"),
-                  enc("Stated weight:Q", format=".3f"), enc("Highest weight:Q", format=".3f"))
-    bars = {
-        "mark": {"type": "bar", "size": 16, "color": PALETTE[4], "opacity": 0.8},
-        "encoding": {
-            "y": y,
-            "x": enc("Lowest weight:Q", scale={"domain": [0, 1]}, axis={"format": "%"},
-                     title="Weight of the criterion (others rescaled in proportion)"),
-            "x2": {"field": "Highest weight"},
-            "tooltip": tip,
-        },
-    }
-    ticks = {"mark": {"type": "tick", "color": "#1a1a1a", "thickness": 3, "size": 26},
-             "encoding": {"y": y, "x": enc("Stated weight:Q"), "tooltip": tip}}
-    return Chart(stability_frame(intervals, stated), {"layer": [bars, ticks], "height": {"step": 40}})
+    base = alt.Chart().encode(
+        y=alt.Y("Criterion:N", sort=list(intervals), title=None, axis=alt.Axis(labelLimit=240)),
+        tooltip=[alt.Tooltip("Criterion:N"), alt.Tooltip("Lowest weight:Q", format=".3f"),
+                 alt.Tooltip("Stated weight:Q", format=".3f"),
+                 alt.Tooltip("Highest weight:Q", format=".3f")],
+    )
+    bars = base.mark_bar(size=16, color=PALETTE[4], opacity=0.8).encode(
+        x=alt.X("Lowest weight:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
+                title="Weight of the criterion (others rescaled in proportion)"),
+        x2=alt.X2("Highest weight"),
+    )
+    ticks = base.mark_tick(color="#1a1a1a", thickness=3, size=26).encode(x=alt.X("Stated weight:Q"))
+    chart = layer(bars, ticks, height=alt.Step(40))
+    return Chart.of(stability_frame(intervals, stated), chart)
 
 
 def sweep_chart(model: LotModel, j: int) -> Chart:
@@ -120,21 +112,19 @@ def sweep_chart(model: LotModel, j: int) -> Chart:
         for i, t in enumerate(ts) for b, v in enumerate(vendors)
     ])
     label = "Score (lower is better)" if model.lower_is_better else "Score"
-    lines = {
-        "mark": {"type": "line", "strokeWidth": 2.5},
-        "encoding": {
-            "x": enc("Weight:Q", axis={"format": "%"},
-                     title=f"Weight of {model.criteria[j]} (others rescaled in proportion)"),
-            "y": enc("Score:Q", title=label),
-            "color": enc("Vendor:N", sort=list(vendors), scale={"range": PALETTE},
-                         legend={"orient": "bottom", "columns": 2, "labelLimit": 260}),
-            "tooltip": tooltip("Vendor:N", enc("Weight:Q", format=".1%"), enc("Score:Q", format=".4f")),
-        },
-    }
-    stated = {"data": {"values": [{"Weight": float(model.stated[j])}]},
-              "mark": {"type": "rule", "strokeDash": [5, 4], "color": "#1a1a1a"},
-              "encoding": {"x": enc("Weight:Q")}}
-    return Chart(frame, {"layer": [lines, stated], "height": 320})
+    lines = alt.Chart().mark_line(strokeWidth=2.5).encode(
+        x=alt.X("Weight:Q", axis=alt.Axis(format="%"),
+                title=f"Weight of {model.criteria[j]} (others rescaled in proportion)"),
+        y=alt.Y("Score:Q", title=label),
+        color=alt.Color("Vendor:N", sort=list(vendors), scale=alt.Scale(range=PALETTE),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+        tooltip=[alt.Tooltip("Vendor:N"), alt.Tooltip("Weight:Q", format=".1%"),
+                 alt.Tooltip("Score:Q", format=".4f")],
+    )
+    stated = alt.Chart(alt.Data(values=[{"Weight": float(model.stated[j])}])).mark_rule(
+        strokeDash=[5, 4], color="#1a1a1a",
+    ).encode(x=alt.X("Weight:Q"))
+    return Chart.of(frame, layer(lines, stated, height=320))
 
 
 def what_flips(model: LotModel, intervals: Mapping[str, tuple[float, float]]) -> list[str]:
