@@ -20,7 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner  # noqa: E402
+
+# A server compiles each script once and keeps its bytecode; AppTest compiles app.py and the page
+# anew on every run (a new ScriptCache each time), which is not what a user's rerun costs. The
+# bench shares one cache, as the server does.
+_SHARED = ScriptCache()
+app_test.ScriptCache = local_script_runner.ScriptCache = lambda: _SHARED  # type: ignore[assignment,misc]
 
 PAGES = ("evaluate", "robustness", "scenarios", "compliance", "panel", "report", "import_bids")
 
