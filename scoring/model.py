@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from scoring.settings import (  # noqa: F401  (re-exported: the domain's vocabulary)
     METHODS,
@@ -126,9 +127,10 @@ class Criterion:
                     "(it is scored as this value / highest)")
         return None
 
-    @property
+    @cached_property
     def is_price(self) -> bool:
-        # matched like the Bids header it reads ("Price_" reads the price column, so it is price)
+        # matched like the Bids header it reads ("Price_" reads the price column, so it is price);
+        # computed once per criterion (it is asked for every bid's every value)
         return header_key(self.name) == "price"
 
     @property
