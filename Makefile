@@ -41,7 +41,10 @@ bench: $(VENV)/.installed
 	$(PY) bench/bench_sensitivity.py
 	$(PY) bench/bench_rerun.py
 	$(PY) bench/bench_robustness.py
+	$(PY) bench/bench_scenarios_size.py
+	$(PY) bench/bench_first_visit.py
 	$(PY) bench/bench_rerun.py --saved
+	$(PY) bench/bench_rerun.py 7 --saved --bids 500
 	$(PY) bench/load_test.py 30
 	$(PY) bench/load_test.py 30 --replicas 2
 
