@@ -55,7 +55,7 @@ def style_matrix(frame: pd.DataFrame):  # type: ignore[no-untyped-def]
         if text.startswith(SYMBOL[MISSING]):
             return "background-color: #eeeeee"
         return ""
-    return frame.style.map(colour)
+    return frame.style.map(colour, subset=[c for c in frame.columns if c != "Fails on"])
 
 
 def rules_frame() -> pd.DataFrame:
