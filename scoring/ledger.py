@@ -198,9 +198,9 @@ def _versions(entries: Sequence[Mapping[str, Any]], versions: Sequence[Mapping[s
     reason, and the workbook the audit log says it is of (a revised bid book from its version on)."""
     stored = {e["version"]: e for e in entries if e["action"] == "version" and e["item"] == "stored"}
     books = sorted((e["version"], e["new_value"]) for e in entries if e["action"] == "workbook")
-    numbers = {v["number"] for v in versions}
-    for number in sorted(set(stored) - numbers):
-        return f"version {number}, which the audit log recorded, is not in the database"
+    missing = sorted(set(stored) - {v["number"] for v in versions})
+    if missing:
+        return f"version {missing[0]}, which the audit log recorded, is not in the database"
     for v in versions:
         entry = stored.get(v["number"])
         if entry is None or entry["new_value"] != text_hash(v["settings"]):
@@ -219,9 +219,13 @@ def _versions(entries: Sequence[Mapping[str, Any]], versions: Sequence[Mapping[s
     return ""
 
 
+def cell_item(vendor: str, lot: str, criterion: str) -> str:
+    """A panel cell as its audit entry names it (the store writes it, ``verify`` compares it)."""
+    return plain_text(f"{vendor} / {lot or '-'} / {criterion}")[:300]
+
+
 def _item(row: Mapping[str, Any]) -> str:
-    """A panel cell as its audit entry names it."""
-    return plain_text(f"{row['vendor']} / {row['lot'] or '-'} / {row['criterion']}")[:300]
+    return cell_item(row["vendor"], row["lot"], row["criterion"])
 
 
 def _same(found: Sequence[tuple[Any, ...]], audited: Sequence[tuple[Any, ...]]) -> bool:

@@ -35,7 +35,15 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from scoring.evaluation import Evaluation, EvaluationError, PanelRecord, is_legacy
-from scoring.ledger import Anchor, Verdict, entry_hash, number_text, plain_text, text_hash
+from scoring.ledger import (
+    Anchor,
+    Verdict,
+    cell_item,
+    entry_hash,
+    number_text,
+    plain_text,
+    text_hash,
+)
 from scoring.ledger import audit_key as ledger_key
 from scoring.ledger import check as ledger_check
 from scoring.model import PanelScore
@@ -443,7 +451,7 @@ class Store:
                     evaluation_id=evaluation_id, evaluator=evaluator, vendor=vendor, lot=lot,
                     criterion=criterion, score=float(score), rationale=plain_text(rationale), at=at))
                 self._audit(conn, evaluation_id, None, at, evaluator, "score",
-                            f"{vendor} / {lot or '-'} / {criterion}",
+                            cell_item(vendor, lot, criterion),
                             None if old is None else number_text(old), number_text(score), rationale)
         return len(entries)
 
@@ -458,7 +466,7 @@ class Store:
                 evaluation_id=evaluation_id, vendor=vendor, lot=lot, criterion=criterion,
                 value=value, rationale=plain_text(rationale), chair=chair, at=at))
             self._audit(conn, evaluation_id, None, at, chair, "moderation",
-                        f"{vendor} / {lot or '-'} / {criterion}", None,
+                        cell_item(vendor, lot, criterion), None,
                         "withdrawn" if value is None else number_text(value), rationale)
 
     def scores(self, evaluation_id: int, *, as_of: str | None = None) -> list[PanelScore]:
