@@ -213,12 +213,7 @@ def report_button(db: Store | None) -> None:
     ev = state.evaluation()
     status = persistence.status()
     ref = persistence.saved()
-    audit = []
-    chain = ""
-    if db is not None and ref is not None:
-        audit = audit_rows(db.audit(ref.evaluation_id))  # as the page lists them, oldest first
-        chain = db.verify(ref.evaluation_id).describe()
-    ctx = ReportContext(version_label=status.label(), audit=audit, audit_chain=chain)
+    ctx = ReportContext(version_label=status.label())
     results = cache.results(ev, open_wb.bidset)  # read now: the deferred build runs outside the session
     try:
         _ = results.ranking  # a report needs a ranking: say why there is none
@@ -230,8 +225,14 @@ def report_button(db: Store | None) -> None:
             f"evaluation-{ref.evaluation_id}-v{ref.version.number}"
             + ("-unsaved" if status.changes else "") + "-report")
 
-    def build() -> bytes:  # the workbook's bytes are read only when the report is wanted
-        return build_report(results, replace(ctx, workbook_bytes=open_wb.data))
+    def build() -> bytes:
+        """Only when the report is wanted: the workbook's bytes, the audit log (as the page
+        lists it, oldest first) and the check of its chain (the page runs that check itself)."""
+        record = {}
+        if db is not None and ref is not None:
+            record = dict(audit=audit_rows(db.audit(ref.evaluation_id)),
+                          audit_chain=db.verify(ref.evaluation_id).describe())
+        return build_report(results, replace(ctx, workbook_bytes=open_wb.data, **record))
 
     st.download_button(
         "Download the evaluation report (.xlsx)", data=build, type="primary",

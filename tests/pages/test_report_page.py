@@ -164,3 +164,31 @@ def test_unreachable_database_keeps_the_app_usable(monkeypatch):
     at.switch_page("app_pages/report.py").run()
     assert not at.exception
     assert any("Saving and sharing are unavailable" in w.value for w in at.warning)
+
+
+def test_the_report_downloaded_from_the_page_carries_the_audit_log_and_its_check(monkeypatch):
+    import io
+
+    from openpyxl import load_workbook
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test
+
+    built: dict[str, object] = {}
+
+    class Recording(MediaFileManager):  # the download button's deferred build, kept to call
+        def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):  # type: ignore[no-untyped-def]
+            file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, **kw)
+            built[file_id] = data_callable
+            return file_id
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+    a = app()
+    save(a, "Ann", "for the file", name="Filed")
+    button = next(b for b in a.get("download_button")
+                  if b.label == "Download the evaluation report (.xlsx)")
+    report = load_workbook(io.BytesIO(built[button.proto.deferred_file_id]()))  # type: ignore[operator]
+    summary = " ".join(str(c) for row in report["Summary"].iter_rows(values_only=True)
+                       for c in row if c)
+    assert "intact" in summary and "anchor" in summary
+    audit = [row for row in report["Audit log"].iter_rows(values_only=True)]
+    assert any("for the file" in str(c) for row in audit for c in row if c)
