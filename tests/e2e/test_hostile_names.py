@@ -33,10 +33,10 @@ def hover_until_tooltip(page, chart, text: str) -> str:  # type: ignore[no-untyp
     raise AssertionError(f"no tooltip showing {text!r}")
 
 
-def test_markup_in_vendor_names_is_text_everywhere(browser, servers, tmp_path):
+def open_with_first_vendor(browser, servers, tmp_path, vendor: str):  # type: ignore[no-untyped-def]
+    """A new user's page with a workbook uploaded whose best bid is by ``vendor``."""
     workbook = tmp_path / "hostile.xlsx"
-    bids = [list(BIDS[0]), [MARKUP, "", 100_000, 5, 5], *BIDS[2:]]  # the markup vendor ranks first
-    workbook.write_bytes(basic(Bids=bids))
+    workbook.write_bytes(basic(Bids=[list(BIDS[0]), [vendor, "", 100_000, 5, 5], *BIDS[2:]]))
     page = browser.new_context(viewport={"width": 1400, "height": 1300}).new_page()
     page.goto(servers[0].url + "/")
     wait_idle(page)
@@ -44,6 +44,11 @@ def test_markup_in_vendor_names_is_text_everywhere(browser, servers, tmp_path):
     page.set_input_files('input[type="file"]', str(workbook))
     wait_idle(page)
     page.get_by_text("passed every check").wait_for()
+    return page
+
+
+def test_markup_in_vendor_names_is_text_everywhere(browser, servers, tmp_path):
+    page = open_with_first_vendor(browser, servers, tmp_path, MARKUP)  # the vendor ranks first
 
     go(page, "Evaluate")
     page.get_by_text(f"Highest ranked in All bids: {MARKUP}").wait_for()  # shown literally
@@ -66,16 +71,7 @@ LINKY = "Evil [click](http://evil.example/a) http://evil.example www.evil.exampl
 
 def test_names_with_links_or_urls_never_become_links_and_markup_currency_is_refused(
         browser, servers, tmp_path):
-    workbook = tmp_path / "links.xlsx"
-    bids = [list(BIDS[0]), [LINKY, "", 100_000, 5, 5], *BIDS[2:]]
-    workbook.write_bytes(basic(Bids=bids))
-    page = browser.new_context(viewport={"width": 1400, "height": 1300}).new_page()
-    page.goto(servers[0].url + "/")
-    wait_idle(page)
-    go(page, "Import")
-    page.set_input_files('input[type="file"]', str(workbook))
-    wait_idle(page)
-    page.get_by_text("passed every check").wait_for()
+    page = open_with_first_vendor(browser, servers, tmp_path, LINKY)
     for title in PAGES:
         go(page, title)
         links = page.eval_on_selector_all('[data-testid="stMain"] a', "els => els.map(e => e.href)")

@@ -130,19 +130,25 @@ def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     assert [t.value for t in eve.title] == ["Evaluate"]
 
 
-def test_a_removed_member_keeps_nothing_of_the_evaluation(signed_in, sample_bytes):
-    import hashlib
-
+def _viewer_opens(signed_in, sample_bytes, name: str):  # type: ignore[no-untyped-def]
+    """An evaluation ``name`` whose viewer vic@agency.gov has opened it by its share link."""
     db = Store(os.environ["SSW_DATABASE_URL"])
     bidset = read_workbook(sample_bytes).bidset
-    secret = "Confidential procurement 7"
-    v = db.create(secret, sample_bytes, "secret.xlsx", Evaluation.of(bidset),
+    v = db.create(name, sample_bytes, "secret.xlsx", Evaluation.of(bidset),
                   author="chair@agency.gov", reason="set up")
     db.set_member(v.evaluation_id, "vic@agency.gov", "viewer", by="chair@agency.gov", reason="counsel")
     signed_in["user"] = "vic@agency.gov"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
     at.run()
+    return db, v, at
+
+
+def test_a_removed_member_keeps_nothing_of_the_evaluation(signed_in, sample_bytes):
+    import hashlib
+
+    secret = "Confidential procurement 7"
+    db, v, at = _viewer_opens(signed_in, sample_bytes, secret)
     assert secret in " ".join(m.value for m in at.sidebar.markdown)
     db.set_member(v.evaluation_id, "vic@agency.gov", None, by="chair@agency.gov", reason="left")
     at.run()
@@ -160,16 +166,8 @@ def test_a_removed_member_keeps_nothing_of_the_evaluation(signed_in, sample_byte
 def test_a_removed_member_keeps_nothing_of_an_evaluation_they_moved_on_from(signed_in, sample_bytes):
     """Opened by link, then replaced by the sample (kept only to save a revised bid book into
     it): once the member is removed, its name and version leave the session too."""
-    db = Store(os.environ["SSW_DATABASE_URL"])
-    bidset = read_workbook(sample_bytes).bidset
     secret = "Confidential procurement 8"
-    v = db.create(secret, sample_bytes, "secret.xlsx", Evaluation.of(bidset),
-                  author="chair@agency.gov", reason="set up")
-    db.set_member(v.evaluation_id, "vic@agency.gov", "viewer", by="chair@agency.gov", reason="counsel")
-    signed_in["user"] = "vic@agency.gov"
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
-    at.run()
+    db, v, at = _viewer_opens(signed_in, sample_bytes, secret)
     at.switch_page("app_pages/import_bids.py").run()
     next(b for b in at.button if b.label == "Open the bundled sample").click().run()
     assert at.session_state["left_saved_version"] is not None

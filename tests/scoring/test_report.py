@@ -49,6 +49,16 @@ def test_report_has_every_sheet_marked_and_the_ranking(sample_bytes):
     assert header[1:4] == ("Monolithic", "Modular", "Optimized")
 
 
+def text_cells(wb):  # type: ignore[no-untyped-def]
+    """Every text cell's value, asserting on the way that no cell of the report is a formula."""
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+                if isinstance(cell.value, str):
+                    yield cell.value
+
+
 def test_no_formula_ever_comes_from_input():
     hostile = '=HYPERLINK("http://evil.example","click")'
     bids = [list(BIDS[0]), [hostile, "", 100, 4, 3], ["+cmd", "", 90, 3, 4], ["@SUM(A1)", "", 95, 4, 4],
@@ -56,13 +66,7 @@ def test_no_formula_ever_comes_from_input():
     data = as_text(basic(Bids=bids), "Bids", "A2")
     bs = read_workbook(data).bidset
     wb = open_report(report(bs, workbook=data, draws=200))
-    found = []
-    for ws in wb:
-        for row in ws.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
-                if isinstance(cell.value, str) and "HYPERLINK" in cell.value:
-                    found.append(cell.value)
+    found = [v for v in text_cells(wb) if "HYPERLINK" in v]
     assert found and all(v.startswith("'=") for v in found)
     assert safe("\tx") == "'\tx" and safe("ok") == "ok" and safe(5) == 5
 
@@ -90,14 +94,10 @@ def test_criterion_and_evaluator_names_never_become_formulas_in_headers():
     assert bs is not None and bs.criteria[0].name == crit
     wb = open_report(report(bs, workbook=data, draws=100))
     headers = []
-    for ws in wb:
-        for row in ws.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "-", "@")), cell.coordinate
-                    if cell.value.startswith("'="):
-                        headers.append(cell.value)
+    for value in text_cells(wb):
+        assert not value.startswith(("=", "+", "-", "@")), value
+        if value.startswith("'="):
+            headers.append(value)
     assert any("cmd|" in h for h in headers) and any("HYPERLINK" in h for h in headers)
 
 

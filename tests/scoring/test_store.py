@@ -142,12 +142,7 @@ def _check_no_lost_update(store: Store, evaluation_id: int, acknowledged) -> Non
 def test_concurrent_threads_lose_nothing(store, url):
     eid = new_eval(store).evaluation_id
     acknowledged: list = []
-    threads = [threading.Thread(target=_writer, args=(url, eid, f"t{i}", 8, acknowledged))
-               for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    all_at_once(lambda i: _writer(url, eid, f"t{i}", 8, acknowledged), 6)
     assert len(acknowledged) == 48
     _check_no_lost_update(store, eid, acknowledged)
 
@@ -310,6 +305,15 @@ def test_a_version_saved_without_changes_is_still_in_the_audit_log(store):
     assert len(entry.new_value) == 64 and store.verify(v1.evaluation_id).intact
 
 
+def all_at_once(work, n: int) -> None:  # type: ignore[no-untyped-def]
+    """``work(i)`` for i in range(n), each in its own thread, all started before any is awaited."""
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+
 def test_concurrent_first_saves_of_one_workbook_and_switch_changes_all_succeed(store):
     errors: list[BaseException] = []
 
@@ -320,11 +324,7 @@ def test_concurrent_first_saves_of_one_workbook_and_switch_changes_all_succeed(s
         except BaseException as exc:  # noqa: BLE001 (collected and reported)
             errors.append(exc)
 
-    threads = [threading.Thread(target=first_save, args=(i,)) for i in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    all_at_once(first_save, 20)
     assert errors == []
     eid = new_eval(store).evaluation_id
 
@@ -335,11 +335,7 @@ def test_concurrent_first_saves_of_one_workbook_and_switch_changes_all_succeed(s
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    threads = [threading.Thread(target=switch, args=(i,)) for i in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    all_at_once(switch, 20)
     assert errors == []
     flips = [e for e in store.audit(eid) if e.action == "panel"]
     assert len(flips) == 20
