@@ -43,15 +43,15 @@ if winner is not None:
 else:
     st.markdown(f"No single highest-ranked bid in **{widgets.lot_label(lot)}** (tie or none "
                 "eligible).")
-widgets.show_ranking(ranking, lot, bidset.settings.currency, bidset)
+gates = widgets.gate_failures(bidset, ranking, lot)
+widgets.show_ranking(ranking, lot, bidset.settings.currency, gates)
 for warning in ranking.warnings_for(lot):
     st.warning(esc(warning), icon=":material/info:")
 
-failed = [b for b in ranking.in_lot(lot) if not b.eligible]
-if failed:
+if gates:
     st.warning(
         "Not ranked (failed a pass/fail threshold): "
-        + "; ".join(f"{esc(b.vendor)} — {esc(widgets.gate_failures(bidset, b))}" for b in failed),
+        + "; ".join(f"{esc(vendor)} — {esc(text)}" for vendor, text in gates.items()),
         icon=":material/block:",
     )
 

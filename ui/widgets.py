@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from scoring.compliance import SLA_GATE
-from scoring.mcda import Ranking, ScoredBid
+from scoring.mcda import Ranking
 from scoring.model import BidSet, Problem, lot_name
 from scoring.settings import SPECS
 
@@ -44,25 +44,31 @@ def show_problems(problems: Sequence[Problem]) -> None:
     st.table(frame, hide_index=True)
 
 
-def gate_failures(bidset: BidSet | None, bid: ScoredBid) -> str:
-    """A bid's failed thresholds with its value against each ("Technical 2 < 3")."""
-    if bidset is None:
-        return ", ".join(bid.failed_gates)
+def gate_failures(bidset: BidSet, ranking: Ranking, lot: str) -> dict[str, str]:
+    """Each failing bid of the lot (by vendor) with its failed thresholds, its value against
+    each ("Technical 2 < 3")."""
     criteria = {c.name: c for c in bidset.criteria}
-    source = next((b for b in bidset.bids if b.vendor == bid.vendor and b.lot == bid.lot), None)
-    out = []
-    for gate in bid.failed_gates:
-        crit = criteria.get(gate)
-        if gate == SLA_GATE:
-            out.append(f"{SLA_GATE} not met")
-        elif crit is None or source is None or crit.min_acceptable is None:
-            out.append(gate)
-        else:
-            out.append(crit.gate_text(source.value(crit)))
-    return ", ".join(out)
+    bids = {b.vendor: b for b in bidset.bids_in(lot)}
+    out = {}
+    for scored in ranking.in_lot(lot):
+        if scored.eligible:
+            continue
+        source, texts = bids.get(scored.vendor), []
+        for gate in scored.failed_gates:
+            crit = criteria.get(gate)
+            if gate == SLA_GATE:
+                texts.append(f"{SLA_GATE} not met")
+            elif crit is None or source is None or crit.min_acceptable is None:
+                texts.append(gate)
+            else:
+                texts.append(crit.gate_text(source.value(crit)))
+        out[scored.vendor] = ", ".join(texts)
+    return out
 
 
-def ranking_frame(ranking: Ranking, lot: str, bidset: BidSet | None = None) -> pd.DataFrame:
+def ranking_frame(ranking: Ranking, lot: str, gates: Mapping[str, str] | None = None
+                  ) -> pd.DataFrame:
+    """The lot's ranking table; ``gates`` says what each failing bid fails (else its names)."""
     rows = []
     for b in ranking.in_lot(lot):
         rows.append({
@@ -71,17 +77,19 @@ def ranking_frame(ranking: Ranking, lot: str, bidset: BidSet | None = None) -> p
             "Price": b.price,
             "Score": b.score,
             "Eligible": "Yes" if b.eligible else "No",
-            "Failed gates": gate_failures(bidset, b) if not b.eligible else "",
+            "Failed gates": "" if b.eligible else (gates or {}).get(b.vendor,
+                                                                   ", ".join(b.failed_gates)),
             "Pareto front": "Yes" if b.pareto else ("" if not b.eligible else "No"),
         })
     return pd.DataFrame(rows)
 
 
-def show_ranking(ranking: Ranking, lot: str, currency: str, bidset: BidSet | None = None) -> None:
+def show_ranking(ranking: Ranking, lot: str, currency: str,
+                 gates: Mapping[str, str] | None = None) -> None:
     score_help = ("VIKOR's Q: lower is better" if ranking.lower_is_better
                   else "The method's score: higher is better")
     st.dataframe(
-        ranking_frame(ranking, lot, bidset),
+        ranking_frame(ranking, lot, gates),
         hide_index=True,
         placeholder="—",  # a bid that is not ranked has no rank or score
         column_config={
