@@ -36,10 +36,7 @@ def warm() -> float:
                    "scoring.cli", "ui.cache", "ui.charts", "ui.controls", "ui.persistence",
                    "ui.share_views", "ui.panel_views", "ui.robustness_views", "ui.scenario_views",
                    "ui.compliance_views", "ui.widgets", "ui.state", "ui.auth"):
-        try:
-            importlib.import_module(module)
-        except ImportError:  # a module a later release renamed: warming is best effort
-            continue
+        importlib.import_module(module)
     import hashlib
 
     from scoring.evaluation import Evaluation
