@@ -19,11 +19,16 @@ st.write(
 left, right = st.columns([2, 3], gap="large")
 with left:
     controls.price_controls(ev, bidset.settings.currency)
-with right:  # folded, with the weights in its title, so that the ranking is in view
-    shown = " · ".join(f"{esc(k)} {v:.0%}" for k, v in ev.scoring.normalised_weights().items())
-    with st.expander(f"Weights: {shown}", icon=":material/tune:", key="ev_weights_panel",
-                     expanded=controls.error(controls.WEIGHTS) is not None):
-        controls.weights_editor(ev, bidset)
+with right:  # folded, so that the ranking is in view
+    # The editor is drawn only while the panel is open (opening it reruns the page): folded, it
+    # would cost a third of the page's rerun. Its label and initial state stay fixed, as they
+    # are the panel's identity: a label that changed with the weights would fold it on each edit.
+    with st.expander("Weights", icon=":material/tune:", key="ev_weights_panel",
+                     on_change="rerun") as weights_panel:
+        if weights_panel.open:
+            controls.weights_editor(ev, bidset)
+    if not weights_panel.open:
+        controls.weights_summary(ev)
 # An input not applied (said in place above) leaves the evaluation, and so the figures below,
 # at their last valid choice.
 

@@ -15,8 +15,9 @@ st.write(
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    uploaded = st.file_uploader(
+    st.file_uploader(
         "Bid workbook", type=["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"], key=state.uploader_key(),
+        on_change=state.take_upload, args=(state.uploader_key(),),
         help="Contract v1: Criteria and Bids sheets required; Components, Vendors, Scores, "
         "OKRs and Settings optional. See the template's Instructions sheet.",
     )
@@ -31,13 +32,6 @@ with right:
     )
     st.button("Open the bundled sample", icon=":material/folder_open:", on_click=state.open_sample,
               help="Starts a new, unsaved evaluation of the sample workbook.")
-
-if uploaded is not None and st.session_state.get(state.SEEN_UPLOAD) != uploaded.file_id:
-    st.session_state[state.SEEN_UPLOAD] = uploaded.file_id
-    with st.spinner("Checking the workbook..."):
-        result = state.load_upload(uploaded.name, uploaded.getvalue())
-    state.release_upload(uploaded.file_id)  # the server keeps no copy of the upload itself
-    st.rerun()  # the sidebar and every page now show the outcome
 
 outcome = state.last_upload()
 if outcome is not None and not outcome.result.ok:

@@ -66,6 +66,7 @@ class Session:
                           max_size=None, open_timeout=TIMEOUT)
         self.session_id = ""
         self.widgets: dict[str, str] = {}  # label -> widget id
+        self.script_runs = 0  # script runs the app started for this tab (one per new_session)
         self.shown_method = ""  # the method the last ranking says it used (its caption)
 
     def close(self) -> None:
@@ -77,8 +78,10 @@ class Session:
             msg = ForwardMsg()
             msg.ParseFromString(self.ws.recv(timeout=deadline - time.monotonic()))
             kind = msg.WhichOneof("type")
-            if kind == "new_session" and msg.new_session.initialize.session_id:
-                self.session_id = msg.new_session.initialize.session_id
+            if kind == "new_session":
+                self.script_runs += 1
+                if msg.new_session.initialize.session_id:
+                    self.session_id = msg.new_session.initialize.session_id
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
                 which = element.WhichOneof("type")
@@ -126,8 +129,12 @@ class Session:
         urllib.request.urlopen(req, timeout=TIMEOUT).read()
         state = FileUploaderState(uploaded_file_info=[UploadedFileInfo(
             name=name, size=len(data), file_id=urls.file_id, file_urls=urls)])
-        return self.run("import", [WidgetState(id=self.widgets["Bid workbook"],
+        runs = self.script_runs
+        took = self.run("import", [WidgetState(id=self.widgets["Bid workbook"],
                                                file_uploader_state_value=state)])
+        if self.script_runs - runs != 1:  # the workbook is read before the run that shows it
+            raise RuntimeError(f"an upload took {self.script_runs - runs} script runs, not one")
+        return took
 
 
 # VIKOR, WPM, WSM: with the workbook's TOPSIS, all four. A selectbox's value travels as the

@@ -265,14 +265,14 @@ class ReadResult:
 
 
 class _Reader:
-    def __init__(self, frames: dict[str, pd.DataFrame], info: XlsxInfo) -> None:
+    def __init__(self, grids: dict[str, list[list[Any]]], info: XlsxInfo) -> None:
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
         self.info = info
         self.sheets: dict[str, Sheet] = {}
         self._bad: dict[str, set[tuple[int, int]]] = {}
         self.attempted: set[tuple[str, str]] = set()  # (vendor, lot) of every row in Bids
-        for name, frame in frames.items():
+        for name, grid in grids.items():
             key = norm_header(name)
             if key in self.sheets:
                 if key in _CONTRACT_SHEETS:
@@ -281,7 +281,6 @@ class _Reader:
                                  f"{_CONTRACT_SHEETS[key]} sheet",
                                  "Rename or delete one of them, so that it is clear which one counts")
                 continue
-            grid = frame.astype(object).where(frame.notna(), None).values.tolist()
             self.sheets[key] = Sheet(str(name), grid)
 
     # -- helpers -----------------------------------------------------------
@@ -945,16 +944,37 @@ def _apply_consensus(
     return out
 
 
+def _cell(value: Any) -> Any:
+    """A cell as pandas' calamine reader gives it: whole floats as int, dates as datetimes."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def read_grids(data: bytes) -> dict[str, list[list[Any]]]:
+    """Every worksheet's cells, row by row from A1 (blank rows and columns kept, empty cells as
+    ""), read with python-calamine directly: the cells pandas' ``read_excel(engine="calamine",
+    header=None, dtype=object)`` gives, without building a frame per sheet (a quarter of a
+    workbook's read). No text is taken for a missing value: "NA" may be a lot, "None" a
+    criterion."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {sheet.name: [[_cell(v) for v in row]
+                         for row in book.get_sheet_by_name(sheet.name).to_python(
+                             skip_empty_area=False)]
+            for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet}
+
+
 def read_workbook(data: bytes) -> ReadResult:
     """Validate a bid workbook's bytes into a BidSet, or list every problem found."""
     digest = hashlib.sha256(data).hexdigest()
     info: XlsxInfo | None = None
     try:
         info = inspect_xlsx(data)
-        frames = pd.read_excel(
-            io.BytesIO(data), sheet_name=None, header=None, engine="calamine", dtype=object,
-            keep_default_na=False, na_values=[],  # "NA" may be a lot, "None" a criterion
-        )
+        grids = read_grids(data)
     except WorkbookRefused as exc:
         return ReadResult(None, (Problem(Location(exc.sheet or "Workbook"), str(exc)),), sha256=digest)
     except Exception:  # a parser failure on a file that passed the guard: damaged inside
@@ -968,7 +988,7 @@ def read_workbook(data: bytes) -> ReadResult:
                         "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"),),
             sha256=digest,
         )
-    reader = _Reader(frames, info)
+    reader = _Reader(grids, info)
     for text in info.notes:
         reader.note(Location("Workbook"), text)
     criteria = reader.criteria()

@@ -52,8 +52,20 @@ def editor_key(at, name: str) -> str:  # type: ignore[no-untyped-def]
     return f"ev_{name}_{at.session_state['evaluation_generation']}"
 
 
+WEIGHTS_PANEL = "ev_weights_panel"  # Evaluate's folded weights panel: its editor is drawn only open
+
+
+def open_weights(at) -> None:  # type: ignore[no-untyped-def]
+    """Unfold Evaluate's weights panel, as a click on it does (the next run draws the editor)."""
+    at.session_state[WEIGHTS_PANEL] = True
+
+
 def edit_rows(at, name: str, rows: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """Seed edits into a data editor (AppTest cannot type into one), as the browser would send."""
+    """Seed edits into a data editor (AppTest cannot type into one), as the browser would send.
+    The weights editors (points, ranks) are in a panel a user unfolds first."""
+    if name in ("points", "ranks") and not at.session_state[WEIGHTS_PANEL]:
+        open_weights(at)
+        at.run()
     at.session_state[editor_key(at, name)] = {"edited_rows": rows, "added_rows": [],
                                               "deleted_rows": []}
 

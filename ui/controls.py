@@ -185,6 +185,16 @@ def weights_editor(ev: Evaluation, bidset: BidSet) -> None:
     st.caption("Normalised weights: " + " · ".join(f"{_esc(k)} {v:.1%}" for k, v in weights.items()))
 
 
+def weights_summary(ev: Evaluation) -> None:
+    """The weights in use, and an edit not applied, under the folded weights panel."""
+    message = error(WEIGHTS)
+    if message:
+        st.error(f"Not applied: {message}. Every page keeps the last valid weights.",
+                 icon=":material/error:")
+    st.caption("Weights: " + " · ".join(f"{_esc(k)} {v:.0%}"
+                                         for k, v in ev.scoring.normalised_weights().items()))
+
+
 def _reconcile(apply: Callable[[], None]) -> None:
     """An editor's shown values are the truth: if they differ from the evaluation (edits that
     reached the editor without its callback, e.g. restored state), apply them and draw again."""

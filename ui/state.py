@@ -239,5 +239,18 @@ def release_upload(file_id: str) -> None:
     st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
 
 
+def take_upload(key: str) -> None:
+    """The uploader's callback: validate the file just uploaded and open it when it is valid.
+
+    It runs before the script, so the run that follows draws every page and the sidebar from the
+    outcome (no second run)."""
+    uploaded = st.session_state.get(key)
+    if uploaded is None or st.session_state.get(SEEN_UPLOAD) == uploaded.file_id:
+        return
+    st.session_state[SEEN_UPLOAD] = uploaded.file_id
+    load_upload(uploaded.name, uploaded.getvalue())
+    release_upload(uploaded.file_id)  # the server keeps no copy of the upload itself
+
+
 def last_upload() -> UploadOutcome | None:
     return st.session_state.get(LAST_UPLOAD)

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, charts
-from tests.helpers import BIDS, basic, edit_rows
+from tests.helpers import BIDS, basic, edit_rows, open_weights
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -93,6 +93,9 @@ def test_weight_edit_reorders_the_ranking(app):
 
 
 def test_rank_order_centroid_mode(app):
+    assert not any(r.key == "ev_weights_mode" for r in app.radio)  # folded: the editor is not drawn
+    open_weights(app)
+    app.run()
     app.radio(key="ev_weights_mode").set_value("Rank order (ROC)").run()
     assert not app.exception
     # ROC over 5 criteria: (1/5) * sum of 1/j from each rank on = 45.7, 25.7, 15.7, 9.0, 4.0 %;

@@ -67,3 +67,37 @@ def test_random_byte_damage_never_crashes(data):
     if data.draw(st.booleans()):
         raw = raw[: data.draw(st.integers(0, len(raw)))]
     _check(read_workbook(bytes(raw)))
+
+
+def _pandas_grids(data: bytes) -> dict:  # type: ignore[type-arg]
+    """What the reader used to take its cells from: pandas' calamine reader, frame by frame."""
+    import io
+
+    import pandas as pd
+
+    frames = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine",
+                           dtype=object, keep_default_na=False, na_values=[])
+    return {name: f.astype(object).where(f.notna(), None).values.tolist()
+            for name, f in frames.items()}
+
+
+cells = st.one_of(junk, st.datetimes(min_value=dt.datetime(1990, 1, 1),
+                                     max_value=dt.datetime(2100, 1, 1)).map(
+    lambda d: d.replace(microsecond=0)), st.just(1.0), st.just(-0.0), st.just("NA"),
+    st.just("None"), st.just(""))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(cells, max_size=6), max_size=8), st.lists(cells, max_size=3))
+def test_cells_are_read_exactly_as_pandas_reads_them(rows, other) -> None:  # type: ignore[no-untyped-def]
+    # values, types, blank rows and columns, sheet order: read_grids is the same grid, cell for
+    # cell (whole floats as int, dates as datetimes), without a pandas frame per sheet
+    from scoring.workbook import read_grids
+
+    data = workbook_bytes({"Bids": rows, "Other": [[], other], "Empty": []})
+    ours, theirs = read_grids(data), _pandas_grids(data)
+    assert list(ours) == list(theirs)
+    for name in ours:
+        assert ours[name] == theirs[name]
+        assert [[type(v) for v in row] for row in ours[name]] == \
+            [[type(v) for v in row] for row in theirs[name]]
