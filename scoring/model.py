@@ -208,6 +208,27 @@ class PanelScore:
     at: str = ""  # when it was entered in the app (UTC), for entries not from the workbook
 
 
+# The kinds of finding an evaluator records (the terms of FAR 15.001 and 15.305), best first.
+FINDING_KINDS: tuple[str, ...] = ("significant strength", "strength", "weakness",
+                                  "significant weakness", "deficiency", "risk")
+ADVERSE_KINDS: frozenset[str] = frozenset({"weakness", "significant weakness", "deficiency", "risk"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A strength, weakness, deficiency or risk an evaluator found in a bid on one criterion,
+    with the place in the proposal it rests on."""
+
+    vendor: str
+    lot: str
+    criterion: str
+    kind: str  # one of FINDING_KINDS
+    text: str
+    reference: str = ""  # proposal volume / section / page
+    evaluator: str = ""  # blank: the panel's consensus finding
+    row: int = 0  # Excel row in the Findings sheet
+
+
 @dataclass(frozen=True)
 class OKR:
     okr: str
@@ -227,6 +248,7 @@ class BidSet:
     vendors: tuple[VendorInfo, ...] = ()
     panel_scores: tuple[PanelScore, ...] = ()
     okrs: tuple[OKR, ...] = ()
+    findings: tuple[Finding, ...] = ()
     sha256: str = ""
     notes: tuple[Problem, ...] = ()  # non-blocking observations (ignored columns, ...)
 

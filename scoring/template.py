@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring.model import METHODS, PRICE_FORMULAS, SLA_NUMERIC, SLA_YES_NO
+from scoring.model import FINDING_KINDS, METHODS, PRICE_FORMULAS, SLA_NUMERIC, SLA_YES_NO
 from scoring.settings import SPECS
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -30,6 +30,7 @@ CRITERIA_HEADERS = (
 COMPONENT_HEADERS = ("component", "criticality", "switching_cost", "switching_months")
 VENDOR_HEADERS = ("vendor", "annual_failure_prob")
 SCORE_HEADERS = ("evaluator", "vendor", "lot", "criterion", "score", "rationale")
+FINDING_HEADERS = ("evaluator", "vendor", "lot", "criterion", "kind", "text", "reference")
 OKR_HEADERS = ("okr", "mission_outcome", "metric", "target")
 SETTINGS_HEADERS = ("key", "value", "meaning")
 
@@ -58,6 +59,9 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("Vendors (optional)", "vendor and annual_failure_prob (probability per year, 0-1)."),
     ("Scores (optional)", "Panel scoring in long format: evaluator, vendor, lot, criterion, score, "
      "rationale. The median of the evaluators' scores replaces the Bids value."),
+    ("Findings (optional)", "The written record behind the scores: evaluator (blank for the "
+     "panel's consensus finding), vendor, lot, criterion, kind (" + ", ".join(FINDING_KINDS)
+     + "), text, and reference (the proposal volume, section and page it rests on)."),
     ("OKRs (optional)", "okr, mission_outcome (yes/no), metric, target."),
     ("Settings (optional)", "key and value pairs; see the meaning column for each key."),
     ("", ""),
@@ -157,6 +161,7 @@ def build_workbook(
     components: Sequence[Row] = (),
     vendors: Sequence[Row] = (),
     scores: Sequence[Row] = (),
+    findings: Sequence[Row] = (),
     okrs: Sequence[Row] = (),
     settings: Sequence[tuple[str, Any]] = (),
     example: bool = False,
@@ -179,6 +184,8 @@ def build_workbook(
     ws = _table(wb, "Components", COMPONENT_HEADERS, components, example=example)
     _table(wb, "Vendors", VENDOR_HEADERS, vendors, example=example)
     _table(wb, "Scores", SCORE_HEADERS, scores, example=example)
+    ws = _table(wb, "Findings", FINDING_HEADERS, findings, example=example)
+    _validation(ws, '"' + ",".join(FINDING_KINDS) + '"', [5], 2, "Choose the kind of finding")
     ws = _table(wb, "OKRs", OKR_HEADERS, okrs, example=example)
     _validation(ws, '"yes,no"', [2], 2, "Choose yes or no")
     given = dict(settings)
@@ -222,6 +229,9 @@ def template_bytes() -> bytes:
         components=(("Application", 5, 500_000.0, 9),),
         vendors=(("Example Vendor A", 0.02),),
         okrs=(("Cut case backlog by 40 %", "yes", "open cases", "under 6,000"),),
+        findings=(("Evaluator 1", "Example Vendor A", "Application", "Technical approach",
+                   "strength", "Automated regression suite covers every interface",
+                   "Vol. II, section 3.2, p. 14"),),
         example=True,
     )
     buf = io.BytesIO()
@@ -309,6 +319,48 @@ def _sample_scores() -> tuple[Row, ...]:
     return tuple(rows)
 
 
+# vendor, lot, criterion, kind, text, reference (each from one evaluator; blank: the panel's)
+_SAMPLE_FINDINGS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    ("A. Rivera", "Cascade Cloud Services", "Infrastructure", "Technical approach",
+     "significant strength", "Active-active hosting in two regions with a tested 15-minute "
+     "failover, beyond the 4-hour recovery the RFP requires", "Vol. I, section 2.4, p. 22"),
+    ("B. Chen", "Cascade Cloud Services", "Infrastructure", "Exit and portability", "strength",
+     "Exit plan commits to open export formats and a 90-day parallel run", "Vol. I, section 6.1, p. 48"),
+    ("", "Harbor Data Works", "Infrastructure", "Technical approach", "weakness",
+     "Capacity plan sized for current filing volumes only; no growth assumption stated",
+     "Vol. I, section 2.2, p. 17"),
+    ("C. Okafor", "Harbor Data Works", "Infrastructure", "Past performance", "risk",
+     "Only one reference of comparable size, completed in 2019", "Vol. III, p. 4"),
+    ("A. Rivera", "Summit Integrators", "Infrastructure", "Exit and portability",
+     "significant weakness", "Data export only through the vendor's proprietary API, with "
+     "no escrow of documentation", "Vol. I, section 6.3, p. 51"),
+    ("B. Chen", "Northwind Digital", "Application", "Technical approach", "significant strength",
+     "Rules engine lets tax policy staff change rules without code releases",
+     "Vol. II, section 3.1, p. 9"),
+    ("", "Keystone Systems", "Application", "Management approach", "weakness",
+     "Key personnel commitment covers the first year only", "Vol. II, section 5.2, p. 33"),
+    ("C. Okafor", "Summit Integrators", "Application", "Exit and portability", "deficiency",
+     "No transition-out plan submitted, which the RFP requires (section L.4.6)",
+     "Vol. II, section 6 (absent)"),
+    ("A. Rivera", "Meridian Analytics", "Analytics", "Technical approach", "strength",
+     "Reference architecture reuses the agency's existing data warehouse",
+     "Vol. IV, section 2.1, p. 6"),
+    ("B. Chen", "Harbor Data Works", "Analytics", "Technical approach", "weakness",
+     "Dashboards are delivered as static reports, refreshed nightly", "Vol. IV, section 2.3, p. 11"),
+    ("", "Bastion Security Group", "Security", "Past performance", "significant strength",
+     "Three state revenue agencies as references, each rated exceptional", "Vol. V, p. 3"),
+    ("C. Okafor", "Ironclad Cyber", "Security", "Past performance", "significant weakness",
+     "Two of three references report missed incident-response times", "Vol. V, p. 7"),
+    ("A. Rivera", "Keystone Systems", "ALL", "Exit and portability", "weakness",
+     "Integrated stack makes replacing any one component a full re-procurement",
+     "Vol. VI, section 4.2, p. 40"),
+)
+
+
+def _sample_findings() -> tuple[Row, ...]:
+    return _SAMPLE_FINDINGS
+
+
 SAMPLE_SETTINGS: tuple[tuple[str, Any], ...] = (
     ("method", "topsis"),
     ("price_formula", "lowest_ratio"),
@@ -333,6 +385,7 @@ def write_sample(path: str | Path) -> Path:
         vendors=SAMPLE_VENDORS,
         okrs=SAMPLE_OKRS,
         scores=_sample_scores(),
+        findings=_sample_findings(),
         settings=SAMPLE_SETTINGS,
         bids_title="Bids received — RFP DOR-2026-114, Integrated Tax System Modernization",
     )

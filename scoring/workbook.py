@@ -23,6 +23,7 @@ import pandas as pd
 from scoring.lookalike import skeleton
 from scoring.model import (
     BUNDLE_LOT,
+    FINDING_KINDS,
     OKR,
     SINGLE_LOT,
     SLA_NUMERIC,
@@ -31,6 +32,7 @@ from scoring.model import (
     BidSet,
     Component,
     Criterion,
+    Finding,
     Location,
     PanelScore,
     Problem,
@@ -47,7 +49,8 @@ from scoring.xlsx_guard import MAX_CELL_TEXT, WorkbookRefused, XlsxInfo, inspect
 
 HEADER_SCAN_ROWS = 10
 _CONTRACT_SHEETS = {"criteria": "Criteria", "bids": "Bids", "components": "Components",
-                    "vendors": "Vendors", "scores": "Scores", "okrs": "OKRs", "settings": "Settings"}
+                    "vendors": "Vendors", "scores": "Scores", "findings": "Findings",
+                    "okrs": "OKRs", "settings": "Settings"}
 _SETTING_BY_HEADER = {header_key(key): spec for key, spec in SPECS.items()}
 SETTING_KEYS = frozenset(_SETTING_BY_HEADER)
 
@@ -901,6 +904,70 @@ class _Reader:
         return out
 
 
+def _findings(reader: _Reader, criteria: list[Criterion], bids: list[Bid]) -> list[Finding]:
+    """The Findings sheet: each row one strength, weakness, deficiency or risk of one bid on one
+    criterion, with its text and the proposal reference it rests on."""
+    sheet = reader.sheet("findings", ("vendor", "criterion", "kind", "text"), optional=True)
+    if sheet is None:
+        return []
+    by_name = {fold(c.name): c for c in criteria}
+    by_header = {norm_header(c.name): c for c in criteria}
+    by_vendor: dict[str, list[Bid]] = {}
+    for b in bids:
+        by_vendor.setdefault(fold(b.vendor), []).append(b)
+    kinds = {norm_header(k): k for k in FINDING_KINDS}
+    out: list[Finding] = []
+    for row, values in sheet.rows():
+        vendor = cell_text(sheet.get(values, "vendor"))
+        cname = cell_text(sheet.get(values, "criterion"))
+        kind_text = cell_text(sheet.get(values, "kind"))
+        text = cell_text(sheet.get(values, "text"))
+        lot = cell_text(sheet.get(values, "lot"))
+        blank = [k for k, v in (("vendor", vendor), ("criterion", cname), ("kind", kind_text),
+                                ("text", text)) if not v]
+        for key in blank:
+            reader.problem(sheet.loc(row, key), f"{key} is blank",
+                           f"Fill in the {key}, or clear the row")
+        if blank:
+            continue
+        crit = by_name.get(fold(cname)) or by_header.get(norm_header(cname))
+        if crit is None:
+            guess = closest(cname, [c.name for c in criteria])
+            reader.problem(sheet.loc(row, "criterion"),
+                           f"'{cname}' is not a criterion in the Criteria sheet"
+                           + (f"; did you mean '{guess}'?" if guess else ""),
+                           "Use a criterion name from the Criteria sheet")
+            continue
+        kind = kinds.get(norm_header(kind_text))
+        if kind is None:
+            guess = closest(kind_text, list(FINDING_KINDS))
+            reader.problem(sheet.loc(row, "kind"),
+                           f"'{kind_text}' is not a kind of finding"
+                           + (f"; did you mean '{guess}'?" if guess else ""),
+                           "Use one of: " + ", ".join(FINDING_KINDS))
+            continue
+        found = by_vendor.get(fold(vendor), [])
+        if lot:
+            found = [b for b in found if fold(b.lot) == fold(lot)]
+        if len(found) != 1:
+            tried = ((fold(vendor), fold(lot)) in reader.attempted if lot
+                     else not found and any(v == fold(vendor) for v, _ in reader.attempted))
+            if tried:
+                continue  # the bid was refused with its own message: one mistake, one message
+            if found:
+                reader.problem(sheet.loc(row, "lot"), f"{vendor} bid on several lots; this "
+                               "finding names none", "Fill in the lot column")
+            else:
+                reader.problem(sheet.loc(row, "vendor"),
+                               f"{vendor} has no bid{f' in lot {lot}' if lot else ''} in the "
+                               "Bids sheet", "Use the vendor (and lot) exactly as in Bids")
+            continue
+        out.append(Finding(found[0].vendor, found[0].lot, crit.name, kind, text,
+                           cell_text(sheet.get(values, "reference")),
+                           cell_text(sheet.get(values, "evaluator")), row))
+    return out
+
+
 def _apply_consensus(
     reader: _Reader, bids: list[Bid], panel: list[PanelScore], criteria: list[Criterion]
 ) -> list[Bid]:
@@ -1000,6 +1067,7 @@ def read_workbook(data: bytes) -> ReadResult:
     panel_keys = {(fold(p.vendor), fold(p.criterion)) for p in panel}
     bids = reader.bids(criteria, components, panel_keys)
     bids = _apply_consensus(reader, bids, panel, criteria)
+    findings = _findings(reader, criteria, bids)
     order = {norm_header(s.name): i for i, s in enumerate(info.sheets)}
 
     def place(p: Problem) -> tuple[int, int, int]:  # by sheet (as in the workbook), row, column
@@ -1018,6 +1086,7 @@ def read_workbook(data: bytes) -> ReadResult:
         vendors=tuple(vendors),
         panel_scores=tuple(panel),
         okrs=tuple(okrs),
+        findings=tuple(findings),
         sha256=digest,
         notes=notes,
     )

@@ -570,3 +570,41 @@ def test_problems_are_listed_by_sheet_row_and_column():
     bids = [list(BIDS[0]), ["Alpha", "", "x", 9, 3], ["Bravo", "", -5, 3, 4]]
     found = where(basic(Criteria=crit, Bids=bids))
     assert found == ["Criteria!B3", "Bids!C2", "Bids!D2", "Bids!C3"]  # the sheets' order, then rows
+
+
+FINDINGS_HEAD = ["evaluator", "vendor", "lot", "criterion", "kind", "text", "reference"]
+
+
+def test_findings_sheet_is_read_with_the_bid_it_names():
+    findings = [FINDINGS_HEAD,
+                ["R. Diaz", "alpha", "", "technical", "Significant strength", "Tested failover",
+                 "Vol. I, p. 4"],
+                ["", "Bravo", "", "Price", "risk", "Price below the independent estimate", ""]]
+    bs = read_workbook(basic(Findings=findings)).bidset
+    assert bs is not None
+    first, second = bs.findings
+    # the bid's and the criterion's own spelling, the kind's canonical name
+    assert (first.vendor, first.criterion, first.kind, first.reference, first.evaluator,
+            first.row) == ("Alpha", "Technical", "significant strength", "Vol. I, p. 4", "R. Diaz", 2)
+    assert (second.evaluator, second.kind, second.criterion) == ("", "risk", "Price")
+
+
+def test_findings_problems_are_located_one_per_mistake():
+    findings = [FINDINGS_HEAD,
+                ["R. Diaz", "Alpha", "", "Technical", "strenght", "Good", ""],  # E2 misspelt
+                ["R. Diaz", "Alpha", "", "Techincal", "strength", "Good", ""],  # D3 misspelt
+                ["R. Diaz", "Zulu", "", "Technical", "strength", "Good", ""],  # B4 no such bid
+                ["R. Diaz", "Alpha", "", "Technical", "weakness", "", ""]]  # F5 blank text
+    result = read_workbook(basic(Findings=findings))
+    assert result.bidset is None
+    assert where(basic(Findings=findings)) == ["Findings!E2", "Findings!D3", "Findings!B4",
+                                               "Findings!F5"]
+    text = [p.message for p in result.problems]
+    assert "did you mean 'strength'?" in text[0] and "did you mean 'Technical'?" in text[1]
+    assert "Zulu has no bid" in text[2] and "text is blank" in text[3]
+
+
+def test_a_refused_bid_gets_no_second_message_from_its_findings():
+    bids = [list(BIDS[0]), ["Alpha", "", "lots", 4, 3], *[list(r) for r in BIDS[2:]]]
+    findings = [FINDINGS_HEAD, ["R. Diaz", "Alpha", "", "Technical", "strength", "Good", ""]]
+    assert where(basic(Bids=bids, Findings=findings)) == ["Bids!C2"]
