@@ -114,6 +114,14 @@ def _parser() -> _Parser:
     panel.add_argument("--consensus", choices=CONSENSUS_METHODS,
                        help="how evaluators' scores combine (default: the settings, else median)")
 
+    checks = sub.add_parser("checks", help="record checks: what the panel's written record still "
+                            "lacks (rationales, findings, missing scores, decisive moderations...)",
+                            parents=[scoring, output])
+    checks.add_argument("workbook", help="bid workbook (.xlsx); its Scores and Findings sheets, and "
+                        "the app's panel entries when --settings names a saved version")
+    checks.add_argument("--strict", action="store_true",
+                        help="exit with status 1 when any point is open (for a filing pipeline)")
+
     report = sub.add_parser("report", help="write the Excel evaluation report",
                             parents=[scoring, robust])
     report.add_argument("workbook", help="bid workbook (.xlsx)")
@@ -539,6 +547,37 @@ def _panel(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def _checks(args: argparse.Namespace) -> str | tuple[str, int]:
+    from scoring.record import describe, evaluator_offsets
+
+    _, res = _results(args)
+    found = res.record
+    if args.format == "json":
+        out = json.dumps({"workbook_sha256": res.workbook.sha256, "summary": describe(found),
+                          "checks": [k.to_record() for k in found],
+                          "evaluator_offsets": [
+                              {"evaluator": o.evaluator, "cells": o.cells,
+                               "mean_offset": o.mean_offset,
+                               "z": None if o.z != o.z or abs(o.z) == float("inf") else o.z}
+                              for o in evaluator_offsets(res.cells)]}, indent=2)
+    elif args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["check", "vendor", "lot", "criterion", "where", "message", "fix"])
+        for k in found:
+            writer.writerow([_csv_safe(x) for x in (k.title, k.vendor, k.lot, k.criterion,
+                                                    k.where, k.message, k.fix)])
+        out = buf.getvalue().rstrip("\n")
+    else:
+        lines = [describe(found)]
+        for k in found:
+            where = f" [{k.where}]" if k.where else ""
+            subject = f"{k.subject}: " if k.subject else ""
+            lines += ["", f"{k.title}{where}", f"  {subject}{k.message}", f"  To do: {k.fix}"]
+        out = "\n".join(lines)
+    return (out, EXIT_ERROR) if args.strict and found else out
+
+
 def _report(args: argparse.Namespace) -> str:
     from scoring.mcda import ScoringError
     from scoring.report import ReportContext, build_report
@@ -616,10 +655,13 @@ def _db_setup(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
-                "compliance": _compliance, "panel": _panel, "report": _report,
+                "compliance": _compliance, "panel": _panel, "checks": _checks, "report": _report,
                 "template": _template, "verify": _verify, "db-setup": _db_setup}
+    code = EXIT_OK
     try:
         out = handlers[args.command](args)
+        if isinstance(out, tuple):  # (what to print, exit status)
+            out, code = out
     except CliError as exc:
         print(str(exc), file=sys.stderr)
         return exc.code
@@ -633,4 +675,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_OK
+    return code

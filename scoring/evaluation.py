@@ -271,6 +271,7 @@ class Evaluation:
         return {
             "panel": panel,
             "ranking": ranking,
+            "record": ranking,  # the record checks: the panel's entries and the ranking
             "optimized": (*ranking, self.what_ifs),  # the MILP: not re-solved for an edited award
             "scenarios": (*ranking, self.what_ifs, self.edited_award, self.simulation),
             "robustness": (*ranking, self.robustness),

@@ -19,6 +19,8 @@ from scoring.evaluation import Evaluation, EvaluationError, check
 from scoring.mcda import Ranking, rank
 from scoring.model import BUNDLE_LOT, BidSet, lot_name
 from scoring.panel import Cell, applied
+from scoring.record import Check
+from scoring.record import checks as record_checks
 from scoring.scenarios import (
     Context,
     CostDistribution,
@@ -96,6 +98,22 @@ class Results:
     def cells(self) -> list[Cell]:
         """Every (bid, criterion) the panel scored: the workbook's Scores and the app's entries."""
         return self._panel()[1]
+
+    @property
+    def record(self) -> list[Check]:
+        """The record checks: what the panel's written record still lacks (advisory)."""
+        def compute() -> list[Check]:
+            from scoring.mcda import ScoringError
+
+            ev = self.evaluation
+            try:
+                ranking: Ranking | None = self.ranking
+            except ScoringError:
+                ranking = None
+            return record_checks(self.workbook, self.cells, ranking, entered=ev.panel.scores,
+                                 moderations=ev.panel.moderations, consensus=ev.consensus,
+                                 scoring=ev.scoring)
+        return self._part("record", compute)
 
     @property
     def ranking(self) -> Ranking:

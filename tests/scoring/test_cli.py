@@ -249,3 +249,33 @@ def test_a_seed_out_of_range_is_a_bad_option_not_a_crash(capsys, sample_path, tm
     assert exc.value.code == 1 and "--seed" in err and "Error" not in err.replace("error:", "")
     assert "from 0 to 2,147,483,647" in err or "not a whole number" in err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_checks_lists_the_record_s_open_points_and_strict_fails_on_them(capsys, sample_path):
+    code, out, err = run(capsys, "checks", sample_path)
+    assert code == 0, err
+    assert out.startswith("3 open points:")
+    assert "Deficiency on a bid that is still ranked [Findings!9:9]" in out
+    assert "Summit Integrators (Application) / Exit and portability" in out
+    code, out, _ = run(capsys, "checks", sample_path, "--strict")
+    assert code == 1 and out.startswith("3 open points:")
+    code, out, _ = run(capsys, "checks", sample_path, "--format", "json")
+    doc = json.loads(out)
+    assert [c["check"] for c in doc["checks"]] == ["evaluator_offset", "evaluator_offset",
+                                                   "deficiency_eligible"]
+    assert {o["evaluator"] for o in doc["evaluator_offsets"]} == {"A. Rivera", "B. Chen", "C. Okafor"}
+    # a workbook whose record is complete (no panel, no score at the end of a scale): nothing
+    # open, and --strict passes
+    bids = [["vendor", "lot", "price", "Technical", "Management"], ["Alpha", "", 100_000, 4, 3],
+            ["Bravo", "", 80_000, 3, 4]]
+    code, out, _ = run(capsys, "checks", _write(basic(Bids=bids)), "--strict")
+    assert (code, out.strip()) == (0, "No open points in the record.")
+
+
+def _write(data: bytes):  # type: ignore[no-untyped-def]
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "w.xlsx"
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,109 @@
+"""Record checks: each open point of a panel's written record, located."""
+
+from scoring.evaluation import Evaluation, PanelRecord, Scoring
+from scoring.panel import Moderation
+from scoring.record import evaluator_offsets
+from scoring.results import results
+from scoring.workbook import read_workbook
+from tests.helpers import BIDS, basic
+
+SCORES_HEAD = ["evaluator", "vendor", "lot", "criterion", "score", "rationale"]
+FINDINGS_HEAD = ["evaluator", "vendor", "lot", "criterion", "kind", "text", "reference"]
+# Bravo's management 3.5: no tie for second place (WSM: Charlie 0.90, Alpha 0.76, Bravo 0.74)
+TEST_BIDS = [list(BIDS[0]), list(BIDS[1]), ["Bravo", "", 80_000, 3, 3.5], *[list(r) for r in BIDS[3:]]]
+
+
+def _bidset(scores=None, findings=None):  # type: ignore[no-untyped-def]
+    if scores is None:  # three evaluators agree on Technical, each with a rationale
+        scores = [SCORES_HEAD] + [[e, v, "", "Technical", t, "Meets the requirement"]
+                                  for e in ("E1", "E2", "E3")
+                                  for v, t in (("Alpha", 4), ("Bravo", 3), ("Charlie", 5))]
+    if findings is None:
+        findings = [FINDINGS_HEAD] + [  # behind every score at the top of its scale
+            ["E1", v, "", c, "strength", f"{c} beyond the requirement", "Vol. I, p. 2"]
+            for v, c in (("Charlie", "Technical"), ("Charlie", "Management"), ("Delta", "Management"))]
+    result = read_workbook(basic(Bids=TEST_BIDS, Scores=scores, Findings=findings))
+    assert result.ok, [str(p) for p in result.problems]
+    return result.bidset
+
+
+def _checks(bs, moderations=()):  # type: ignore[no-untyped-def]
+    ev = Evaluation.of(bs, Scoring.of(bs, method="wsm"), panel=PanelRecord(moderations=tuple(moderations)))
+    return results(bs, ev).record
+
+
+def _kinds(found):  # type: ignore[no-untyped-def]
+    return [k.kind for k in found]
+
+
+def test_a_complete_record_has_no_open_points():
+    assert _checks(_bidset()) == []
+
+
+def test_a_moderation_that_alone_changes_the_winner_is_named_with_the_margin():
+    bs = _bidset()
+    moderation = Moderation("Charlie", "", "Technical", 3.5, "Failover untested", by="chair")
+    found = [k for k in _checks(bs, [moderation]) if k.kind == "moderation_decides"]
+    assert len(found) == 1
+    k = found[0]
+    assert (k.vendor, k.criterion) == ("Charlie", "Technical")
+    assert "from 5 to 3.5" in k.message and "from Charlie to Alpha" in k.message
+    assert "Alpha now leads Charlie by 0.0100" in k.message  # 0.76 against 0.75
+
+
+def test_a_moderation_that_leaves_the_winner_is_not_reported():
+    bs = _bidset()
+    moderation = Moderation("Charlie", "", "Technical", 4.5, "Minor gap", by="chair")
+    assert "moderation_decides" not in _kinds(_checks(bs, [moderation]))
+
+
+def test_missing_rationale_and_missing_scores_are_located():
+    scores = [SCORES_HEAD,
+              ["E1", "Alpha", "", "Technical", 4, ""], ["E2", "Alpha", "", "Technical", 4, ""],
+              ["E1", "Bravo", "", "Technical", 3, "Thin plan"], ["E2", "Bravo", "", "Technical", 3, "ok"],
+              ["E3", "Bravo", "", "Technical", 3, "ok"]]
+    found = _checks(_bidset(scores))
+    no_why = [k for k in found if k.kind == "no_rationale"]
+    assert [(k.vendor, k.where) for k in no_why] == [("Alpha", "Scores!F2, Scores!F3")]
+    missing = [k for k in found if k.kind == "missing_score"]
+    assert [(k.vendor, k.criterion) for k in missing] == [("Alpha", "Technical")]
+    assert missing[0].message.startswith("E3 has not scored this cell")
+
+
+def test_a_top_score_needs_a_finding_and_a_deficiency_on_a_ranked_bid_is_flagged():
+    findings = [FINDINGS_HEAD, ["E2", "Alpha", "", "Management", "deficiency",
+                                "No staffing plan", "Vol. II"]]
+    found = _checks(_bidset(findings=findings))
+    extreme = [k for k in found if k.kind == "extreme_without_finding"]
+    # Charlie's Technical (panel, 5) and Management (Bids, 5), Delta's Management (5); Delta's
+    # Technical 1 is not the bottom of 0-5
+    assert [(k.vendor, k.criterion) for k in extreme] == [
+        ("Charlie", "Technical"), ("Charlie", "Management"), ("Delta", "Management")]
+    deficiency = [k for k in found if k.kind == "deficiency_eligible"]
+    assert [(k.vendor, k.criterion, k.where) for k in deficiency] == [
+        ("Alpha", "Management", "Findings!2:2")]
+
+
+def test_the_same_finding_on_bids_rated_differently_is_flagged():
+    findings = [FINDINGS_HEAD,
+                ["E1", "Charlie", "", "Technical", "strength", "Tested failover", ""],
+                ["E2", "Alpha", "", "Technical", "strength", "tested  failover.", ""]]
+    same = [k for k in _checks(_bidset(findings=findings)) if k.kind == "same_finding"]
+    assert len(same) == 1
+    assert "Charlie rated 5" in same[0].message
+    assert "Alpha rated 4" in same[0].message
+    assert same[0].where == "Findings!2:2, Findings!3:3"
+
+
+def test_an_evaluator_consistently_above_the_others_is_reported_with_a_z_score():
+    rows = [SCORES_HEAD]
+    for v, t, m in (("Alpha", 4, 3), ("Bravo", 3, 3.5), ("Charlie", 4, 4)):
+        for crit, base in (("Technical", t), ("Management", m)):
+            rows += [["E1", v, "", crit, base, "ok"], ["E2", v, "", crit, base, "ok"],
+                     ["E3", v, "", crit, min(5, base + 1), "generous"]]
+    bs = _bidset(rows)
+    offsets = {o.evaluator: o for o in evaluator_offsets(results(bs).cells)}
+    assert offsets["E3"].mean_offset == 1.0 and offsets["E3"].cells == 6
+    assert offsets["E1"].mean_offset == 0.0 and offsets["E1"].z == 0.0
+    flagged = [k for k in _checks(bs) if k.kind == "evaluator_offset"]
+    assert len(flagged) == 1 and flagged[0].message.startswith("E3 scores 1.00 points above")
