@@ -33,8 +33,10 @@ st.caption(f"Evaluation #{ref.evaluation_id} · you are **{esc(me)}** ({role}) �
            f"**{'open' if is_open else 'closed (blind scoring)'}** · {ev.consensus}")
 
 live = db.panel_record(ref.evaluation_id)
+# My scores: the workbook's Scores sheet under my name, then what I entered here (which replaces
+# the sheet's for the same cell)
 mine = {(fold(s.vendor), fold(s.lot), fold(s.criterion)): (s.score, s.rationale)
-        for s in live.scores if s.evaluator == me}
+        for s in (*bidset.panel_scores, *live.scores) if fold(s.evaluator) == fold(me)}
 if message := st.session_state.pop("panel_flash", None):
     st.success(message, icon=":material/check:")
 if role in ("chair", "evaluator"):
@@ -95,3 +97,9 @@ st.caption(f"The panel's entries as they are now ({esc(live.describe())}), with 
 st.dataframe(panel_views.consensus_frame(cells, evaluators), hide_index=True, placeholder="—")
 if role == "chair":
     panel_views.moderation_form(db, ref.evaluation_id, cells, me)
+
+st.subheader("Findings and rationales")
+panel_views.findings_view(bidset, live, cells)
+if role == "chair":
+    st.subheader("Record checks")
+    panel_views.record_checks(cache.results(ev.replace(panel=live), bidset).record)

@@ -30,6 +30,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scoring.compliance import ELEMENTS
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking
 from scoring.model import lot_name
+from scoring.panel import merge_scores
+from scoring.record import describe as describe_checks
 from scoring.results import Results
 from scoring.settings import SPECS
 
@@ -139,8 +141,9 @@ class Sheet:
         self.row += 1
 
     def table(self, frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
-              freeze: bool = False) -> tuple[int, int]:
-        """Write a table; returns (header row, last row)."""
+              freeze: bool = False, wrap: Sequence[str] = ()) -> tuple[int, int]:
+        """Write a table; returns (header row, last row). Columns in ``wrap`` (long text) wrap
+        within their width instead of running on."""
         formats = formats or {}
         top = self.row
         for c, name in enumerate(frame.columns, start=1):
@@ -155,6 +158,8 @@ class Sheet:
                 cell = self.ws.cell(row=r, column=c, value=safe(value))
                 if name in formats:
                     cell.number_format = formats[name]
+                if name in wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
                 self._width(c, value if not isinstance(value, float) else f"{value:,.4f}")
         if freeze and top == 3:
             self.ws.freeze_panes = self.ws.cell(row=top + 1, column=1)
@@ -191,6 +196,8 @@ def build_report(results: Results, ctx: ReportContext | None = None) -> bytes:
     wb = Workbook()
     _summary(Sheet(wb, "Summary", first=True), results, ranking, ctx, currency)
     _scores(Sheet(wb, "Scores"), results, ranking)
+    _findings(Sheet(wb, "Findings"), results)
+    _record_checks(Sheet(wb, "Record checks"), results)
     _robustness(Sheet(wb, "Robustness"), results)
     _scenarios(Sheet(wb, "Scenarios"), results, currency)
     _compliance(Sheet(wb, "Compliance"), results)
@@ -276,6 +283,47 @@ def _scores(s: Sheet, results: Results, ranking: Ranking) -> None:
         col = get_column_letter(3 + len(evaluators) + 3)
         s.ws.conditional_formatting.add(f"{col}{top + 1}:{col}{last}", CellIsRule(
             operator="equal", formula=['"Yes"'], fill=BAD_FILL))
+    s.finish()
+
+
+def _findings(s: Sheet, results: Results) -> None:
+    """The written record behind the scores: each evaluator's score with its rationale, and the
+    findings (strengths, weaknesses, deficiencies, risks) with their proposal references."""
+    bidset = results.workbook
+    ev = results.evaluation
+    s.title("Findings: the strengths, weaknesses, deficiencies and risks behind the ratings")
+    if bidset.findings:
+        s.table(pd.DataFrame([
+            {"Vendor": f.vendor, "Lot": lot_name(f.lot), "Criterion": f.criterion,
+             "Kind": f.kind, "Finding": f.text, "Reference": f.reference,
+             "Evaluator": f.evaluator or "panel (consensus)"}
+            for f in bidset.findings]), wrap=("Finding",))
+    else:
+        s.text("The workbook records no findings (its Findings sheet is absent or empty).",
+               italic=True)
+    scores = merge_scores(bidset, bidset.panel_scores, ev.panel.scores)
+    s.title("Evaluators' scores and rationales", 12)
+    if scores:
+        s.table(pd.DataFrame([
+            {"Evaluator": p.evaluator, "Vendor": p.vendor, "Lot": lot_name(p.lot),
+             "Criterion": p.criterion, "Score": p.score, "Rationale": p.rationale,
+             "Entered": f"Scores sheet row {p.row}" if p.row else "in the app"}
+            for p in scores]), wrap=("Rationale",))
+    else:
+        s.text("There are no panel scores.", italic=True)
+    s.finish()
+
+
+def _record_checks(s: Sheet, results: Results) -> None:
+    found = results.record
+    s.title("Record checks: what the written record still lacks before it is filed")
+    s.text(describe_checks(found), italic=True)
+    s.row += 1
+    if found:
+        s.table(pd.DataFrame([
+            {"Check": k.title, "Bid / criterion": k.subject or "(the panel)", "Where": k.where,
+             "What was found": k.message, "What to do": k.fix} for k in found]),
+            wrap=("What was found", "What to do"))
     s.finish()
 
 

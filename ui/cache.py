@@ -22,7 +22,8 @@ from scoring.template import template_bytes as _template_bytes
 from scoring.workbook import ReadResult
 from scoring.workbook import read_workbook as _read
 
-PART_SIZES = {"panel": 64, "ranking": 256, "optimized": 64, "scenarios": 64, "robustness": 32}
+PART_SIZES = {"panel": 64, "ranking": 256, "record": 64, "optimized": 64, "scenarios": 64,
+              "robustness": 32}
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -8,8 +8,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from scoring.evaluation import PanelRecord
 from scoring.model import BidSet, fold, lot_name
-from scoring.panel import Cell
+from scoring.panel import Cell, merge_scores
+from scoring.record import Check, describe
 from scoring.store import ROLES, Store, StoreError
 from ui.vega import Chart, layer
 
@@ -158,3 +160,47 @@ def moderation_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair:
                 rationale=rationale)
     st.rerun()
 
+
+
+def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell]) -> None:
+    """One bid at a time: every evaluator's score and rationale per criterion beside the
+    consensus, and the findings recorded against it (the Findings sheet)."""
+    bids = [b for b in bidset.bids if any(fold(c.vendor) == fold(b.vendor) and c.lot == b.lot
+                                          for c in cells)
+            or any(fold(f.vendor) == fold(b.vendor) and f.lot == b.lot for f in bidset.findings)]
+    if not bids:
+        st.caption("No findings or rationales recorded yet.")
+        return
+    bid = st.selectbox("Bid", bids, key="panel_findings_bid",
+                       format_func=lambda b: b.vendor + (f" ({lot_text(b.lot)})" if b.lot else ""))
+    scores = merge_scores(bidset, bidset.panel_scores, live.scores)
+    consensus = {fold(c.criterion): c for c in cells
+                 if fold(c.vendor) == fold(bid.vendor) and c.lot == bid.lot}
+    rows = [{"Criterion": s.criterion, "Evaluator": s.evaluator, "Score": s.score,
+             "Rationale": s.rationale,
+             "Consensus": consensus[fold(s.criterion)].score if fold(s.criterion) in consensus else None}
+            for s in scores if fold(s.vendor) == fold(bid.vendor)
+            and (not s.lot or fold(s.lot) == fold(bid.lot))]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—",
+                     column_config={"Rationale": st.column_config.TextColumn(width="large")})
+    found = [f for f in bidset.findings if fold(f.vendor) == fold(bid.vendor) and f.lot == bid.lot]
+    if found:
+        st.dataframe(pd.DataFrame([{"Criterion": f.criterion, "Kind": f.kind, "Finding": f.text,
+                                    "Reference": f.reference,
+                                    "Evaluator": f.evaluator or "panel (consensus)"}
+                                   for f in found]), hide_index=True, placeholder="—",
+                     column_config={"Finding": st.column_config.TextColumn(width="large")})
+    else:
+        st.caption("No findings recorded for this bid (Findings sheet).")
+
+
+def record_checks(found: Sequence[Check]) -> None:
+    """What the written record still lacks, for the chair (the report and `checks` say the same)."""
+    st.markdown(describe(found))
+    if found:
+        st.dataframe(pd.DataFrame([{"Check": k.title, "Bid / criterion": k.subject or "(the panel)",
+                                    "Where": k.where, "What was found": k.message,
+                                    "What to do": k.fix} for k in found]),
+                     hide_index=True, placeholder="—",
+                     column_config={"What was found": st.column_config.TextColumn(width="large")})

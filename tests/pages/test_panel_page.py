@@ -180,3 +180,30 @@ def test_a_removed_member_keeps_nothing_of_an_evaluation_they_moved_on_from(sign
     shown = " ".join(str(e.value) for e in [*at.markdown, *at.info, *at.success, *at.warning,
                                             *at.caption, *at.sidebar.markdown])
     assert secret not in shown
+
+
+def test_chair_sees_findings_beside_the_scores_and_the_record_checks():
+    at = saved_app("Panel record")
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "3 open points" in markdown
+    checks = frame(at, "What was found")
+    assert "Deficiency on a bid that is still ranked" in set(checks["Check"])
+    # the first bid with a record: Cascade Cloud Services (Infrastructure), its scores with their
+    # rationales beside the consensus, and its findings with their references
+    scores = next(df.value for df in at.dataframe
+                  if {"Evaluator", "Rationale", "Consensus"} <= set(df.value.columns))
+    assert set(scores["Evaluator"]) == {"A. Rivera", "B. Chen", "C. Okafor"}
+    findings = frame(at, "Finding")
+    assert findings["Reference"].tolist() == ["Vol. I, section 2.4, p. 22", "Vol. I, section 6.1, p. 48"]
+    at.selectbox(key="panel_findings_bid").select_index(1).run()  # Harbor Data Works
+    findings = frame(at, "Finding")
+    assert findings["Evaluator"].tolist() == ["panel (consensus)", "C. Okafor"]
+
+
+def test_my_scores_start_from_the_workbook_s_scores_under_my_name():
+    at = saved_app("Panel prefill")
+    labelled(at.text_input, "Your name").set_value("A. Rivera").run()
+    assert not at.exception
+    mine = frame(at, "Scale")
+    assert mine["Score"].notna().sum() == 28  # her 28 scores in the sample's Scores sheet
+    assert (mine["Rationale"] != "").sum() == 28
