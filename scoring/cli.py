@@ -127,6 +127,14 @@ def _parser() -> _Parser:
     report.add_argument("workbook", help="bid workbook (.xlsx)")
     report.add_argument("out", help="where to write the report (.xlsx)")
 
+    documents = sub.add_parser("documents", help="write the decision document draft and a "
+                               "debriefing letter per unsuccessful bid (Word)",
+                               parents=[scoring, robust])
+    documents.add_argument("workbook", help="bid workbook (.xlsx)")
+    documents.add_argument("out", help="folder to write them to (created if missing)")
+    documents.add_argument("--name", default="", help="the evaluation's name in the documents "
+                           "(default: the workbook's file name)")
+
     template = sub.add_parser("template", help="write the bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
 
@@ -597,6 +605,30 @@ def _report(args: argparse.Namespace) -> str:
     return f"Report written to {args.out}"
 
 
+def _documents(args: argparse.Namespace) -> str:
+    from pathlib import Path
+
+    from scoring.documents import DocumentContext, debriefs, decision_document
+    from scoring.mcda import ScoringError
+
+    _, res = _results(args)
+    label = "from --settings " + os.path.basename(args.settings) if args.settings else "not saved"
+    ctx = DocumentContext(args.name or Path(args.workbook).stem, label)
+    out = Path(args.out)
+    try:
+        files = {"decision-document.docx": decision_document(res, ctx), **debriefs(res, ctx)}
+    except ScoringError as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            (out / name).write_bytes(content)
+    except OSError as exc:
+        raise CliError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+    return (f"Decision document and {len(files) - 1} debriefing letter"
+            f"{'' if len(files) == 2 else 's'} written to {out}")
+
+
 def _template(args: argparse.Namespace) -> str:
     from scoring.template import write_template
 
@@ -656,6 +688,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
                 "compliance": _compliance, "panel": _panel, "checks": _checks, "report": _report,
+                "documents": _documents,
                 "template": _template, "verify": _verify, "db-setup": _db_setup}
     code = EXIT_OK
     try:

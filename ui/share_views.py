@@ -9,11 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from scoring.audit import audit_rows
+from scoring.documents import DocumentContext, debrief_bundle, decision_document
 from scoring.mcda import METHOD_LABELS, ScoringError
 from scoring.report import ReportContext, build_report
 from scoring.store import Store
 from ui import cache, controls, persistence, state
 from ui.widgets import lot_label, md_escape
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 PAGES = {"evaluate": "Evaluate", "robustness": "Robustness", "scenarios": "Scenarios"}
 FLASH = "saved_flash"
@@ -241,3 +244,20 @@ def report_button(db: Store | None) -> None:
         help="Summary, scores, robustness, scenarios, compliance, audit log, the inputs and the "
              "evaluation's JSON; every sheet marked as source selection information. It holds "
              "the figures of the evaluation in use, as every page shows them.")
+    docs = DocumentContext(evaluation_name=ref.name if ref is not None else open_wb.name,
+                           version_label=status.label())
+    left, right = st.columns(2)
+    left.download_button(
+        "Decision document draft (.docx)", data=lambda: decision_document(results, docs),
+        file_name=stem.replace("-report", "-decision-document") + ".docx",
+        icon=":material/gavel:", mime=DOCX,
+        help="Source Selection Decision Document draft: the basis, each lot's ratings, findings, "
+             "prices, robustness, compliance and scenarios, the record checks still open, and "
+             "the trade-off and signature for the source selection authority to complete.")
+    right.download_button(
+        "Debriefing letters, one per unsuccessful bid (.zip)",
+        data=lambda: debrief_bundle(results, docs),
+        file_name=stem.replace("-report", "-debriefs") + ".zip", icon=":material/mail:",
+        mime="application/zip",
+        help="A Word draft per bid not ranked first in its lot: its own ratings, findings and "
+             "price, and the successful bid's overall score and price; nothing of other bidders.")

@@ -192,3 +192,33 @@ def test_the_report_downloaded_from_the_page_carries_the_audit_log_and_its_check
     assert "intact" in summary and "anchor" in summary
     audit = [row for row in report["Audit log"].iter_rows(values_only=True)]
     assert any("for the file" in str(c) for row in audit for c in row if c)
+
+
+def test_the_decision_document_and_the_debriefs_download_from_the_page(monkeypatch):
+    import io
+    import zipfile
+
+    from docx import Document
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test
+
+    built: dict[str, object] = {}
+
+    class Recording(MediaFileManager):  # the download buttons' deferred builds, kept to call
+        def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):  # type: ignore[no-untyped-def]
+            file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, **kw)
+            built[file_id] = data_callable
+            return file_id
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+    a = app()
+    save(a, "Ann", "for the file", name="Filed")
+    buttons = {b.label: b for b in a.get("download_button")}
+    doc = Document(io.BytesIO(built[buttons["Decision document draft (.docx)"]  # type: ignore[operator]
+                                     .proto.deferred_file_id]()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Evaluation: Filed. Version: " in text and "Source Selection Decision Document" in text
+    bundle = built[buttons["Debriefing letters, one per unsuccessful bid (.zip)"]  # type: ignore[operator]
+                   .proto.deferred_file_id]()
+    with zipfile.ZipFile(io.BytesIO(bundle)) as z:  # type: ignore[arg-type]
+        assert len(z.namelist()) == 9  # the sample's 14 bids, less the 5 lots' highest ranked

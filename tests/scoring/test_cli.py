@@ -279,3 +279,16 @@ def _write(data: bytes):  # type: ignore[no-untyped-def]
     path = Path(tempfile.mkdtemp()) / "w.xlsx"
     path.write_bytes(data)
     return path
+
+
+def test_documents_writes_the_decision_document_and_each_debrief(capsys, sample_path, tmp_path):
+    from docx import Document
+
+    code, out, err = run(capsys, "documents", sample_path, tmp_path / "docs", "--draws", "200",
+                         "--name", "DOR-2026-114")
+    assert code == 0, err
+    assert out.strip() == f"Decision document and 9 debriefing letters written to {tmp_path / 'docs'}"
+    names = sorted(p.name for p in (tmp_path / "docs").iterdir())
+    assert names[0] == "01-debrief-summit-integrators-infrastructure.docx" and len(names) == 10
+    doc = Document(str(tmp_path / "docs" / "decision-document.docx"))
+    assert any(p.text.startswith("Evaluation: DOR-2026-114.") for p in doc.paragraphs)

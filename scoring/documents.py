@@ -1,0 +1,404 @@
+"""The documents a panel files, as Word drafts (python-docx): the Source Selection Decision
+Document and a debriefing letter per unsuccessful bidder.
+
+Both are drafts for people to complete and sign: they state the evaluation record (basis,
+ratings, findings, prices, robustness, compliance, scenarios, open record checks) and leave the
+trade-off and the decision to the source selection authority. Neither ever says the tool
+selected anyone. Every page carries the source selection information marking (FAR 3.104) in its
+header and footer. A debrief holds the bidder's own ratings, findings and price and the
+successful bid's overall rating and price, and nothing of any other bidder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+
+from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking, ScoredBid, ScoringError
+from scoring.model import ADVERSE_KINDS, FINDING_KINDS, BidSet, Finding, fold, lot_name
+from scoring.record import describe as describe_checks
+from scoring.results import Results
+
+MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
+DEBRIEF_MARKING = "PROCUREMENT SENSITIVE — FOR THE NAMED BIDDER ONLY"
+DRAFT = "DRAFT — prepared from the evaluation record for the source selection authority to complete"
+DEBRIEF_DRAFT = "DRAFT — prepared from the evaluation record for the contracting officer to complete"
+NOT_SELECTED = ("This document states the evaluation record. The evaluation tool scores and "
+                "explains bids; it does not select a source. The source selection authority "
+                "decides, on this record, and documents the trade-off below.")
+KIND_HEADINGS = {"significant strength": "Significant strengths", "strength": "Strengths",
+                 "weakness": "Weaknesses", "significant weakness": "Significant weaknesses",
+                 "deficiency": "Deficiencies", "risk": "Risks"}
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What the documents record besides the figures."""
+
+    evaluation_name: str = "Evaluation"
+    version_label: str = "not saved"
+    prepared: str = ""  # the date the draft was prepared (default: today, UTC)
+
+
+def _today(ctx: DocumentContext) -> str:
+    return ctx.prepared or dt.datetime.now(dt.UTC).strftime("%d %B %Y").lstrip("0")
+
+
+def _field(paragraph, instruction: str) -> None:  # type: ignore[no-untyped-def]
+    """A Word field (PAGE, NUMPAGES) in a paragraph."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+
+
+def _new(marking: str, landscape: bool = False):  # type: ignore[no-untyped-def]
+    doc = Document()
+    styles = doc.styles
+    styles["Normal"].font.name = "Liberation Sans"
+    styles["Normal"].font.size = Pt(10)
+    section = doc.sections[0]
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    for m in ("left_margin", "right_margin"):
+        setattr(section, m, Cm(2))
+    header = section.header.paragraphs[0]
+    header.text = marking
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    header.runs[0].bold = True
+    header.runs[0].font.color.rgb = RGBColor(0x9C, 0x00, 0x06)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(marking + " — page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+    for run in footer.runs:
+        run.font.size = Pt(8)
+    return doc
+
+
+def _table(doc, header: Sequence[str], rows: Sequence[Sequence[object]],  # type: ignore[no-untyped-def]
+           numeric: Sequence[int] = ()) -> Table:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+        cell.paragraphs[0].runs[0].bold = True
+    _repeat_header(table)
+    for row in rows:
+        cells = table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            cell.text = "" if value is None else str(value)
+            if i in numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    last = len(table.rows) - 1
+    for i, row in enumerate(table.rows):
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                # a table of up to a page stays on one page, with the heading above it
+                p.paragraph_format.keep_with_next = i < last and last < 25
+                for r in p.runs:
+                    r.font.size = Pt(9)
+    doc.add_paragraph()
+    return table
+
+
+def _repeat_header(table: Table) -> None:
+    """The table's first row repeats at the top of each page it runs onto."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _money(x: float | None, currency: str) -> str:
+    return "" if x is None else f"{currency} {x:,.0f}"
+
+
+def _score(b: ScoredBid) -> str:
+    return "" if b.score is None else f"{b.score:.4f}"
+
+
+def _bid_name(vendor: str, lot: str) -> str:
+    return f"{vendor} ({lot_name(lot)})" if lot else vendor
+
+
+def _findings_of(bidset: BidSet, vendor: str, lot: str) -> list[Finding]:
+    return [f for f in bidset.findings if fold(f.vendor) == fold(vendor) and fold(f.lot) == fold(lot)]
+
+
+def _write_findings(doc, found: Sequence[Finding], *, evaluators: bool = True) -> None:  # type: ignore[no-untyped-def]
+    if not found:
+        doc.add_paragraph("No findings are recorded for this bid.")
+        return
+    for kind in FINDING_KINDS:
+        these = [f for f in found if f.kind == kind]
+        if not these:
+            continue
+        doc.add_paragraph(KIND_HEADINGS[kind], style="Heading 4")
+        for f in these:
+            ref = f" [{f.reference}]" if f.reference else ""
+            who = f" ({f.evaluator or 'panel'})" if evaluators else ""
+            doc.add_paragraph(f"{f.criterion}: {f.text}{ref}{who}", style="List Bullet")
+
+
+def _ratings(ranking: Ranking, bidset: BidSet, lot: str) -> list[list[object]]:
+    criteria = [c for c in bidset.criteria if not c.is_price]
+    by_bid = {(b.vendor, b.lot): b for b in bidset.bids}
+    rows: list[list[object]] = []
+    for b in ranking.in_lot(lot):
+        source = by_bid.get((b.vendor, b.lot))
+        scores = [f"{source.scores[c.name]:g}" if source and c.name in source.scores else ""
+                  for c in criteria]
+        rows.append([b.rank if b.rank is not None else "—", b.vendor, *scores,
+                     _money(b.price, bidset.settings.currency), _score(b),
+                     "yes" if b.eligible else "no: " + ", ".join(b.failed_gates)])
+    return rows
+
+
+def _robustness_sentence(results: Results, lot: str, winner: str) -> str:
+    try:
+        rob = results.robustness()
+    except ScoringError:
+        return ""
+    parts = []
+    acc = next((a for a in rob.acceptability if a.lot == lot), None)
+    if acc is not None and winner in acc.vendors:
+        share = acc.win_probability()[winner]
+        parts.append(f"{winner} is first in {share:.0%} of {acc.draws:,} plausible weightings "
+                     "drawn around the stated weights")
+    intervals = rob.stability.get(lot, {})
+    if intervals:
+        ranking = results.ranking
+        near = []
+        for name, (lo, hi) in intervals.items():
+            w = ranking.weights.get(name, 0.0)
+            room = min(w - lo if lo > 0 else 1.0, hi - w if hi < 1 else 1.0)
+            near.append((room, name, lo, hi, w))
+        room, name, lo, hi, w = min(near)
+        if room < 1.0:
+            edges = []
+            if hi < 1:
+                edges.append(f"the {name} weight rises above {hi:.0%}")
+            if lo > 0:
+                edges.append(f"falls below {lo:.0%}" if edges else f"the {name} weight falls below {lo:.0%}")
+            parts.append(f"it stays first unless {' or '.join(edges)} (stated {w:.0%}; the other "
+                         "weights in proportion)")
+        else:
+            parts.append("it stays first whatever any single weight is")
+    return "; ".join(parts) + "." if parts else ""
+
+
+def decision_document(results: Results, ctx: DocumentContext | None = None) -> bytes:
+    """The Source Selection Decision Document draft of ``results`` as .docx bytes."""
+    ctx = ctx or DocumentContext()
+    ranking = results.ranking
+    bidset = results.bidset
+    currency = bidset.settings.currency
+    ev = results.evaluation
+    doc = _new(MARKING, landscape=True)  # the ratings tables have a column per criterion
+    doc.add_heading("Source Selection Decision Document", level=0)
+    doc.add_paragraph(DRAFT).runs[0].italic = True
+    doc.add_paragraph(f"Evaluation: {ctx.evaluation_name}. Version: {ctx.version_label}. "
+                      f"Prepared {_today(ctx)}.")
+    doc.add_paragraph(NOT_SELECTED)
+
+    doc.add_heading("1. Basis of the evaluation", level=1)
+    doc.add_paragraph(
+        f"Bids were scored with {METHOD_LABELS[ranking.method]}; price by "
+        f"{PRICE_FORMULA_LABELS[ranking.price_formula]}. Panel scores combine by the "
+        f"{ev.consensus} of the evaluators' scores unless the chair moderated a cell with a "
+        f"written rationale ({ev.panel.describe()}). The bid workbook evaluated has SHA-256 "
+        f"{bidset.sha256}.")
+    _table(doc, ["Criterion", "Weight", "Better", "Scale", "Pass/fail threshold", "Normalisation"],
+           [[c.name, f"{ranking.weights[c.name]:.1%}",
+             "higher" if c.direction == "max" else "lower",
+             f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else "",
+             "" if c.min_acceptable is None else f"{c.min_acceptable:g}",
+             ranking.normalisation[c.name]] for c in bidset.criteria], numeric=(1,))
+
+    doc.add_heading("2. Evaluation by lot", level=1)
+    sla = {(r.vendor, r.lot): r for r in results.sla}
+    try:
+        reversals = results.robustness().reversals
+    except ScoringError:
+        reversals = []
+    criteria = [c.name for c in bidset.criteria if not c.is_price]
+    for n, lot in enumerate(ranking.lots, start=1):
+        doc.add_heading(f"2.{n} {lot_name(lot)}", level=2)
+        _table(doc, ["Rank", "Bidder", *criteria, "Price", "Overall", "Eligible"],
+               _ratings(ranking, bidset, lot), numeric=tuple(range(2, 4 + len(criteria))))
+        winner = ranking.winner(lot)
+        if winner is not None:
+            sentence = _robustness_sentence(results, lot, winner.vendor)
+            doc.add_paragraph(f"Highest ranked: {winner.vendor} ({_score(winner)}). " + sentence)
+        else:
+            doc.add_paragraph("No single highest-ranked bid (a tie, or no eligible bid).")
+        swaps = [r for r in reversals if r.lot == lot and r.swapped]
+        if swaps:
+            doc.add_paragraph("Rank reversal: " + "; ".join(
+                f"withdrawing {r.removed} would put " + ", ".join(f"{b} ahead of {a}"
+                                                                 for a, b in r.swapped)
+                for r in swaps) + ".")
+        for b in ranking.in_lot(lot):
+            doc.add_heading(f"{b.vendor}: {_money(b.price, currency)}", level=3)
+            s = sla.get((b.vendor, b.lot))
+            if s is not None:
+                doc.add_paragraph("SLA: mission-grade." if s.mission_grade else
+                                  "SLA: not mission-grade (" + ", ".join(s.failed) + ").")
+            _write_findings(doc, _findings_of(bidset, b.vendor, b.lot))
+            narrative = [c for c in results.cells if c.moderated and c.vendor == b.vendor
+                         and c.lot == b.lot]
+            for c in narrative:
+                doc.add_paragraph(f"Consensus on {c.criterion}: {c.score:g}. {c.rationale}")
+
+    doc.add_heading("3. Award scenarios", level=1)
+    scen = results.scenarios
+    if scen.unavailable or not scen.scenarios:
+        doc.add_paragraph(scen.unavailable or "No award scenarios.")
+    else:
+        _table(doc, ["Scenario", "Vendors", "Total price", "Total cost", "HHI", "Largest share"],
+               [[s.name, s.figures.vendors, _money(s.figures.total_price, currency),
+                 _money(s.figures.total_cost, currency), f"{s.figures.hhi:,.0f}",
+                 f"{s.figures.top_vendor_share:.0%}"] if s.figures else [s.name, "", "", "", "", ""]
+                for s in scen.scenarios], numeric=(1, 2, 3, 4, 5))
+
+    doc.add_heading("4. Record checks still open", level=1)
+    found = results.record
+    doc.add_paragraph(describe_checks(found))
+    for k in found:
+        subject = f"{k.subject}: " if k.subject else ""
+        doc.add_paragraph(f"{k.title}. {subject}{k.message}.", style="List Bullet")
+
+    doc.add_heading("5. Trade-off analysis and decision", level=1)
+    doc.add_paragraph("[To be written by the source selection authority: the comparative "
+                      "assessment of the bids against the evaluation criteria, whether a "
+                      "higher-rated bid's benefits merit its price, and the decision with its "
+                      "reasons (FAR 15.308).]")
+    doc.add_heading("6. Signature", level=1)
+    for line in ("Source selection authority: ______________________________",
+                 "Name and title: ______________________________",
+                 "Signature: ______________________________      Date: ______________"):
+        doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def unsuccessful(results: Results) -> list[tuple[str, str]]:
+    """The (vendor, lot) bids that are not the highest ranked of their lot: each gets a debrief."""
+    ranking = results.ranking
+    out = []
+    for lot in ranking.lots:
+        winner = ranking.winner(lot)
+        for b in ranking.in_lot(lot):
+            if winner is None or b.vendor != winner.vendor:
+                out.append((b.vendor, lot))
+    return out
+
+
+def debrief_letter(results: Results, vendor: str, lot: str,
+                   ctx: DocumentContext | None = None) -> bytes:
+    """A debriefing letter draft for one unsuccessful bid, as .docx bytes: the bidder's own
+    ratings, findings and price; the successful bid's overall rating and price; the reasons.
+    Nothing of any other bidder."""
+    ctx = ctx or DocumentContext()
+    ranking = results.ranking
+    bidset = results.bidset
+    currency = bidset.settings.currency
+    mine = next(b for b in ranking.in_lot(lot) if fold(b.vendor) == fold(vendor))
+    winner = ranking.winner(lot)
+    doc = _new(DEBRIEF_MARKING)
+    doc.add_heading(f"Debriefing: {_bid_name(mine.vendor, lot)}", level=0)
+    doc.add_paragraph(DEBRIEF_DRAFT).runs[0].italic = True
+    doc.add_paragraph(f"{_today(ctx)}. To: {mine.vendor}. Evaluation: {ctx.evaluation_name}.")
+    doc.add_paragraph(
+        f"Thank you for your bid{f' for {lot_name(lot)}' if lot else ''}. This letter gives the "
+        "evaluation of your bid against the published criteria, and the overall rating and price "
+        "of the successful bid (FAR 15.506; the assessment summary of the Procurement Act 2023; "
+        "Article 55 of Directive 2014/24/EU).")
+    doc.add_heading("Your bid", level=1)
+    source = next((b for b in bidset.bids if b.vendor == mine.vendor and b.lot == mine.lot), None)
+    rows = []
+    for c in bidset.criteria:
+        if c.is_price:
+            continue
+        value = source.scores.get(c.name) if source else None
+        rows.append([c.name, f"{ranking.weights[c.name]:.1%}",
+                     "" if value is None else f"{value:g}",
+                     f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else ""])
+    _table(doc, ["Criterion", "Weight", "Your rating", "Scale"], rows, numeric=(1, 2))
+    doc.add_paragraph(f"Your evaluated price: {_money(mine.price, currency)}. "
+                      + (f"Your overall score: {_score(mine)} (rank {mine.rank})."
+                         if mine.eligible else
+                         "Your bid did not meet the pass/fail threshold on: "
+                         + ", ".join(mine.failed_gates) + ", and was not ranked."))
+    doc.add_heading("What the evaluators found", level=1)
+    _write_findings(doc, _findings_of(bidset, mine.vendor, mine.lot), evaluators=False)
+    doc.add_heading("The successful bid", level=1)
+    if winner is not None:
+        doc.add_paragraph(f"Overall score {_score(winner)}; evaluated price "
+                          f"{_money(winner.price, currency)}.")
+    else:
+        doc.add_paragraph("[No award has been decided in this lot.]")
+    doc.add_heading("Reasons", level=1)
+    reasons = []
+    adverse = [f for f in _findings_of(bidset, mine.vendor, mine.lot) if f.kind in ADVERSE_KINDS]
+    if not mine.eligible:
+        reasons.append("your bid did not meet a pass/fail threshold (above)")
+    if adverse:
+        reasons.append("the weaknesses, deficiencies and risks listed above")
+    if winner is not None and mine.score is not None and winner.score is not None:
+        reasons.append(f"the successful bid's better overall score under the published weights "
+                       f"({_score(winner)} against your {_score(mine)})")
+    doc.add_paragraph(("The evaluation rests on " + "; ".join(reasons) + ". ") if reasons else ""
+                      "[The contracting officer completes the reasons for the award decision.]")
+    doc.add_paragraph("You may ask questions about this debriefing within the period the "
+                      "solicitation states.")
+    doc.add_paragraph("Contracting officer: ______________________________")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def file_part(text: str) -> str:
+    """Text as part of a file name (letters and digits, the rest as -)."""
+    return "".join(ch if ch.isalnum() else "-" for ch in text).strip("-").lower()[:60] or "bid"
+
+
+def debriefs(results: Results, ctx: DocumentContext | None = None) -> dict[str, bytes]:
+    """Every unsuccessful bid's debriefing letter, by file name (in ranking order)."""
+    out = {}
+    for n, (vendor, lot) in enumerate(unsuccessful(results), start=1):
+        name = f"{n:02d}-debrief-{file_part(vendor)}" + (f"-{file_part(lot)}" if lot else "")
+        out[name + ".docx"] = debrief_letter(results, vendor, lot, ctx)
+    return out
+
+
+def debrief_bundle(results: Results, ctx: DocumentContext | None = None) -> bytes:
+    """Every unsuccessful bid's debriefing letter, in one .zip (a .docx each)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in debriefs(results, ctx).items():
+            z.writestr(name, data)
+    return buf.getvalue()

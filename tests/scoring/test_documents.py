@@ -1,0 +1,153 @@
+"""The decision document and the debriefing letters: reopened as Word files, and printed to PDF."""
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from scoring.documents import (
+    DEBRIEF_MARKING,
+    MARKING,
+    DocumentContext,
+    debrief_bundle,
+    debrief_letter,
+    decision_document,
+    unsuccessful,
+)
+from scoring.evaluation import Evaluation, RobustnessOptions
+from scoring.results import Results
+from scoring.workbook import read_workbook
+from tests.helpers import BIDS, basic
+
+SECTIONS = ("1. Basis of the evaluation", "2. Evaluation by lot", "3. Award scenarios",
+            "4. Record checks still open", "5. Trade-off analysis and decision", "6. Signature")
+
+
+def _results(data: bytes) -> Results:
+    bs = read_workbook(data).bidset
+    assert bs is not None
+    return Results(bs, Evaluation.of(bs, robustness=RobustnessOptions(draws=500)))
+
+
+def _text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_the_decision_document_has_every_section_the_marking_and_selects_no_one(sample_bytes):
+    res = _results(sample_bytes)
+    data = decision_document(res, DocumentContext("Tax system", "version 2", "1 December 2026"))
+    doc = Document(io.BytesIO(data))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading 1")]
+    assert headings == list(SECTIONS)
+    for section in doc.sections:
+        assert section.header.paragraphs[0].text == MARKING
+        assert section.footer.paragraphs[0].text.startswith(MARKING)
+    text = _text(data)
+    assert "Evaluation: Tax system. Version: version 2. Prepared 1 December 2026." in text
+    assert res.workbook.sha256 in text
+    # per lot: the ratings, the findings with their references, the prices, the robustness
+    assert "No transition-out plan submitted, which the RFP requires (section L.4.6) " \
+           "[Vol. II, section 6 (absent)] (C. Okafor)" in text
+    assert "USD 1,480,000" in text
+    assert re.search(r"Cascade Cloud Services is first in \d+% of 500 plausible weightings", text)
+    assert "stays first unless the" in text
+    assert "3 open points" in text  # the record checks still open
+    assert "Source selection authority: ____" in text
+    # it states the record; the authority decides
+    assert "it does not select a source" in text
+    assert not re.search(r"\b(selected|recommend\w*|we select|the tool selects)\b", text, re.I)
+
+
+def test_a_debrief_holds_the_bidder_s_own_record_and_nothing_of_any_other_bidder(sample_bytes):
+    res = _results(sample_bytes)
+    names = set(res.workbook.vendor_names)
+    letters = unsuccessful(res)
+    assert ("Summit Integrators", "Application") in letters
+    assert all(v != res.ranking.winner(lot).vendor for v, lot in letters)
+    for vendor, lot in letters:
+        data = debrief_letter(res, vendor, lot)
+        text = _text(data)
+        assert vendor in text
+        assert not [n for n in names - {vendor} if n in text], (vendor, lot)
+        others = [f.text for f in res.workbook.findings if (f.vendor, f.lot) != (vendor, lot)]
+        assert not [t for t in others if t in text]
+        winner = res.ranking.winner(lot)
+        assert f"USD {winner.price:,.0f}" in text  # the successful bid's price, unnamed
+        doc = Document(io.BytesIO(data))
+        assert all(s.header.paragraphs[0].text == DEBRIEF_MARKING for s in doc.sections)
+    deficiency = _text(debrief_letter(res, "Summit Integrators", "Application"))
+    assert "No transition-out plan submitted" in deficiency and "(C. Okafor)" not in deficiency
+    with zipfile.ZipFile(io.BytesIO(debrief_bundle(res))) as z:
+        assert len(z.namelist()) == len(letters)
+        assert z.namelist()[0] == "01-debrief-summit-integrators-infrastructure.docx"
+
+
+def test_names_that_look_like_formulas_are_written_as_the_bidder_wrote_them():
+    hostile = '=HYPERLINK("http://x.test","Alpha")'
+    bids = [list(BIDS[0]), [hostile, "", 100_000, 4, 3], *[list(r) for r in BIDS[2:]]]
+    from tests.scoring.test_report import as_text
+
+    res = _results(as_text(basic(Bids=bids), "Bids", "A2"))
+    assert hostile in _text(decision_document(res))
+    letters = [v for v, _ in unsuccessful(res)]
+    assert hostile in letters
+    assert hostile in _text(debrief_letter(res, hostile, ""))
+
+
+def _soffice() -> str | None:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.environ.get("REQUIRE_OFFICE"):
+        pytest.fail("LibreOffice is required here (REQUIRE_OFFICE is set) but not installed")
+    return found
+
+
+def to_pdf(path: Path) -> Path:
+    """Print a document with LibreOffice headless, as a reader's office suite would."""
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
+    profile = path.parent / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--norestore", "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
+                   check=True, capture_output=True, timeout=240)
+    out = path.with_suffix(".pdf")
+    assert out.exists(), "LibreOffice wrote no PDF"
+    return out
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each printed page."""
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), str(pdf), "-"],
+                           check=True, capture_output=True, text=True).stdout
+            for i in range(1, pages + 1)]
+
+
+@pytest.mark.slow
+def test_the_decision_document_prints_with_the_marking_on_every_page(sample_bytes, tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed")
+    res = _results(sample_bytes)
+    path = tmp_path / "decision.docx"
+    path.write_bytes(decision_document(res))
+    pages = pdf_pages(to_pdf(path))
+    assert 3 <= len(pages) <= 12
+    for number, page in enumerate(pages, start=1):
+        flat = " ".join(page.split())
+        assert flat.count(MARKING) >= 2, f"page {number} lacks the marking in its header and footer"
+        assert f"page {number} of {len(pages)}" in flat
+    assert "Signature" in pages[-1]
+    letter = tmp_path / "debrief.docx"
+    letter.write_bytes(debrief_letter(res, "Summit Integrators", "Application"))
+    printed = pdf_pages(to_pdf(letter))
+    assert all(DEBRIEF_MARKING in " ".join(p.split()) for p in printed)
