@@ -1,11 +1,12 @@
 """The Excel evaluation report: a document a contracting officer can file as the record.
 
-Sheets: Summary, Scores, Robustness, Scenarios, Compliance, Audit log, Inputs, Evaluation.
+Sheets: Summary, Scores, Findings, Record checks, Robustness, Scenarios, Compliance, Audit log,
+Inputs, Evaluation.
 Every figure comes from one :class:`~scoring.results.Results` (the same the pages and the
 command line read), and the Evaluation sheet holds that evaluation's JSON, so the report can
 be reproduced. Every sheet is marked as source selection information. No cell written from
-user input can run as a formula: text starting with = + - @, tab or CR is prefixed with an
-apostrophe.
+user input can run as a formula: text starting with = + - @, tab or CR is stored exactly as
+written in a text cell with Excel's quote prefix.
 """
 
 from __future__ import annotations
@@ -50,12 +51,11 @@ PACKAGES = ("source-selection-workbench", "streamlit", "scikit-criteria", "panda
 
 
 def safe(value: Any) -> Any:
-    """A value that Excel shows as written: text that could start a formula becomes text, and a
-    control character (which no cell may hold) is shown as \ufffd, the replacement character."""
+    """A value any cell may hold: a control character (which no cell may hold) is shown as
+    \ufffd, the replacement character. Text that could start a formula is kept exactly as
+    written; the report stores it as a text cell with Excel's quote prefix (see _neutralise)."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-        if value.startswith(DANGEROUS):
-            return "'" + value
     return value
 
 
@@ -79,8 +79,12 @@ def _neutralise(wb: Workbook) -> None:
         for cell in list(ws._cells.values()):  # the cells written (iter_rows would fill the gaps)
             value = cell.value
             if cell.data_type == "f" or (isinstance(value, str) and value.startswith(DANGEROUS)):
+                # a text cell, never a formula, holding exactly the text (a bidder's name is the
+                # same in the report as in the bid), with the quote prefix Excel itself sets on
+                # text typed with a leading apostrophe: edited in Excel, it stays text
                 cell.value = safe(str(value))
                 cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def versions() -> list[tuple[str, str]]:

@@ -66,9 +66,18 @@ def test_no_formula_ever_comes_from_input():
     data = as_text(basic(Bids=bids), "Bids", "A2")
     bs = read_workbook(data).bidset
     wb = open_report(report(bs, workbook=data, draws=200))
-    found = [v for v in text_cells(wb) if "HYPERLINK" in v]
-    assert found and all(v.startswith("'=") for v in found)
-    assert safe("\tx") == "'\tx" and safe("ok") == "ok" and safe(5) == 5
+    # the name exactly as the bidder wrote it, in a text cell with Excel's quote prefix: never
+    # a formula, and never an apostrophe added to the value
+    found = [c for ws in wb for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert found and all(c.value.startswith("=HYPERLINK") for c in found)
+    assert all(c.data_type == "s" and c.quotePrefix for c in found)
+    assert safe("\tx") == "\tx" and safe("ok") == "ok" and safe(5) == 5
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(report(bs, workbook=data, draws=200))) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(b"<f>" in x or b"<f " in x for x in sheets)
 
 
 def test_single_lot_workbook_without_components_still_reports():
@@ -94,10 +103,12 @@ def test_criterion_and_evaluator_names_never_become_formulas_in_headers():
     assert bs is not None and bs.criteria[0].name == crit
     wb = open_report(report(bs, workbook=data, draws=100))
     headers = []
-    for value in text_cells(wb):
-        assert not value.startswith(("=", "+", "-", "@")), value
-        if value.startswith("'="):
-            headers.append(value)
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@")):
+                    assert c.data_type == "s" and c.quotePrefix, (ws.title, c.coordinate)
+                    headers.append(c.value)
     assert any("cmd|" in h for h in headers) and any("HYPERLINK" in h for h in headers)
 
 
