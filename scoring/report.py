@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -48,6 +49,53 @@ GOOD_FILL = PatternFill("solid", fgColor="E3F1EA")
 BAD_FILL = PatternFill("solid", fgColor="FBE3D6")
 PACKAGES = ("source-selection-workbench", "streamlit", "scikit-criteria", "pandas", "numpy",
             "scipy", "openpyxl", "python-calamine")
+
+
+WRAP_AT = 30  # text longer than this wraps within its column
+BASE_PT = 11  # the workbook's font size (Calibri 11)
+MIN_PRINT_PT = 8  # no sheet prints smaller
+# column-width units across a landscape Letter page (0.4 in margins) at 100 %: LibreOffice
+# prints 90 units of Calibri 11 on one page with 0.75 in margins and spills 100 onto a second
+PRINTABLE_UNITS = 96
+NARROWEST = 12  # a text column wraps rather than go narrower than this
+
+
+def print_scale(width_units: float) -> int:
+    """The print scale (%) that fits ``width_units`` on one page wide, but never below the scale
+    at which text prints at MIN_PRINT_PT (wider content is laid out to stay within that)."""
+    floor = math.ceil(100 * MIN_PRINT_PT / BASE_PT)
+    return max(floor, min(100, int(100 * PRINTABLE_UNITS / max(width_units, 1))))
+
+
+def _column_width(name: Any, values: Sequence[Any]) -> int:
+    """The width a column takes once laid out: its heading's longest word, its values up to
+    WRAP_AT, text columns no wider than NARROWEST if need be."""
+    words = max(str(name).split() or [""], key=len)
+    longest = max((len(f"{v:,.4f}") if isinstance(v, float) else len(str(v))
+                   for v in values if v is not None), default=0)
+    text = any(isinstance(v, str) and len(v) > NARROWEST for v in values)
+    width = max(8, min(WRAP_AT, max(len(words), longest)) + 2)
+    return min(width, max(NARROWEST, len(words) + 2)) if text else width
+
+
+def _column_parts(frame: pd.DataFrame) -> list[list[Any]]:
+    """The frame's columns in parts that each fit one printed page at the smallest print size,
+    each part after the first repeating the first column (usually the vendor)."""
+    limit = PRINTABLE_UNITS * 100 / print_scale(10**9)
+    columns = list(frame.columns)
+    widths = {c: _column_width(c, frame[c].tolist()) for c in columns}
+    widths[columns[0]] = max(widths[columns[0]], 24) if columns else 0
+    if len(columns) < 3 or sum(widths.values()) <= limit:
+        return [columns]
+    parts: list[list[Any]] = [[columns[0]]]
+    used = widths[columns[0]]
+    for c in columns[1:]:
+        if used + widths[c] > limit and len(parts[-1]) > 1:
+            parts.append([columns[0]])
+            used = widths[columns[0]]
+        parts[-1].append(c)
+        used += widths[c]
+    return parts
 
 
 def safe(value: Any) -> Any:
@@ -109,20 +157,26 @@ class Sheet:
         self.ws.oddHeader.center.text = MARKING
         self.ws.oddFooter.center.text = MARKING + " — page &P of &N"
         self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.paperSize = self.ws.PAPERSIZE_LETTER
+        self.ws.page_margins.left = self.ws.page_margins.right = 0.4
+        self.text_columns: set[int] = set()  # columns holding text that may wrap narrower
         self.ws.print_options.gridLines = False
         self.row = 3
         self.widths: dict[int, int] = {}
+        self.text_rows: list[int] = []  # rows of running text (not table cells)
+        self.title_rows: set[int] = set()  # headings: they run on to the right, never wrap
+        self.header_row = 0  # a sheet of one table repeats its header row on every page
+        self.tables = 0
 
     def title(self, text: str, size: int = 14) -> None:
         self.ws.cell(row=self.row, column=1, value=safe(text)).font = Font(bold=True, size=size)
+        self.title_rows.add(self.row)
         self.row += 1
 
     def text(self, text: str, italic: bool = False) -> None:
         cell = self.ws.cell(row=self.row, column=1, value=safe(text))
         cell.font = Font(italic=italic)
+        self.text_rows.append(self.row)  # laid out across the sheet's width by finish()
         self.row += 1
 
     def wrapped(self, text: str, columns: int) -> None:
@@ -147,14 +201,26 @@ class Sheet:
     def table(self, frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
               freeze: bool = False, wrap: Sequence[str] = ()) -> tuple[int, int]:
         """Write a table; returns (header row, last row). Columns in ``wrap`` (long text) wrap
-        within their width instead of running on."""
+        within their width instead of running on. A table too wide for one printed page at
+        the smallest print size is split into parts of columns, each repeating the first."""
         formats = formats or {}
+        parts = _column_parts(frame)
+        if len(parts) > 1:
+            for n, columns in enumerate(parts):
+                if n:
+                    self.text(f"(continued from the table above: {columns[1]} onwards)", italic=True)
+                result = self.table(frame[columns], formats, freeze and not n, wrap)
+            return result
         top = self.row
+        if not self.header_row:
+            self.header_row = top
+        self.tables += 1
         for c, name in enumerate(frame.columns, start=1):
             cell = self.ws.cell(row=top, column=c, value=safe(str(name)))
             cell.fill, cell.font = HEAD_FILL, HEAD_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-            self._width(c, str(name))
+            # a heading wraps at its spaces: its longest word sets the least width
+            self._width(c, max(str(name).split() or [""], key=len))
         for r, values in enumerate(frame.itertuples(index=False), start=top + 1):
             for c, (name, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
                 if isinstance(value, float) and pd.isna(value):
@@ -162,8 +228,11 @@ class Sheet:
                 cell = self.ws.cell(row=r, column=c, value=safe(value))
                 if name in formats:
                     cell.number_format = formats[name]
-                if name in wrap:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = Alignment(  # every cell of a row starts at its top
+                    wrap_text=name in wrap or (isinstance(value, str) and len(value) > WRAP_AT),
+                    vertical="top")
+                if isinstance(value, str) and len(value) > NARROWEST:
+                    self.text_columns.add(c)
                 self._width(c, value if not isinstance(value, float) else f"{value:,.4f}")
         if freeze and top == 3:
             self.ws.freeze_panes = self.ws.cell(row=top + 1, column=1)
@@ -172,12 +241,82 @@ class Sheet:
 
     def _width(self, col: int, value: Any) -> None:
         length = len(str(value)) if value is not None else 0
-        self.widths[col] = max(self.widths.get(col, 8), min(68, length + 2))
+        self.widths[col] = max(self.widths.get(col, 8), min(WRAP_AT, length) + 2)
 
     def finish(self) -> None:
+        """Column widths, and the print set-up: landscape, the table header repeated on each
+        page, one page wide at no less than MIN_PRINT_PT (the scale the widths allow)."""
+        self.widths[1] = max(self.widths.get(1, 10), 24)
+        self._narrow()
         for col, width in self.widths.items():
             self.ws.column_dimensions[get_column_letter(col)].width = width
-        self.ws.column_dimensions["A"].width = max(self.widths.get(1, 10), 24)
+        self._lay_out_text()
+        self._row_heights()
+        if self.header_row and self.tables == 1:
+            self.ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+        self.ws.page_setup.scale = print_scale(self.print_width())
+
+    def print_width(self) -> float:
+        """The sheet's used width in Excel's column units."""
+        return float(sum(self.widths.values()))
+
+    def _row_heights(self) -> None:
+        """Rows with wrapped cells get the height their longest cell needs (an office suite
+        opening the file keeps the stored height, so text would otherwise print over the next
+        row)."""
+        merged = {r.min_row: r for r in self.ws.merged_cells.ranges}
+        for row in self.ws.iter_rows(min_row=3):
+            lines = 1
+            for cell in row:
+                if not (cell.alignment and cell.alignment.wrap_text) or cell.value is None:
+                    continue
+                span = merged.get(cell.row)
+                columns = (range(span.min_col, span.max_col + 1)
+                           if span is not None and span.min_col == cell.column else [cell.column])
+                # characters a line holds: Calibri's average glyph is narrower than the digit
+                # the column width counts
+                width = int((sum(self.widths.get(c, 8) for c in columns) - 1) * 1.15)
+                need = sum(max(1, -(-len(part) // max(1, width)))
+                           for part in str(cell.value).split("\n"))
+                if cell.row == self.header_row or cell.fill == HEAD_FILL:
+                    need = max(1, -(-len(str(cell.value)) // max(1, width)))
+                lines = max(lines, need)
+            if lines > 1:
+                self.ws.row_dimensions[row[0].row].height = 14.5 * lines
+
+    def _lay_out_text(self) -> None:
+        """Running text longer than the first column wraps across the sheet's columns (never
+        past them: text running on to the right would widen the printed page)."""
+        across = max(self.widths) if self.widths else 1
+        width = sum(self.widths.get(c, 8) for c in range(1, across + 1))
+        for row in self.text_rows:
+            cell = self.ws.cell(row=row, column=1)
+            text = str(cell.value or "")
+            if len(text) <= self.widths.get(1, 24):
+                continue
+            if across > 1:
+                self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=across)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            self.ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // max(20, width - 4)))
+
+    def _narrow(self) -> None:
+        """Wider than a page at the smallest print size: the text columns give up width (down to
+        NARROWEST) and wrap, numbers keep theirs."""
+        limit = PRINTABLE_UNITS * 100 / print_scale(10**9)
+        excess = self.print_width() - limit
+        text = {c: w for c, w in self.widths.items() if c in self.text_columns and w > NARROWEST}
+        if excess <= 0 or not text:
+            return
+        room = sum(w - NARROWEST for w in text.values())
+        share = min(1.0, excess / room)
+        for c, w in text.items():
+            self.widths[c] = max(NARROWEST, math.floor(w - (w - NARROWEST) * share))
+        for row in self.ws.iter_rows(min_row=3):
+            for cell in row:
+                if (cell.column in text and isinstance(cell.value, str)
+                        and cell.row not in self.title_rows and cell.row not in self.text_rows):
+                    cell.alignment = Alignment(wrap_text=True, vertical=cell.alignment.vertical
+                                               or "top")
 
 
 def _ranking_frame(ranking: Ranking, currency: str) -> pd.DataFrame:
@@ -262,15 +401,15 @@ def _scores(s: Sheet, results: Results, ranking: Ranking) -> None:
     s.title("Scores: raw values and normalised values used by the method")
     scored = [c.name for c in bidset.criteria]
     norm = {(b.vendor, b.lot): b.normalised for b in ranking.bids}
-    rows = []
-    for b in bidset.bids:
-        row: dict[str, Any] = {"Vendor": b.vendor, "Lot": b.lot}
-        for c in bidset.criteria:
-            row[c.name] = b.value(c)
-            row[f"{c.name} (normalised)"] = norm.get((b.vendor, b.lot), {}).get(c.name)
-        rows.append(row)
-    s.table(pd.DataFrame(rows), {f"{n} (normalised)": "0.000" for n in scored} | {"Price": "#,##0"},
-            freeze=True)
+    # two tables, raw then normalised, each one page wide
+    s.table(pd.DataFrame([{"Vendor": b.vendor, "Lot": b.lot,
+                           **{c.name: b.value(c) for c in bidset.criteria}} for b in bidset.bids]),
+            {"Price": "#,##0"}, freeze=True)
+    s.title("Normalised values (0 to 1, 1 best) the method combines", 12)
+    s.table(pd.DataFrame([{"Vendor": b.vendor, "Lot": b.lot,
+                           **{c.name: norm.get((b.vendor, b.lot), {}).get(c.name)
+                              for c in bidset.criteria}} for b in bidset.bids]),
+            dict.fromkeys(scored, "0.000"))
     cells = results.cells
     s.title(f"Panel consensus ({results.evaluation.consensus} of the evaluators' scores, unless "
             "moderated)", 12)
@@ -444,23 +583,30 @@ def _scenarios(s: Sheet, results: Results, currency: str) -> None:
 def _compliance(s: Sheet, results: Results) -> None:
     bidset = results.bidset
     s.title("SLA mission-grade matrix")
-    rows = []
-    for r in results.sla:
-        row: dict[str, Any] = {"Vendor": r.vendor, "Lot": r.lot}
-        for (_, value, status), e in zip(r.cells, ELEMENTS, strict=True):
-            shown = "missing" if value is None else ("yes" if value is True else "no"
-                                                     if value is False else f"{value:g}")
-            row[e.label] = f"{status}: {shown}"
-        row["Mission-grade"] = "Yes" if r.mission_grade else "No"
-        rows.append(row)
-    top, last = s.table(pd.DataFrame(rows), freeze=True)
-    end = get_column_letter(2 + len(ELEMENTS) + 1)
-    area = f"C{top + 1}:{end}{last}"
-    first = f"C{top + 1}"
-    s.ws.conditional_formatting.add(area, FormulaRule(formula=[f'LEFT({first},4)="pass"'],
-                                                      fill=GOOD_FILL))
-    s.ws.conditional_formatting.add(area, FormulaRule(
-        formula=[f'OR(LEFT({first},4)="fail",LEFT({first},7)="missing")'], fill=BAD_FILL))
+    half = (len(ELEMENTS) + 1) // 2  # two tables, each one page wide
+    for part, elements in enumerate((ELEMENTS[:half], ELEMENTS[half:])):
+        keys = {e.key for e in elements}
+        rows = []
+        for r in results.sla:
+            row: dict[str, Any] = {"Vendor": r.vendor, "Lot": r.lot}
+            for (key, value, status), e in zip(r.cells, ELEMENTS, strict=True):
+                if key not in keys:
+                    continue
+                shown = "missing" if value is None else ("yes" if value is True else "no"
+                                                         if value is False else f"{value:g}")
+                row[e.label] = f"{status}: {shown}"
+            row["Mission-grade"] = "Yes" if r.mission_grade else "No"
+            rows.append(row)
+        if part:
+            s.title("SLA mission-grade matrix (continued)", 12)
+        top, last = s.table(pd.DataFrame(rows), freeze=not part)
+        end = get_column_letter(2 + len(elements))
+        area = f"C{top + 1}:{end}{last}"
+        first = f"C{top + 1}"
+        s.ws.conditional_formatting.add(area, FormulaRule(formula=[f'LEFT({first},4)="pass"'],
+                                                          fill=GOOD_FILL))
+        s.ws.conditional_formatting.add(area, FormulaRule(
+            formula=[f'OR(LEFT({first},4)="fail",LEFT({first},7)="missing")'], fill=BAD_FILL))
     gate = "applied" if results.evaluation.scoring.sla_gate else "not applied"
     s.text(f"Mission-grade SLA gate: {gate}.", italic=True)
     s.row += 1
@@ -513,5 +659,10 @@ def _evaluation(s: Sheet, results: Results) -> None:
            "OUT.xlsx --settings FILE.json (the workbook is the Inputs sheet's file, SHA-256 "
            "on the Summary sheet).", italic=True)
     for line in results.evaluation.to_json().splitlines():
-        s.text(line)
-    s.ws.column_dimensions["A"].width = 110
+        s.ws.cell(row=s.row, column=1, value=safe(line)).alignment = Alignment(wrap_text=True)
+        if len(line) > 88:  # wrapped within the column, never running past the page
+            s.ws.row_dimensions[s.row].height = 15 * -(-len(line) // 88)
+        s.row += 1
+    s.ws.column_dimensions["A"].width = s.widths[1] = 90
+    s._lay_out_text()
+    s.ws.page_setup.scale = print_scale(90)

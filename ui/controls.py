@@ -191,7 +191,7 @@ def weights_summary(ev: Evaluation) -> None:
     if message:
         st.error(f"Not applied: {message}. Every page keeps the last valid weights.",
                  icon=":material/error:")
-    st.caption("Weights: " + " · ".join(f"{_esc(k)} {v:.0%}"
+    st.caption("Weights: " + " · ".join(f"{_esc(k)} {v:.1%}"
                                          for k, v in ev.scoring.normalised_weights().items()))
 
 

@@ -24,10 +24,11 @@ def no_exception(page) -> None:  # type: ignore[no-untyped-def]
 def edit_points(page, row: int, value: str) -> None:  # type: ignore[no-untyped-def]
     """Type into the Points column (the editor's last) of a row of the weights editor (in the
     folded 'Weights' panel above the ranking: opened first)."""
-    panel = page.locator('[data-testid="stExpander"]').filter(has_text="Weights:").first
+    panel = page.locator(".st-key-ev_weights_panel").first
     if panel.locator('[data-testid="stDataFrame"]').count() == 0 or not panel.locator(
             '[data-testid="stDataFrame"]').first.is_visible():
-        panel.locator("summary").click()
+        panel.locator("summary").click()  # opening it reruns the page, which draws the editor
+        wait_idle(page)
     grid = panel.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
     page.wait_for_timeout(500)  # the grid draws after the script run ends

@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from scoring.evaluation import Evaluation, RobustnessOptions, Scoring
@@ -153,3 +154,51 @@ def test_report_carries_findings_rationales_and_the_record_checks(sample_bytes):
     row = next(r for r in checks if r[0] == "Deficiency on a bid that is still ranked")
     assert row[1] == "Summit Integrators (Application) / Exit and portability"
     assert row[2] == "Findings!9:9"
+
+
+def _line_heights(pdf) -> list[float]:  # type: ignore[no-untyped-def]
+    """Per printed page, the smallest text line height (pdftotext's word boxes: about 1.3 x the
+    font size)."""
+    import re
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    out = []
+    for page in html.split("<page ")[1:]:
+        heights = [float(b) - float(a) for a, b in
+                   re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
+        out.append(min(heights) if heights else float("inf"))
+    return out
+
+
+@pytest.mark.slow
+def test_every_sheet_prints_one_page_wide_at_8_points_or_more(sample_bytes, tmp_path):
+    """Printed with LibreOffice: every page's text is at least 8 pt; and forced to one page wide
+    (LibreOffice shrinks a sheet that does not fit), it still is, so no sheet needs a second
+    page across. Each sheet repeats the marking on every page."""
+    import shutil
+
+    from tests.scoring.test_documents import pdf_pages, to_pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed")
+    bs = read_workbook(sample_bytes).bidset
+    data = report(bs, workbook=sample_bytes, draws=300)
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(data)
+    forced = load_workbook(io.BytesIO(data))
+    for ws in forced:
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    (tmp_path / "forced").mkdir()
+    forced.save(tmp_path / "forced" / "report.xlsx")
+    points = 8 * 1.3 * 0.98  # 8 pt, as pdftotext's line boxes measure it
+    printed = to_pdf(path)
+    heights = _line_heights(printed)
+    assert 8 <= len(heights) <= 40
+    assert min(heights) >= points, [round(h / 1.3, 1) for h in heights]
+    fitted = _line_heights(to_pdf(tmp_path / "forced" / "report.xlsx"))
+    assert min(fitted) >= points, [round(h / 1.3, 1) for h in fitted]
+    for number, page in enumerate(pdf_pages(printed), start=1):
+        assert MARKING.upper() in " ".join(page.split()).upper(), number
