@@ -608,7 +608,7 @@ def _report(args: argparse.Namespace) -> str:
 def _documents(args: argparse.Namespace) -> str:
     from pathlib import Path
 
-    from scoring.documents import DocumentContext, debriefs, decision_document
+    from scoring.documents import AWARD_NEEDED, DocumentContext, awarded, debriefs, decision_document
     from scoring.mcda import ScoringError
 
     _, res = _results(args)
@@ -617,6 +617,9 @@ def _documents(args: argparse.Namespace) -> str:
     out = Path(args.out)
     try:
         files = {"decision-document.docx": decision_document(res, ctx), **debriefs(res, ctx)}
+        if awarded(res) is None:
+            print(f"note: no debriefs: {AWARD_NEEDED} (On the command line: the evaluation "
+                  "JSON's edited_award, through --settings.)", file=sys.stderr)
     except ScoringError as exc:
         raise CliError(str(exc)) from exc
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking, ScoredBid, ScoringError
-from scoring.model import ADVERSE_KINDS, FINDING_KINDS, BidSet, Finding, fold, lot_name
+from scoring.model import ADVERSE_KINDS, BUNDLE_LOT, FINDING_KINDS, BidSet, Finding, fold, lot_name
 from scoring.record import describe as describe_checks
 from scoring.results import Results
 
@@ -48,6 +49,15 @@ class DocumentContext:
     evaluation_name: str = "Evaluation"
     version_label: str = "not saved"
     prepared: str = ""  # the date the draft was prepared (default: today, UTC)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: object) -> str:
+    """Text a Word file may hold: a control character (from a pasted rationale, a file name) is
+    shown as \ufffd, the replacement character, as the report does."""
+    return _NOT_XML.sub("\ufffd", str(text))
 
 
 def _today(ctx: DocumentContext) -> str:
@@ -100,13 +110,13 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[object]],  # type
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Light Grid Accent 1"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
+        cell.text = xml_safe(text)
         cell.paragraphs[0].runs[0].bold = True
     _repeat_header(table)
     for row in rows:
         cells = table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            cell.text = "" if value is None else str(value)
+            cell.text = "" if value is None else xml_safe(value)
             if i in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     last = len(table.rows) - 1
@@ -137,6 +147,10 @@ def _score(b: ScoredBid) -> str:
     return "" if b.score is None else f"{b.score:.4f}"
 
 
+def _which(ranking: Ranking) -> str:
+    return " (VIKOR's Q: lower is better)" if ranking.lower_is_better else ""
+
+
 def _bid_name(vendor: str, lot: str) -> str:
     return f"{vendor} ({lot_name(lot)})" if lot else vendor
 
@@ -157,7 +171,7 @@ def _write_findings(doc, found: Sequence[Finding], *, evaluators: bool = True) -
         for f in these:
             ref = f" [{f.reference}]" if f.reference else ""
             who = f" ({f.evaluator or 'panel'})" if evaluators else ""
-            doc.add_paragraph(f"{f.criterion}: {f.text}{ref}{who}", style="List Bullet")
+            doc.add_paragraph(xml_safe(f"{f.criterion}: {f.text}{ref}{who}"), style="List Bullet")
 
 
 def _ratings(ranking: Ranking, bidset: BidSet, lot: str) -> list[list[object]]:
@@ -217,8 +231,8 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
     doc = _new(MARKING, landscape=True)  # the ratings tables have a column per criterion
     doc.add_heading("Source Selection Decision Document", level=0)
     doc.add_paragraph(DRAFT).runs[0].italic = True
-    doc.add_paragraph(f"Evaluation: {ctx.evaluation_name}. Version: {ctx.version_label}. "
-                      f"Prepared {_today(ctx)}.")
+    doc.add_paragraph(xml_safe(f"Evaluation: {ctx.evaluation_name}. Version: {ctx.version_label}. "
+                               f"Prepared {_today(ctx)}."))
     doc.add_paragraph(NOT_SELECTED)
 
     doc.add_heading("1. Basis of the evaluation", level=1)
@@ -249,7 +263,8 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
         winner = ranking.winner(lot)
         if winner is not None:
             sentence = _robustness_sentence(results, lot, winner.vendor)
-            doc.add_paragraph(f"Highest ranked: {winner.vendor} ({_score(winner)}). " + sentence)
+            doc.add_paragraph(xml_safe(f"Highest ranked: {winner.vendor} ({_score(winner)}"
+                                       f"{_which(ranking)}). " + sentence))
         else:
             doc.add_paragraph("No single highest-ranked bid (a tie, or no eligible bid).")
         swaps = [r for r in reversals if r.lot == lot and r.swapped]
@@ -259,7 +274,7 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
                                                                  for a, b in r.swapped)
                 for r in swaps) + ".")
         for b in ranking.in_lot(lot):
-            doc.add_heading(f"{b.vendor}: {_money(b.price, currency)}", level=3)
+            doc.add_heading(xml_safe(f"{b.vendor}: {_money(b.price, currency)}"), level=3)
             s = sla.get((b.vendor, b.lot))
             if s is not None:
                 doc.add_paragraph("SLA: mission-grade." if s.mission_grade else
@@ -268,7 +283,7 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
             narrative = [c for c in results.cells if c.moderated and c.vendor == b.vendor
                          and c.lot == b.lot]
             for c in narrative:
-                doc.add_paragraph(f"Consensus on {c.criterion}: {c.score:g}. {c.rationale}")
+                doc.add_paragraph(xml_safe(f"Consensus on {c.criterion}: {c.score:g}. {c.rationale}"))
 
     doc.add_heading("3. Award scenarios", level=1)
     scen = results.scenarios
@@ -286,7 +301,7 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
     doc.add_paragraph(describe_checks(found))
     for k in found:
         subject = f"{k.subject}: " if k.subject else ""
-        doc.add_paragraph(f"{k.title}. {subject}{k.message}.", style="List Bullet")
+        doc.add_paragraph(xml_safe(f"{k.title}. {subject}{k.message}."), style="List Bullet")
 
     doc.add_heading("5. Trade-off analysis and decision", level=1)
     doc.add_paragraph("[To be written by the source selection authority: the comparative "
@@ -303,16 +318,49 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
     return buf.getvalue()
 
 
-def unsuccessful(results: Results) -> list[tuple[str, str]]:
-    """The (vendor, lot) bids that are not the highest ranked of their lot: each gets a debrief."""
+AWARD_NEEDED = ("The procurement is split into components, with bundle and lot bids: choose the "
+                "award first (Scenarios, \"Edit an award by hand\"), and the debriefs are drafted "
+                "for every bid it leaves out.")
+
+
+def awarded(results: Results) -> dict[str, ScoredBid] | None:
+    """The successful bid of each lot, as the award states it; None while no award is stated.
+
+    With components (lot bids and bundle bids competing), only a stated award says who won: the
+    hand-edited award of the Scenarios page (a component awarded to a bundle makes the bundle
+    the successful bid of that component's lot and of the bundle lot). Without components each
+    lot is a competition of its own, and its single highest-ranked bid is the one the letters
+    compare with (none in a lot where the first place is tied)."""
     ranking = results.ranking
-    out = []
-    for lot in ranking.lots:
-        winner = ranking.winner(lot)
-        for b in ranking.in_lot(lot):
-            if winner is None or b.vendor != winner.vendor:
-                out.append((b.vendor, lot))
+    if not results.workbook.components:
+        return {lot: w for lot in ranking.lots if (w := ranking.winner(lot)) is not None}
+    if results.evaluation.edited_award is None:
+        return None
+    edited = results.scenarios.named("edited")
+    if edited is None or not edited.available:
+        return None
+    bids = {(fold(b.vendor), fold(b.lot)): b for b in ranking.bids}
+    out: dict[str, ScoredBid] = {}
+    for a in edited.awards:
+        bid = bids.get((fold(a.vendor), fold(a.lot)))
+        if bid is None:
+            continue
+        out[a.lot] = bid
+        if a.lot == BUNDLE_LOT:  # a bundle wins every component's lot too
+            out.setdefault(a.component, bid)
     return out
+
+
+def unsuccessful(results: Results) -> list[tuple[str, str]]:
+    """The (vendor, lot) bids the award leaves out: each gets a debrief (none while no award is
+    stated; none in a lot whose first place is tied)."""
+    award = awarded(results)
+    if award is None:
+        return []
+    chosen = {(fold(b.vendor), fold(b.lot)) for b in award.values()}
+    ranking = results.ranking
+    return [(b.vendor, lot) for lot in ranking.lots if lot in award or lot == BUNDLE_LOT
+            for b in ranking.in_lot(lot) if (fold(b.vendor), fold(b.lot)) not in chosen]
 
 
 def debrief_letter(results: Results, vendor: str, lot: str,
@@ -325,11 +373,12 @@ def debrief_letter(results: Results, vendor: str, lot: str,
     bidset = results.bidset
     currency = bidset.settings.currency
     mine = next(b for b in ranking.in_lot(lot) if fold(b.vendor) == fold(vendor))
-    winner = ranking.winner(lot)
+    winner = (awarded(results) or {}).get(lot)
+    same_lot = winner is not None and winner.lot == mine.lot  # scores compare within a lot only
     doc = _new(DEBRIEF_MARKING)
-    doc.add_heading(f"Debriefing: {_bid_name(mine.vendor, lot)}", level=0)
+    doc.add_heading(xml_safe(f"Debriefing: {_bid_name(mine.vendor, lot)}"), level=0)
     doc.add_paragraph(DEBRIEF_DRAFT).runs[0].italic = True
-    doc.add_paragraph(f"{_today(ctx)}. To: {mine.vendor}. Evaluation: {ctx.evaluation_name}.")
+    doc.add_paragraph(xml_safe(f"{_today(ctx)}. To: {mine.vendor}. Evaluation: {ctx.evaluation_name}."))
     doc.add_paragraph(
         f"Thank you for your bid{f' for {lot_name(lot)}' if lot else ''}. This letter gives the "
         "evaluation of your bid against the published criteria, and the overall rating and price "
@@ -354,9 +403,16 @@ def debrief_letter(results: Results, vendor: str, lot: str,
     doc.add_heading("What the evaluators found", level=1)
     _write_findings(doc, _findings_of(bidset, mine.vendor, mine.lot), evaluators=False)
     doc.add_heading("The successful bid", level=1)
-    if winner is not None:
-        doc.add_paragraph(f"Overall score {_score(winner)}; evaluated price "
+    edited = results.scenarios.named("edited") if results.evaluation.edited_award else None
+    if winner is not None and same_lot:
+        doc.add_paragraph(f"Overall score {_score(winner)}{_which(ranking)}; evaluated price "
                           f"{_money(winner.price, currency)}.")
+    elif winner is not None:  # a bundle bid won this component
+        doc.add_paragraph(f"A bid for every component together was successful; its evaluated "
+                          f"price is {_money(winner.price, currency)}.")
+    elif lot == BUNDLE_LOT and edited is not None and edited.figures is not None:
+        doc.add_paragraph(f"The components were awarded separately, for a total evaluated price "
+                          f"of {_money(edited.figures.total_price, currency)}.")
     else:
         doc.add_paragraph("[No award has been decided in this lot.]")
     doc.add_heading("Reasons", level=1)
@@ -366,11 +422,18 @@ def debrief_letter(results: Results, vendor: str, lot: str,
         reasons.append("your bid did not meet a pass/fail threshold (above)")
     if adverse:
         reasons.append("the weaknesses, deficiencies and risks listed above")
-    if winner is not None and mine.score is not None and winner.score is not None:
-        reasons.append(f"the successful bid's better overall score under the published weights "
-                       f"({_score(winner)} against your {_score(mine)})")
-    doc.add_paragraph(("The evaluation rests on " + "; ".join(reasons) + ". ") if reasons else ""
-                      "[The contracting officer completes the reasons for the award decision.]")
+    if same_lot and winner is not None and mine.score is not None and winner.score is not None:
+        better = (winner.score < mine.score if ranking.lower_is_better
+                  else winner.score > mine.score)
+        if better:
+            reasons.append(f"the successful bid's better overall score under the evaluation's "
+                           f"weights ({_score(winner)} against your {_score(mine)}"
+                           f"{_which(ranking)})")
+        else:  # the award went to a bid scored lower: the authority's trade-off explains it
+            reasons.append("the source selection authority's trade-off between the bids (your "
+                           f"overall score {_score(mine)} was the better{_which(ranking)})")
+    doc.add_paragraph((("The evaluation rests on " + "; ".join(reasons) + ". ") if reasons else "")
+                      + "[The contracting officer completes the reasons for the award decision.]")
     doc.add_paragraph("You may ask questions about this debriefing within the period the "
                       "solicitation states.")
     doc.add_paragraph("Contracting officer: ______________________________")

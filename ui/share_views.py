@@ -9,7 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from scoring.audit import audit_rows
-from scoring.documents import DocumentContext, debrief_bundle, decision_document
+from scoring.documents import (
+    AWARD_NEEDED,
+    DocumentContext,
+    awarded,
+    debrief_bundle,
+    decision_document,
+    unsuccessful,
+)
 from scoring.mcda import METHOD_LABELS, ScoringError
 from scoring.report import ReportContext, build_report
 from scoring.store import Store
@@ -254,10 +261,17 @@ def report_button(db: Store | None) -> None:
         help="Source Selection Decision Document draft: the basis, each lot's ratings, findings, "
              "prices, robustness, compliance and scenarios, the record checks still open, and "
              "the trade-off and signature for the source selection authority to complete.")
+    if awarded(results) is None:
+        right.caption(AWARD_NEEDED)
+        return
+    if not unsuccessful(results):
+        right.caption("No debriefs to draft: no bid is left out by the award (or first place "
+                      "is tied in every lot).")
+        return
     right.download_button(
         "Debriefing letters, one per unsuccessful bid (.zip)",
         data=lambda: debrief_bundle(results, docs),
         file_name=stem.replace("-report", "-debriefs") + ".zip", icon=":material/mail:",
         mime="application/zip",
-        help="A Word draft per bid not ranked first in its lot: its own ratings, findings and "
-             "price, and the successful bid's overall score and price; nothing of other bidders.")
+        help="A Word draft per bid the award leaves out: its own ratings, findings and price, "
+             "and the successful bid's overall score and price; nothing of other bidders.")

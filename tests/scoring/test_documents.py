@@ -15,6 +15,7 @@ from scoring.documents import (
     DEBRIEF_MARKING,
     MARKING,
     DocumentContext,
+    awarded,
     debrief_bundle,
     debrief_letter,
     decision_document,
@@ -29,10 +30,14 @@ SECTIONS = ("1. Basis of the evaluation", "2. Evaluation by lot", "3. Award scen
             "4. Record checks still open", "5. Trade-off analysis and decision", "6. Signature")
 
 
-def _results(data: bytes) -> Results:
+AWARD = {"Infrastructure": "Cascade Cloud Services", "Application": "Keystone Systems",
+         "Analytics": "Meridian Analytics", "Security": "Bastion Security Group"}
+
+
+def _results(data: bytes, **parts) -> Results:  # type: ignore[no-untyped-def]
     bs = read_workbook(data).bidset
     assert bs is not None
-    return Results(bs, Evaluation.of(bs, robustness=RobustnessOptions(draws=500)))
+    return Results(bs, Evaluation.of(bs, robustness=RobustnessOptions(draws=500), **parts))
 
 
 def _text(data: bytes) -> str:
@@ -67,12 +72,23 @@ def test_the_decision_document_has_every_section_the_marking_and_selects_no_one(
     assert not re.search(r"\b(selected|recommend\w*|we select|the tool selects)\b", text, re.I)
 
 
+def test_no_debrief_is_drafted_until_the_award_is_stated_when_bundles_compete(sample_bytes):
+    # lot bids and bundle bids compete for the components: the ranking alone names no award
+    assert awarded(_results(sample_bytes)) is None and unsuccessful(_results(sample_bytes)) == []
+    # one lot, no components: the lot's single highest-ranked bid is the one compared with
+    res = _results(basic())
+    assert unsuccessful(res) == [("Alpha", ""), ("Bravo", ""), ("Delta", "")]
+
+
 def test_a_debrief_holds_the_bidder_s_own_record_and_nothing_of_any_other_bidder(sample_bytes):
-    res = _results(sample_bytes)
+    # the award chosen by hand: Keystone (ranked second) wins Application
+    res = _results(sample_bytes, edited_award=AWARD)
     names = set(res.workbook.vendor_names)
     letters = unsuccessful(res)
-    assert ("Summit Integrators", "Application") in letters
-    assert all(v != res.ranking.winner(lot).vendor for v, lot in letters)
+    assert len(letters) == 10  # 14 bids, 4 awarded; both bundle bids are left out
+    assert ("Northwind Digital", "Application") in letters  # ranked first, not awarded
+    assert ("Keystone Systems", "Application") not in letters
+    assert ("Keystone Systems", "ALL") in letters
     for vendor, lot in letters:
         data = debrief_letter(res, vendor, lot)
         text = _text(data)
@@ -80,12 +96,19 @@ def test_a_debrief_holds_the_bidder_s_own_record_and_nothing_of_any_other_bidder
         assert not [n for n in names - {vendor} if n in text], (vendor, lot)
         others = [f.text for f in res.workbook.findings if (f.vendor, f.lot) != (vendor, lot)]
         assert not [t for t in others if t in text]
-        winner = res.ranking.winner(lot)
-        assert f"USD {winner.price:,.0f}" in text  # the successful bid's price, unnamed
+        if lot != "ALL":
+            winner = awarded(res)[lot]
+            assert f"USD {winner.price:,.0f}" in text  # the successful bid's price, unnamed
+        else:
+            assert "The components were awarded separately, for a total evaluated price" in text
         doc = Document(io.BytesIO(data))
         assert all(s.header.paragraphs[0].text == DEBRIEF_MARKING for s in doc.sections)
     deficiency = _text(debrief_letter(res, "Summit Integrators", "Application"))
+    assert "[The contracting officer completes the reasons" in deficiency
     assert "No transition-out plan submitted" in deficiency and "(C. Okafor)" not in deficiency
+    northwind = _text(debrief_letter(res, "Northwind Digital", "Application"))
+    assert "the successful bid's better overall score" not in northwind  # it scored higher
+    assert "USD 2,640,000" in northwind  # Keystone's price: the successful bid, unnamed
     with zipfile.ZipFile(io.BytesIO(debrief_bundle(res))) as z:
         assert len(z.namelist()) == len(letters)
         assert z.namelist()[0] == "01-debrief-summit-integrators-infrastructure.docx"
@@ -148,6 +171,23 @@ def test_the_decision_document_prints_with_the_marking_on_every_page(sample_byte
         assert f"page {number} of {len(pages)}" in flat
     assert "Signature" in pages[-1]
     letter = tmp_path / "debrief.docx"
-    letter.write_bytes(debrief_letter(res, "Summit Integrators", "Application"))
+    letter.write_bytes(debrief_letter(_results(sample_bytes, edited_award=AWARD),
+                                      "Summit Integrators", "Application"))
     printed = pdf_pages(to_pdf(letter))
     assert all(DEBRIEF_MARKING in " ".join(p.split()) for p in printed)
+
+
+def test_control_characters_in_free_text_never_stop_a_document(sample_bytes):
+    res = _results(sample_bytes)
+    data = decision_document(res, DocumentContext("Tender\x01A\x1b", "v\x0c1"))
+    assert "Tender\ufffdA\ufffd" in _text(data)
+
+
+def test_vikor_letters_say_lower_is_better():
+    bs = read_workbook(basic()).bidset
+    from scoring.evaluation import Scoring
+
+    res = Results(bs, Evaluation.of(bs, Scoring.of(bs, method="vikor")))
+    vendor, lot = unsuccessful(res)[0]
+    assert "lower is better" in _text(debrief_letter(res, vendor, lot))
+    assert "lower is better" in _text(decision_document(res))
