@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from scoring.mcda import Ranking, ScoringError, rank
 from scoring.model import BidSet, Finding, PanelScore, fold, lot_name
-from scoring.panel import Cell, Moderation, applied, merge_scores
+from scoring.panel import Cell, Moderation, _BidIndex, applied, merge_scores
 
 CHECK_TITLES: dict[str, str] = {
     "no_rationale": "Consensus score without a rationale",
@@ -95,12 +95,14 @@ def evaluator_offsets(cells: Sequence[Cell]) -> list[EvaluatorOffset]:
     minus the cell's median (of every evaluator's score: one outlier does not move it), and that
     mean's z-score (mean / (sd / sqrt(n)))."""
     offsets: dict[str, list[float]] = {}
+    shown: dict[str, str] = {}  # an evaluator's name as first written
     for c in cells:
         if len(c.scores) < 3:
             continue
         middle = statistics.median(c.scores.values())
         for who, score in c.scores.items():
-            offsets.setdefault(who, []).append(score - middle)
+            shown.setdefault(fold(who), who)
+            offsets.setdefault(fold(who), []).append(score - middle)
     out = []
     for who, values in offsets.items():
         mean = statistics.fmean(values)
@@ -108,13 +110,22 @@ def evaluator_offsets(cells: Sequence[Cell]) -> list[EvaluatorOffset]:
         # every offset the same (sd 0): consistent by construction, unless it is 0
         z = (mean / (sd / math.sqrt(len(values))) if sd > 0
              else math.copysign(math.inf, mean) if mean else 0.0)
-        out.append(EvaluatorOffset(who, len(values), mean, z))
+        out.append(EvaluatorOffset(shown[who], len(values), mean, z))
     return sorted(out, key=lambda o: o.evaluator.casefold())
 
 
 def _winner(ranking: Ranking, lot: str) -> tuple[str, float] | None:
     w = ranking.winner(lot)
     return None if w is None or w.score is None else (w.vendor, w.score)
+
+
+def _first(ranking: Ranking, lot: str) -> str:
+    """Who is first in a lot, in words: the bid, a tie between bids, or no eligible bid."""
+    w = _winner(ranking, lot)
+    if w is not None:
+        return w[0]
+    tied = [b.vendor for b in ranking.in_lot(lot) if b.rank == 1]
+    return ("a tie between " + " and ".join(tied)) if tied else "no eligible bid"
 
 
 def moderation_impacts(workbook: BidSet, scores: Sequence[PanelScore],
@@ -133,22 +144,26 @@ def moderation_impacts(workbook: BidSet, scores: Sequence[PanelScore],
             continue
         lot = next((b.lot for b in workbook.bids if fold(b.vendor) == fold(m.vendor)
                     and (not m.lot or fold(b.lot) == fold(m.lot))), m.lot)
-        now, before = _winner(ranking, lot), _winner(other, lot)
-        if now is None or before is None or now[0] == before[0]:
+        now = _winner(ranking, lot)
+        if _first(ranking, lot) == _first(other, lot):
             continue
         unmoderated = next((c.score for c in without_cells if fold(c.vendor) == fold(m.vendor)
                             and fold(c.lot) == fold(lot)
                             and fold(c.criterion) == fold(m.criterion)), None)
         was = f" from {unmoderated:g}" if unmoderated is not None else ""
-        margin = ranking.in_lot(lot)
-        second = next((b for b in margin if b.eligible and b.vendor != now[0]
-                       and b.score is not None), None)
-        gap = (f"; {now[0]} now leads {second.vendor} by {abs(now[1] - second.score):.4f} "
-               f"({'Q' if ranking.lower_is_better else 'score'})" if second is not None else "")
+        gap = ""
+        if now is not None:
+            second = next((b for b in ranking.in_lot(lot) if b.eligible and b.vendor != now[0]
+                           and b.score is not None), None)
+            if second is not None:
+                gap = (f"; {now[0]} now leads {second.vendor} by "
+                       f"{abs(now[1] - second.score):.4f} "
+                       f"({'Q' if ranking.lower_is_better else 'score'})")
         out.append(Check(
             "moderation_decides", m.vendor, lot, m.criterion,
-            f"moderating this cell{was} to {m.value:g} changes the winner of "
-            f"{lot_name(lot)} from {before[0]} to {now[0]}{gap}",
+            f"moderating this cell{was} to {m.value:g} changes who is first"
+            f"{' in ' + lot_name(lot) if lot else ''} from {_first(other, lot)} to "
+            f"{_first(ranking, lot)}{gap}",
             "Make sure the moderation's written rationale carries the award: it decides it "
             "on its own"))
     return out
@@ -165,16 +180,23 @@ def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
     found = {(fold(f.vendor), fold(f.lot), fold(f.criterion)) for f in findings}
     scores = merge_scores(workbook, workbook.panel_scores, entered) if entered else list(
         workbook.panel_scores)
+    index = _BidIndex(workbook)
     by_cell: dict[tuple[str, str, str], list[PanelScore]] = {}
-    for s in scores:
-        by_cell.setdefault((fold(s.vendor), fold(s.lot), fold(s.criterion)), []).append(s)
+    for s in scores:  # by the bid each names (a blank lot names a vendor's only bid)
+        bid = index.find(s.vendor, s.lot)
+        lot = bid.lot if bid is not None else s.lot
+        by_cell.setdefault((fold(s.vendor), fold(lot), fold(s.criterion)), []).append(s)
     out: list[Check] = []
 
-    # consensus without rationale; evaluators' missing cells
-    evaluators = sorted({e for c in cells for e in c.scores}, key=str.casefold)
+    # consensus without rationale; evaluators' missing cells. An evaluator is expected on the
+    # cells of the lots and criteria they score (panels may be split by lot or by criterion);
+    # names compare as the reader compares them (case and spacing aside).
+    panel_of: dict[tuple[str, str], set[str]] = {}
     for c in cells:
-        entries = by_cell.get((fold(c.vendor), fold(c.lot), fold(c.criterion)), []) or \
-            by_cell.get((fold(c.vendor), "", fold(c.criterion)), [])
+        panel_of.setdefault((fold(c.lot), fold(c.criterion)), set()).update(
+            fold(e) for e in c.scores)
+    for c in cells:
+        entries = by_cell.get((fold(c.vendor), fold(c.lot), fold(c.criterion)), [])
         if not c.moderated and not any(s.rationale.strip() for s in entries):
             rows = sorted(s.row for s in entries if s.row)
             out.append(Check("no_rationale", c.vendor, c.lot, c.criterion,
@@ -182,13 +204,18 @@ def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
                              f"its {len(c.scores)} evaluator score(s) gives one",
                              "Add a rationale to the evaluators' scores (Scores sheet or Panel "
                              "page), or moderate the cell with one",
-                             ", ".join(f"Scores!F{r}" for r in rows)))
-        for e in evaluators:
-            if e not in c.scores:
-                out.append(Check("missing_score", c.vendor, c.lot, c.criterion,
-                                 f"{e} has not scored this cell (the others have: "
-                                 f"{', '.join(sorted(c.scores, key=str.casefold))})",
-                                 f"{e} scores it, or the chair records why not"))
+                             ", ".join(f"Scores!{r}:{r}" for r in rows)))
+        given = {fold(e) for e in c.scores}
+        names = {fold(e): e for e in sorted(c.scores, key=str.casefold)}
+        for cell_e in cells:
+            if fold(cell_e.lot) == fold(c.lot) and fold(cell_e.criterion) == fold(c.criterion):
+                for e in cell_e.scores:
+                    names.setdefault(fold(e), e)
+        for e in sorted(panel_of[(fold(c.lot), fold(c.criterion))] - given):
+            out.append(Check("missing_score", c.vendor, c.lot, c.criterion,
+                             f"{names[e]} has not scored this cell (the others have: "
+                             f"{', '.join(sorted(c.scores, key=str.casefold))})",
+                             f"{names[e]} scores it, or the chair records why not"))
 
     # deficiencies on bids still ranked
     if ranking is not None:

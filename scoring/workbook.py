@@ -907,6 +907,15 @@ class _Reader:
 def _findings(reader: _Reader, criteria: list[Criterion], bids: list[Bid]) -> list[Finding]:
     """The Findings sheet: each row one strength, weakness, deficiency or risk of one bid on one
     criterion, with its text and the proposal reference it rests on."""
+    raw = reader.sheets.get("findings")
+    if raw is not None and not any(norm_header(v) in ("kind", "text") for row in
+                                   raw.grid[:HEADER_SCAN_ROWS] for v in row if v is not None):
+        # a sheet of the workbook's own named Findings (notes, say), not the contract's: kept
+        # out, and said so, as workbooks written before the sheet existed may have one
+        reader.note(Location(raw.name), "this sheet has no 'kind' or 'text' column, so it was "
+                    "not read as findings (the Findings sheet's columns: evaluator, vendor, lot, "
+                    "criterion, kind, text, reference)")
+        return []
     sheet = reader.sheet("findings", ("vendor", "criterion", "kind", "text"), optional=True)
     if sheet is None:
         return []

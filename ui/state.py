@@ -247,9 +247,11 @@ def take_upload(key: str) -> None:
     uploaded = st.session_state.get(key)
     if uploaded is None or st.session_state.get(SEEN_UPLOAD) == uploaded.file_id:
         return
-    st.session_state[SEEN_UPLOAD] = uploaded.file_id
-    load_upload(uploaded.name, uploaded.getvalue())
-    release_upload(uploaded.file_id)  # the server keeps no copy of the upload itself
+    try:
+        load_upload(uploaded.name, uploaded.getvalue())
+        st.session_state[SEEN_UPLOAD] = uploaded.file_id
+    finally:
+        release_upload(uploaded.file_id)  # the server keeps no copy of the upload itself
 
 
 def last_upload() -> UploadOutcome | None:

@@ -64,7 +64,7 @@ def test_missing_rationale_and_missing_scores_are_located():
               ["E3", "Bravo", "", "Technical", 3, "ok"]]
     found = _checks(_bidset(scores))
     no_why = [k for k in found if k.kind == "no_rationale"]
-    assert [(k.vendor, k.where) for k in no_why] == [("Alpha", "Scores!F2, Scores!F3")]
+    assert [(k.vendor, k.where) for k in no_why] == [("Alpha", "Scores!2:2, Scores!3:3")]
     missing = [k for k in found if k.kind == "missing_score"]
     assert [(k.vendor, k.criterion) for k in missing] == [("Alpha", "Technical")]
     assert missing[0].message.startswith("E3 has not scored this cell")
@@ -107,3 +107,42 @@ def test_an_evaluator_consistently_above_the_others_is_reported_with_a_z_score()
     assert offsets["E1"].mean_offset == 0.0 and offsets["E1"].z == 0.0
     flagged = [k for k in _checks(bs) if k.kind == "evaluator_offset"]
     assert len(flagged) == 1 and flagged[0].message.startswith("E3 scores 1.00 points above")
+
+
+def test_a_moderation_that_makes_or_breaks_a_tie_for_first_is_reported():
+    bids = [list(BIDS[0]), ["Alpha", "", 80_000, 4, 4], ["Bravo", "", 80_000, 4, 4]]
+    scores = [SCORES_HEAD] + [[e, v, "", "Technical", 4, "ok"] for e in ("E1", "E2", "E3")
+                              for v in ("Alpha", "Bravo")]
+    result = read_workbook(basic(Bids=bids, Scores=scores, Findings=[FINDINGS_HEAD]))
+    bs = result.bidset
+    found = [k for k in _checks(bs, [Moderation("Alpha", "", "Technical", 4.5, "Better plan")])
+             if k.kind == "moderation_decides"]
+    assert len(found) == 1 and "from a tie between Alpha and Bravo to Alpha" in found[0].message
+
+
+def test_evaluators_are_expected_only_where_they_score_and_compared_as_the_reader_compares():
+    bids = [list(BIDS[0]), ["Alpha", "A", 100_000, 4, 3], ["Bravo", "A", 90_000, 3, 4],
+            ["Alpha", "B", 100_000, 4, 3], ["Bravo", "B", 90_000, 3, 4]]
+    components = [["component"], ["A"], ["B"]]
+    # lot A is E1 and E2's (E2 written "e2" once: the same evaluator), lot B is E3 and E4's
+    scores = [SCORES_HEAD,
+              ["E1", "Alpha", "A", "Technical", 4, "ok"], ["E2", "Alpha", "A", "Technical", 4, "ok"],
+              ["E1", "Bravo", "A", "Technical", 3, "ok"], ["e2", "Bravo", "A", "Technical", 3, "ok"],
+              ["E3", "Alpha", "B", "Technical", 4, "ok"], ["E4", "Alpha", "B", "Technical", 4, "ok"],
+              ["E3", "Bravo", "B", "Technical", 3, "ok"]]
+    result = read_workbook(basic(Bids=bids, Components=components, Scores=scores,
+                                 Findings=[FINDINGS_HEAD]))
+    assert result.ok, [str(p) for p in result.problems]
+    missing = [(k.vendor, k.lot, k.message.split(" has")[0]) for k in _checks(result.bidset)
+               if k.kind == "missing_score"]
+    assert missing == [("Bravo", "B", "E4")]
+
+
+def test_a_blank_lot_names_the_vendor_s_only_bid():
+    bids = [list(BIDS[0]), ["Alpha", "A", 100_000, 4, 3], ["Bravo", "B", 90_000, 3, 4]]
+    scores = [SCORES_HEAD, ["E1", "Alpha", "", "Technical", 4, "solid plan"],
+              ["E2", "Alpha", "A", "Technical", 4, ""], ["E3", "Alpha", "a", "Technical", 4, ""]]
+    result = read_workbook(basic(Bids=bids, Components=[["component"], ["A"], ["B"]],
+                                 Scores=scores, Findings=[FINDINGS_HEAD]))
+    assert result.ok, [str(p) for p in result.problems]
+    assert "no_rationale" not in _kinds(_checks(result.bidset))

@@ -608,3 +608,9 @@ def test_a_refused_bid_gets_no_second_message_from_its_findings():
     bids = [list(BIDS[0]), ["Alpha", "", "lots", 4, 3], *[list(r) for r in BIDS[2:]]]
     findings = [FINDINGS_HEAD, ["R. Diaz", "Alpha", "", "Technical", "strength", "Good", ""]]
     assert where(basic(Bids=bids, Findings=findings)) == ["Bids!C2"]
+
+
+def test_a_sheet_of_notes_named_findings_is_noted_not_refused():
+    result = read_workbook(basic(Findings=[["Notes"], ["Alpha was late with its answers"]]))
+    assert result.ok and result.bidset.findings == ()
+    assert any("not read as findings" in n.message for n in result.notes)
