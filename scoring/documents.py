@@ -180,7 +180,7 @@ def _ratings(ranking: Ranking, bidset: BidSet, lot: str) -> list[list[object]]:
     rows: list[list[object]] = []
     for b in ranking.in_lot(lot):
         source = by_bid.get((b.vendor, b.lot))
-        scores = [f"{source.scores[c.name]:g}" if source and c.name in source.scores else ""
+        scores = [c.show(source.scores[c.name]) if source and c.name in source.scores else ""
                   for c in criteria]
         rows.append([b.rank if b.rank is not None else "—", b.vendor, *scores,
                      _money(b.price, bidset.settings.currency), _score(b),
@@ -245,7 +245,8 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
     _table(doc, ["Criterion", "Weight", "Better", "Scale", "Pass/fail threshold", "Normalisation"],
            [[c.name, f"{ranking.weights[c.name]:.1%}",
              "higher" if c.direction == "max" else "lower",
-             f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else "",
+             (", ".join(f"{lb} {v:g}" for lb, v in c.ratings) if c.ratings else
+              f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else ""),
              "" if c.min_acceptable is None else f"{c.min_acceptable:g}",
              ranking.normalisation[c.name]] for c in bidset.criteria], numeric=(1,))
 
@@ -392,7 +393,7 @@ def debrief_letter(results: Results, vendor: str, lot: str,
             continue
         value = source.scores.get(c.name) if source else None
         rows.append([c.name, f"{ranking.weights[c.name]:.1%}",
-                     "" if value is None else f"{value:g}",
+                     c.show(value),
                      f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else ""])
     _table(doc, ["Criterion", "Weight", "Your rating", "Scale"], rows, numeric=(1, 2))
     doc.add_paragraph(f"Your evaluated price: {_money(mine.price, currency)}. "

@@ -111,6 +111,20 @@ class Criterion:
     scale_max: float | None = None
     min_acceptable: float | None = None
     description: str = ""
+    rating_scale: str = ""  # the Ratings sheet's scale it is rated on, in words ("" = numbers)
+    ratings: tuple[tuple[str, float], ...] = ()  # that scale: (label, published value), best first
+
+    def label_for(self, value: float | None) -> str:
+        """The rating's label for a value of its scale ("" when none has that value)."""
+        return next((label for label, v in self.ratings if v == value), "")
+
+    def show(self, value: float | None) -> str:
+        """A score as every view shows it: the label with its number on a rated criterion
+        ("Good (4)"), the number alone otherwise."""
+        if value is None:
+            return ""
+        label = self.label_for(value)
+        return f"{label} ({value:g})" if label else f"{value:g}"
 
     def score_problem(self, value: float) -> str | None:
         """Why ``value`` cannot be a score on this criterion (None when it can)."""

@@ -403,7 +403,8 @@ def _scores(s: Sheet, results: Results, ranking: Ranking) -> None:
     norm = {(b.vendor, b.lot): b.normalised for b in ranking.bids}
     # two tables, raw then normalised, each one page wide
     s.table(pd.DataFrame([{"Vendor": b.vendor, "Lot": b.lot,
-                           **{c.name: b.value(c) for c in bidset.criteria}} for b in bidset.bids]),
+                           **{c.name: c.show(b.value(c)) if c.ratings else b.value(c)
+                              for c in bidset.criteria}} for b in bidset.bids]),
             {"Price": "#,##0"}, freeze=True)
     s.title("Normalised values (0 to 1, 1 best) the method combines", 12)
     s.table(pd.DataFrame([{"Vendor": b.vendor, "Lot": b.lot,
@@ -445,11 +446,14 @@ def _findings(s: Sheet, results: Results) -> None:
         s.text("The workbook records no findings (its Findings sheet is absent or empty).",
                italic=True)
     scores = merge_scores(bidset, bidset.panel_scores, ev.panel.scores)
+    rated = {c.name: c for c in bidset.criteria if c.ratings}
     s.title("Evaluators' scores and rationales", 12)
     if scores:
         s.table(pd.DataFrame([
             {"Evaluator": p.evaluator, "Vendor": p.vendor, "Lot": lot_name(p.lot),
-             "Criterion": p.criterion, "Score": p.score, "Rationale": p.rationale,
+             "Criterion": p.criterion,
+             "Score": rated[p.criterion].show(p.score) if p.criterion in rated else p.score,
+             "Rationale": p.rationale,
              "Entered": f"Scores sheet row {p.row}" if p.row else "in the app"}
             for p in scores]), wrap=("Rationale",))
     else:

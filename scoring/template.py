@@ -25,7 +25,12 @@ Row = Sequence[Any]
 
 CRITERIA_HEADERS = (
     "criterion", "weight", "direction", "group", "scale_min", "scale_max",
-    "min_acceptable", "description",
+    "min_acceptable", "description", "rating_scale",
+)
+RATING_HEADERS = ("scale", "label", "value")
+ADJECTIVAL: tuple[tuple[str, str, float], ...] = (
+    ("Adjectival", "Outstanding", 5), ("Adjectival", "Good", 4), ("Adjectival", "Acceptable", 3),
+    ("Adjectival", "Marginal", 2), ("Adjectival", "Unacceptable", 0),
 )
 COMPONENT_HEADERS = ("component", "criticality", "switching_cost", "switching_months")
 VENDOR_HEADERS = ("vendor", "annual_failure_prob")
@@ -62,6 +67,10 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("Findings (optional)", "The written record behind the scores: evaluator (blank for the "
      "panel's consensus finding), vendor, lot, criterion, kind (" + ", ".join(FINDING_KINDS)
      + "), text, and reference (the proposal volume, section and page it rests on)."),
+    ("Ratings (optional)", "Scales of ratings in words: scale, label, value (the number the "
+     "label stands for, published to bidders). A criterion names its scale in the Criteria "
+     "sheet's rating_scale column; its scores in Bids and Scores may then be labels "
+     "(Outstanding, Good...) or numbers."),
     ("OKRs (optional)", "okr, mission_outcome (yes/no), metric, target."),
     ("Settings (optional)", "key and value pairs; see the meaning column for each key."),
     ("", ""),
@@ -162,6 +171,7 @@ def build_workbook(
     vendors: Sequence[Row] = (),
     scores: Sequence[Row] = (),
     findings: Sequence[Row] = (),
+    ratings: Sequence[Row] = (),
     okrs: Sequence[Row] = (),
     settings: Sequence[tuple[str, Any]] = (),
     example: bool = False,
@@ -184,6 +194,7 @@ def build_workbook(
     ws = _table(wb, "Components", COMPONENT_HEADERS, components, example=example)
     _table(wb, "Vendors", VENDOR_HEADERS, vendors, example=example)
     _table(wb, "Scores", SCORE_HEADERS, scores, example=example)
+    _table(wb, "Ratings", RATING_HEADERS, ratings, example=example)
     ws = _table(wb, "Findings", FINDING_HEADERS, findings, example=example)
     _validation(ws, '"' + ",".join(FINDING_KINDS) + '"', [5], 2, "Choose the kind of finding")
     ws = _table(wb, "OKRs", OKR_HEADERS, okrs, example=example)
@@ -202,7 +213,8 @@ def build_workbook(
 
 TEMPLATE_CRITERIA: tuple[Row, ...] = (
     ("Technical approach", 35, "max", "Technical", 0, 5, 2, "Soundness of the proposed solution"),
-    ("Management approach", 20, "max", "Management", 0, 5, None, "Staffing, schedule, governance"),
+    ("Management approach", 20, "max", "Management", 0, 5, None, "Staffing, schedule, governance",
+     "Adjectival"),
     ("Past performance", 15, "max", "Past performance", 0, 5, 2, "Relevant contracts, references"),
     ("Price", 30, "min", "Price", None, None, None, "Total evaluated price over the term"),
 )
@@ -229,6 +241,7 @@ def template_bytes() -> bytes:
         components=(("Application", 5, 500_000.0, 9),),
         vendors=(("Example Vendor A", 0.02),),
         okrs=(("Cut case backlog by 40 %", "yes", "open cases", "under 6,000"),),
+        ratings=ADJECTIVAL,
         findings=(("Evaluator 1", "Example Vendor A", "Application", "Technical approach",
                    "strength", "Automated regression suite covers every interface",
                    "Vol. II, section 3.2, p. 14"),),

@@ -50,6 +50,7 @@ from scoring.xlsx_guard import MAX_CELL_TEXT, WorkbookRefused, XlsxInfo, inspect
 HEADER_SCAN_ROWS = 10
 _CONTRACT_SHEETS = {"criteria": "Criteria", "bids": "Bids", "components": "Components",
                     "vendors": "Vendors", "scores": "Scores", "findings": "Findings",
+                    "ratings": "Ratings",
                     "okrs": "OKRs", "settings": "Settings"}
 _SETTING_BY_HEADER = {header_key(key): spec for key, spec in SPECS.items()}
 SETTING_KEYS = frozenset(_SETTING_BY_HEADER)
@@ -175,6 +176,14 @@ MAX_BIDS_PER_LOT = 1_000
 MAX_COMPONENTS = 500
 
 
+def parse_number_or_none(value: Any) -> float | None:
+    """The number a cell holds, or None when it holds none (text, blank, a refused format)."""
+    try:
+        return parse_number(value)
+    except (ValueError, TypeError):
+        return None
+
+
 def cell_text(value: Any) -> str:
     """A cell as trimmed, one-line text, without invisible characters (see INVISIBLE)."""
     if is_blank(value):
@@ -275,6 +284,7 @@ class _Reader:
         self.sheets: dict[str, Sheet] = {}
         self._bad: dict[str, set[tuple[int, int]]] = {}
         self.attempted: set[tuple[str, str]] = set()  # (vendor, lot) of every row in Bids
+        self.unknown_scale: set[str] = set()  # criteria naming a rating scale the sheet lacks
         for name, grid in grids.items():
             key = norm_header(name)
             if key in self.sheets:
@@ -394,6 +404,29 @@ class _Reader:
             return False
         return (row, sheet.columns[key] + 1) in self._bad.get(sheet.name, set())
 
+    def score(self, sheet: Sheet, row: int, values: list[Any], key: str, crit: Criterion, *,
+              what: str, required: bool = False, fix: str = "") -> float | None:
+        """A score cell: a number, or on a criterion rated in words one of its scale's labels
+        (the published value it stands for)."""
+        raw = sheet.get(values, key)
+        if fold(crit.name) in self.unknown_scale and isinstance(raw, str) and \
+                parse_number_or_none(raw) is None:
+            return None  # its scale was refused with its own message: one mistake, one message
+        if crit.ratings and isinstance(raw, str) and not is_blank(raw) and \
+                parse_number_or_none(raw) is None and not self._flagged(sheet, row, key):
+            text = cell_text(raw)
+            value = next((v for label, v in crit.ratings if fold(label) == fold(text)), None)
+            if value is None:
+                labels = [label for label, _ in crit.ratings]
+                guess = closest(text, labels)
+                self.problem(sheet.loc(row, key),
+                             f"{what}: '{text}' is not a rating of scale '{crit.rating_scale}'"
+                             + (f"; did you mean '{guess}'?" if guess else ""),
+                             "Use one of: " + ", ".join(f"{lb} ({v:g})" for lb, v in crit.ratings))
+            return value
+        return self.number(sheet, row, values, key, what=what, required=required,
+                           fix=fix or NUMBER_FIX)
+
     def number(
         self,
         sheet: Sheet,
@@ -460,10 +493,44 @@ class _Reader:
             return None
 
     # -- sheets ------------------------------------------------------------
-    def criteria(self) -> list[Criterion]:
+    def ratings(self) -> dict[str, tuple[str, tuple[tuple[str, float], ...]]]:
+        """The Ratings sheet: scales of ratings in words, each label with its published value
+        (folded scale name -> (its name, ((label, value), ...) best first))."""
+        sheet = self.sheet("ratings", ("scale", "label", "value"), optional=True)
+        if sheet is None:
+            return {}
+        scales: dict[str, tuple[str, list[tuple[str, float]]]] = {}
+        seen: dict[tuple[str, str], int] = {}
+        for row, values in sheet.rows():
+            scale, label = cell_text(sheet.get(values, "scale")), cell_text(sheet.get(values, "label"))
+            for key, text in (("scale", scale), ("label", label)):
+                if not text:
+                    self.problem(sheet.loc(row, key), f"{key} is blank",
+                                 f"Fill in the {key}, or clear the row")
+            value = self.number(sheet, row, values, "value", what=f"value of rating '{label}'",
+                                required=True, fix="Give the number the rating stands for")
+            if not (scale and label) or value is None:
+                continue
+            key = (fold(scale), fold(label))
+            if key in seen:
+                self.problem(sheet.loc(row, "label"), f"rating '{label}' is listed twice in scale "
+                             f"'{scale}' (first on row {seen[key]})", "Keep one row per label")
+                continue
+            seen[key] = row
+            if parse_number_or_none(label) is not None:
+                self.problem(sheet.loc(row, "label"), f"rating label '{label}' is a number",
+                             "Name the rating in words (its number goes in the value column)")
+                continue
+            scales.setdefault(fold(scale), (scale, []))[1].append((label, value))
+        return {k: (name, tuple(sorted(items, key=lambda lv: -lv[1])))
+                for k, (name, items) in scales.items()}
+
+    def criteria(self, scales: dict[str, tuple[str, tuple[tuple[str, float], ...]]] | None = None
+                 ) -> list[Criterion]:
         sheet = self.sheet("criteria", ("criterion", "weight", "direction"), optional=False)
         if sheet is None:
             return []
+        scales = scales or {}
         out: list[Criterion] = []
         seen: dict[str, int] = {}
         for row, values in sheet.rows():
@@ -524,6 +591,33 @@ class _Reader:
                     "scale_max must be greater than scale_min",
                 )
                 smin = smax = None  # checked once here, not again in every bid
+            scale_name = cell_text(sheet.get(values, "rating scale"))
+            ratings: tuple[tuple[str, float], ...] = ()
+            if scale_name:
+                found = scales.get(fold(scale_name))
+                if found is None:
+                    names = [n for n, _ in scales.values()]
+                    guess = closest(scale_name, names)
+                    self.problem(sheet.loc(row, "rating scale"),
+                                 f"'{scale_name}' is not a scale in the Ratings sheet"
+                                 + (f"; did you mean '{guess}'?" if guess else ""),
+                                 "Name a scale of the Ratings sheet (columns scale, label, value), "
+                                 "or clear the cell to score this criterion in numbers")
+                    self.unknown_scale.add(fold(name))  # its labels get no second message
+                elif key == "price":
+                    self.problem(sheet.loc(row, "rating scale"), "price is not rated in words",
+                                 "Clear the rating_scale of the price criterion")
+                else:
+                    scale_name, ratings = found
+                    values_ = [v for _, v in ratings]
+                    if smin is None and smax is None and len(set(values_)) > 1:
+                        smin, smax = min(values_), max(values_)  # the scale the ratings span
+                    elif smin is not None and smax is not None and not all(
+                            smin <= v <= smax for v in values_):
+                        self.problem(sheet.loc(row, "rating scale"),
+                                     f"scale '{scale_name}' has values outside '{name}''s "
+                                     f"scale {smin:g}-{smax:g}",
+                                     "Widen scale_min/scale_max, or clear them to take the ratings'")
             gate = self.number(sheet, row, values, "min acceptable", what=f"min_acceptable of '{name}'")
             if direction and key == "price" and direction != "min":
                 self.problem(
@@ -545,6 +639,8 @@ class _Reader:
                     scale_max=smax if key != "price" else None,
                     min_acceptable=gate,
                     description=cell_text(sheet.get(values, "description")),
+                    rating_scale=scale_name if ratings else "",
+                    ratings=ratings,
                 )
             )
         if not seen:
@@ -758,9 +854,9 @@ class _Reader:
                 if key not in sheet.columns:
                     continue
                 covered = (fold(vendor), fold(c.name)) in panel_keys
-                value = self.number(sheet, row, values, key, what=f"{vendor}'s '{c.name}' score",
-                                    required=not covered,
-                                    fix="Enter the score (or supply it in the Scores sheet)")
+                value = self.score(sheet, row, values, key, c, what=f"{vendor}'s '{c.name}' score",
+                                   required=not covered,
+                                   fix="Enter the score (or supply it in the Scores sheet)")
                 if value is None:
                     continue
                 if self._score_out_of_range(sheet, row, key, c, value, vendor):
@@ -884,9 +980,9 @@ class _Reader:
                              + (f"; did you mean '{guess}'?" if guess else ""),
                              "Use a criterion name from the Criteria sheet (not price)")
                 continue
-            score = self.number(sheet, row, values, "score",
-                                what=f"{evaluator}'s '{crit.name}' score for {vendor}",
-                                required=True)
+            score = self.score(sheet, row, values, "score", crit,
+                               what=f"{evaluator}'s '{crit.name}' score for {vendor}",
+                               required=True)
             if score is None:
                 continue
             # The same rules as a score in Bids: the panel's median replaces that value.
@@ -1067,7 +1163,7 @@ def read_workbook(data: bytes) -> ReadResult:
     reader = _Reader(grids, info)
     for text in info.notes:
         reader.note(Location("Workbook"), text)
-    criteria = reader.criteria()
+    criteria = reader.criteria(reader.ratings())
     settings = reader.settings()
     components = reader.components()
     vendors = reader.vendors()

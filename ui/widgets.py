@@ -150,7 +150,8 @@ def criteria_frame(bidset: BidSet) -> pd.DataFrame:
             "Group": c.group,
             "Weight": f"{weights[c.name]:.1%}",
             "Direction": "Higher is better" if c.direction == "max" else "Lower is better",
-            "Scale": f"{c.scale_min:g} to {c.scale_max:g}" if c.has_scale else "",
+            "Scale": (", ".join(f"{lb} {v:g}" for lb, v in c.ratings) if c.ratings else
+                      f"{c.scale_min:g} to {c.scale_max:g}" if c.has_scale else ""),
             "Pass/fail threshold": "" if c.min_acceptable is None else f"{c.min_acceptable:g}",
         }
         for c in bidset.criteria
@@ -158,10 +159,12 @@ def criteria_frame(bidset: BidSet) -> pd.DataFrame:
 
 
 def bids_frame(bidset: BidSet) -> pd.DataFrame:
-    scored = [c.name for c in bidset.criteria if not c.is_price]
+    """The bids as read; a criterion rated in words shows the label with its value."""
+    scored = [c for c in bidset.criteria if not c.is_price]
     return pd.DataFrame([
         {"Vendor": b.vendor, "Lot": b.lot or "(single lot)", "Price": f"{b.price:,.0f}",
-         **{name: b.scores.get(name) for name in scored}}
+         **{c.name: (c.show(b.scores.get(c.name)) or None) if c.ratings else b.scores.get(c.name)
+            for c in scored}}
         for b in bidset.bids
     ])
 

@@ -191,3 +191,21 @@ def test_vikor_letters_say_lower_is_better():
     vendor, lot = unsuccessful(res)[0]
     assert "lower is better" in _text(debrief_letter(res, vendor, lot))
     assert "lower is better" in _text(decision_document(res))
+
+
+def test_ratings_in_words_show_with_their_values_in_the_documents_and_the_report():
+    from openpyxl import load_workbook
+
+    from scoring.report import build_report
+    from tests.scoring.test_workbook import RATED, RATINGS
+
+    bids = [list(BIDS[0]), ["Alpha", "", 100_000, "Good", 3], ["Bravo", "", 80_000, "Outstanding", 4],
+            ["Charlie", "", 120_000, "Acceptable", 5]]
+    res = _results(basic(Criteria=RATED, Ratings=RATINGS, Bids=bids))
+    text = _text(decision_document(res))
+    assert "Good (4)" in text and "Outstanding (5)" in text
+    assert "Outstanding 5, Good 4, Acceptable 3, Marginal 2, Unacceptable 0" in text  # the scale
+    vendor, lot = next(x for x in unsuccessful(res) if x[0] == "Alpha")
+    assert "Good (4)" in _text(debrief_letter(res, vendor, lot))
+    wb = load_workbook(io.BytesIO(build_report(res)))
+    assert "Good (4)" in [c for row in wb["Scores"].iter_rows(values_only=True) for c in row]

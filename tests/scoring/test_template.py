@@ -12,7 +12,9 @@ def test_template_is_a_valid_workbook_with_instructions_and_dropdowns(tmp_path):
     path.write_bytes(data)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Instructions", "Criteria", "Bids", "Components", "Vendors", "Scores",
-                             "Findings", "OKRs", "Settings"]
+                             "Ratings", "Findings", "OKRs", "Settings"]
+    assert result.bidset.criteria[1].rating_scale == "Adjectival"
+    assert result.bidset.criteria[1].show(4) == "Good (4)"
     kinds = [dv.formula1 for dv in wb["Findings"].data_validations.dataValidation]
     assert kinds == ['"significant strength,strength,weakness,significant weakness,deficiency,risk"']
     criteria_lists = [dv.formula1 for dv in wb["Criteria"].data_validations.dataValidation]

@@ -614,3 +614,39 @@ def test_a_sheet_of_notes_named_findings_is_noted_not_refused():
     result = read_workbook(basic(Findings=[["Notes"], ["Alpha was late with its answers"]]))
     assert result.ok and result.bidset.findings == ()
     assert any("not read as findings" in n.message for n in result.notes)
+
+
+RATED = [["criterion", "weight", "direction", "scale_min", "scale_max", "min_acceptable", "rating_scale"],
+         ["Technical", 50, "max", None, None, 2, "Adjectival"],
+         ["Management", 20, "max", 0, 5, None, None], ["Price", 30, "min", None, None, None, None]]
+RATINGS = [["scale", "label", "value"], ["Adjectival", "Outstanding", 5], ["Adjectival", "Good", 4],
+           ["Adjectival", "Acceptable", 3], ["Adjectival", "Marginal", 2],
+           ["Adjectival", "Unacceptable", 0]]
+
+
+def test_a_criterion_rated_in_words_reads_labels_as_their_published_values():
+    bids = [list(BIDS[0]), ["Alpha", "", 100_000, "Good", 3], ["Bravo", "", 80_000, " outstanding ", 4],
+            ["Charlie", "", 120_000, 3, 5]]
+    scores = [["evaluator", "vendor", "criterion", "score", "rationale"],
+              ["E1", "Charlie", "Technical", "Acceptable", "ok"]]
+    bs = read_workbook(basic(Criteria=RATED, Ratings=RATINGS, Bids=bids, Scores=scores)).bidset
+    assert bs is not None
+    tech = bs.criteria[0]
+    assert (tech.scale_min, tech.scale_max, tech.rating_scale) == (0, 5, "Adjectival")
+    assert [b.scores["Technical"] for b in bs.bids] == [4, 5, 3]
+    assert bs.panel_scores[0].score == 3
+    assert tech.show(4) == "Good (4)" and tech.show(4.5) == "4.5" and bs.criteria[1].show(3) == "3"
+
+
+def test_rating_mistakes_are_located_once_each():
+    bids = [list(BIDS[0]), ["Alpha", "", 100_000, "Goood", 3], *[list(r) for r in BIDS[2:]]]
+    problems = read_workbook(basic(Criteria=RATED, Ratings=RATINGS, Bids=bids)).problems
+    assert [str(p.location) for p in problems] == ["Bids!D2"]
+    assert "did you mean 'Good'?" in problems[0].message and "Outstanding (5)" in problems[0].fix
+    # a scale the Ratings sheet lacks: one message at the criterion, none for its labels
+    criteria = [list(r) for r in RATED]
+    criteria[1][6] = "Adjectve"
+    bids[1][3] = "Good"
+    problems = read_workbook(basic(Criteria=criteria, Ratings=RATINGS, Bids=bids)).problems
+    assert [str(p.location) for p in problems] == ["Criteria!G2"]
+    assert "did you mean 'Adjectival'?" in problems[0].message
