@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoring.settings import METHOD_LABELS, PRICE_FORMULA_LABELS, SPECS
 
@@ -77,3 +80,66 @@ def audit_rows(entries: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
+
+
+def report_zone() -> dt.tzinfo:
+    """The time zone the report states times in: SSW_TIMEZONE (an IANA name such as
+    America/New_York, the agency's), else UTC."""
+    name = os.environ.get("SSW_TIMEZONE", "").strip()
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt.UTC
+
+
+def local_time(at: str, zone: dt.tzinfo | None = None) -> str:
+    """An audit time (ISO, UTC) as a person reads it: '1 December 2026, 11:30 EST'."""
+    zone = zone or report_zone()
+    try:
+        when = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    when = when.astimezone(zone)
+    return f"{when.day} {when:%B %Y, %H:%M} {when.tzname() or ''}".strip()
+
+
+def sentence(e: Any) -> str:
+    """One audit entry as a sentence a reader of the record follows."""
+    who = e.actor or "someone"
+    label = ITEM_LABELS.get(e.item, e.item)
+    old, new = readable(e.old_value, e.item), readable(e.new_value, e.item)
+    version = f" (version {e.version})" if e.version is not None else ""
+    if e.action == "create evaluation":
+        text = f"{who} created the evaluation \u201c{new}\u201d"
+    elif e.action == "version":
+        text = f"{who} saved version {e.version if e.version is not None else ''}".rstrip()
+        version = ""
+    elif e.action == "workbook":
+        text = f"{who} recorded the workbook snapshot {new[:16]}…"
+    elif e.action == "score":
+        text = (f"{who} scored {label} {new}" if e.old_value in (None, "null")
+                else f"{who} changed their score for {label} from {old} to {new}")
+    elif e.action == "moderation":
+        text = (f"{who} withdrew the moderation of {label}" if e.new_value in (None, "null")
+                else f"{who} moderated {label} to {new}")
+    elif e.action == "member":
+        text = (f"{who} removed {label} from the panel" if e.new_value in (None, "null")
+                else f"{who} made {label} a panel {new}")
+    elif e.old_value in (None, "null"):
+        text = f"{who} set the {label} to {new}"
+    else:
+        text = f"{who} changed the {label} from {old} to {new}"
+    why = f", because: {e.reason}" if e.reason else ""
+    return f"{text}{version}{why}."
+
+
+def audit_sentences(entries: Iterable[Any], zone: dt.tzinfo | None = None) -> list[dict[str, Any]]:
+    """Audit entries as the report's Audit log reads them: the local time with its zone, who,
+    and what happened in a sentence (labels, not keys; weights as percentages)."""
+    zone = zone or report_zone()
+    return [{"When": local_time(e.at, zone), "Who": e.actor, "What happened": sentence(e)}
+            for e in entries]

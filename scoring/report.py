@@ -636,7 +636,7 @@ def _audit(s: Sheet, ctx: ReportContext) -> None:
     elif not ctx.audit:
         s.text("This evaluation was not saved: there is no audit log yet.", italic=True)
     else:
-        s.table(pd.DataFrame(list(ctx.audit)), freeze=True)
+        s.table(pd.DataFrame(list(ctx.audit)), freeze=True, wrap=("What happened", "Why"))
     s.finish()
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from scoring.audit import audit_rows
+from scoring.audit import audit_rows, audit_sentences
 from scoring.documents import (
     AWARD_NEEDED,
     DocumentContext,
@@ -240,7 +240,7 @@ def report_button(db: Store | None) -> None:
         lists it, oldest first) and the check of its chain (the page runs that check itself)."""
         record = {}
         if db is not None and ref is not None:
-            record = dict(audit=audit_rows(db.audit(ref.evaluation_id)),
+            record = dict(audit=audit_sentences(db.audit(ref.evaluation_id)),
                           audit_chain=db.verify(ref.evaluation_id).describe())
         return build_report(results, replace(ctx, workbook_bytes=open_wb.data, **record))
 

@@ -20,3 +20,30 @@ def test_rows_label_the_action_and_leave_no_version_blank_as_none():
     (row,) = audit_rows([entry])
     assert row["Version"] == "" and row["What"] == "Score: A / - / Tech" and row["When (UTC)"] == (
         "2026-12-01 10:00:00")
+
+
+def test_the_report_s_audit_log_reads_as_sentences_in_the_agency_s_time_zone(monkeypatch):
+    from types import SimpleNamespace
+
+    from scoring.audit import audit_sentences
+
+    def entry(**kw):  # type: ignore[no-untyped-def]
+        base = dict(at="2026-12-01T16:30:05.123456Z", actor="Ann", version=2, action="setting",
+                    item="method", old_value="topsis", new_value="vikor", reason="panel asked")
+        return SimpleNamespace(**{**base, **kw})
+
+    monkeypatch.setenv("SSW_TIMEZONE", "America/New_York")
+    rows = audit_sentences([
+        entry(),
+        entry(item="weights", old_value=None, new_value='{"Technical": 60.0, "Price": 40.0}'),
+        entry(action="moderation", item="Harbor Data Works / Technical approach", old_value=None,
+              new_value="3", reason="failover untested")])
+    assert rows[0]["When"] == "1 December 2026, 11:30 EST"  # local time with its zone, no microseconds
+    assert rows[0]["What happened"] == ("Ann changed the scoring method from TOPSIS (closeness to "
+                                        "the ideal) to VIKOR (compromise ranking, v = 0.5) "
+                                        "(version 2), because: panel asked.")
+    assert rows[1]["What happened"].startswith("Ann set the weights to Technical 60 (60.0%), "
+                                               "Price 40 (40.0%)")
+    assert rows[2]["What happened"].startswith("Ann moderated Harbor Data Works / Technical approach to 3")
+    monkeypatch.delenv("SSW_TIMEZONE")
+    assert audit_sentences([entry()])[0]["When"] == "1 December 2026, 16:30 UTC"
