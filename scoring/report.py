@@ -228,9 +228,10 @@ class Sheet:
                 cell = self.ws.cell(row=r, column=c, value=safe(value))
                 if name in formats:
                     cell.number_format = formats[name]
-                cell.alignment = Alignment(  # every cell of a row starts at its top
+                cell.alignment = Alignment(  # every cell of a row starts at its top; text a
+                    # space in from the left, so a number right-aligned before it never touches it
                     wrap_text=name in wrap or (isinstance(value, str) and len(value) > WRAP_AT),
-                    vertical="top")
+                    vertical="top", indent=1 if isinstance(value, str) and c > 1 else 0)
                 if isinstance(value, str) and len(value) > NARROWEST:
                     self.text_columns.add(c)
                 self._width(c, value if not isinstance(value, float) else f"{value:,.4f}")
@@ -316,7 +317,7 @@ class Sheet:
                 if (cell.column in text and isinstance(cell.value, str)
                         and cell.row not in self.title_rows and cell.row not in self.text_rows):
                     cell.alignment = Alignment(wrap_text=True, vertical=cell.alignment.vertical
-                                               or "top")
+                                               or "top", indent=cell.alignment.indent)
 
 
 def _ranking_frame(ranking: Ranking, currency: str) -> pd.DataFrame:

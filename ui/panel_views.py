@@ -182,10 +182,12 @@ def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell]) -> N
             for s in scores if fold(s.vendor) == fold(bid.vendor)
             and (not s.lot or fold(s.lot) == fold(bid.lot))]
     if rows:
+        st.caption("Each evaluator's score and rationale, beside the consensus")
         st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—",
                      column_config={"Rationale": st.column_config.TextColumn(width="large")})
     found = [f for f in bidset.findings if fold(f.vendor) == fold(bid.vendor) and f.lot == bid.lot]
     if found:
+        st.caption("Findings (the Findings sheet), with the proposal reference each rests on")
         st.dataframe(pd.DataFrame([{"Criterion": f.criterion, "Kind": f.kind, "Finding": f.text,
                                     "Reference": f.reference,
                                     "Evaluator": f.evaluator or "panel (consensus)"}
