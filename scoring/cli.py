@@ -556,7 +556,7 @@ def _panel(args: argparse.Namespace) -> str:
 
 
 def _checks(args: argparse.Namespace) -> str | tuple[str, int]:
-    from scoring.record import describe, evaluator_offsets
+    from scoring.record import describe, evaluator_offsets, scale_ranges
 
     _, res = _results(args)
     found = res.record
@@ -567,7 +567,8 @@ def _checks(args: argparse.Namespace) -> str | tuple[str, int]:
                               {"evaluator": o.evaluator, "cells": o.cells,
                                "mean_offset": o.mean_offset,
                                "z": None if o.z != o.z or abs(o.z) == float("inf") else o.z}
-                              for o in evaluator_offsets(res.cells)]}, indent=2)
+                              for o in evaluator_offsets(res.cells, scale_ranges(res.workbook))]},
+                         indent=2)
     elif args.format == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

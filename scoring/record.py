@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scoring.mcda import Ranking, ScoringError, rank
-from scoring.model import BidSet, Finding, PanelScore, fold, lot_name
+from scoring.model import ADVERSE_KINDS, BidSet, Finding, PanelScore, fold, lot_name
 from scoring.panel import Cell, Moderation, _BidIndex, applied, merge_scores
 
 CHECK_TITLES: dict[str, str] = {
@@ -77,7 +77,8 @@ class EvaluatorOffset:
 
     evaluator: str
     cells: int
-    mean_offset: float  # mean of (their score - the cell's median), in scale points
+    mean_offset: float  # mean of (their score - the cell's median): a share of the scale
+    # when the criteria's scales are given, else in points
     z: float  # mean offset over its standard error (0 when it cannot be estimated)
 
 
@@ -90,19 +91,29 @@ def _norm_text(text: str) -> str:
     return re.sub(r"\s+", " ", fold(text)).strip(" .;")
 
 
-def evaluator_offsets(cells: Sequence[Cell]) -> list[EvaluatorOffset]:
+def scale_ranges(bidset: BidSet) -> dict[str, float]:
+    """Each scaled criterion's range (scale_max - scale_min), by folded name."""
+    return {fold(c.name): float(c.scale_max) - float(c.scale_min)  # type: ignore[arg-type]
+            for c in bidset.criteria if c.has_scale}
+
+
+def evaluator_offsets(cells: Sequence[Cell], scales: dict[str, float] | None = None
+                      ) -> list[EvaluatorOffset]:
     """Per evaluator: over the cells at least three evaluators scored, the mean of their score
     minus the cell's median (of every evaluator's score: one outlier does not move it), and that
-    mean's z-score (mean / (sd / sqrt(n)))."""
+    mean's z-score (mean / (sd / sqrt(n))). With ``scales`` (criterion -> range), each offset is
+    a share of its criterion's scale, so criteria scored 0-5 and 0-100 weigh alike."""
+    scales = scales or {}
     offsets: dict[str, list[float]] = {}
     shown: dict[str, str] = {}  # an evaluator's name as first written
     for c in cells:
         if len(c.scores) < 3:
             continue
         middle = statistics.median(c.scores.values())
+        span = scales.get(fold(c.criterion), 0.0) or 1.0
         for who, score in c.scores.items():
             shown.setdefault(fold(who), who)
-            offsets.setdefault(fold(who), []).append(score - middle)
+            offsets.setdefault(fold(who), []).append((score - middle) / span)
     out = []
     for who, values in offsets.items():
         mean = statistics.fmean(values)
@@ -177,7 +188,10 @@ def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
     in use (None when it cannot be scored); ``entered`` and ``moderations`` the app's entries."""
     scored_bids = _scored_view(workbook, cells)
     findings = workbook.findings
-    found = {(fold(f.vendor), fold(f.lot), fold(f.criterion)) for f in findings}
+    strengths = {(fold(f.vendor), fold(f.lot), fold(f.criterion)) for f in findings
+                 if f.kind not in ADVERSE_KINDS}
+    adverse = {(fold(f.vendor), fold(f.lot), fold(f.criterion)) for f in findings
+               if f.kind in ADVERSE_KINDS}
     scores = merge_scores(workbook, workbook.panel_scores, entered) if entered else list(
         workbook.panel_scores)
     index = _BidIndex(workbook)
@@ -237,11 +251,13 @@ def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
             value = b.scores[c.name]
             edge = ("top" if value >= float(c.scale_max) else  # type: ignore[arg-type]
                     "bottom" if value <= float(c.scale_min) else None)  # type: ignore[arg-type]
-            if edge and (fold(b.vendor), fold(b.lot), fold(c.name)) not in found:
+            support = strengths if edge == "top" else adverse
+            if edge and (fold(b.vendor), fold(b.lot), fold(c.name)) not in support:
+                what = ("strength" if edge == "top" else "weakness, deficiency or risk")
                 out.append(Check("extreme_without_finding", b.vendor, b.lot, c.name,
                                  f"scored {value:g}, the {edge} of the {c.scale_min:g}-"
-                                 f"{c.scale_max:g} scale, with no finding to support it",
-                                 "Record the strength or weakness behind it (Findings sheet)",
+                                 f"{c.scale_max:g} scale, with no {what} recorded to support it",
+                                 f"Record the {what} behind it (Findings sheet)",
                                  f"Bids!{b.row}:{b.row}" if b.row else ""))
 
     # the same finding given to bids rated differently
@@ -264,12 +280,16 @@ def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
                              ", ".join(f"Findings!{f.row}:{f.row}" for f in group if f.row)))
 
     # evaluators consistently away from the others
-    for o in evaluator_offsets(cells):
+    scales = scale_ranges(workbook)
+    unscaled = any(fold(c.criterion) not in scales for c in cells)
+    for o in evaluator_offsets(cells, scales):
         if o.cells >= OFFSET_MIN_CELLS and abs(o.z) >= OFFSET_Z:
             side = "above" if o.mean_offset > 0 else "below"
             z = "every time" if math.isinf(o.z) else f"z = {o.z:.1f}"
+            size = (f"{abs(o.mean_offset):.2f} points" if unscaled
+                    else f"{abs(o.mean_offset):.0%} of the scale")
             out.append(Check("evaluator_offset", "", "", "",
-                             f"{o.evaluator} scores {abs(o.mean_offset):.2f} points {side} the "
+                             f"{o.evaluator} scores {size} {side} the "
                              f"panel's median on average, over {o.cells} cells ({z})",
                              "Discuss it at consensus: a consistent offset is a calibration "
                              "question, not a finding about the bids"))

@@ -1,5 +1,7 @@
 """Record checks: each open point of a panel's written record, located."""
 
+import pytest
+
 from scoring.evaluation import Evaluation, PanelRecord, Scoring
 from scoring.panel import Moderation
 from scoring.record import evaluator_offsets
@@ -106,7 +108,10 @@ def test_an_evaluator_consistently_above_the_others_is_reported_with_a_z_score()
     assert offsets["E3"].mean_offset == 1.0 and offsets["E3"].cells == 6
     assert offsets["E1"].mean_offset == 0.0 and offsets["E1"].z == 0.0
     flagged = [k for k in _checks(bs) if k.kind == "evaluator_offset"]
-    assert len(flagged) == 1 and flagged[0].message.startswith("E3 scores 1.00 points above")
+    assert len(flagged) == 1 and flagged[0].message.startswith("E3 scores 20% of the scale above")
+    # as a share of each criterion's scale: one point on 0-5 is a fifth of it
+    assert evaluator_offsets(results(bs).cells, {"technical": 5.0, "management": 5.0})[2].mean_offset \
+        == pytest.approx(0.2)
 
 
 def test_a_moderation_that_makes_or_breaks_a_tie_for_first_is_reported():
@@ -146,3 +151,13 @@ def test_a_blank_lot_names_the_vendor_s_only_bid():
                                  Scores=scores, Findings=[FINDINGS_HEAD]))
     assert result.ok, [str(p) for p in result.problems]
     assert "no_rationale" not in _kinds(_checks(result.bidset))
+
+
+def test_a_top_score_is_supported_by_a_strength_not_by_a_weakness():
+    findings = [FINDINGS_HEAD] + [
+        ["E1", "Charlie", "", "Technical", "weakness", "Thin staffing", ""],
+        ["E1", "Charlie", "", "Management", "strength", "Strong plan", ""],
+        ["E1", "Delta", "", "Management", "strength", "Strong plan", ""]]
+    extreme = [(k.vendor, k.criterion) for k in _checks(_bidset(findings=findings))
+               if k.kind == "extreme_without_finding"]
+    assert extreme == [("Charlie", "Technical")]
