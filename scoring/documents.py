@@ -215,7 +215,8 @@ def _robustness_sentence(results: Results, lot: str, winner: str) -> str:
             if lo > 0:
                 edges.append(f"falls below {lo:.0%}" if edges else f"the {name} weight falls below {lo:.0%}")
             parts.append(f"it stays first unless {' or '.join(edges)} (stated {w:.0%}; the other "
-                         "weights in proportion)")
+                         "weights in proportion), the nearest change of any one weight that puts "
+                         "another bid first")
         else:
             parts.append("it stays first whatever any single weight is")
     return "; ".join(parts) + "." if parts else ""
