@@ -23,25 +23,37 @@ def lot_text(lot: str) -> str:
 def my_scores_editor(bidset: BidSet, evaluator: str, mine: dict[tuple[str, str, str], tuple[float, str]],
                      key: str) -> pd.DataFrame:
     """One row per (bid, scored criterion): the evaluator's score and rationale."""
+    labels = sorted({label for c in bidset.criteria for label, _ in c.ratings},
+                    key=lambda lb: -max(v for c in bidset.criteria for x, v in c.ratings if x == lb))
     rows = []
     for b in bidset.bids:
         for c in bidset.criteria:
             if c.is_price:
                 continue
             score, why = mine.get((fold(b.vendor), fold(b.lot), fold(c.name)), (None, ""))
-            rows.append({"Vendor": b.vendor, "Lot": b.lot, "Criterion": c.name,
-                         "Scale": f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else "",
-                         "Score": score, "Rationale": why})
+            row = {"Vendor": b.vendor, "Lot": b.lot, "Criterion": c.name,
+                   "Scale": (f"{c.rating_scale}: " + ", ".join(f"{lb} {v:g}" for lb, v in c.ratings)
+                             if c.ratings else f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale
+                             else ""),
+                   "Score": score, "Rationale": why}
+            if labels:  # an evaluation with criteria rated in words: the rating by its label
+                row["Rating"] = c.label_for(score) or None
+            rows.append(row)
     frame = pd.DataFrame(rows)
+    config = {
+        "Lot": st.column_config.TextColumn(help="Blank: single lot; ALL: bundle bid"),
+        "Score": st.column_config.NumberColumn(step=0.5, help="Within the criterion's scale"),
+        "Rationale": st.column_config.TextColumn(width="large",
+                                                 help="Required for every score you enter"),
+    }
+    if labels:
+        config["Rating"] = st.column_config.SelectboxColumn(
+            options=labels, help="For a criterion rated in words: its label (the Score follows "
+                                 "from the scale); leave blank elsewhere")
     return st.data_editor(
         frame, key=key, hide_index=True, disabled=["Vendor", "Lot", "Criterion", "Scale"],
         placeholder="",  # a cell not scored yet is blank, to be filled in
-        column_config={
-            "Lot": st.column_config.TextColumn(help="Blank: single lot; ALL: bundle bid"),
-            "Score": st.column_config.NumberColumn(step=0.5, help="Within the criterion's scale"),
-            "Rationale": st.column_config.TextColumn(width="large",
-                                                     help="Required for every score you enter"),
-        },
+        column_config=config,
     )
 
 
@@ -55,10 +67,19 @@ def changed_entries(bidset: BidSet, edited: pd.DataFrame,
         score = None if pd.isna(r.Score) else float(r.Score)
         why = "" if pd.isna(r.Rationale) else str(r.Rationale).strip()
         before = mine.get((fold(r.Vendor), fold(r.Lot), fold(r.Criterion)), (None, ""))
-        if score is None or (score, why) == before:
-            continue
         c = crit[r.Criterion]
         where = f"{r.Vendor} / {r.Criterion}"
+        rating = getattr(r, "Rating", None)
+        if isinstance(rating, str) and rating and rating != c.label_for(before[0]):
+            value = next((v for label, v in c.ratings if label == rating), None)
+            if value is None:
+                problems.append(f"{where}: '{rating}' is not a rating of "
+                                + (f"scale '{c.rating_scale}'" if c.ratings else
+                                   "this criterion, which is scored in numbers"))
+                continue
+            score = value  # the label chosen: its published value
+        if score is None or (score, why) == before:
+            continue
         if (wrong := c.score_problem(score)) is not None:
             problems.append(f"{where}: {wrong}")
         elif not why:

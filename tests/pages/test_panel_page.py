@@ -207,3 +207,40 @@ def test_my_scores_start_from_the_workbook_s_scores_under_my_name():
     mine = frame(at, "Scale")
     assert mine["Score"].notna().sum() == 28  # her 28 scores in the sample's Scores sheet
     assert (mine["Rationale"] != "").sum() == 28
+
+
+def test_a_criterion_rated_in_words_is_scored_by_its_label():
+    from tests.helpers import BIDS, basic
+    from tests.pages.test_app import upload
+    from tests.scoring.test_workbook import RATED, RATINGS
+
+    bids = [list(BIDS[0]), ["Alpha", "", 100_000, "Good", 3], ["Bravo", "", 80_000, "Outstanding", 4]]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    labelled(at.text_input, "Your name").set_value("Chair Ann")
+    upload(at, "rated.xlsx", basic(Criteria=RATED, Ratings=RATINGS, Bids=bids))
+    at.switch_page("app_pages/report.py").run()
+    labelled(at.text_area, "Reason for this version").set_value("panel starts")
+    at.button[0].click().run()
+    at.switch_page("app_pages/panel.py").run()
+    mine = frame(at, "Scale")
+    assert mine["Scale"][0] == "Adjectival: Outstanding 5, Good 4, Acceptable 3, Marginal 2, Unacceptable 0"
+    eid = at.session_state["saved_version"].evaluation_id
+    # row 0: Alpha / Technical (rated); row 1: Alpha / Management (numbers)
+    at.session_state[f"my_scores_{eid}"] = {
+        "edited_rows": {0: {"Rating": "Acceptable", "Rationale": "thin plan"},
+                        1: {"Rating": "Good", "Rationale": "x"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Save my scores").click().run()
+    assert any("is not a rating of this criterion, which is scored in numbers" in e.value
+               for e in at.error)  # nothing saved: one message, the row named
+    at.session_state[f"my_scores_{eid}"] = {
+        "edited_rows": {0: {"Rating": "Acceptable", "Rationale": "thin plan"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Save my scores").click().run()
+    assert not at.exception and any("Saved 1 score" in s.value for s in at.success)
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    scores = db.panel_record(eid).scores
+    assert [(s.vendor, s.criterion, s.score) for s in scores] == [("Alpha", "Technical", 3.0)]
