@@ -61,7 +61,8 @@ if role == "evaluator" and not is_open:
 
 # The panel's workspace shows its entries as they are now; the rankings use the evaluation's
 # panel record until the entries are taken in (the notice below says when they differ).
-cells = cache.results(ev.replace(panel=live), bidset).cells
+workspace = cache.results(ev.replace(panel=live), bidset)
+cells = workspace.cells
 evaluators = sorted({e for c in cells for e in c.scores}, key=str.casefold)
 flagged = [c for c in cells if c.flagged]
 
@@ -102,4 +103,4 @@ st.subheader("Findings and rationales")
 panel_views.findings_view(bidset, live, cells)
 if role == "chair":
     st.subheader("Record checks")
-    panel_views.record_checks(cache.results(ev.replace(panel=live), bidset).record)
+    panel_views.record_checks(workspace.record)

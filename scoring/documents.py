@@ -28,9 +28,9 @@ from docx.table import Table
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking, ScoredBid, ScoringError
 from scoring.model import ADVERSE_KINDS, BUNDLE_LOT, FINDING_KINDS, BidSet, Finding, fold, lot_name
 from scoring.record import describe as describe_checks
+from scoring.report import MARKING  # the one marking: the report's sheets and these pages
 from scoring.results import Results
 
-MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
 DEBRIEF_MARKING = "PROCUREMENT SENSITIVE — FOR THE NAMED BIDDER ONLY"
 DRAFT = "DRAFT — prepared from the evaluation record for the source selection authority to complete"
 DEBRIEF_DRAFT = "DRAFT — prepared from the evaluation record for the contracting officer to complete"

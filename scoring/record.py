@@ -180,13 +180,13 @@ def moderation_impacts(workbook: BidSet, scores: Sequence[PanelScore],
     return out
 
 
-def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
-           entered: Sequence[PanelScore] = (), moderations: Sequence[Moderation] = (),
+def checks(workbook: BidSet, scored_bids: BidSet, cells: Sequence[Cell], ranking: Ranking | None,
+           *, entered: Sequence[PanelScore] = (), moderations: Sequence[Moderation] = (),
            consensus: str = "median", scoring: object = None) -> list[Check]:
     """Every open point of the record, in bid order. ``workbook`` is the bid set as read (its
-    Scores and Findings sheets), ``cells`` the panel's consensus cells, ``ranking`` the ranking
+    Scores and Findings sheets), ``scored_bids`` the bids with the panel's consensus in place
+    and ``cells`` that consensus (both as ``panel.applied`` gives them), ``ranking`` the ranking
     in use (None when it cannot be scored); ``entered`` and ``moderations`` the app's entries."""
-    scored_bids = _scored_view(workbook, cells)
     findings = workbook.findings
     strengths = {(fold(f.vendor), fold(f.lot), fold(f.criterion)) for f in findings
                  if f.kind not in ADVERSE_KINDS}
@@ -205,10 +205,11 @@ def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
     # consensus without rationale; evaluators' missing cells. An evaluator is expected on the
     # cells of the lots and criteria they score (panels may be split by lot or by criterion);
     # names compare as the reader compares them (case and spacing aside).
-    panel_of: dict[tuple[str, str], set[str]] = {}
+    panel_of: dict[tuple[str, str], dict[str, str]] = {}  # folded name -> as first written
     for c in cells:
-        panel_of.setdefault((fold(c.lot), fold(c.criterion)), set()).update(
-            fold(e) for e in c.scores)
+        names = panel_of.setdefault((fold(c.lot), fold(c.criterion)), {})
+        for e in sorted(c.scores, key=str.casefold):
+            names.setdefault(fold(e), e)
     for c in cells:
         entries = by_cell.get((fold(c.vendor), fold(c.lot), fold(c.criterion)), [])
         if not c.moderated and not any(s.rationale.strip() for s in entries):
@@ -220,12 +221,8 @@ def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
                              "page), or moderate the cell with one",
                              ", ".join(f"Scores!{r}:{r}" for r in rows)))
         given = {fold(e) for e in c.scores}
-        names = {fold(e): e for e in sorted(c.scores, key=str.casefold)}
-        for cell_e in cells:
-            if fold(cell_e.lot) == fold(c.lot) and fold(cell_e.criterion) == fold(c.criterion):
-                for e in cell_e.scores:
-                    names.setdefault(fold(e), e)
-        for e in sorted(panel_of[(fold(c.lot), fold(c.criterion))] - given):
+        names = panel_of[(fold(c.lot), fold(c.criterion))]
+        for e in sorted(set(names) - given):
             out.append(Check("missing_score", c.vendor, c.lot, c.criterion,
                              f"{names[e]} has not scored this cell (the others have: "
                              f"{', '.join(sorted(c.scores, key=str.casefold))})",
@@ -301,12 +298,6 @@ def checks(workbook: BidSet, cells: Sequence[Cell], ranking: Ranking | None, *,
     kinds = list(CHECK_TITLES)
     return sorted(out, key=lambda k: (order.get((fold(k.vendor), fold(k.lot)), -1),
                                       kinds.index(k.kind), crit_order.get(fold(k.criterion), -1)))
-
-
-def _scored_view(workbook: BidSet, cells: Sequence[Cell]) -> BidSet:
-    from scoring.panel import apply
-
-    return apply(workbook, cells) if cells else workbook
 
 
 def _short(text: str, limit: int = 80) -> str:

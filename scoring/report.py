@@ -67,21 +67,35 @@ def print_scale(width_units: float) -> int:
     return max(floor, min(100, int(100 * PRINTABLE_UNITS / max(width_units, 1))))
 
 
+# the widest a sheet may be (column-width units) and still print one page wide at MIN_PRINT_PT
+WIDEST = PRINTABLE_UNITS * 100 / print_scale(math.inf)
+
+
+def _cell_width(value: Any) -> int:
+    """The column width a cell asks for: its text (numbers as the report shows them) up to
+    WRAP_AT, with a margin."""
+    text = "" if value is None else f"{value:,.4f}" if isinstance(value, float) else str(value)
+    return min(WRAP_AT, len(text)) + 2
+
+
+def _heading_word(name: Any) -> str:
+    """A heading wraps at its spaces: its longest word sets the least width of its column."""
+    return max(str(name).split() or [""], key=len)
+
+
 def _column_width(name: Any, values: Sequence[Any]) -> int:
-    """The width a column takes once laid out: its heading's longest word, its values up to
-    WRAP_AT, text columns no wider than NARROWEST if need be."""
-    words = max(str(name).split() or [""], key=len)
-    longest = max((len(f"{v:,.4f}") if isinstance(v, float) else len(str(v))
-                   for v in values if v is not None), default=0)
+    """The width a column takes once laid out (as Sheet.table and finish lay it out): its
+    heading's longest word and its values, text columns no wider than NARROWEST if need be."""
+    word = _heading_word(name)
+    width = max(8, _cell_width(word), *(_cell_width(v) for v in values))
     text = any(isinstance(v, str) and len(v) > NARROWEST for v in values)
-    width = max(8, min(WRAP_AT, max(len(words), longest)) + 2)
-    return min(width, max(NARROWEST, len(words) + 2)) if text else width
+    return min(width, max(NARROWEST, len(word) + 2)) if text else width
 
 
 def _column_parts(frame: pd.DataFrame) -> list[list[Any]]:
     """The frame's columns in parts that each fit one printed page at the smallest print size,
     each part after the first repeating the first column (usually the vendor)."""
-    limit = PRINTABLE_UNITS * 100 / print_scale(10**9)
+    limit = WIDEST
     columns = list(frame.columns)
     widths = {c: _column_width(c, frame[c].tolist()) for c in columns}
     widths[columns[0]] = max(widths[columns[0]], 24) if columns else 0
@@ -179,16 +193,6 @@ class Sheet:
         self.text_rows.append(self.row)  # laid out across the sheet's width by finish()
         self.row += 1
 
-    def wrapped(self, text: str, columns: int) -> None:
-        """A paragraph across ``columns`` columns, wrapped (long text never runs off the page)."""
-        self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=columns)
-        cell = self.ws.cell(row=self.row, column=1, value=safe(text))
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.font = Font(italic=True)
-        width = sum(self.widths.get(c, 8) for c in range(1, columns + 1))
-        self.ws.row_dimensions[self.row].height = 15 * max(1, -(-len(text) // max(20, width)))
-        self.row += 1
-
     def pairs(self, rows: Sequence[tuple[str, Any]]) -> None:
         for key, value in rows:
             self.ws.cell(row=self.row, column=1, value=safe(key)).font = Font(bold=True)
@@ -219,8 +223,7 @@ class Sheet:
             cell = self.ws.cell(row=top, column=c, value=safe(str(name)))
             cell.fill, cell.font = HEAD_FILL, HEAD_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-            # a heading wraps at its spaces: its longest word sets the least width
-            self._width(c, max(str(name).split() or [""], key=len))
+            self._width(c, _heading_word(name))
         for r, values in enumerate(frame.itertuples(index=False), start=top + 1):
             for c, (name, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
                 if isinstance(value, float) and pd.isna(value):
@@ -234,15 +237,14 @@ class Sheet:
                     vertical="top", indent=1 if isinstance(value, str) and c > 1 else 0)
                 if isinstance(value, str) and len(value) > NARROWEST:
                     self.text_columns.add(c)
-                self._width(c, value if not isinstance(value, float) else f"{value:,.4f}")
+                self._width(c, value)
         if freeze and top == 3:
             self.ws.freeze_panes = self.ws.cell(row=top + 1, column=1)
         self.row = top + len(frame) + 2
         return top, top + len(frame)
 
     def _width(self, col: int, value: Any) -> None:
-        length = len(str(value)) if value is not None else 0
-        self.widths[col] = max(self.widths.get(col, 8), min(WRAP_AT, length) + 2)
+        self.widths[col] = max(self.widths.get(col, 8), _cell_width(value))
 
     def finish(self) -> None:
         """Column widths, and the print set-up: landscape, the table header repeated on each
@@ -289,7 +291,6 @@ class Sheet:
         """Running text longer than the first column wraps across the sheet's columns (never
         past them: text running on to the right would widen the printed page)."""
         across = max(self.widths) if self.widths else 1
-        width = sum(self.widths.get(c, 8) for c in range(1, across + 1))
         for row in self.text_rows:
             cell = self.ws.cell(row=row, column=1)
             text = str(cell.value or "")
@@ -297,14 +298,12 @@ class Sheet:
                 continue
             if across > 1:
                 self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=across)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            self.ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // max(20, width - 4)))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")  # its height: _row_heights
 
     def _narrow(self) -> None:
         """Wider than a page at the smallest print size: the text columns give up width (down to
         NARROWEST) and wrap, numbers keep theirs."""
-        limit = PRINTABLE_UNITS * 100 / print_scale(10**9)
-        excess = self.print_width() - limit
+        excess = self.print_width() - WIDEST
         text = {c: w for c, w in self.widths.items() if c in self.text_columns and w > NARROWEST}
         if excess <= 0 or not text:
             return
@@ -550,12 +549,12 @@ def _scenarios(s: Sheet, results: Results, currency: str) -> None:
             s._width(c, "not available" if shown is None else f"{shown:,.3f}")
     s.row = top + len(figures) + 2
     sim = results.evaluation.simulation
-    s.wrapped(f"Simulated costs: {sim.draws:,} contract terms (seed {sim.seed}); each vendor may "
-              "fail in any year with its annual probability, costing the switching cost of all it "
-              "holds.", len(scenarios) + 1)
+    s.text(f"Simulated costs: {sim.draws:,} contract terms (seed {sim.seed}); each vendor may "
+           "fail in any year with its annual probability, costing the switching cost of all it "
+           "holds.", italic=True)
     for sc in scenarios:
         if sc.note:
-            s.wrapped(f"{sc.name.capitalize()}: {sc.note}.", len(scenarios) + 1)
+            s.text(f"{sc.name.capitalize()}: {sc.note}.", italic=True)
     s.row += 1
     s.title("Settings behind these figures", 12)
     what_ifs = dict(results.evaluation.what_ifs)
@@ -664,10 +663,6 @@ def _evaluation(s: Sheet, results: Results) -> None:
            "OUT.xlsx --settings FILE.json (the workbook is the Inputs sheet's file, SHA-256 "
            "on the Summary sheet).", italic=True)
     for line in results.evaluation.to_json().splitlines():
-        s.ws.cell(row=s.row, column=1, value=safe(line)).alignment = Alignment(wrap_text=True)
-        if len(line) > 88:  # wrapped within the column, never running past the page
-            s.ws.row_dimensions[s.row].height = 15 * -(-len(line) // 88)
-        s.row += 1
-    s.ws.column_dimensions["A"].width = s.widths[1] = 90
-    s._lay_out_text()
-    s.ws.page_setup.scale = print_scale(90)
+        s.text(line)  # a line longer than the column wraps within it, never past the page
+    s.widths[1] = 90
+    s.finish()

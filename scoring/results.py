@@ -110,7 +110,8 @@ class Results:
                 ranking: Ranking | None = self.ranking
             except ScoringError:
                 ranking = None
-            return record_checks(self.workbook, self.cells, ranking, entered=ev.panel.scores,
+            scored, cells = self._panel()
+            return record_checks(self.workbook, scored, cells, ranking, entered=ev.panel.scores,
                                  moderations=ev.panel.moderations, consensus=ev.consensus,
                                  scoring=ev.scoring)
         return self._part("record", compute)

@@ -370,10 +370,6 @@ _SAMPLE_FINDINGS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
 )
 
 
-def _sample_findings() -> tuple[Row, ...]:
-    return _SAMPLE_FINDINGS
-
-
 SAMPLE_SETTINGS: tuple[tuple[str, Any], ...] = (
     ("method", "topsis"),
     ("price_formula", "lowest_ratio"),
@@ -398,7 +394,7 @@ def write_sample(path: str | Path) -> Path:
         vendors=SAMPLE_VENDORS,
         okrs=SAMPLE_OKRS,
         scores=_sample_scores(),
-        findings=_sample_findings(),
+        findings=_SAMPLE_FINDINGS,
         settings=SAMPLE_SETTINGS,
         bids_title="Bids received — RFP DOR-2026-114, Integrated Tax System Modernization",
     )

@@ -186,9 +186,9 @@ def moderation_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair:
 def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell]) -> None:
     """One bid at a time: every evaluator's score and rationale per criterion beside the
     consensus, and the findings recorded against it (the Findings sheet)."""
-    bids = [b for b in bidset.bids if any(fold(c.vendor) == fold(b.vendor) and c.lot == b.lot
-                                          for c in cells)
-            or any(fold(f.vendor) == fold(b.vendor) and f.lot == b.lot for f in bidset.findings)]
+    recorded = {(fold(c.vendor), c.lot) for c in cells} | {
+        (fold(f.vendor), f.lot) for f in bidset.findings}
+    bids = [b for b in bidset.bids if (fold(b.vendor), b.lot) in recorded]
     if not bids:
         st.caption("No findings or rationales recorded yet.")
         return

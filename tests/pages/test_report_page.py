@@ -5,6 +5,7 @@ import subprocess
 import sys
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring.store import Store
@@ -166,22 +167,29 @@ def test_unreachable_database_keeps_the_app_usable(monkeypatch):
     assert any("Saving and sharing are unavailable" in w.value for w in at.warning)
 
 
-def test_the_report_downloaded_from_the_page_carries_the_audit_log_and_its_check(monkeypatch):
-    import io
-
-    from openpyxl import load_workbook
+@pytest.fixture
+def built(monkeypatch):  # type: ignore[no-untyped-def]
+    """The download buttons' deferred builds, by file id, kept to call as a download would."""
     from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import app_test
 
-    built: dict[str, object] = {}
+    kept: dict[str, object] = {}
 
-    class Recording(MediaFileManager):  # the download button's deferred build, kept to call
+    class Recording(MediaFileManager):
         def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):  # type: ignore[no-untyped-def]
             file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, **kw)
-            built[file_id] = data_callable
+            kept[file_id] = data_callable
             return file_id
 
     monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+    return kept
+
+
+def test_the_report_downloaded_from_the_page_carries_the_audit_log_and_its_check(built):
+    import io
+
+    from openpyxl import load_workbook
+
     a = app()
     save(a, "Ann", "for the file", name="Filed")
     button = next(b for b in a.get("download_button")
@@ -194,23 +202,11 @@ def test_the_report_downloaded_from_the_page_carries_the_audit_log_and_its_check
     assert any("for the file" in str(c) for row in audit for c in row if c)
 
 
-def test_the_decision_document_and_the_debriefs_download_from_the_page(monkeypatch):
+def test_the_decision_document_and_the_debriefs_download_from_the_page(built):
     import io
-    import zipfile
 
     from docx import Document
-    from streamlit.runtime.media_file_manager import MediaFileManager
-    from streamlit.testing.v1 import app_test
 
-    built: dict[str, object] = {}
-
-    class Recording(MediaFileManager):  # the download buttons' deferred builds, kept to call
-        def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):  # type: ignore[no-untyped-def]
-            file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, **kw)
-            built[file_id] = data_callable
-            return file_id
-
-    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
     a = app()
     save(a, "Ann", "for the file", name="Filed")
     buttons = {b.label: b for b in a.get("download_button")}
@@ -221,5 +217,3 @@ def test_the_decision_document_and_the_debriefs_download_from_the_page(monkeypat
     # the sample's lot and bundle bids compete: the debriefs wait for the award
     assert "Debriefing letters, one per unsuccessful bid (.zip)" not in buttons
     assert any("choose the award first" in c.value for c in a.caption)
-    from scoring.documents import debrief_bundle  # noqa: F401  (the button's build, once awarded)
-    del zipfile
