@@ -1,4 +1,5 @@
-"""Panel: evaluators score (blind until consensus opens); the chair sees spreads and moderates."""
+"""Panel: evaluators score and record findings (blind until consensus opens); the chair sees
+spreads, moderates and writes the consensus narrative."""
 
 import streamlit as st
 
@@ -11,9 +12,11 @@ bidset = open_wb.bidset
 ev = state.evaluation()
 who = auth.identity()
 st.title("Panel")
-st.write("Each evaluator scores on their own (blind) with a rationale per score. When the "
-         "chair opens consensus, spreads are flagged for discussion and the chair may record a "
-         "moderated value with a written rationale. Every score and decision is in the audit log.")
+st.write("Each evaluator scores on their own (blind) with a rationale per score, and records "
+         "findings: the strengths, weaknesses, deficiencies and risks behind them. When the "
+         "chair opens consensus, spreads are flagged for discussion; the chair may record a "
+         "moderated value with a written rationale and writes each cell's consensus narrative. "
+         "Every entry is in the audit log.")
 
 db = persistence.store()
 ref = persistence.saved()
@@ -53,6 +56,8 @@ if role in ("chair", "evaluator"):
             st.rerun()
         elif not problems:
             st.info("No score changed.")
+    st.subheader("My findings")
+    panel_views.my_findings(db, ref.evaluation_id, bidset, me, live)
 
 if role == "evaluator" and not is_open:
     st.info("Blind scoring: you see only your own scores until the chair opens consensus.",
@@ -97,10 +102,14 @@ st.caption(f"The panel's entries as they are now ({esc(live.describe())}), with 
            f"Scores sheet; consensus by {ev.consensus} unless moderated.")
 st.dataframe(panel_views.consensus_frame(cells, evaluators), hide_index=True, placeholder="—")
 if role == "chair":
-    panel_views.moderation_form(db, ref.evaluation_id, cells, me)
+    moderate, narrate = st.columns(2, gap="large")
+    with moderate:
+        panel_views.moderation_form(db, ref.evaluation_id, cells, me)
+    with narrate:
+        panel_views.narrative_form(db, ref.evaluation_id, cells, me)
 
 st.subheader("Findings and rationales")
-panel_views.findings_view(bidset, live, cells)
+panel_views.findings_view(bidset, live, cells, workspace.bidset.findings)
 if role == "chair":
     st.subheader("Record checks")
     panel_views.record_checks(workspace.record)

@@ -24,7 +24,8 @@ ITEM_LABELS = {
 }
 ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
                  "member": "Membership", "panel": "Panel switch", "score": "Score",
-                 "moderation": "Moderated value", "version": "Version"}
+                 "moderation": "Moderated value", "version": "Version", "finding": "Finding",
+                 "narrative": "Consensus narrative"}
 ITEM_LABELS["stored"] = "stored (hash of the version's evaluation)"
 
 
@@ -60,6 +61,17 @@ def readable(value: str | None, item: str = "weights") -> str:
     if isinstance(parsed, (int, float)):
         return _number(parsed)
     return value
+
+
+def finding_parts(value: str | None) -> tuple[str, str]:
+    """(kind, proposal reference) of a finding's audited value."""
+    try:
+        parsed = json.loads(value or "")
+    except ValueError:
+        return str(value or "finding"), ""
+    if not isinstance(parsed, dict):
+        return str(value), ""
+    return str(parsed.get("kind", "finding")), str(parsed.get("reference", ""))
 
 
 def _number(x: Any) -> str:
@@ -124,8 +136,18 @@ def sentence(e: Any) -> str:
         text = (f"{who} scored {label} {new}" if e.old_value in (None, "null")
                 else f"{who} changed their score for {label} from {old} to {new}")
     elif e.action == "moderation":
-        text = (f"{who} withdrew the moderation of {label}" if e.new_value in (None, "null")
-                else f"{who} moderated {label} to {new}")
+        text = (f"{who} withdrew the moderation of {label}"
+                if e.new_value in (None, "null", "withdrawn") else f"{who} moderated {label} to {new}")
+    elif e.action == "finding":
+        if e.new_value == "withdrawn":
+            text = f"{who} withdrew their finding {e.old_value or ''} on {label}".replace("  ", " ")
+        else:
+            kind, ref = finding_parts(e.new_value)
+            text = (f"{who} recorded {'an' if kind[:1] in 'aeiou' else 'a'} {kind} on {label}: "
+                    f"\u201c{e.reason}\u201d" + (f" (proposal reference {ref})" if ref else ""))
+            return f"{text}{version}."
+    elif e.action == "narrative":
+        return f"{who} wrote the consensus narrative for {label}: \u201c{e.reason}\u201d{version}."
     elif e.action == "member":
         text = (f"{who} removed {label} from the panel" if e.new_value in (None, "null")
                 else f"{who} made {label} a panel {new}")

@@ -282,10 +282,12 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
                 doc.add_paragraph("SLA: mission-grade." if s.mission_grade else
                                   "SLA: not mission-grade (" + ", ".join(s.failed) + ").")
             _write_findings(doc, _findings_of(bidset, b.vendor, b.lot))
-            narrative = [c for c in results.cells if c.moderated and c.vendor == b.vendor
-                         and c.lot == b.lot]
+            narrative = [c for c in results.cells if (c.moderated or c.narrative)
+                         and c.vendor == b.vendor and c.lot == b.lot]
             for c in narrative:
-                doc.add_paragraph(xml_safe(f"Consensus on {c.criterion}: {c.score:g}. {c.rationale}"))
+                moderated = f" (moderated: {c.rationale})" if c.moderated else ""
+                doc.add_paragraph(xml_safe(f"Consensus on {c.criterion}: {c.score:g}{moderated}. "
+                                           f"{c.narrative}".rstrip()))
 
     doc.add_heading("3. Award scenarios", level=1)
     scen = results.scenarios

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from scoring.model import BidSet, PanelScore
-from scoring.panel import Consensus, Moderation
+from scoring.model import FINDING_KINDS, BidSet, Finding, PanelScore
+from scoring.panel import Consensus, Moderation, Narrative
 from scoring.settings import (
     METHOD_LABELS,
     PRICE_FORMULA_LABELS,
@@ -167,24 +167,32 @@ class SimulationOptions:
 @dataclass(frozen=True)
 class PanelRecord:
     """The panel's entries made in the app, as of one point: each evaluator's latest score per
-    cell and the chair's latest moderation per cell. ``through`` is that point: the last score
-    entry and the last moderation entry included (their sequence numbers in the store)."""
+    cell, the chair's latest moderation and consensus narrative per cell, and the findings not
+    withdrawn. ``through`` is that point: the last score, moderation, finding and narrative entry
+    included (their sequence numbers in the store)."""
 
     scores: tuple[PanelScore, ...] = ()
     moderations: tuple[Moderation, ...] = ()
-    through: tuple[int, int] = (0, 0)
+    through: tuple[int, ...] = (0, 0, 0, 0)
+    findings: tuple[Finding, ...] = ()
+    narratives: tuple[Narrative, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.scores and not self.moderations
+        return not (self.scores or self.moderations or self.findings or self.narratives)
 
     def describe(self) -> str:
         if self.empty:
             return "no panel entries made in the app"
-        n, m = len(self.scores), len(self.moderations)
-        return (f"{n} panel score{'' if n == 1 else 's'} and {m} moderation{'' if m == 1 else 's'}"
-                f" made in the app, up to score entry #{self.through[0]} and moderation entry "
-                f"#{self.through[1]}")
+        parts = [(len(self.scores), "panel score"), (len(self.moderations), "moderation"),
+                 (len(self.findings), "finding"), (len(self.narratives), "consensus narrative")]
+        listed = [f"{n} {what}{'' if n == 1 else 's'}" for n, what in parts if n or what in (
+            "panel score", "moderation")]
+        through = (*self.through, 0, 0, 0, 0)[:4]
+        points = [f"{what} entry #{n}" for n, what in zip(
+            through, ("score", "moderation", "finding", "narrative"), strict=True) if n]
+        return (f"{', '.join(listed[:-1])} and {listed[-1]} made in the app"
+                + (f", up to {', '.join(points)}" if points else ""))
 
     def applicable(self, bidset: BidSet) -> PanelRecord:
         """The entries that name a bid and a scored criterion of ``bidset`` (a revised bid book
@@ -193,22 +201,25 @@ class PanelRecord:
         vendors_once = {b.vendor.casefold() for b in bidset.bids}
         criteria = {c.name.casefold() for c in bidset.criteria if not c.is_price}
 
-        def names_a_bid(vendor: str, lot: str) -> bool:
-            return ((vendor.casefold(), lot.casefold()) in bids
-                    or (not lot and vendor.casefold() in vendors_once))
+        def names_a_cell(entry: Any) -> bool:
+            vendor, lot = entry.vendor, entry.lot
+            return (((vendor.casefold(), lot.casefold()) in bids
+                     or (not lot and vendor.casefold() in vendors_once))
+                    and entry.criterion.casefold() in criteria)
 
-        scores = tuple(s for s in self.scores if names_a_bid(s.vendor, s.lot)
-                       and s.criterion.casefold() in criteria)
-        mods = tuple(m for m in self.moderations if names_a_bid(m.vendor, m.lot)
-                     and m.criterion.casefold() in criteria)
-        if len(scores) == len(self.scores) and len(mods) == len(self.moderations):
+        parts = (self.scores, self.moderations, self.findings, self.narratives)
+        kept = tuple(tuple(e for e in part if names_a_cell(e)) for part in parts)
+        if all(len(k) == len(p) for k, p in zip(kept, parts, strict=True)):
             return self
-        return PanelRecord(scores, mods, self.through)
+        return PanelRecord(kept[0], kept[1], self.through, kept[2], kept[3])
 
     def same_entries(self, other: PanelRecord) -> bool:
-        """The same scores and moderations (whatever the sequence point)."""
-        return (sorted(map(_score_key, self.scores)) == sorted(map(_score_key, other.scores))
-                and sorted(map(_mod_key, self.moderations)) == sorted(map(_mod_key, other.moderations)))
+        """The same entries (whatever the sequence point)."""
+        return all(sorted(map(key, mine)) == sorted(map(key, theirs)) for key, mine, theirs in (
+            (_score_key, self.scores, other.scores),
+            (_mod_key, self.moderations, other.moderations),
+            (_finding_key, self.findings, other.findings),
+            (_narrative_key, self.narratives, other.narratives)))
 
 
 def _score_key(s: PanelScore) -> tuple[Any, ...]:
@@ -217,6 +228,14 @@ def _score_key(s: PanelScore) -> tuple[Any, ...]:
 
 def _mod_key(m: Moderation) -> tuple[Any, ...]:
     return (m.vendor, m.lot, m.criterion, m.value, m.rationale, m.by)
+
+
+def _finding_key(f: Finding) -> tuple[Any, ...]:
+    return (f.entry, f.evaluator, f.vendor, f.lot, f.criterion, f.kind, f.text, f.reference)
+
+
+def _narrative_key(n: Narrative) -> tuple[Any, ...]:
+    return (n.vendor, n.lot, n.criterion, n.text, n.by)
 
 
 @dataclass(frozen=True)
@@ -394,13 +413,21 @@ class Evaluation:
             "simulation": _plain(self.simulation),
             "consensus": str(self.consensus),
             "panel": {
-                "through": {"scores": self.panel.through[0], "moderations": self.panel.through[1]},
+                "through": dict(zip(("scores", "moderations", "findings", "narratives"),
+                                    (*self.panel.through, 0, 0, 0, 0)[:4], strict=True)),
                 "scores": [{"evaluator": p.evaluator, "vendor": p.vendor, "lot": p.lot,
                             "criterion": p.criterion, "score": p.score, "rationale": p.rationale,
                             "at": p.at} for p in self.panel.scores],
                 "moderations": [{"vendor": m.vendor, "lot": m.lot, "criterion": m.criterion,
                                  "value": m.value, "rationale": m.rationale, "by": m.by, "at": m.at}
                                 for m in self.panel.moderations],
+                "findings": [{"entry": f.entry, "evaluator": f.evaluator, "vendor": f.vendor,
+                              "lot": f.lot, "criterion": f.criterion, "kind": f.kind,
+                              "text": f.text, "reference": f.reference, "at": f.at}
+                             for f in self.panel.findings],
+                "narratives": [{"vendor": n.vendor, "lot": n.lot, "criterion": n.criterion,
+                                "text": n.text, "by": n.by, "at": n.at}
+                               for n in self.panel.narratives],
             },
         }
         if self.weight_input.mode == WeightMode.RANK_ORDER:
@@ -581,12 +608,24 @@ def _panel(data: Mapping[str, Any]) -> PanelRecord:
                                 None if m.get("value") is None else float(m["value"]),
                                 str(m.get("rationale", "")), str(m.get("by", "")), str(m.get("at", "")))
                      for m in data.get("moderations", ()))
-        point = (int(through.get("scores", 0)), int(through.get("moderations", 0)))
+        findings = tuple(Finding(str(f["vendor"]), str(f["lot"]), str(f["criterion"]),
+                                 str(f["kind"]), str(f["text"]), str(f.get("reference", "")),
+                                 str(f.get("evaluator", "")), 0, int(f.get("entry", 0)),
+                                 str(f.get("at", "")))
+                         for f in data.get("findings", ()))
+        narratives = tuple(Narrative(str(n["vendor"]), str(n["lot"]), str(n["criterion"]),
+                                     str(n["text"]), str(n.get("by", "")), str(n.get("at", "")))
+                           for n in data.get("narratives", ()))
+        point = tuple(int(through.get(k, 0))
+                      for k in ("scores", "moderations", "findings", "narratives"))
     except (KeyError, TypeError, ValueError) as exc:
         raise EvaluationError(f"panel: an entry is incomplete or not a number ({exc})") from exc
     if any(not math.isfinite(s.score) for s in scores):
         raise EvaluationError("panel: every score must be a finite number")
-    return PanelRecord(scores, mods, point)
+    unknown = sorted({f.kind for f in findings} - set(FINDING_KINDS))
+    if unknown:
+        raise EvaluationError(f"panel: '{unknown[0]}' is not a kind of finding")
+    return PanelRecord(scores, mods, point, findings, narratives)
 
 
 def _legacy(data: dict[str, Any], workbook_sha256: str) -> Evaluation:

@@ -6,9 +6,9 @@ plain SHA-256). Changing, removing or reordering an entry breaks the chain from 
 key, someone with database access but not the key cannot forge a new entry either.
 
 ``verify`` checks, for an evaluation: the chain; that every version's stored evaluation, every
-workbook snapshot, every panel score and moderation has the audit entry that recorded it; and
-that the members, panel switches and name in the database are what the audit log's entries
-make them. It names the first thing that does not hold.
+workbook snapshot, every panel score, moderation, finding and consensus narrative has the audit
+entry that recorded it; and that the members, panel switches and name in the database are what
+the audit log's entries make them. It names the first thing that does not hold.
 """
 
 from __future__ import annotations
@@ -116,7 +116,9 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
           snapshots: Mapping[str, bytes], scores: Sequence[Mapping[str, Any]],
           moderations: Sequence[Mapping[str, Any]], members: Mapping[str, str],
           flags: Mapping[str, str], evaluation: Mapping[str, Any] | None,
-          key: bytes | None = None, anchor: Anchor | None = None) -> Verdict:
+          key: bytes | None = None, anchor: Anchor | None = None,
+          findings: Sequence[Mapping[str, Any]] = (),
+          narratives: Sequence[Mapping[str, Any]] = ()) -> Verdict:
     """The checks of ``verify`` on rows already read (see the module's note)."""
     if anchor is not None and evaluation is None and not entries:
         return Verdict(evaluation_id, 0, "", f"the evaluation is not in the database, but the anchor "
@@ -142,7 +144,7 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
             return Verdict(evaluation_id, len(entries), head, f"entry number {anchor.entries} is not "
                            f"the one the anchor {anchor} recorded (the chain was rewritten)", at["id"])
     verdict = _records(evaluation_id, entries, versions, snapshots, scores, moderations, members,
-                       flags, evaluation)
+                       flags, evaluation) or _written(entries, findings, narratives)
     return Verdict(evaluation_id, len(entries), head, verdict[0], verdict[1]) if verdict else Verdict(
         evaluation_id, len(entries), head)
 
@@ -187,6 +189,30 @@ def _records(evaluation_id: int, entries: Sequence[Mapping[str, Any]], versions:
     if dict(flags) != switches:
         return "the panel switches in the database are not the ones the audit log recorded", None
     return None
+
+
+def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[str, Any]],
+             narratives: Sequence[Mapping[str, Any]]) -> tuple[str, int | None] | None:
+    """The findings and consensus narratives in the database are, in order, the ones the audit
+    log recorded: same person, cell, kind, reference, text and time."""
+    audited = [(e["actor"], e["item"], e["old_value"], e["new_value"], e["reason"], e["at"])
+               for e in entries if e["action"] == "finding"]
+    found = [(f["evaluator"], _item(f), None if f["withdraws"] is None else f"#{f['withdraws']}",
+              "withdrawn" if f["withdraws"] is not None else finding_value(f["kind"], f["reference"]),
+              f["text"], f["at"]) for f in findings]
+    if found != audited:
+        return "the findings in the database are not the ones the audit log recorded", None
+    audited = [(e["actor"], e["item"], e["reason"], e["at"]) for e in entries
+               if e["action"] == "narrative"]
+    found = [(n["chair"], _item(n), n["text"], n["at"]) for n in narratives]
+    if found != audited:
+        return "the consensus narratives in the database are not the ones the audit log recorded", None
+    return None
+
+
+def finding_value(kind: str, reference: str) -> str:
+    """A finding's kind and proposal reference as its audit entry records them."""
+    return json.dumps({"kind": kind, "reference": reference}, ensure_ascii=False)
 
 
 UPGRADE = "schema upgrade"  # the actor of entries a migration wrote for records older than it

@@ -240,7 +240,16 @@ class Finding:
     text: str
     reference: str = ""  # proposal volume / section / page
     evaluator: str = ""  # blank: the panel's consensus finding
-    row: int = 0  # Excel row in the Findings sheet
+    row: int = 0  # Excel row in the Findings sheet (0: entered on the Panel page)
+    entry: int = 0  # the store's entry number, for a finding entered on the Panel page
+    at: str = ""  # when it was entered on the Panel page (UTC)
+
+    @property
+    def where(self) -> str:
+        """Where the finding was recorded: its Findings sheet row, or its Panel page entry."""
+        if self.row:
+            return f"Findings!{self.row}:{self.row}"
+        return f"Panel finding #{self.entry}" if self.entry else ""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from scoring.model import Bid, BidSet, PanelScore, fold
+from scoring.model import Bid, BidSet, Finding, PanelScore, fold
 
 
 class Consensus(StrEnum):
@@ -36,6 +36,18 @@ class Moderation:
 
 
 @dataclass(frozen=True)
+class Narrative:
+    """The chair's consensus narrative for a cell: why the panel agreed the score it did."""
+
+    vendor: str
+    lot: str
+    criterion: str
+    text: str
+    by: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True)
 class Cell:
     vendor: str
     lot: str
@@ -47,12 +59,14 @@ class Cell:
     flagged: bool = False
     moderated: bool = False
     rationale: str = ""  # the chair's, when moderated
+    narrative: str = ""  # the chair's consensus narrative, when written
 
     def to_record(self) -> dict[str, Any]:
         return {"vendor": self.vendor, "lot": self.lot, "criterion": self.criterion,
                 "score": self.score, "scores": dict(self.scores), "range": self.range,
                 "spread_pct": self.spread_pct, "flagged": self.flagged,
-                "moderated": self.moderated, "rationale": self.rationale}
+                "moderated": self.moderated, "rationale": self.rationale,
+                "narrative": self.narrative}
 
 
 class _BidIndex:
@@ -78,9 +92,11 @@ def consensus(
     *,
     method: str = Consensus.MEDIAN,
     moderations: Sequence[Moderation] = (),
+    narratives: Sequence[Narrative] = (),
     spread_flag_pct: float | None = None,
 ) -> list[Cell]:
-    """One cell per (bid, criterion) that evaluators scored, in bid then criterion order."""
+    """One cell per (bid, criterion) that evaluators scored, in bid then criterion order (with
+    the chair's latest narrative for each, when written)."""
     if method not in CONSENSUS_METHODS:
         raise ValueError(f"consensus must be one of {', '.join(CONSENSUS_METHODS)}")
     flag_pct = bidset.settings.spread_flag_pct if spread_flag_pct is None else spread_flag_pct
@@ -99,6 +115,7 @@ def consensus(
     for (_, name), by in grouped.items():
         observed.setdefault(name, []).extend(by.values())
     moderated = {(fold(m.vendor), fold(m.lot), fold(m.criterion)): m for m in moderations}
+    narrated = {(fold(n.vendor), fold(n.lot), fold(n.criterion)): n.text for n in narratives}
     order = {id(b): i for i, b in enumerate(bidset.bids)}
     crit_order = {c.name: i for i, c in enumerate(bidset.criteria)}
     cells = []
@@ -121,6 +138,7 @@ def consensus(
             scores=dict(by), range=spread, spread_pct=pct,
             flagged=scale > 0 and spread >= flag_pct / 100.0 * scale - 1e-12,
             moderated=is_mod, rationale=mod.rationale if is_mod else "",  # type: ignore[union-attr]
+            narrative=narrated.get((fold(bid.vendor), fold(bid.lot), fold(name)), ""),
         ))
     return cells
 
@@ -154,9 +172,20 @@ def merge_scores(bidset: BidSet, workbook: Sequence[PanelScore], entered: Sequen
 
 
 def applied(bidset: BidSet, entered: Sequence[PanelScore], moderations: Sequence[Moderation],
-            method: str = Consensus.MEDIAN) -> tuple[BidSet, list[Cell]]:
+            method: str = Consensus.MEDIAN, *, findings: Sequence[Finding] = (),
+            narratives: Sequence[Narrative] = ()) -> tuple[BidSet, list[Cell]]:
     """The BidSet the ranking uses: every cell the panel scored (the workbook's Scores sheet with
-    the app's entries in place of the same cells) at its consensus value; and those cells."""
+    the app's entries in place of the same cells) at its consensus value, and the findings of
+    the workbook's Findings sheet followed by those entered in the app; and those cells."""
     scores = merge_scores(bidset, bidset.panel_scores, entered) if entered else list(bidset.panel_scores)
-    cells = consensus(bidset, scores, method=method, moderations=moderations)
-    return (apply(bidset, cells) if cells else bidset), cells
+    cells = consensus(bidset, scores, method=method, moderations=moderations, narratives=narratives)
+    out = apply(bidset, cells) if cells else bidset
+    if findings:
+        index = _BidIndex(bidset)
+        named = []
+        for f in findings:  # as the bid it names writes its vendor and lot
+            bid = index.find(f.vendor, f.lot)
+            if bid is not None:
+                named.append(replace(f, vendor=bid.vendor, lot=bid.lot))
+        out = replace(out, findings=(*out.findings, *named))
+    return out, cells

@@ -5,7 +5,7 @@ where the entry came from a sheet) and says what to do. They are advisory: nothi
 a score or a ranking. The checks:
 
 - ``no_rationale``: a consensus score no written rationale supports (no evaluator's score for
-  the cell has one, and the chair did not moderate it);
+  the cell has one, the chair did not moderate it, and wrote no consensus narrative for it);
 - ``deficiency_eligible``: a deficiency recorded against a bid that is still ranked (it passes
   every gate);
 - ``extreme_without_finding``: a score at the top or the bottom of its criterion's scale with no
@@ -187,7 +187,7 @@ def checks(workbook: BidSet, scored_bids: BidSet, cells: Sequence[Cell], ranking
     Scores and Findings sheets), ``scored_bids`` the bids with the panel's consensus in place
     and ``cells`` that consensus (both as ``panel.applied`` gives them), ``ranking`` the ranking
     in use (None when it cannot be scored); ``entered`` and ``moderations`` the app's entries."""
-    findings = workbook.findings
+    findings = scored_bids.findings  # the Findings sheet's, then those entered in the app
     strengths = {(fold(f.vendor), fold(f.lot), fold(f.criterion)) for f in findings
                  if f.kind not in ADVERSE_KINDS}
     adverse = {(fold(f.vendor), fold(f.lot), fold(f.criterion)) for f in findings
@@ -212,13 +212,13 @@ def checks(workbook: BidSet, scored_bids: BidSet, cells: Sequence[Cell], ranking
             names.setdefault(fold(e), e)
     for c in cells:
         entries = by_cell.get((fold(c.vendor), fold(c.lot), fold(c.criterion)), [])
-        if not c.moderated and not any(s.rationale.strip() for s in entries):
+        if not c.moderated and not c.narrative and not any(s.rationale.strip() for s in entries):
             rows = sorted(s.row for s in entries if s.row)
             out.append(Check("no_rationale", c.vendor, c.lot, c.criterion,
                              f"the consensus score {c.score:g} has no written rationale: none of "
                              f"its {len(c.scores)} evaluator score(s) gives one",
                              "Add a rationale to the evaluators' scores (Scores sheet or Panel "
-                             "page), or moderate the cell with one",
+                             "page), or the chair writes the cell's consensus narrative",
                              ", ".join(f"Scores!{r}:{r}" for r in rows)))
         given = {fold(e) for e in c.scores}
         names = panel_of[(fold(c.lot), fold(c.criterion))]
@@ -238,7 +238,7 @@ def checks(workbook: BidSet, scored_bids: BidSet, cells: Sequence[Cell], ranking
                                  "passes every gate and is still ranked",
                                  "Resolve it: a deficiency makes a bid unawardable unless cured "
                                  "(record the cure as a finding), or set the criterion's gate",
-                                 f"Findings!{f.row}:{f.row}" if f.row else ""))
+                                 f.where))
 
     # top or bottom of the scale without a finding
     for b in scored_bids.bids:
@@ -254,7 +254,7 @@ def checks(workbook: BidSet, scored_bids: BidSet, cells: Sequence[Cell], ranking
                 out.append(Check("extreme_without_finding", b.vendor, b.lot, c.name,
                                  f"scored {value:g}, the {edge} of the {c.scale_min:g}-"
                                  f"{c.scale_max:g} scale, with no {what} recorded to support it",
-                                 f"Record the {what} behind it (Findings sheet)",
+                                 f"Record the {what} behind it (Findings sheet or Panel page)",
                                  f"Bids!{b.row}:{b.row}" if b.row else ""))
 
     # the same finding given to bids rated differently
@@ -274,7 +274,7 @@ def checks(workbook: BidSet, scored_bids: BidSet, cells: Sequence[Cell], ranking
                              f"the {first.kind} \"{_short(first.text)}\" is given to bids rated "
                              f"differently: {named}",
                              "Explain what sets them apart, or align the ratings",
-                             ", ".join(f"Findings!{f.row}:{f.row}" for f in group if f.row)))
+                             ", ".join(f.where for f in group if f.where)))
 
     # evaluators consistently away from the others
     scales = scale_ranges(workbook)

@@ -433,18 +433,29 @@ def _scores(s: Sheet, results: Results, ranking: Ranking) -> None:
 def _findings(s: Sheet, results: Results) -> None:
     """The written record behind the scores: each evaluator's score with its rationale, and the
     findings (strengths, weaknesses, deficiencies, risks) with their proposal references."""
-    bidset = results.workbook
+    bidset = results.bidset  # the Findings sheet's findings, then those entered in the app
     ev = results.evaluation
     s.title("Findings: the strengths, weaknesses, deficiencies and risks behind the ratings")
     if bidset.findings:
         s.table(pd.DataFrame([
             {"Vendor": f.vendor, "Lot": lot_name(f.lot), "Criterion": f.criterion,
              "Kind": f.kind, "Finding": f.text, "Reference": f.reference,
-             "Evaluator": f.evaluator or "panel (consensus)"}
+             "Evaluator": f.evaluator or "panel (consensus)",
+             "Recorded": f"Findings sheet row {f.row}" if f.row else f"in the app (#{f.entry})"}
             for f in bidset.findings]), wrap=("Finding",))
     else:
-        s.text("The workbook records no findings (its Findings sheet is absent or empty).",
-               italic=True)
+        s.text("No findings are recorded (the workbook has no Findings sheet entries and none "
+               "were entered in the app).", italic=True)
+    written = [c for c in results.cells if c.narrative or c.moderated]
+    s.title("Consensus narratives: the chair's account of each agreed score", 12)
+    if written:
+        s.table(pd.DataFrame([
+            {"Vendor": c.vendor, "Lot": lot_name(c.lot), "Criterion": c.criterion,
+             "Consensus": c.score, "Moderated": "Yes" if c.moderated else "No",
+             "Consensus narrative": c.narrative or "", "Moderation rationale": c.rationale}
+            for c in written]), wrap=("Consensus narrative", "Moderation rationale"))
+    else:
+        s.text("The chair has written no consensus narrative and moderated no cell.", italic=True)
     scores = merge_scores(bidset, bidset.panel_scores, ev.panel.scores)
     rated = {c.name: c for c in bidset.criteria if c.ratings}
     s.title("Evaluators' scores and rationales", 12)

@@ -85,8 +85,9 @@ class Results:
     # -- the parts ------------------------------------------------------------------------------
     def _panel(self) -> tuple[BidSet, list[Cell]]:
         ev = self.evaluation
-        return self._part("panel", lambda: applied(self.workbook, ev.panel.scores,
-                                                   ev.panel.moderations, ev.consensus))
+        return self._part("panel", lambda: applied(
+            self.workbook, ev.panel.scores, ev.panel.moderations, ev.consensus,
+            findings=ev.panel.findings, narratives=ev.panel.narratives))
 
     @property
     def bidset(self) -> BidSet:

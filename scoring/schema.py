@@ -23,7 +23,8 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
-APPEND_ONLY = ("snapshots", "versions", "audit_log", "panel_scores", "moderations")
+APPEND_ONLY = ("snapshots", "versions", "audit_log", "panel_scores", "moderations",
+               "panel_findings", "narratives")
 """Tables whose rows are never updated or deleted: database triggers refuse it."""
 
 ROLES = ("chair", "evaluator", "viewer")
@@ -113,4 +114,33 @@ moderations = Table(
     Column("at", String(40), nullable=False),
     CheckConstraint("length(trim(rationale)) > 0", name="moderations_rationale"),
     Index("moderations_evaluation", "evaluation_id", "id"),
+)
+panel_findings = Table(
+    "panel_findings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the entry's sequence number
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
+    Column("evaluator", String(320), nullable=False),
+    Column("vendor", String(300), nullable=False),
+    Column("lot", String(300), nullable=False),
+    Column("criterion", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),  # a finding kind, or "withdrawn"
+    Column("text", Text, nullable=False),  # the finding; for a withdrawal, why it is withdrawn
+    Column("reference", Text, nullable=False),  # proposal volume / section / page
+    Column("withdraws", Integer, nullable=True),  # the entry a withdrawal takes back
+    Column("at", String(40), nullable=False),
+    CheckConstraint("length(trim(text)) > 0", name="panel_findings_text"),
+    Index("panel_findings_evaluation", "evaluation_id", "id"),
+)
+narratives = Table(
+    "narratives", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the entry's sequence number
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
+    Column("vendor", String(300), nullable=False),
+    Column("lot", String(300), nullable=False),
+    Column("criterion", String(300), nullable=False),
+    Column("text", Text, nullable=False),  # the chair's consensus narrative for the cell
+    Column("chair", String(320), nullable=False),
+    Column("at", String(40), nullable=False),
+    CheckConstraint("length(trim(text)) > 0", name="narratives_text"),
+    Index("narratives_evaluation", "evaluation_id", "id"),
 )

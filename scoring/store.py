@@ -40,14 +40,15 @@ from scoring.ledger import (
     Verdict,
     cell_item,
     entry_hash,
+    finding_value,
     number_text,
     plain_text,
     text_hash,
 )
 from scoring.ledger import audit_key as ledger_key
 from scoring.ledger import check as ledger_check
-from scoring.model import PanelScore
-from scoring.panel import Consensus, Moderation
+from scoring.model import FINDING_KINDS, Finding, PanelScore
+from scoring.panel import Consensus, Moderation, Narrative
 from scoring.schema import (
     ROLES,
     audit_log,
@@ -55,6 +56,8 @@ from scoring.schema import (
     members,
     metadata,
     moderations,
+    narratives,
+    panel_findings,
     panel_flags,
     panel_scores,
     snapshots,
@@ -469,6 +472,65 @@ class Store:
                         cell_item(vendor, lot, criterion), None,
                         "withdrawn" if value is None else number_text(value), rationale)
 
+    def record_finding(self, evaluation_id: int, evaluator: str, vendor: str, lot: str,
+                       criterion: str, kind: str, text: str, reference: str = "") -> int:
+        """Append an evaluator's finding on a cell; its entry number (to withdraw it by)."""
+        _require(evaluator=evaluator, finding=text)
+        if kind not in FINDING_KINDS:
+            raise StoreError(f"a finding is one of: {', '.join(FINDING_KINDS)}")
+        at, text, reference = utc_now(), plain_text(text), plain_text(reference)
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            entry = conn.execute(insert(panel_findings).values(
+                evaluation_id=evaluation_id, evaluator=evaluator, vendor=vendor, lot=lot,
+                criterion=criterion, kind=kind, text=text, reference=reference, withdraws=None,
+                at=at)).inserted_primary_key[0]
+            self._audit(conn, evaluation_id, None, at, evaluator, "finding",
+                        cell_item(vendor, lot, criterion), None, finding_value(kind, reference),
+                        text)
+        return int(entry)
+
+    def withdraw_finding(self, evaluation_id: int, entry: int, *, evaluator: str,
+                         reason: str) -> None:
+        """Withdraw a finding its evaluator entered (the entry stays in the record)."""
+        _require(evaluator=evaluator, reason=reason)
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            row = conn.execute(select(panel_findings).where(
+                panel_findings.c.evaluation_id == evaluation_id, panel_findings.c.id == entry,
+                panel_findings.c.withdraws.is_(None))).mappings().first()
+            if row is None:
+                raise StoreError(f"there is no finding #{entry} in this evaluation")
+            if row["evaluator"] != evaluator:
+                raise StoreError(f"finding #{entry} is {row['evaluator']}'s: only they may "
+                                 "withdraw it")
+            done = conn.execute(select(panel_findings.c.id).where(
+                panel_findings.c.evaluation_id == evaluation_id,
+                panel_findings.c.withdraws == entry)).first()
+            if done is not None:
+                raise StoreError(f"finding #{entry} is already withdrawn")
+            at, reason = utc_now(), plain_text(reason)
+            conn.execute(insert(panel_findings).values(
+                evaluation_id=evaluation_id, evaluator=evaluator, vendor=row["vendor"],
+                lot=row["lot"], criterion=row["criterion"], kind="withdrawn", text=reason,
+                reference="", withdraws=entry, at=at))
+            self._audit(conn, evaluation_id, None, at, evaluator, "finding",
+                        cell_item(row["vendor"], row["lot"], row["criterion"]), f"#{entry}",
+                        "withdrawn", reason)
+
+    def narrate(self, evaluation_id: int, vendor: str, lot: str, criterion: str, text: str, *,
+                chair: str) -> None:
+        """The chair's consensus narrative for a cell (a later one replaces it)."""
+        _require(chair=chair, narrative=text)
+        at, text = utc_now(), plain_text(text)
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            conn.execute(insert(narratives).values(
+                evaluation_id=evaluation_id, vendor=vendor, lot=lot, criterion=criterion,
+                text=text, chair=chair, at=at))
+            self._audit(conn, evaluation_id, None, at, chair, "narrative",
+                        cell_item(vendor, lot, criterion), None, None, text)
+
     def scores(self, evaluation_id: int, *, as_of: str | None = None) -> list[PanelScore]:
         """Each evaluator's latest score per (vendor, lot, criterion), as of ``as_of`` (UTC)."""
         return list(self.panel_record(evaluation_id, as_of=as_of).scores)
@@ -484,13 +546,14 @@ class Store:
             return self._panel_record(conn, evaluation_id, as_of)
 
     def _panel_record(self, conn: Connection, evaluation_id: int, as_of: str | None) -> PanelRecord:
-        q_scores = select(panel_scores).where(panel_scores.c.evaluation_id == evaluation_id)
-        q_mods = select(moderations).where(moderations.c.evaluation_id == evaluation_id)
-        if as_of is not None:
-            q_scores = q_scores.where(panel_scores.c.at <= as_of)
-            q_mods = q_mods.where(moderations.c.at <= as_of)
-        rows = conn.execute(q_scores.order_by(panel_scores.c.id)).mappings().all()
-        mod_rows = conn.execute(q_mods.order_by(moderations.c.id)).mappings().all()
+        def entries(table: Any) -> list[Any]:
+            query = select(table).where(table.c.evaluation_id == evaluation_id)
+            if as_of is not None:
+                query = query.where(table.c.at <= as_of)
+            return list(conn.execute(query.order_by(table.c.id)).mappings().all())
+
+        rows, mod_rows = entries(panel_scores), entries(moderations)
+        finding_rows, narrative_rows = entries(panel_findings), entries(narratives)
         latest: dict[tuple[str, str, str, str], PanelScore] = {}
         for r in rows:
             latest[(r["evaluator"], r["vendor"], r["lot"], r["criterion"])] = PanelScore(
@@ -501,9 +564,23 @@ class Store:
             mods[(r["vendor"], r["lot"], r["criterion"])] = Moderation(
                 r["vendor"], r["lot"], r["criterion"], r["value"], r["rationale"], r["chair"],
                 r["at"])
-        through = (rows[-1]["id"] if rows else 0, mod_rows[-1]["id"] if mod_rows else 0)
+        found: dict[int, Finding] = {}
+        for r in finding_rows:
+            if r["withdraws"] is not None:
+                found.pop(r["withdraws"], None)
+            else:
+                found[r["id"]] = Finding(r["vendor"], r["lot"], r["criterion"], r["kind"],
+                                         r["text"], r["reference"], r["evaluator"], 0, r["id"],
+                                         r["at"])
+        narrated: dict[tuple[str, str, str], Narrative] = {}
+        for r in narrative_rows:
+            narrated[(r["vendor"], r["lot"], r["criterion"])] = Narrative(
+                r["vendor"], r["lot"], r["criterion"], r["text"], r["chair"], r["at"])
+        through = tuple(part[-1]["id"] if part else 0
+                        for part in (rows, mod_rows, finding_rows, narrative_rows))
         return PanelRecord(tuple(latest.values()),
-                           tuple(m for m in mods.values() if m.value is not None), through)
+                           tuple(m for m in mods.values() if m.value is not None), through,
+                           tuple(found.values()), tuple(narrated.values()))
 
     def _consensus_as_of(self, conn: Connection, evaluation_id: int, at: str) -> Consensus:
         """The panel's consensus switch as it stood at ``at`` (for versions saved before the
@@ -608,6 +685,7 @@ class Store:
             return ledger_check(
                 evaluation_id, entries, versions=found_versions, snapshots=data,
                 scores=rows(panel_scores), moderations=rows(moderations),
+                findings=rows(panel_findings), narratives=rows(narratives),
                 members={r["user_id"]: r["role"] for r in rows(members)},
                 flags={r["name"]: r["value"] for r in rows(panel_flags)},
                 evaluation=dict(evaluation) if evaluation else None, key=self.audit_key,
@@ -626,6 +704,7 @@ class Store:
 APP_PRIVILEGES = {
     "snapshots": "SELECT, INSERT", "versions": "SELECT, INSERT", "audit_log": "SELECT, INSERT",
     "panel_scores": "SELECT, INSERT", "moderations": "SELECT, INSERT", "evaluations": "SELECT, INSERT",
+    "panel_findings": "SELECT, INSERT", "narratives": "SELECT, INSERT",
     "members": "SELECT, INSERT, UPDATE, DELETE", "panel_flags": "SELECT, INSERT, UPDATE, DELETE",
     "alembic_version": "SELECT",
 }

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.evaluation import PanelRecord
-from scoring.model import BidSet, fold, lot_name
+from scoring.model import FINDING_KINDS, Bid, BidSet, Finding, fold, lot_name
 from scoring.panel import Cell, merge_scores
 from scoring.record import Check, describe
 from scoring.store import ROLES, Store, StoreError
@@ -183,17 +183,107 @@ def moderation_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair:
 
 
 
-def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell]) -> None:
+def _bid_label(b: Bid) -> str:
+    return b.vendor + (f" ({lot_text(b.lot)})" if b.lot else "")
+
+
+def _recorded(f: Finding) -> str:
+    return f"Findings sheet row {f.row}" if f.row else f"Panel page, #{f.entry}"
+
+
+def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
+                live: PanelRecord) -> None:
+    """The evaluator's own findings (the Findings sheet's under their name, then those entered
+    here); a form to record one; a form to withdraw one entered here."""
+    entered = [f for f in live.findings if fold(f.evaluator) == fold(me)]
+    mine = [f for f in bidset.findings if fold(f.evaluator) == fold(me)] + entered
+    if mine:
+        st.dataframe(pd.DataFrame([
+            {"Bid": f.vendor + (f" ({lot_text(f.lot)})" if f.lot else ""),
+             "Criterion": f.criterion, "Kind": f.kind, "Finding": f.text,
+             "Reference": f.reference, "Recorded": _recorded(f)} for f in mine]),
+            hide_index=True, placeholder="—",
+            column_config={"Finding": st.column_config.TextColumn(width="large")})
+    else:
+        st.caption("You have recorded no findings yet.")
+    criteria = [c.name for c in bidset.criteria if not c.is_price]
+    add, withdraw = st.columns([3, 2], gap="large")
+    with add, st.form("add_finding", clear_on_submit=True):
+        st.markdown("**Record a finding**")
+        left, middle, right = st.columns(3)
+        bid = left.selectbox("Bid", bidset.bids, format_func=_bid_label)
+        criterion = middle.selectbox("Criterion", criteria)
+        kind = right.selectbox("Kind", FINDING_KINDS, format_func=str.capitalize)
+        text = st.text_area("Finding", height=90, placeholder=(
+            "What the proposal offers or lacks, and why it matters to the requirement"))
+        reference = st.text_input("Proposal reference", placeholder="e.g. Vol. II, section 3.2, p. 14")
+        submitted = st.form_submit_button("Record finding", icon=":material/add:")
+    if submitted:
+        if not text.strip():
+            st.error("Write the finding: what the proposal offers or lacks.")
+        elif bid is not None and criterion is not None:
+            entry = db.record_finding(evaluation_id, me, bid.vendor, bid.lot, criterion, kind,
+                                      text.strip(), reference.strip())
+            st.session_state["panel_flash"] = f"Recorded finding #{entry}."
+            st.rerun()
+    if not entered:
+        return
+    with withdraw, st.form("withdraw_finding", clear_on_submit=True):
+        st.markdown("**Withdraw a finding** entered here")
+        chosen = st.selectbox("Finding", entered, format_func=lambda f: (
+            f"#{f.entry} {f.kind}: {f.vendor} / {f.criterion}: {f.text[:40]}"
+            f"{'…' if len(f.text) > 40 else ''}"))
+        reason = st.text_input("Why it is withdrawn")
+        submitted = st.form_submit_button("Withdraw", icon=":material/undo:")
+    if submitted and chosen is not None:
+        if not reason.strip():
+            st.error("Say why the finding is withdrawn: the audit log records it.")
+            return
+        try:
+            db.withdraw_finding(evaluation_id, chosen.entry, evaluator=me, reason=reason.strip())
+        except StoreError as exc:
+            st.error(f"Not withdrawn: {exc}.")
+            return
+        st.session_state["panel_flash"] = f"Withdrew finding #{chosen.entry}."
+        st.rerun()
+
+
+def narrative_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair: str) -> None:
+    """The chair writes a cell's consensus narrative (a later one replaces it)."""
+    ordered = sorted(cells, key=lambda c: (bool(c.narrative), not c.flagged, c.vendor,
+                                           c.criterion))
+    with st.form("narrate", clear_on_submit=True):
+        st.markdown("**Write a consensus narrative** (chair)")
+        cell = st.selectbox("Cell", ordered, format_func=lambda c: (
+            f"{'▲ ' if c.flagged else ''}{c.vendor} ({lot_text(c.lot)}) / {c.criterion}: "
+            f"consensus {c.score:g}{' · written' if c.narrative else ''}"))
+        text = st.text_area("Consensus narrative", height=80, placeholder=(
+            "Why the panel agreed this score: the findings it rests on, and how the "
+            "evaluators' differences were resolved"))
+        if not st.form_submit_button("Save narrative"):
+            return
+    if not text.strip():
+        st.error("Write the narrative before saving it.")
+        return
+    if cell is not None:
+        db.narrate(evaluation_id, cell.vendor, cell.lot, cell.criterion, text.strip(), chair=chair)
+        st.session_state["panel_flash"] = (f"Saved the consensus narrative for {cell.vendor} / "
+                                           f"{cell.criterion}.")
+        st.rerun()
+
+
+def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell],
+                  findings: Sequence[Finding]) -> None:
     """One bid at a time: every evaluator's score and rationale per criterion beside the
-    consensus, and the findings recorded against it (the Findings sheet)."""
+    consensus and the chair's narrative, and the findings recorded against it (``findings``:
+    the Findings sheet's, then those entered on this page)."""
     recorded = {(fold(c.vendor), c.lot) for c in cells} | {
-        (fold(f.vendor), f.lot) for f in bidset.findings}
+        (fold(f.vendor), f.lot) for f in findings}
     bids = [b for b in bidset.bids if (fold(b.vendor), b.lot) in recorded]
     if not bids:
         st.caption("No findings or rationales recorded yet.")
         return
-    bid = st.selectbox("Bid", bids, key="panel_findings_bid",
-                       format_func=lambda b: b.vendor + (f" ({lot_text(b.lot)})" if b.lot else ""))
+    bid = st.selectbox("Bid", bids, key="panel_findings_bid", format_func=_bid_label)
     scores = merge_scores(bidset, bidset.panel_scores, live.scores)
     consensus = {fold(c.criterion): c for c in cells
                  if fold(c.vendor) == fold(bid.vendor) and c.lot == bid.lot}
@@ -206,16 +296,26 @@ def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell]) -> N
         st.caption("Each evaluator's score and rationale, beside the consensus")
         st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—",
                      column_config={"Rationale": st.column_config.TextColumn(width="large")})
-    found = [f for f in bidset.findings if fold(f.vendor) == fold(bid.vendor) and f.lot == bid.lot]
+    written = [c for c in consensus.values() if c.narrative or c.moderated]
+    if written:
+        st.caption("The consensus per criterion, with the chair's narrative and moderation")
+        st.dataframe(pd.DataFrame([{"Criterion": c.criterion, "Consensus": c.score,
+                                    "Consensus narrative": c.narrative,
+                                    "Moderation rationale": c.rationale} for c in written]),
+                     hide_index=True, placeholder="—",
+                     column_config={"Consensus narrative": st.column_config.TextColumn(
+                         width="large")})
+    found = [f for f in findings if fold(f.vendor) == fold(bid.vendor) and f.lot == bid.lot]
     if found:
-        st.caption("Findings (the Findings sheet), with the proposal reference each rests on")
+        st.caption("Findings, with the proposal reference each rests on")
         st.dataframe(pd.DataFrame([{"Criterion": f.criterion, "Kind": f.kind, "Finding": f.text,
                                     "Reference": f.reference,
-                                    "Evaluator": f.evaluator or "panel (consensus)"}
+                                    "Evaluator": f.evaluator or "panel (consensus)",
+                                    "Recorded": _recorded(f)}
                                    for f in found]), hide_index=True, placeholder="—",
                      column_config={"Finding": st.column_config.TextColumn(width="large")})
     else:
-        st.caption("No findings recorded for this bid (Findings sheet).")
+        st.caption("No findings recorded for this bid.")
 
 
 def record_checks(found: Sequence[Check]) -> None:

@@ -98,6 +98,8 @@ def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     db.set_member(v.evaluation_id, "eve@agency.gov", "evaluator", by="chair@agency.gov", reason="panel")
     db.record_scores(v.evaluation_id, "someone@agency.gov",
                      [("Meridian Analytics", "Analytics", "Technical approach", 1.0, "concerns")])
+    db.record_finding(v.evaluation_id, "someone@agency.gov", "Meridian Analytics", "Analytics",
+                      "Technical approach", "deficiency", "Someone's sealed finding")
 
     def open_as(user: str) -> AppTest:
         signed_in["user"] = user
@@ -111,6 +113,9 @@ def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     assert [t.value for t in eve.title] == ["Panel"]  # the only page an evaluator gets
     assert any("Blind scoring" in i.value for i in eve.info)
     assert not [df for df in eve.dataframe if "Consensus" in df.value.columns]
+    shown = [str(x) for df in eve.dataframe for x in df.value.astype(str).values.ravel()]
+    assert not [x for x in shown if "sealed finding" in x]  # blind: another's finding unseen
+    assert "You have recorded no findings yet." in [c.value for c in eve.caption]
 
     outsider = open_as("mallory@elsewhere.org")
     assert any("cannot be opened" in e.value for e in outsider.error)
@@ -119,6 +124,9 @@ def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     db.set_flag(v.evaluation_id, "consensus_open", "yes", by="chair@agency.gov", reason="scores in")
     eve = open_as("eve@agency.gov")
     assert [df for df in eve.dataframe if "Consensus" in df.value.columns]  # now visible
+    bids = eve.selectbox(key="panel_findings_bid")
+    bids.select_index(bids.options.index("Meridian Analytics (Analytics)")).run()
+    assert "Someone's sealed finding" in frame(eve, "Kind")["Finding"].tolist()
     for other in ("evaluate", "robustness", "scenarios", "compliance", "report", "import_bids"):
         eve.switch_page(f"app_pages/{other}.py").run()  # prices still hidden: sent to Panel
         assert not eve.exception and [t.value for t in eve.title] == ["Panel"], other
@@ -244,3 +252,46 @@ def test_a_criterion_rated_in_words_is_scored_by_its_label():
     db = Store(os.environ["SSW_DATABASE_URL"])
     scores = db.panel_record(eid).scores
     assert [(s.vendor, s.criterion, s.score) for s in scores] == [("Alpha", "Technical", 3.0)]
+
+
+def test_an_evaluator_records_and_withdraws_findings_and_the_chair_writes_the_narrative():
+    at = saved_app("Panel findings")
+    eid = at.session_state["saved_version"].evaluation_id
+    assert "You have recorded no findings yet." in [c.value for c in at.caption]
+    labelled(at.selectbox, "Kind").set_value("weakness")
+    labelled(at.text_area, "Finding").set_value("Cut-over plan has no rollback step")
+    labelled(at.text_input, "Proposal reference").set_value("Vol. II, section 4.1, p. 19")
+    next(b for b in at.button if b.label == "Record finding").click().run()
+    assert not at.exception
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    (found,) = db.panel_record(eid).findings
+    assert (found.evaluator, found.kind, found.reference) == ("Chair Ann", "weakness",
+                                                               "Vol. II, section 4.1, p. 19")
+    assert any(f"Recorded finding #{found.entry}." in s.value for s in at.success)
+    mine = frame(at, "Recorded")
+    assert mine["Finding"].tolist() == ["Cut-over plan has no rollback step"]
+    # beside the scores of the bid it names (the first bid), with where it was recorded
+    shown = next(df.value for df in at.dataframe
+                 if {"Kind", "Evaluator", "Recorded"} <= set(df.value.columns))
+    assert f"Panel page, #{found.entry}" in shown["Recorded"].tolist()
+    # an empty finding is refused in words, nothing stored
+    next(b for b in at.button if b.label == "Record finding").click().run()
+    assert any("Write the finding" in e.value for e in at.error)
+    assert len(db.panel_record(eid).findings) == 1
+    # the chair's consensus narrative for a cell
+    labelled(at.text_area, "Consensus narrative").set_value("Agreed 3.5: sound plan, no rollback")
+    next(b for b in at.button if b.label == "Save narrative").click().run()
+    assert not at.exception
+    (narrative,) = db.panel_record(eid).narratives
+    assert narrative.text == "Agreed 3.5: sound plan, no rollback" and narrative.by == "Chair Ann"
+    bids = at.selectbox(key="panel_findings_bid")
+    bids.select_index(bids.options.index(f"{narrative.vendor} ({narrative.lot})")).run()
+    written = frame(at, "Consensus narrative")
+    assert written["Consensus narrative"].tolist() == [narrative.text]
+    # withdrawn, with a reason: gone from the page, kept in the audit log
+    labelled(at.text_input, "Why it is withdrawn").set_value("the rollback is in Vol. III")
+    next(b for b in at.button if b.label == "Withdraw").click().run()
+    assert not at.exception and db.panel_record(eid).findings == ()
+    assert "You have recorded no findings yet." in [c.value for c in at.caption]
+    assert [e.new_value for e in db.audit(eid) if e.action == "finding"][-1] == "withdrawn"
+    assert db.verify(eid).intact

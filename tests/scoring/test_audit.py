@@ -47,3 +47,32 @@ def test_the_report_s_audit_log_reads_as_sentences_in_the_agency_s_time_zone(mon
     assert rows[2]["What happened"].startswith("Ann moderated Harbor Data Works / Technical approach to 3")
     monkeypatch.delenv("SSW_TIMEZONE")
     assert audit_sentences([entry()])[0]["When"] == "1 December 2026, 16:30 UTC"
+
+
+def test_findings_narratives_and_withdrawals_read_as_sentences():
+    from types import SimpleNamespace
+
+    from scoring.audit import audit_sentences
+    from scoring.ledger import finding_value
+
+    def entry(**kw):  # type: ignore[no-untyped-def]
+        base = dict(at="2026-12-01T16:30:05.123456Z", actor="Bob", version=None,
+                    item="Acme / - / Technical", old_value=None, reason="")
+        return SimpleNamespace(**{**base, **kw})
+
+    said = [r["What happened"] for r in audit_sentences([
+        entry(action="finding", new_value=finding_value("significant strength", "Vol. I, p. 2"),
+              reason="Named migration lead"),
+        entry(action="finding", new_value=finding_value("risk", ""), reason="Tight window"),
+        entry(action="finding", old_value="#7", new_value="withdrawn", reason="duplicate"),
+        entry(action="narrative", actor="Ann", new_value=None, reason="Agreed 3 on the plan"),
+        entry(action="moderation", actor="Ann", new_value="withdrawn", reason="meeting")],
+        zone=None)]
+    assert said == [
+        "Bob recorded a significant strength on Acme / - / Technical: \u201cNamed migration "
+        "lead\u201d (proposal reference Vol. I, p. 2).",
+        "Bob recorded a risk on Acme / - / Technical: \u201cTight window\u201d.",
+        "Bob withdrew their finding #7 on Acme / - / Technical, because: duplicate.",
+        "Ann wrote the consensus narrative for Acme / - / Technical: \u201cAgreed 3 on the "
+        "plan\u201d.",
+        "Ann withdrew the moderation of Acme / - / Technical, because: meeting."]

@@ -209,3 +209,34 @@ def test_ratings_in_words_show_with_their_values_in_the_documents_and_the_report
     assert "Good (4)" in _text(debrief_letter(res, vendor, lot))
     wb = load_workbook(io.BytesIO(build_report(res)))
     assert "Good (4)" in [c for row in wb["Scores"].iter_rows(values_only=True) for c in row]
+
+
+def test_findings_and_narratives_entered_in_the_app_reach_the_documents_and_the_report(
+        sample_bytes):
+    from scoring.evaluation import PanelRecord
+    from scoring.model import Finding
+    from scoring.panel import Narrative
+    from scoring.report import build_report
+
+    mine = Finding("Northwind Digital", "Application", "Technical approach", "weakness",
+                   "Test automation covers a third of the screens", "Vol. II, p. 31", "B. Chen",
+                   entry=41)
+    theirs = Finding("Keystone Systems", "Application", "Technical approach", "strength",
+                     "Automated regression suite for every release", "Vol. I, p. 12", "B. Chen",
+                     entry=42)
+    narrative = Narrative("Northwind Digital", "Application", "Technical approach",
+                          "The panel agreed the plan meets the requirement with one weakness",
+                          "chair")
+    res = _results(sample_bytes, edited_award=AWARD,
+                   panel=PanelRecord(findings=(mine, theirs), narratives=(narrative,)))
+    ssdd = _text(decision_document(res))
+    assert mine.text in ssdd and theirs.text in ssdd and narrative.text in ssdd
+    letter = _text(debrief_letter(res, "Northwind Digital", "Application"))
+    assert mine.text in letter and theirs.text not in letter
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(build_report(res)))
+    rows = [r for r in wb["Findings"].iter_rows(values_only=True)]
+    entered = next(r for r in rows if r[4] == mine.text)
+    assert entered[7] == "in the app (#41)"
+    assert any(narrative.text in r for r in rows)

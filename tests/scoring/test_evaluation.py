@@ -19,8 +19,8 @@ from scoring.evaluation import (
     check,
     is_legacy,
 )
-from scoring.model import PanelScore
-from scoring.panel import Consensus, Moderation
+from scoring.model import FINDING_KINDS, Finding, PanelScore
+from scoring.panel import Consensus, Moderation, Narrative
 from scoring.settings import SPECS, WHAT_IFS
 from scoring.workbook import read_workbook
 
@@ -58,7 +58,15 @@ evaluations = st.builds(
         moderations=st.lists(st.builds(Moderation, vendor=names, lot=names, criterion=names,
                                        value=finite, rationale=names, by=names, at=st.just("")),
                              max_size=2).map(tuple),
-        through=st.tuples(st.integers(0, 10**6), st.integers(0, 10**6))),
+        through=st.tuples(*[st.integers(0, 10**6)] * 4),
+        findings=st.lists(st.builds(
+            Finding, vendor=names, lot=names, criterion=names, kind=st.sampled_from(FINDING_KINDS),
+            text=names, reference=names, evaluator=names, row=st.just(0),
+            entry=st.integers(1, 10**6), at=st.just("2026-12-01T10:00:00.000000Z")),
+            max_size=3).map(tuple),
+        narratives=st.lists(st.builds(Narrative, vendor=names, lot=names, criterion=names,
+                                      text=names, by=names, at=st.just("")),
+                            max_size=2).map(tuple)),
     robustness=st.builds(RobustnessOptions, draws=st.integers(1, 10**6), seed=st.integers(0, 2**31 - 1),
                          weights=st.sampled_from(list(DrawModel)),
                          concentration=st.floats(0.5, 1e4)),

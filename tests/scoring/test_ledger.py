@@ -44,10 +44,16 @@ def worked(store: Store) -> int:
     store.moderate(eid, "Acme", "", "Technical", 3.5, chair="ann", rationale="meeting")
     store.set_member(eid, "bob", "evaluator", by="ann", reason="panel")
     store.set_flag(eid, "consensus_open", "yes", by="ann", reason="scores in")
+    first = store.record_finding(eid, "bob", "Acme", "", "Technical", "strength", "clear plan",
+                                 "Vol. I p. 3")
+    store.record_finding(eid, "bob", "Acme", "", "Staffing", "risk", "key staff shared", "p. 9")
+    store.withdraw_finding(eid, first, evaluator="bob", reason="duplicate")
+    store.narrate(eid, "Acme", "", "Technical", "Agreed 3.5 on the migration plan", chair="ann")
     return eid
 
 
-TABLES = ("audit_log", "versions", "panel_scores", "moderations", "evaluations")
+TABLES = ("audit_log", "versions", "panel_scores", "moderations", "evaluations", "panel_findings",
+          "narratives")
 
 
 def owner_sql(store: Store, *statements: str) -> None:
@@ -108,6 +114,17 @@ def test_a_record_written_by_the_app_is_intact(store):
     ("UPDATE versions SET snapshot_sha256 = '{other}' WHERE evaluation_id = {eid} AND number = 2",
      "snapshot was repointed"),
     ("DELETE FROM versions WHERE evaluation_id = {eid} AND number = 2", "is not in the database"),
+    # findings and consensus narratives: changed, removed, a withdrawal undone, one added
+    ("UPDATE panel_findings SET kind = 'strength' WHERE evaluation_id = {eid} AND kind = 'risk'",
+     "findings"),
+    ("UPDATE panel_findings SET reference = 'p. 1' WHERE evaluation_id = {eid} AND kind = 'risk'",
+     "findings"),
+    ("DELETE FROM panel_findings WHERE evaluation_id = {eid} AND withdraws IS NOT NULL", "findings"),
+    ("INSERT INTO panel_findings (evaluation_id, evaluator, vendor, lot, criterion, kind, text, "
+     "reference, at) VALUES ({eid}, 'bob', 'Acme', '', 'Technical', 'deficiency', 'planted', '', "
+     "'2026-12-01T00:00:00.000000Z')", "findings"),
+    ("UPDATE narratives SET text = 'Agreed 5' WHERE evaluation_id = {eid}", "consensus narratives"),
+    ("DELETE FROM narratives WHERE evaluation_id = {eid}", "consensus narratives"),
 ])
 def test_every_change_made_outside_the_app_is_found(store, change, expected):
     other = store.create(f"Other {uuid.uuid4().hex[:6]}", OTHER, "o.xlsx", ev(workbook=OTHER),
@@ -157,7 +174,8 @@ def test_an_anchor_finds_entries_removed_from_the_end_and_an_evaluation_removed_
     verdict = store.verify(eid, anchor)
     assert not verdict.intact and "removed from its end" in verdict.problem, verdict.describe()
 
-    tables = ("audit_log", "versions", "panel_scores", "moderations", "members", "panel_flags")
+    tables = ("audit_log", "versions", "panel_scores", "moderations", "members", "panel_flags",
+              "panel_findings", "narratives")
     owner_sql(store, *(f"DELETE FROM {t} WHERE evaluation_id = {eid}" for t in tables),
               f"DELETE FROM evaluations WHERE id = {eid}")
     assert all(v.evaluation_id != eid for v in store.verify_all())

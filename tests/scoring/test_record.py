@@ -161,3 +161,35 @@ def test_a_top_score_is_supported_by_a_strength_not_by_a_weakness():
     extreme = [(k.vendor, k.criterion) for k in _checks(_bidset(findings=findings))
                if k.kind == "extreme_without_finding"]
     assert extreme == [("Charlie", "Technical")]
+
+
+def test_findings_and_narratives_entered_in_the_app_count_in_the_record():
+    from scoring.model import Finding
+    from scoring.panel import Narrative
+
+    no_findings = _bidset(findings=[FINDINGS_HEAD])
+    no_rationale = [SCORES_HEAD] + [[e, "Alpha", "", "Technical", 4, ""] for e in ("E1", "E2")]
+    bs = read_workbook(basic(Bids=TEST_BIDS, Scores=no_rationale,
+                             Findings=[FINDINGS_HEAD])).bidset
+    before = _kinds(_checks(no_findings))
+    assert before.count("extreme_without_finding") == 3
+    entered = tuple(Finding(v, "", c, "strength", f"{c} beyond the requirement", "p. 2", "E2",
+                            entry=n) for n, (v, c) in enumerate(
+        (("Charlie", "Technical"), ("Charlie", "Management"), ("Delta", "Management")), 1))
+    ev = Evaluation.of(no_findings, Scoring.of(no_findings, method="wsm"),
+                       panel=PanelRecord(findings=entered))
+    assert "extreme_without_finding" not in _kinds(results(no_findings, ev).record)
+    # a deficiency entered in the app on a ranked bid: located to its Panel entry
+    deficiency = Finding("Alpha", "", "Technical", "deficiency", "No exit plan", "", "E1", entry=9)
+    ev = Evaluation.of(no_findings, Scoring.of(no_findings, method="wsm"),
+                       panel=PanelRecord(findings=(*entered, deficiency)))
+    found = [k for k in results(no_findings, ev).record if k.kind == "deficiency_eligible"]
+    assert [(k.vendor, k.where) for k in found] == [("Alpha", "Panel finding #9")]
+    # a consensus without any rationale is supported once the chair writes its narrative
+    assert "no_rationale" in _kinds(_checks(bs))
+    narrated = PanelRecord(narratives=(Narrative("Alpha", "", "Technical", "Agreed 4: meets it",
+                                                 "chair"),))
+    ev = Evaluation.of(bs, Scoring.of(bs, method="wsm"), panel=narrated)
+    assert "no_rationale" not in _kinds(results(bs, ev).record)
+    cell = next(c for c in results(bs, ev).cells if c.vendor == "Alpha")
+    assert cell.narrative == "Agreed 4: meets it"

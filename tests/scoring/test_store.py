@@ -259,6 +259,55 @@ def test_panel_switches_scores_and_moderations(store):
             conn.execute(text(f"DELETE FROM {table}"))
 
 
+def test_findings_and_consensus_narratives_are_append_only_entries(store):
+    eid = new_eval(store).evaluation_id
+    first = store.record_finding(eid, "bob", "Acme", "", "Technical", "strength",
+                                 "Named migration lead", "Vol. I, 2.4, p. 22")
+    store.record_finding(eid, "cy", "Acme", "", "Technical", "risk", "Tight cut-over window")
+    with pytest.raises(StoreError, match="kind|one of"):
+        store.record_finding(eid, "bob", "Acme", "", "Technical", "opinion", "x")
+    with pytest.raises(StoreError, match="finding is required"):
+        store.record_finding(eid, "bob", "Acme", "", "Technical", "strength", "  ")
+    with pytest.raises(StoreError, match="only they may"):
+        store.withdraw_finding(eid, first, evaluator="cy", reason="not mine")
+    store.withdraw_finding(eid, first, evaluator="bob", reason="restated below")
+    with pytest.raises(StoreError, match="already withdrawn"):
+        store.withdraw_finding(eid, first, evaluator="bob", reason="again")
+    store.narrate(eid, "Acme", "", "Technical", "First draft", chair="ann")
+    store.narrate(eid, "Acme", "", "Technical", "Agreed 3: the plan is sound, the window tight",
+                  chair="ann")
+    record = store.panel_record(eid)
+    assert [(f.evaluator, f.kind, f.text, f.reference) for f in record.findings] == [
+        ("cy", "risk", "Tight cut-over window", "")]
+    assert [n.text for n in record.narratives] == ["Agreed 3: the plan is sound, the window tight"]
+    assert record.through[2] > first and record.through[3] > 0
+    actions = [(e.action, e.old_value, e.new_value, e.reason) for e in store.audit(eid)]
+    assert ("finding", f"#{first}", "withdrawn", "restated below") in actions
+    assert ("narrative", None, None, "First draft") in actions
+    assert store.verify(eid).intact
+    for table in ("panel_findings", "narratives"):
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text(f"UPDATE {table} SET text = 'x'"))
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text(f"DELETE FROM {table}"))
+
+
+def test_a_version_freezes_the_findings_and_narratives_it_was_saved_with(store):
+    eid = new_eval(store).evaluation_id
+    entry = store.record_finding(eid, "bob", "Acme", "", "Technical", "weakness", "No exit plan")
+    store.narrate(eid, "Acme", "", "Technical", "Agreed 2", chair="ann")
+    frozen = ev(panel=store.panel_record(eid))
+    store.save(eid, 1, frozen, author="ann", reason="findings in")
+    store.withdraw_finding(eid, entry, evaluator="bob", reason="exit plan found in annex")
+    store.narrate(eid, "Acme", "", "Technical", "Agreed 3", chair="ann")
+    again = store.version(eid, 2).evaluation
+    assert again == frozen
+    assert [f.text for f in again.panel.findings] == ["No exit plan"]
+    assert [n.text for n in again.panel.narratives] == ["Agreed 2"]
+    live = store.panel_record(eid)
+    assert live.findings == () and not live.same_entries(again.panel)
+
+
 def test_a_version_freezes_the_panel_record_it_was_saved_with(store):
     v1 = new_eval(store)
     eid = v1.evaluation_id
