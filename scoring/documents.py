@@ -159,7 +159,8 @@ def _findings_of(bidset: BidSet, vendor: str, lot: str) -> list[Finding]:
     return [f for f in bidset.findings if fold(f.vendor) == fold(vendor) and fold(f.lot) == fold(lot)]
 
 
-def _write_findings(doc, found: Sequence[Finding], *, evaluators: bool = True) -> None:  # type: ignore[no-untyped-def]
+def _write_findings(doc, found: Sequence[Finding], bidset: BidSet, *,  # type: ignore[no-untyped-def]
+                    evaluators: bool = True) -> None:
     if not found:
         doc.add_paragraph("No findings are recorded for this bid.")
         return
@@ -167,7 +168,9 @@ def _write_findings(doc, found: Sequence[Finding], *, evaluators: bool = True) -
         these = [f for f in found if f.kind == kind]
         if not these:
             continue
-        doc.add_paragraph(KIND_HEADINGS[kind], style="Heading 4")
+        label = bidset.kind_label(kind)  # the agency's own name for it, when it gives one
+        heading = KIND_HEADINGS[kind] if label == kind else label[:1].upper() + label[1:]
+        doc.add_paragraph(xml_safe(heading), style="Heading 4")
         for f in these:
             ref = f" [{f.reference}]" if f.reference else ""
             who = f" ({f.evaluator or 'panel'})" if evaluators else ""
@@ -281,7 +284,7 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
             if s is not None:
                 doc.add_paragraph("SLA: mission-grade." if s.mission_grade else
                                   "SLA: not mission-grade (" + ", ".join(s.failed) + ").")
-            _write_findings(doc, _findings_of(bidset, b.vendor, b.lot))
+            _write_findings(doc, _findings_of(bidset, b.vendor, b.lot), bidset)
             narrative = [c for c in results.cells if (c.moderated or c.narrative)
                          and c.vendor == b.vendor and c.lot == b.lot]
             for c in narrative:
@@ -405,7 +408,7 @@ def debrief_letter(results: Results, vendor: str, lot: str,
                          "Your bid did not meet the pass/fail threshold on: "
                          + ", ".join(mine.failed_gates) + ", and was not ranked."))
     doc.add_heading("What the evaluators found", level=1)
-    _write_findings(doc, _findings_of(bidset, mine.vendor, mine.lot), evaluators=False)
+    _write_findings(doc, _findings_of(bidset, mine.vendor, mine.lot), bidset, evaluators=False)
     doc.add_heading("The successful bid", level=1)
     edited = results.scenarios.named("edited") if results.evaluation.edited_award else None
     if winner is not None and same_lot:

@@ -274,6 +274,12 @@ class BidSet:
     findings: tuple[Finding, ...] = ()
     sha256: str = ""
     notes: tuple[Problem, ...] = ()  # non-blocking observations (ignored columns, ...)
+    finding_labels: tuple[tuple[str, str], ...] = ()  # (kind, label) from the Finding kinds sheet
+
+    def kind_label(self, kind: str) -> str:
+        """A kind of finding as this evaluation names it (its Finding kinds sheet), else the
+        kind's own name."""
+        return dict(self.finding_labels).get(kind, kind)
 
     @property
     def lots(self) -> tuple[str, ...]:

@@ -271,8 +271,8 @@ def checks(workbook: BidSet, scored_bids: BidSet, cells: Sequence[Cell], ranking
             named = "; ".join(f"{_bid(f.vendor, f.lot)} rated {rated[k]:g}"
                               for k, f in bids.items() if rated[k] is not None)
             out.append(Check("same_finding", first.vendor, first.lot, first.criterion,
-                             f"the {first.kind} \"{_short(first.text)}\" is given to bids rated "
-                             f"differently: {named}",
+                             f"the {scored_bids.kind_label(first.kind)} \"{_short(first.text)}\" "
+                             f"is given to bids rated differently: {named}",
                              "Explain what sets them apart, or align the ratings",
                              ", ".join(f.where for f in group if f.where)))
 

@@ -439,7 +439,7 @@ def _findings(s: Sheet, results: Results) -> None:
     if bidset.findings:
         s.table(pd.DataFrame([
             {"Vendor": f.vendor, "Lot": lot_name(f.lot), "Criterion": f.criterion,
-             "Kind": f.kind, "Finding": f.text, "Reference": f.reference,
+             "Kind": bidset.kind_label(f.kind), "Finding": f.text, "Reference": f.reference,
              "Evaluator": f.evaluator or "panel (consensus)",
              "Recorded": f"Findings sheet row {f.row}" if f.row else f"in the app (#{f.entry})"}
             for f in bidset.findings]), wrap=("Finding",))

@@ -36,6 +36,7 @@ COMPONENT_HEADERS = ("component", "criticality", "switching_cost", "switching_mo
 VENDOR_HEADERS = ("vendor", "annual_failure_prob")
 SCORE_HEADERS = ("evaluator", "vendor", "lot", "criterion", "score", "rationale")
 FINDING_HEADERS = ("evaluator", "vendor", "lot", "criterion", "kind", "text", "reference")
+KIND_HEADERS = ("kind", "label")
 OKR_HEADERS = ("okr", "mission_outcome", "metric", "target")
 SETTINGS_HEADERS = ("key", "value", "meaning")
 
@@ -67,6 +68,10 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("Findings (optional)", "The written record behind the scores: evaluator (blank for the "
      "panel's consensus finding), vendor, lot, criterion, kind (" + ", ".join(FINDING_KINDS)
      + "), text, and reference (the proposal volume, section and page it rests on)."),
+    ("Finding kinds (optional)", "Your agency's own name for each kind of finding: kind (one "
+     "of the six above), label (e.g. 'major strength'). The Findings sheet, the Panel page, the "
+     "report and the documents then use the label; the record checks still treat a weakness, "
+     "significant weakness, deficiency or risk as adverse. Kinds left out keep their name."),
     ("Ratings (optional)", "Scales of ratings in words: scale, label, value (the number the "
      "label stands for, published to bidders). A criterion names its scale in the Criteria "
      "sheet's rating_scale column; its scores in Bids and Scores may then be labels "
@@ -171,6 +176,7 @@ def build_workbook(
     vendors: Sequence[Row] = (),
     scores: Sequence[Row] = (),
     findings: Sequence[Row] = (),
+    finding_labels: Sequence[tuple[str, str]] = (),
     ratings: Sequence[Row] = (),
     okrs: Sequence[Row] = (),
     settings: Sequence[tuple[str, Any]] = (),
@@ -196,7 +202,11 @@ def build_workbook(
     _table(wb, "Scores", SCORE_HEADERS, scores, example=example)
     _table(wb, "Ratings", RATING_HEADERS, ratings, example=example)
     ws = _table(wb, "Findings", FINDING_HEADERS, findings, example=example)
-    _validation(ws, '"' + ",".join(FINDING_KINDS) + '"', [5], 2, "Choose the kind of finding")
+    # the kinds by the labels of the Finding kinds sheet (each kind's own name to begin with)
+    _validation(ws, f"'Finding kinds'!$B$2:$B${1 + len(FINDING_KINDS)}", [5], 2,
+                "Choose the kind of finding (the labels of the Finding kinds sheet)")
+    labels = dict(finding_labels)
+    _table(wb, "Finding kinds", KIND_HEADERS, [(k, labels.get(k, k)) for k in FINDING_KINDS])
     ws = _table(wb, "OKRs", OKR_HEADERS, okrs, example=example)
     _validation(ws, '"yes,no"', [2], 2, "Choose yes or no")
     given = dict(settings)

@@ -50,7 +50,7 @@ from scoring.xlsx_guard import MAX_CELL_TEXT, WorkbookRefused, XlsxInfo, inspect
 HEADER_SCAN_ROWS = 10
 _CONTRACT_SHEETS = {"criteria": "Criteria", "bids": "Bids", "components": "Components",
                     "vendors": "Vendors", "scores": "Scores", "findings": "Findings",
-                    "ratings": "Ratings",
+                    "ratings": "Ratings", "finding kinds": "Finding kinds",
                     "okrs": "OKRs", "settings": "Settings"}
 _SETTING_BY_HEADER = {header_key(key): spec for key, spec in SPECS.items()}
 SETTING_KEYS = frozenset(_SETTING_BY_HEADER)
@@ -305,7 +305,7 @@ class _Reader:
 
     def sheet(self, name: str, required: tuple[str, ...], *, optional: bool) -> Sheet | None:
         sheet = self.sheets.get(name)
-        title = name.capitalize() if name != "okrs" else "OKRs"
+        title = {"okrs": "OKRs", "finding kinds": "Finding kinds"}.get(name, name.capitalize())
         if sheet is None:
             if not optional:
                 self.problem(
@@ -524,6 +524,49 @@ class _Reader:
             scales.setdefault(fold(scale), (scale, []))[1].append((label, value))
         return {k: (name, tuple(sorted(items, key=lambda lv: -lv[1])))
                 for k, (name, items) in scales.items()}
+
+    def finding_labels(self) -> dict[str, str]:
+        """The Finding kinds sheet: the agency's own label for a kind of finding (kind -> label);
+        kinds it leaves out keep their own name."""
+        sheet = self.sheet("finding kinds", ("kind", "label"), optional=True)
+        if sheet is None:
+            return {}
+        kinds = {norm_header(k): k for k in FINDING_KINDS}
+        labels: dict[str, str] = {}
+        taken: dict[str, tuple[str, int]] = {}  # label (folded) -> (kind, row)
+        for row, values in sheet.rows():
+            kind_text = cell_text(sheet.get(values, "kind"))
+            label = cell_text(sheet.get(values, "label"))
+            if not kind_text:
+                self.problem(sheet.loc(row, "kind"), "kind is blank",
+                             "Fill in the kind, or clear the row")
+                continue
+            kind = kinds.get(norm_header(kind_text))
+            if kind is None:
+                guess = closest(kind_text, list(FINDING_KINDS))
+                self.problem(sheet.loc(row, "kind"), f"'{kind_text}' is not a kind of finding"
+                             + (f"; did you mean '{guess}'?" if guess else ""),
+                             "Use one of: " + ", ".join(FINDING_KINDS))
+                continue
+            if not label:
+                self.problem(sheet.loc(row, "label"), f"the label of '{kind}' is blank",
+                             "Write the name your agency uses for it, or clear the row")
+                continue
+            if kind in labels:
+                self.problem(sheet.loc(row, "kind"), f"'{kind}' is listed twice",
+                             "Keep one row per kind")
+                continue
+            other = kinds.get(norm_header(label))
+            clash = taken.get(norm_header(label))
+            if (other is not None and other != kind) or clash is not None:
+                named = other if clash is None else clash[0]
+                self.problem(sheet.loc(row, "label"),
+                             f"the label '{label}' would also name '{named}'",
+                             "Give each kind a label no other kind has (or is)")
+                continue
+            labels[kind] = label
+            taken[norm_header(label)] = (kind, row)
+        return labels
 
     def criteria(self, scales: dict[str, tuple[str, tuple[tuple[str, float], ...]]] | None = None
                  ) -> list[Criterion]:
@@ -1000,9 +1043,11 @@ class _Reader:
         return out
 
 
-def _findings(reader: _Reader, criteria: list[Criterion], bids: list[Bid]) -> list[Finding]:
+def _findings(reader: _Reader, criteria: list[Criterion], bids: list[Bid],
+              labels: dict[str, str] | None = None) -> list[Finding]:
     """The Findings sheet: each row one strength, weakness, deficiency or risk of one bid on one
-    criterion, with its text and the proposal reference it rests on."""
+    criterion, with its text and the proposal reference it rests on (a kind by its own name or
+    by its label in the Finding kinds sheet)."""
     raw = reader.sheets.get("findings")
     if raw is not None and not any(norm_header(v) in ("kind", "text") for row in
                                    raw.grid[:HEADER_SCAN_ROWS] for v in row if v is not None):
@@ -1020,7 +1065,10 @@ def _findings(reader: _Reader, criteria: list[Criterion], bids: list[Bid]) -> li
     by_vendor: dict[str, list[Bid]] = {}
     for b in bids:
         by_vendor.setdefault(fold(b.vendor), []).append(b)
+    labels = labels or {}
     kinds = {norm_header(k): k for k in FINDING_KINDS}
+    kinds.update({norm_header(label): k for k, label in labels.items()})
+    names = [labels.get(k, k) for k in FINDING_KINDS]
     out: list[Finding] = []
     for row, values in sheet.rows():
         vendor = cell_text(sheet.get(values, "vendor"))
@@ -1045,11 +1093,11 @@ def _findings(reader: _Reader, criteria: list[Criterion], bids: list[Bid]) -> li
             continue
         kind = kinds.get(norm_header(kind_text))
         if kind is None:
-            guess = closest(kind_text, list(FINDING_KINDS))
+            guess = closest(kind_text, names)
             reader.problem(sheet.loc(row, "kind"),
                            f"'{kind_text}' is not a kind of finding"
                            + (f"; did you mean '{guess}'?" if guess else ""),
-                           "Use one of: " + ", ".join(FINDING_KINDS))
+                           "Use one of: " + ", ".join(names))
             continue
         found = by_vendor.get(fold(vendor), [])
         if lot:
@@ -1172,7 +1220,8 @@ def read_workbook(data: bytes) -> ReadResult:
     panel_keys = {(fold(p.vendor), fold(p.criterion)) for p in panel}
     bids = reader.bids(criteria, components, panel_keys)
     bids = _apply_consensus(reader, bids, panel, criteria)
-    findings = _findings(reader, criteria, bids)
+    labels = reader.finding_labels()
+    findings = _findings(reader, criteria, bids, labels)
     order = {norm_header(s.name): i for i, s in enumerate(info.sheets)}
 
     def place(p: Problem) -> tuple[int, int, int]:  # by sheet (as in the workbook), row, column
@@ -1194,6 +1243,7 @@ def read_workbook(data: bytes) -> ReadResult:
         findings=tuple(findings),
         sha256=digest,
         notes=notes,
+        finding_labels=tuple((k, labels[k]) for k in FINDING_KINDS if k in labels),
     )
     return ReadResult(bidset, (), notes, digest)
 

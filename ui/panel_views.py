@@ -191,6 +191,12 @@ def _recorded(f: Finding) -> str:
     return f"Findings sheet row {f.row}" if f.row else f"Panel page, #{f.entry}"
 
 
+def kind_text(bidset: BidSet, kind: str) -> str:
+    """A kind of finding as the evaluation names it, capitalised (for a choice)."""
+    label = bidset.kind_label(kind)
+    return label[:1].upper() + label[1:]
+
+
 def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
                 live: PanelRecord) -> None:
     """The evaluator's own findings (the Findings sheet's under their name, then those entered
@@ -200,7 +206,7 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
     if mine:
         st.dataframe(pd.DataFrame([
             {"Bid": f.vendor + (f" ({lot_text(f.lot)})" if f.lot else ""),
-             "Criterion": f.criterion, "Kind": f.kind, "Finding": f.text,
+             "Criterion": f.criterion, "Kind": bidset.kind_label(f.kind), "Finding": f.text,
              "Reference": f.reference, "Recorded": _recorded(f)} for f in mine]),
             hide_index=True, placeholder="—",
             column_config={"Finding": st.column_config.TextColumn(width="large")})
@@ -213,7 +219,7 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
         left, middle, right = st.columns(3)
         bid = left.selectbox("Bid", bidset.bids, format_func=_bid_label)
         criterion = middle.selectbox("Criterion", criteria)
-        kind = right.selectbox("Kind", FINDING_KINDS, format_func=str.capitalize)
+        kind = right.selectbox("Kind", FINDING_KINDS, format_func=lambda k: kind_text(bidset, k))
         text = st.text_area("Finding", height=90, placeholder=(
             "What the proposal offers or lacks, and why it matters to the requirement"))
         reference = st.text_input("Proposal reference", placeholder="e.g. Vol. II, section 3.2, p. 14")
@@ -231,7 +237,7 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
     with withdraw, st.form("withdraw_finding", clear_on_submit=True):
         st.markdown("**Withdraw a finding** entered here")
         chosen = st.selectbox("Finding", entered, format_func=lambda f: (
-            f"#{f.entry} {f.kind}: {f.vendor} / {f.criterion}: {f.text[:40]}"
+            f"#{f.entry} {bidset.kind_label(f.kind)}: {f.vendor} / {f.criterion}: {f.text[:40]}"
             f"{'…' if len(f.text) > 40 else ''}"))
         reason = st.text_input("Why it is withdrawn")
         submitted = st.form_submit_button("Withdraw", icon=":material/undo:")
@@ -308,7 +314,8 @@ def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell],
     found = [f for f in findings if fold(f.vendor) == fold(bid.vendor) and f.lot == bid.lot]
     if found:
         st.caption("Findings, with the proposal reference each rests on")
-        st.dataframe(pd.DataFrame([{"Criterion": f.criterion, "Kind": f.kind, "Finding": f.text,
+        st.dataframe(pd.DataFrame([{"Criterion": f.criterion, "Kind": bidset.kind_label(f.kind),
+                                    "Finding": f.text,
                                     "Reference": f.reference,
                                     "Evaluator": f.evaluator or "panel (consensus)",
                                     "Recorded": _recorded(f)}

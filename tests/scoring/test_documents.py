@@ -240,3 +240,20 @@ def test_findings_and_narratives_entered_in_the_app_reach_the_documents_and_the_
     entered = next(r for r in rows if r[4] == mine.text)
     assert entered[7] == "in the app (#41)"
     assert any(narrative.text in r for r in rows)
+
+
+def test_the_agency_s_labels_for_kinds_of_finding_are_used_in_every_output():
+    from openpyxl import load_workbook
+
+    from scoring.report import build_report
+
+    head = ["evaluator", "vendor", "lot", "criterion", "kind", "text", "reference"]
+    kinds = [["kind", "label"], ["deficiency", "Major non-compliance"]]
+    findings = [head, ["R. Diaz", "Bravo", "", "Technical", "Major non-compliance",
+                       "No exit plan", "Vol. II"]]
+    res = _results(basic(Findings=findings, **{"Finding kinds": kinds}))
+    assert "Major non-compliance" in _text(decision_document(res))
+    rows = list(load_workbook(io.BytesIO(build_report(res)))["Findings"].iter_rows(values_only=True))
+    assert next(r for r in rows if r[4] == "No exit plan")[3] == "Major non-compliance"
+    # the record checks still know it for a deficiency
+    assert any(k.kind == "deficiency_eligible" for k in res.record)

@@ -1,5 +1,6 @@
 from openpyxl import load_workbook
 
+from scoring.model import FINDING_KINDS
 from scoring.template import template_bytes, write_sample
 from scoring.workbook import read_workbook
 
@@ -12,11 +13,14 @@ def test_template_is_a_valid_workbook_with_instructions_and_dropdowns(tmp_path):
     path.write_bytes(data)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Instructions", "Criteria", "Bids", "Components", "Vendors", "Scores",
-                             "Ratings", "Findings", "OKRs", "Settings"]
+                             "Ratings", "Findings", "Finding kinds", "OKRs", "Settings"]
     assert result.bidset.criteria[1].rating_scale == "Adjectival"
     assert result.bidset.criteria[1].show(4) == "Good (4)"
     kinds = [dv.formula1 for dv in wb["Findings"].data_validations.dataValidation]
-    assert kinds == ['"significant strength,strength,weakness,significant weakness,deficiency,risk"']
+    assert kinds == ["'Finding kinds'!$B$2:$B$7"]  # the labels, each kind's own name at first
+    assert [r for r in wb["Finding kinds"].iter_rows(min_row=2, values_only=True)] == [
+        (k, k) for k in FINDING_KINDS]
+    assert result.bidset.kind_label("deficiency") == "deficiency"
     criteria_lists = [dv.formula1 for dv in wb["Criteria"].data_validations.dataValidation]
     assert '"max,min,benefit,cost"' in criteria_lists
     bids_lists = [dv.formula1 for dv in wb["Bids"].data_validations.dataValidation]

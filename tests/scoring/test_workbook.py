@@ -610,6 +610,41 @@ def test_a_refused_bid_gets_no_second_message_from_its_findings():
     assert where(basic(Bids=bids, Findings=findings)) == ["Bids!C2"]
 
 
+def test_the_agency_names_the_kinds_of_finding_in_its_finding_kinds_sheet():
+    kinds = [["kind", "label"], ["significant strength", "Major strength"],
+             ["Deficiency", "Major non-compliance"]]
+    findings = [FINDINGS_HEAD,
+                ["R. Diaz", "Alpha", "", "Technical", "major strength", "Tested failover", ""],
+                ["R. Diaz", "Bravo", "", "Technical", "deficiency", "No exit plan", ""]]
+    bs = read_workbook(basic(Findings=findings, **{"Finding kinds": kinds})).bidset
+    assert bs is not None
+    # a kind by its label or by its own name; kept by its own name, shown by its label
+    assert [f.kind for f in bs.findings] == ["significant strength", "deficiency"]
+    assert bs.kind_label("deficiency") == "Major non-compliance"
+    assert bs.kind_label("risk") == "risk"  # not named: its own name
+    # a misspelt label is named with the labels in use
+    wrong = [FINDINGS_HEAD, ["R. Diaz", "Alpha", "", "Technical", "major strenght", "x", ""]]
+    result = read_workbook(basic(Findings=wrong, **{"Finding kinds": kinds}))
+    (problem,) = result.problems
+    assert "did you mean 'Major strength'?" in problem.message
+    assert "Major non-compliance" in problem.fix
+
+
+@pytest.mark.parametrize(("rows", "where_", "says"), [
+    ([["kind", "label"], ["strenght", "Plus"]], "Finding kinds!A2", "did you mean 'strength'?"),
+    ([["kind", "label"], ["strength", ""]], "Finding kinds!B2", "label of 'strength' is blank"),
+    ([["kind", "label"], ["strength", "weakness"]], "Finding kinds!B2", "would also name 'weakness'"),
+    ([["kind", "label"], ["strength", "Plus"], ["risk", "plus"]], "Finding kinds!B3",
+     "would also name 'strength'"),
+    ([["kind", "label"], ["strength", "Plus"], ["Strength", "Good"]], "Finding kinds!A3",
+     "listed twice"),
+])
+def test_finding_kinds_that_cannot_stand_are_located(rows, where_, says):
+    data = basic(**{"Finding kinds": rows})
+    result = read_workbook(data)
+    assert where(data) == [where_] and says in result.problems[0].message
+
+
 def test_a_sheet_of_notes_named_findings_is_noted_not_refused():
     result = read_workbook(basic(Findings=[["Notes"], ["Alpha was late with its answers"]]))
     assert result.ok and result.bidset.findings == ()
