@@ -340,6 +340,8 @@ def build_report(results: Results, ctx: ReportContext | None = None) -> bytes:
     _summary(Sheet(wb, "Summary", first=True), results, ranking, ctx, currency)
     _scores(Sheet(wb, "Scores"), results, ranking)
     _findings(Sheet(wb, "Findings"), results)
+    _narratives(Sheet(wb, "Narratives"), results)
+    _rationales(Sheet(wb, "Rationales"), results)
     _record_checks(Sheet(wb, "Record checks"), results)
     _robustness(Sheet(wb, "Robustness"), results)
     _scenarios(Sheet(wb, "Scenarios"), results, currency)
@@ -431,10 +433,10 @@ def _scores(s: Sheet, results: Results, ranking: Ranking) -> None:
 
 
 def _findings(s: Sheet, results: Results) -> None:
-    """The written record behind the scores: each evaluator's score with its rationale, and the
-    findings (strengths, weaknesses, deficiencies, risks) with their proposal references."""
-    bidset = results.bidset  # the Findings sheet's findings, then those entered in the app
-    ev = results.evaluation
+    """The findings (strengths, weaknesses, deficiencies, risks) behind the ratings, with their
+    proposal references: the Findings sheet's, then those entered in the app. One table a
+    sheet, so that its header repeats on every printed page."""
+    bidset = results.bidset
     s.title("Findings: the strengths, weaknesses, deficiencies and risks behind the ratings")
     if bidset.findings:
         s.table(pd.DataFrame([
@@ -446,8 +448,13 @@ def _findings(s: Sheet, results: Results) -> None:
     else:
         s.text("No findings are recorded (the workbook has no Findings sheet entries and none "
                "were entered in the app).", italic=True)
+    s.finish()
+
+
+def _narratives(s: Sheet, results: Results) -> None:
+    """The chair's consensus narrative and moderation rationale per cell that has either."""
     written = [c for c in results.cells if c.narrative or c.moderated]
-    s.title("Consensus narratives: the chair's account of each agreed score", 12)
+    s.title("Consensus narratives: the chair's account of each agreed score")
     if written:
         s.table(pd.DataFrame([
             {"Vendor": c.vendor, "Lot": lot_name(c.lot), "Criterion": c.criterion,
@@ -456,9 +463,15 @@ def _findings(s: Sheet, results: Results) -> None:
             for c in written]), wrap=("Consensus narrative", "Moderation rationale"))
     else:
         s.text("The chair has written no consensus narrative and moderated no cell.", italic=True)
+    s.finish()
+
+
+def _rationales(s: Sheet, results: Results) -> None:
+    """Each evaluator's score with its rationale and where it was entered."""
+    bidset, ev = results.workbook, results.evaluation
     scores = merge_scores(bidset, bidset.panel_scores, ev.panel.scores)
     rated = {c.name: c for c in bidset.criteria if c.ratings}
-    s.title("Evaluators' scores and rationales", 12)
+    s.title("Evaluators' scores and rationales")
     if scores:
         s.table(pd.DataFrame([
             {"Evaluator": p.evaluator, "Vendor": p.vendor, "Lot": lot_name(p.lot),

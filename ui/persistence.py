@@ -70,7 +70,7 @@ class Status:
         if self.changes:
             text += " with unsaved changes (" + ", ".join(self.changes) + ")"
         if self.panel_moved:
-            text += f" · panel scores changed since version {self.saved.version.number}"
+            text += f" · panel entries changed since version {self.saved.version.number}"
         return text
 
 
@@ -182,7 +182,7 @@ def panel_notice(found: Status) -> None:
     number = found.saved.version.number
     ev = state.evaluation()
     st.warning(
-        f"**Panel scores changed since version {number}.** The figures shown use the panel record "
+        f"**Panel entries changed since version {number}.** The figures shown use the panel record "
         f"of the evaluation in use ({_counts(ev.panel)}); the panel now has "
         f"{_counts(found.live_panel) if found.live_panel is not None else 'other entries'}. Take "
         "the latest entries in to see their effect, then save a new version to record them.",
@@ -195,8 +195,10 @@ def panel_notice(found: Status) -> None:
 
 
 def _counts(record: PanelRecord) -> str:
-    n, m = len(record.scores), len(record.moderations)
-    return f"{n} score{'' if n == 1 else 's'} and {m} moderation{'' if m == 1 else 's'}"
+    parts = [(len(record.scores), "score"), (len(record.moderations), "moderation"),
+             (len(record.findings), "finding"), (len(record.narratives), "consensus narrative")]
+    said = [f"{n} {what}{'' if n == 1 else 's'}" for i, (n, what) in enumerate(parts) if n or i < 2]
+    return ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def role(db: Store | None = None) -> str:

@@ -189,9 +189,9 @@ def test_a_saved_version_does_not_move_when_the_panel_scores_on(tmp_path):
     after = ranking(at)
     assert after.equals(before)  # the figures are version 2's
     caption = captions(at)
-    assert "panel scores changed since version 2" in caption
+    assert "panel entries changed since version 2" in caption
     assert "unsaved changes" not in caption
-    assert any("Panel scores changed since version 2" in w.value for w in at.warning)
+    assert any("Panel entries changed since version 2" in w.value for w in at.warning)
     cli = [b for b in _cli(tmp_path, at, "rank")["bids"] if b["lot"] == "ALL"]
     assert [b["score"] for b in cli] == list(before["Score"])  # the reproduce download agrees
 

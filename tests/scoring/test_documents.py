@@ -239,7 +239,7 @@ def test_findings_and_narratives_entered_in_the_app_reach_the_documents_and_the_
     rows = [r for r in wb["Findings"].iter_rows(values_only=True)]
     entered = next(r for r in rows if r[4] == mine.text)
     assert entered[7] == "in the app (#41)"
-    assert any(narrative.text in r for r in rows)
+    assert any(narrative.text in r for r in wb["Narratives"].iter_rows(values_only=True))
 
 
 def test_the_agency_s_labels_for_kinds_of_finding_are_used_in_every_output():

@@ -32,8 +32,9 @@ def report(bs, *, draws: int, workbook: bytes | None = None, **choices) -> bytes
 def test_report_has_every_sheet_marked_and_the_ranking(sample_bytes):
     bs = read_workbook(sample_bytes).bidset
     wb = open_report(report(bs, method="wsm", workbook=sample_bytes, draws=500))
-    assert wb.sheetnames == ["Summary", "Scores", "Findings", "Record checks", "Robustness",
-                             "Scenarios", "Compliance", "Audit log", "Inputs", "Evaluation"]
+    assert wb.sheetnames == ["Summary", "Scores", "Findings", "Narratives", "Rationales",
+                             "Record checks", "Robustness", "Scenarios", "Compliance", "Audit log",
+                             "Inputs", "Evaluation"]
     for ws in wb:
         assert ws["A1"].value == MARKING and MARKING in ws.oddHeader.center.text
     summary = [[c for c in row if c is not None] for row in wb["Summary"].iter_rows(values_only=True)]
@@ -146,7 +147,8 @@ def test_report_carries_findings_rationales_and_the_record_checks(sample_bytes):
     assert deficiency[5] == "Vol. II, section 6 (absent)" and deficiency[6] == "C. Okafor"
     assert sum(1 for r in findings if r[3] in ("strength", "significant strength", "weakness",
                                                "significant weakness", "deficiency", "risk")) == 13
-    rationale = [r for r in findings if r[0] == "A. Rivera" and r[5] == "Staffing plan is thin"]
+    rationales = [r for r in wb["Rationales"].iter_rows(values_only=True)]
+    rationale = [r for r in rationales if r[0] == "A. Rivera" and r[5] == "Staffing plan is thin"]
     assert rationale and rationale[0][6].startswith("Scores sheet row")
     checks = [r for r in wb["Record checks"].iter_rows(values_only=True)]
     flat = [str(v) for r in checks for v in r if v is not None]
@@ -154,6 +156,16 @@ def test_report_carries_findings_rationales_and_the_record_checks(sample_bytes):
     row = next(r for r in checks if r[0] == "Deficiency on a bid that is still ranked")
     assert row[1] == "Summit Integrators (Application) / Exit and portability"
     assert row[2] == "Findings!9:9"
+
+
+def test_the_long_tables_repeat_their_header_row_on_every_printed_page(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    wb = open_report(report(bs, draws=200))
+    for name, first in (("Findings", "Vendor"), ("Rationales", "Evaluator"),
+                        ("Record checks", "Check")):
+        ws = wb[name]
+        header = next(r for r in range(1, 12) if ws.cell(r, 1).value == first)
+        assert ws.print_title_rows == f"${header}:${header}", name
 
 
 def _line_heights(pdf) -> list[float]:  # type: ignore[no-untyped-def]
