@@ -20,7 +20,7 @@ from scoring.model import BidSet
 from scoring.results import Results
 from scoring.template import template_bytes as _template_bytes
 from scoring.workbook import ReadResult
-from scoring.workbook import read_workbook as _read
+from ui import reader_pool
 
 PART_SIZES = {"panel": 64, "ranking": 256, "record": 64, "optimized": 64, "scenarios": 64,
               "robustness": 32}
@@ -29,8 +29,9 @@ PART_SIZES = {"panel": 64, "ranking": 256, "record": 64, "optimized": 64, "scena
 @st.cache_resource(max_entries=64, show_spinner=False)
 def read_workbook(sha256: str, _load: Callable[[], bytes]) -> ReadResult:
     """Parse and validate a workbook once per content hash (the result is immutable); its bytes
-    are loaded only when it is not read yet."""
-    return _read(_load())
+    are loaded only when it is not read yet. Read in a worker process when the launcher
+    started one (``ui.reader_pool``)."""
+    return reader_pool.read(_load())
 
 
 @st.cache_data(show_spinner=False)

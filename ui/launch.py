@@ -4,9 +4,10 @@ Before the server takes a connection it sets one BLAS thread per process (the en
 products are small; idle BLAS workers spinning on a 2-core machine doubled the CPU time of rank
 acceptability at the same wall time), imports everything a page needs (scikit-criteria, scipy,
 pandas, SQLAlchemy, openpyxl, the engine and the pages' modules: about 3 s of a first run
-otherwise), and scores the bundled sample once, so the first visitor's page is rendered in well
-under a second. The health check (``/_stcore/health``) answers only once all that is done. Then
-it runs Streamlit exactly as ``streamlit run app.py`` would, with the options given.
+otherwise), starts the worker process that reads uploaded workbooks (``ui.reader_pool``), and
+scores the bundled sample once, so the first visitor's page is rendered in well under a
+second. The health check (``/_stcore/health``) answers only once all that is done. Then it runs
+Streamlit exactly as ``streamlit run app.py`` would, with the options given.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def warm() -> float:
 
     from scoring.evaluation import Evaluation
     from scoring.mcda import _skc
-    from ui import cache
+    from ui import cache, reader_pool
 
+    reader_pool.start()  # workbooks are read beside the server, on another core
     _skc()  # scikit-criteria's methods (its import graph is most of the first run's cost)
     sample = ROOT / "data" / "sample_evaluation.xlsx"
     if sample.exists():  # the figures every first visitor sees, into the process's caches

@@ -14,8 +14,9 @@ def test_the_launcher_imports_and_scores_before_starting_streamlit_with_one_blas
         "import os, sys\n"
         "from streamlit.web import cli\n"
         "def fake_main():\n"
-        "    from ui import cache\n"
+        "    from ui import cache, reader_pool\n"
         "    memo = cache._memo()\n"
+        "    print('pool', reader_pool.running())\n"
         "    print('argv', sys.argv[1:])\n"
         "    print('blas', os.environ.get('OPENBLAS_NUM_THREADS'))\n"
         "    print('skcriteria', 'skcriteria.agg.topsis' in sys.modules)\n"
@@ -31,6 +32,7 @@ def test_the_launcher_imports_and_scores_before_starting_streamlit_with_one_blas
     lines = dict(line.split(" ", 1) for line in out.stdout.splitlines())
     assert lines["argv"] == f"['run', '{ROOT / 'app.py'}', '--server.port', '9']"
     assert lines["blas"] == "1" and lines["skcriteria"] == "True"
+    assert lines["pool"] == "True"  # workbooks are read in a worker process, started warm
     parts = eval(lines["parts"])  # noqa: S307 (our own probe's output)
     assert parts["ranking"] >= 1 and parts["scenarios"] >= 1 and parts["robustness"] >= 1
     assert "warmed in" in out.stderr and "No runtime found" not in out.stderr
