@@ -89,6 +89,24 @@ def sidebar_pages(page) -> list[str]:  # type: ignore[no-untyped-def]
     return [t.strip().splitlines()[-1].strip() for t in texts]  # drop the icon's ligature name
 
 
+def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick ``option`` in the selectbox ``label``. A first click that lands while the form
+    re-lays itself out (the field just left loses its "Press Enter" hint) may only focus the box:
+    click until its list is open."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box, choice = page.get_by_role("combobox", name=label), page.get_by_role(
+        "option", name=option, exact=True)
+    for _ in range(3):
+        box.click()
+        try:
+            choice.wait_for(timeout=3000)
+            break
+        except PlaywrightTimeout:
+            continue
+    choice.click()
+
+
 def test_three_users_three_views(browser, secured_app):
     app = secured_app
     chair = sign_in(browser, app, USERS[0])
@@ -106,8 +124,7 @@ def test_three_users_three_views(browser, secured_app):
     wait_idle(chair)
     for user, role in ((USERS[1], "evaluator"), (USERS[2], "viewer")):
         chair.get_by_label("User (the e-mail they sign in with)").fill(user)
-        chair.locator('[data-testid="stSelectbox"]').filter(has_text="Role").click()
-        chair.get_by_role("option", name=role, exact=True).click()
+        choose(chair, "Role", role)
         chair.get_by_label("Reason", exact=True).fill("appointed")
         chair.get_by_role("button", name="Update membership").click()
         wait_idle(chair)
@@ -152,8 +169,7 @@ def test_three_users_three_views(browser, secured_app):
     wait_idle(viewer)
     assert "Signed-in panel" in viewer.locator('[data-testid="stSidebar"]').inner_text()
     chair.get_by_label("User (the e-mail they sign in with)").fill(USERS[2])
-    chair.locator('[data-testid="stSelectbox"]').filter(has_text="Role").click()
-    chair.get_by_role("option", name="remove", exact=True).click()
+    choose(chair, "Role", "remove")
     chair.get_by_label("Reason", exact=True).fill("left the panel")
     chair.get_by_role("button", name="Update membership").click()
     wait_idle(chair)
