@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from ui import auth, persistence, state, widgets
+from ui import auth, persistence, state, turns, widgets
 
 st.set_page_config(
     page_title="Source Selection Workbench",
@@ -26,58 +26,67 @@ COMPLIANCE = page("compliance", "Compliance", "verified", "compliance")
 REPORT = page("report", "Report & share", "share", "report")
 PAGES = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT]
 
-try:
-    who = auth.require_sign_in()
-    persistence.apply_share_link()
-    state.init()
-    status = persistence.status(fresh=True)  # read once a run: saved version, changes, live panel
-    role = persistence.role()
-    if role == "unavailable":  # signed in, and access cannot be checked: show nothing
-        st.title("Source Selection Workbench")
-        st.warning("The evaluation database is not answering, so your access to the evaluation "
-                   "in use cannot be checked. Try again shortly.", icon=":material/cloud_off:")
-        st.stop()
-except StopException:
-    # Stopped before any page (sign-in, a link that cannot be opened): the address asked for is
-    # still one of the app's pages, so the browser is not told "Page not found".
-    st.navigation(PAGES, position="hidden")
-    raise
-if role == "none":  # removed from the evaluation in use: drop it from the session at once
-    persistence.drop_evaluation()
-    status = persistence.status(fresh=True)
-    role = persistence.role()
-persistence.forget_revoked_left_behind()
-persistence.removal_notice()
-flags = persistence.panel_flags() if role == "evaluator" else {}
-blind = role == "evaluator" and not (flags.get("consensus_open") == "yes"
-                                     and flags.get("prices_visible") == "yes")
-# Every page's address stays valid (a shared /panel?… link finds its page); blind scoring shows
-# no menu, and any page but Panel goes to Panel before it runs: until the chair opens consensus
-# and shows prices, an evaluator sees only their own scores (rankings would reveal prices and
-# others' scores).
-nav = st.navigation(PAGES, position="hidden" if blind else "sidebar")
-if blind and nav.url_path != PANEL.url_path:
-    st.switch_page(PANEL)  # before the page asked for runs
 
-with st.sidebar:
-    open_wb = state.current()
-    bidset = open_wb.bidset
-    st.markdown("**Evaluation in use**")
-    ref = persistence.saved()
-    st.markdown(widgets.md_escape(ref.name if ref is not None else open_wb.name))
-    st.caption(
-        f"{len(bidset.bids)} bids · {len(bidset.vendor_names)} vendors · "
-        f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}… · "
-        f"{widgets.md_escape(status.label())}"
-        + (f" · your role: {role}" if who.signed_in else "")
-    )
-    auth.sidebar(who)
-    st.info(
-        "Advisory tool: it scores and explains; the evaluation panel selects the winner.",
-        icon=":material/gavel:",
-    )
+def main() -> None:
+    """One run: sign-in, the session, the sidebar and the page asked for."""
+    try:
+        who = auth.require_sign_in()
+        persistence.apply_share_link()
+        state.init()
+        status = persistence.status(fresh=True)  # read once a run: saved version, changes, live panel
+        role = persistence.role()
+        if role == "unavailable":  # signed in, and access cannot be checked: show nothing
+            st.title("Source Selection Workbench")
+            st.warning("The evaluation database is not answering, so your access to the evaluation "
+                       "in use cannot be checked. Try again shortly.", icon=":material/cloud_off:")
+            st.stop()
+    except StopException:
+        # Stopped before any page (sign-in, a link that cannot be opened): the address asked for is
+        # still one of the app's pages, so the browser is not told "Page not found".
+        st.navigation(PAGES, position="hidden")
+        raise
+    if role == "none":  # removed from the evaluation in use: drop it from the session at once
+        persistence.drop_evaluation()
+        status = persistence.status(fresh=True)
+        role = persistence.role()
+    persistence.forget_revoked_left_behind()
+    persistence.removal_notice()
+    flags = persistence.panel_flags() if role == "evaluator" else {}
+    blind = role == "evaluator" and not (flags.get("consensus_open") == "yes"
+                                         and flags.get("prices_visible") == "yes")
+    # Every page's address stays valid (a shared /panel?… link finds its page); blind scoring shows
+    # no menu, and any page but Panel goes to Panel before it runs: until the chair opens consensus
+    # and shows prices, an evaluator sees only their own scores (rankings would reveal prices and
+    # others' scores).
+    nav = st.navigation(PAGES, position="hidden" if blind else "sidebar")
+    if blind and nav.url_path != PANEL.url_path:
+        st.switch_page(PANEL)  # before the page asked for runs
 
-if status.panel_moved and nav.title in ("Evaluate", "Robustness", "Scenarios", "Compliance"):
-    persistence.panel_notice(status)  # above the page: its figures are the version's
-with persistence.database_guard():
-    nav.run()
+    with st.sidebar:
+        open_wb = state.current()
+        bidset = open_wb.bidset
+        st.markdown("**Evaluation in use**")
+        ref = persistence.saved()
+        st.markdown(widgets.md_escape(ref.name if ref is not None else open_wb.name))
+        st.caption(
+            f"{len(bidset.bids)} bids · {len(bidset.vendor_names)} vendors · "
+            f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}… · "
+            f"{widgets.md_escape(status.label())}"
+            + (f" · your role: {role}" if who.signed_in else "")
+        )
+        auth.sidebar(who)
+        st.info(
+            "Advisory tool: it scores and explains; the evaluation panel selects the winner.",
+            icon=":material/gavel:",
+        )
+
+    if status.panel_moved and nav.title in ("Evaluate", "Robustness", "Scenarios", "Compliance"):
+        persistence.panel_notice(status)  # above the page: its figures are the version's
+    with persistence.database_guard():
+        nav.run()
+
+
+# Script runs take turns (``ui.turns``): a run waits for its turn, then runs without thirty
+# others thrashing the interpreter lock; long computations step aside.
+with turns.turn():
+    main()

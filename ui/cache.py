@@ -20,18 +20,51 @@ from scoring.model import BidSet
 from scoring.results import Results
 from scoring.template import template_bytes as _template_bytes
 from scoring.workbook import ReadResult
-from ui import reader_pool
+from ui import reader_pool, turns
 
 PART_SIZES = {"panel": 64, "ranking": 256, "record": 64, "optimized": 64, "scenarios": 64,
               "robustness": 32}
+# Parts that take long to compute (the MILP, the cost simulation, rank acceptability and rank
+# reversal): a script run steps aside while it computes them (``ui.turns``).
+LONG_PARTS = frozenset({"optimized", "scenarios", "robustness"})
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+READS = 64  # workbooks kept read per process (their results are immutable)
+
+
+class _Reads:
+    """Read workbooks by content hash, least recently used first out. A workbook not read yet is
+    read outside the lock, the run stepping aside meanwhile (``ui.turns``): two sessions reading
+    the same new workbook at once may both read it (the results are identical)."""
+
+    def __init__(self) -> None:
+        self.found: OrderedDict[str, ReadResult] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, sha256: str, load: Callable[[], bytes]) -> ReadResult:
+        with self.lock:
+            if sha256 in self.found:
+                self.found.move_to_end(sha256)
+                return self.found[sha256]
+        with turns.aside():
+            result = reader_pool.read(load())
+        with self.lock:
+            self.found[sha256] = result
+            while len(self.found) > READS:
+                self.found.popitem(last=False)
+        return result
+
+
+@st.cache_resource
+def _reads() -> _Reads:
+    return _Reads()
+
+
 def read_workbook(sha256: str, _load: Callable[[], bytes]) -> ReadResult:
     """Parse and validate a workbook once per content hash (the result is immutable); its bytes
     are loaded only when it is not read yet. Read in a worker process when the launcher
     started one (``ui.reader_pool``)."""
-    return reader_pool.read(_load())
+    return _reads()(sha256, _load)
 
 
 @st.cache_data(show_spinner=False)
@@ -54,7 +87,11 @@ class _Memo:
             if key in store:
                 store.move_to_end(key)
                 return store[key]
-        value = compute()
+        if part in LONG_PARTS:
+            with turns.aside():
+                value = compute()
+        else:
+            value = compute()
         with self.lock:
             store[key] = value
             while len(store) > PART_SIZES[part]:

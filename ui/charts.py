@@ -3,7 +3,9 @@ tooltips). Each returns a ``ui.vega.Chart``: the frame and the Vega-Lite spec dr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -37,25 +39,28 @@ def contributions_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
     rows = [
         {"Vendor": b.vendor, "Criterion": name, "Weighted points": value,
          "Normalised value": b.normalised[name], "Weight": ranking.weights[name],
-         "Stack order": position[name]}
-        for b in ranking.in_lot(lot)
-        if b.eligible
+         "Stack order": position[name], "Bar order": row}
+        for row, b in enumerate(b for b in ranking.in_lot(lot) if b.eligible)
         for name, value in b.contributions.items()
     ]
     return pd.DataFrame(rows)
 
 
-def contributions_chart(ranking: Ranking, lot: str) -> Chart:
-    """Stacked bars: each criterion's weight x normalised value, per eligible bid."""
-    frame = contributions_frame(ranking, lot)
-    order = [b.vendor for b in ranking.in_lot(lot) if b.eligible]
-    criteria = list(ranking.weights)
+# The Evaluate page's two charts are drawn on every rerun, for every ranking. Their specs depend
+# only on the criteria or the currency (the bids' order travels in the frame), so each is built
+# and converted by altair once per process for those, not once per rerun. Streamlit copies a
+# spec before it adds to it; nothing mutates the cached ones.
+
+
+@functools.lru_cache(maxsize=64)
+def _contributions_spec(criteria: tuple[str, ...]) -> dict[str, Any]:
     chart = alt.Chart(height=alt.Step(38)).mark_bar().encode(
-        y=alt.Y("Vendor:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
+        y=alt.Y("Vendor:N", title=None, axis=alt.Axis(labelLimit=240),
+                sort=alt.EncodingSortField(field="Bar order", op="min", order="ascending")),
         x=alt.X("sum(Weighted points):Q", title="Weighted points (weight × normalised value)",
                 scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("Criterion:N", sort=criteria,
-                        scale=alt.Scale(domain=criteria, range=PALETTE[: len(criteria)]),
+        color=alt.Color("Criterion:N", sort=list(criteria),
+                        scale=alt.Scale(domain=list(criteria), range=PALETTE[: len(criteria)]),
                         legend=alt.Legend(orient="bottom", columns=2, title=None, labelLimit=260)),
         order=alt.Order("Stack order:Q", sort="ascending"),
         tooltip=[alt.Tooltip("Vendor:N"), alt.Tooltip("Criterion:N"),
@@ -63,7 +68,13 @@ def contributions_chart(ranking: Ranking, lot: str) -> Chart:
                  alt.Tooltip("Normalised value:Q", format=".3f"),
                  alt.Tooltip("Weighted points:Q", format=".3f")],
     )
-    return Chart.of(frame, chart)
+    return Chart.of(None, chart).spec
+
+
+def contributions_chart(ranking: Ranking, lot: str) -> Chart:
+    """Stacked bars: each criterion's weight x normalised value, per eligible bid, in ranking
+    order."""
+    return Chart(contributions_frame(ranking, lot), _contributions_spec(tuple(ranking.weights)))
 
 
 def pareto_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
@@ -77,8 +88,8 @@ def pareto_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
     )
 
 
-def pareto_chart(ranking: Ranking, lot: str, currency: str) -> Chart:
-    """Price against non-price quality; bids no other bid beats on both are highlighted."""
+@functools.lru_cache(maxsize=64)
+def _pareto_spec(currency: str) -> dict[str, Any]:
     base = alt.Chart().encode(
         x=alt.X("Price:Q", title=f"Price ({currency})", scale=alt.Scale(zero=False, padding=30),
                 axis=alt.Axis(format="~s")),
@@ -98,7 +109,12 @@ def pareto_chart(ranking: Ranking, lot: str, currency: str) -> Chart:
                  alt.Tooltip("Quality:Q", format=".3f"), alt.Tooltip("Rank:Q")],
     )
     labels = base.mark_text(align="left", dx=9, dy=-9, fontSize=12).encode(text=alt.Text("Vendor:N"))
-    return Chart.of(pareto_frame(ranking, lot), layer(front, points, labels, height=320))
+    return Chart.of(None, layer(front, points, labels, height=320)).spec
+
+
+def pareto_chart(ranking: Ranking, lot: str, currency: str) -> Chart:
+    """Price against non-price quality; bids no other bid beats on both are highlighted."""
+    return Chart(pareto_frame(ranking, lot), _pareto_spec(currency))
 
 
 COST_PARTS = (

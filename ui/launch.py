@@ -84,6 +84,10 @@ def main(argv: list[str] | None = None) -> None:
           file=sys.stderr, flush=True)
     from streamlit.web import cli
 
+    from ui import turns
+
+    turns.configure()  # script runs take turns (SSW_SCRIPT_TURNS)
+
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 
