@@ -63,15 +63,16 @@ def readable(value: str | None, item: str = "weights") -> str:
     return value
 
 
-def finding_parts(value: str | None) -> tuple[str, str]:
-    """(kind, proposal reference) of a finding's audited value."""
+def finding_parts(value: str | None) -> tuple[str, str, str]:
+    """(kind, proposal reference, entry number) of a finding's audited value."""
     try:
         parsed = json.loads(value or "")
     except ValueError:
-        return str(value or "finding"), ""
+        return str(value or "finding"), "", ""
     if not isinstance(parsed, dict):
-        return str(value), ""
-    return str(parsed.get("kind", "finding")), str(parsed.get("reference", ""))
+        return str(value), "", ""
+    return (str(parsed.get("kind", "finding")), str(parsed.get("reference", "")),
+            str(parsed.get("entry", "")))
 
 
 def _number(x: Any) -> str:
@@ -142,8 +143,10 @@ def sentence(e: Any) -> str:
         if e.new_value == "withdrawn":
             text = f"{who} withdrew their finding {e.old_value or ''} on {label}".replace("  ", " ")
         else:
-            kind, ref = finding_parts(e.new_value)
-            text = (f"{who} recorded {'an' if kind[:1] in 'aeiou' else 'a'} {kind} on {label}: "
+            kind, ref, entry = finding_parts(e.new_value)
+            number = f" #{entry}" if entry else ""
+            text = (f"{who} recorded {'an' if kind[:1] in 'aeiou' else 'a'} {kind}{number} on "
+                    f"{label}: "
                     f"\u201c{e.reason}\u201d" + (f" (proposal reference {ref})" if ref else ""))
             return f"{text}{version}."
     elif e.action == "narrative":

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from scoring.model import FINDING_KINDS, BidSet, Finding, PanelScore
-from scoring.panel import Consensus, Moderation, Narrative
+from scoring.model import FINDING_KINDS, BidSet, Finding, PanelScore, fold
+from scoring.panel import Consensus, Moderation, Narrative, _BidIndex
 from scoring.settings import (
     METHOD_LABELS,
     PRICE_FORMULA_LABELS,
@@ -196,19 +196,20 @@ class PanelRecord:
 
     def applicable(self, bidset: BidSet) -> PanelRecord:
         """The entries that name a bid and a scored criterion of ``bidset`` (a revised bid book
-        may no longer have some of the bids the panel scored)."""
-        bids = {(b.vendor.casefold(), b.lot.casefold()) for b in bidset.bids}
-        vendors_once = {b.vendor.casefold() for b in bidset.bids}
-        criteria = {c.name.casefold() for c in bidset.criteria if not c.is_price}
+        may no longer have some of the bids the panel scored), a bid named as the consensus
+        names it (a blank lot: the vendor's only bid)."""
+        index = _BidIndex(bidset)
+        scored = {fold(c.name) for c in bidset.criteria if not c.is_price}
+        every = {fold(c.name) for c in bidset.criteria}  # a finding may be on price (realism)
 
-        def names_a_cell(entry: Any) -> bool:
-            vendor, lot = entry.vendor, entry.lot
-            return (((vendor.casefold(), lot.casefold()) in bids
-                     or (not lot and vendor.casefold() in vendors_once))
-                    and entry.criterion.casefold() in criteria)
+        def names_a_cell(entry: Any, criteria: set[str]) -> bool:
+            return (index.find(entry.vendor, entry.lot) is not None
+                    and fold(entry.criterion) in criteria)
 
         parts = (self.scores, self.moderations, self.findings, self.narratives)
-        kept = tuple(tuple(e for e in part if names_a_cell(e)) for part in parts)
+        kept = tuple(tuple(e for e in part if names_a_cell(e, every if part is self.findings
+                                                                 else scored))
+                     for part in parts)
         if all(len(k) == len(p) for k, p in zip(kept, parts, strict=True)):
             return self
         return PanelRecord(kept[0], kept[1], self.through, kept[2], kept[3])
@@ -286,11 +287,14 @@ class Evaluation:
     def key(self, part: str) -> Hashable:
         """What a part of the figures depends on: the caches' key for that part."""
         panel = (self.workbook_sha256, self.consensus, self.panel)
-        ranking = (*panel, self.scoring)
+        # the figures depend on the panel's scores and moderations, not on its findings and
+        # narratives: writing a narrative does not re-solve the MILP or redraw robustness
+        scored = (self.workbook_sha256, self.consensus, self.panel.scores, self.panel.moderations)
+        ranking = (*scored, self.scoring)
         return {
             "panel": panel,
             "ranking": ranking,
-            "record": ranking,  # the record checks: the panel's entries and the ranking
+            "record": (*panel, self.scoring),  # the record checks: every entry and the ranking
             "optimized": (*ranking, self.what_ifs),  # the MILP: not re-solved for an edited award
             "scenarios": (*ranking, self.what_ifs, self.edited_award, self.simulation),
             "robustness": (*ranking, self.robustness),

@@ -198,9 +198,15 @@ def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[st
     audited = [(e["actor"], e["item"], e["old_value"], e["new_value"], e["reason"], e["at"])
                for e in entries if e["action"] == "finding"]
     found = [(f["evaluator"], _item(f), None if f["withdraws"] is None else f"#{f['withdraws']}",
-              "withdrawn" if f["withdraws"] is not None else finding_value(f["kind"], f["reference"]),
+              "withdrawn" if f["withdraws"] is not None
+              else finding_value(f["kind"], f["reference"], f["id"]),
               f["text"], f["at"]) for f in findings]
-    if found != audited:
+    by_id = {f["id"]: f for f in findings if f["withdraws"] is None}
+    # a withdrawal takes back a finding of the same evaluator on the same cell
+    misplaced = [f for f in findings if f["withdraws"] is not None and (
+        (target := by_id.get(f["withdraws"])) is None or target["evaluator"] != f["evaluator"]
+        or _item(target) != _item(f))]
+    if found != audited or misplaced:
         return "the findings in the database are not the ones the audit log recorded", None
     audited = [(e["actor"], e["item"], e["reason"], e["at"]) for e in entries
                if e["action"] == "narrative"]
@@ -210,9 +216,10 @@ def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[st
     return None
 
 
-def finding_value(kind: str, reference: str) -> str:
-    """A finding's kind and proposal reference as its audit entry records them."""
-    return json.dumps({"kind": kind, "reference": reference}, ensure_ascii=False)
+def finding_value(kind: str, reference: str, entry: int) -> str:
+    """A finding's kind, proposal reference and entry number as its audit entry records them."""
+    return json.dumps({"kind": kind, "reference": reference, "entry": int(entry)},
+                      ensure_ascii=False)
 
 
 UPGRADE = "schema upgrade"  # the actor of entries a migration wrote for records older than it

@@ -66,6 +66,7 @@ from scoring.schema import (
 
 APP_DIR_NAME = "source-selection-workbench"
 ENV_URL = "SSW_DATABASE_URL"
+CONNECT_TIMEOUT_S = 5  # PostgreSQL: seconds to wait for a connection
 FLAG_DEFAULTS = {"consensus_open": "no", "prices_visible": "no", "consensus_method": "median"}
 __all__ = ["ROLES", "FLAG_DEFAULTS", "Store", "StoreError", "StaleVersion", "Version", "metadata"]
 
@@ -165,7 +166,9 @@ def make_engine(url: str | None = None, *, busy_timeout_ms: int = 15_000) -> Eng
         return prepare_engine(engine, busy_timeout_ms=busy_timeout_ms)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True)
+    # a database that does not answer is said so within seconds, not after the system's TCP
+    # timeout (minutes)
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
 
 
 def prepare_engine(engine: Engine, *, busy_timeout_ms: int = 15_000) -> Engine:
@@ -486,8 +489,8 @@ class Store:
                 criterion=criterion, kind=kind, text=text, reference=reference, withdraws=None,
                 at=at)).inserted_primary_key[0]
             self._audit(conn, evaluation_id, None, at, evaluator, "finding",
-                        cell_item(vendor, lot, criterion), None, finding_value(kind, reference),
-                        text)
+                        cell_item(vendor, lot, criterion), None,
+                        finding_value(kind, reference, int(entry)), text)
         return int(entry)
 
     def withdraw_finding(self, evaluation_id: int, entry: int, *, evaluator: str,

@@ -3,6 +3,7 @@ tooltips). Each returns a ``ui.vega.Chart``: the frame and the Vega-Lite spec dr
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -48,8 +49,8 @@ def contributions_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
 
 # The Evaluate page's two charts are drawn on every rerun, for every ranking. Their specs depend
 # only on the criteria or the currency (the bids' order travels in the frame), so each is built
-# and converted by altair once per process for those, not once per rerun. Streamlit copies a
-# spec before it adds to it; nothing mutates the cached ones.
+# and converted by altair once per process for those, not once per rerun; each chart gets a copy
+# (Streamlit fills in some nested parts of the spec it is given).
 
 
 @functools.lru_cache(maxsize=64)
@@ -74,7 +75,8 @@ def _contributions_spec(criteria: tuple[str, ...]) -> dict[str, Any]:
 def contributions_chart(ranking: Ranking, lot: str) -> Chart:
     """Stacked bars: each criterion's weight x normalised value, per eligible bid, in ranking
     order."""
-    return Chart(contributions_frame(ranking, lot), _contributions_spec(tuple(ranking.weights)))
+    return Chart(contributions_frame(ranking, lot),
+                 copy.deepcopy(_contributions_spec(tuple(ranking.weights))))
 
 
 def pareto_frame(ranking: Ranking, lot: str) -> pd.DataFrame:
@@ -114,7 +116,7 @@ def _pareto_spec(currency: str) -> dict[str, Any]:
 
 def pareto_chart(ranking: Ranking, lot: str, currency: str) -> Chart:
     """Price against non-price quality; bids no other bid beats on both are highlighted."""
-    return Chart(pareto_frame(ranking, lot), _pareto_spec(currency))
+    return Chart(pareto_frame(ranking, lot), copy.deepcopy(_pareto_spec(currency)))
 
 
 COST_PARTS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import altair as alt
 import pandas as pd
@@ -162,13 +162,26 @@ def members_form(db: Store, evaluation_id: int, chair: str) -> None:
     st.rerun()
 
 
+CellKey = tuple[str, str, str]  # (vendor, lot, criterion) of a panel cell
+
+
+def _cell_choice(cells: Sequence[Cell], key: str, order: Callable[[Cell], object]) -> Cell | None:
+    """A cell chosen by its bid and criterion alone: the choice stays what the chair picked while
+    others' entries change the cells' scores, flags and order (a label that carried them would
+    not match any more when the form is sent); None if the cell chosen is gone."""
+    by_key: dict[CellKey, Cell] = {(c.vendor, c.lot, c.criterion): c for c in cells}
+    chosen = st.selectbox("Cell", [(c.vendor, c.lot, c.criterion) for c in sorted(cells, key=order)],
+                          key=key, format_func=lambda k: f"{k[0]} ({lot_text(k[1])}) / {k[2]}",
+                          help="Flagged cells first; their consensus and spread are in the "
+                               "tables above")
+    return by_key.get(chosen) if chosen is not None else None
+
+
 def moderation_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair: str) -> None:
-    ordered = sorted(cells, key=lambda c: (not c.flagged, c.vendor, c.criterion))
     with st.form("moderate", clear_on_submit=True):
         st.markdown("**Record a moderated value** (chair)")
-        cell = st.selectbox("Cell", ordered, format_func=lambda c: (
-            f"{'▲ ' if c.flagged else ''}{c.vendor} ({lot_text(c.lot)}) / {c.criterion}: "
-            f"consensus {c.score:g}"))
+        cell = _cell_choice(cells, "moderate_cell",
+                            lambda c: (not c.flagged, c.vendor, c.criterion))
         value = st.number_input("Moderated value (leave empty to withdraw a moderation)",
                                 value=None, step=0.5)
         rationale = st.text_area("Written rationale", height=80)
@@ -177,10 +190,12 @@ def moderation_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair:
     if not rationale.strip():
         st.error("A moderated value needs a written rationale.")
         return
+    if cell is None:
+        st.error("That cell is no longer scored; choose it again.")
+        return
     db.moderate(evaluation_id, cell.vendor, cell.lot, cell.criterion, value, chair=chair,
                 rationale=rationale)
     st.rerun()
-
 
 
 def _bid_label(b: Bid) -> str:
@@ -256,13 +271,10 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
 
 def narrative_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair: str) -> None:
     """The chair writes a cell's consensus narrative (a later one replaces it)."""
-    ordered = sorted(cells, key=lambda c: (bool(c.narrative), not c.flagged, c.vendor,
-                                           c.criterion))
     with st.form("narrate", clear_on_submit=True):
         st.markdown("**Write a consensus narrative** (chair)")
-        cell = st.selectbox("Cell", ordered, format_func=lambda c: (
-            f"{'▲ ' if c.flagged else ''}{c.vendor} ({lot_text(c.lot)}) / {c.criterion}: "
-            f"consensus {c.score:g}{' · written' if c.narrative else ''}"))
+        cell = _cell_choice(cells, "narrate_cell",
+                            lambda c: (bool(c.narrative), not c.flagged, c.vendor, c.criterion))
         text = st.text_area("Consensus narrative", height=80, placeholder=(
             "Why the panel agreed this score: the findings it rests on, and how the "
             "evaluators' differences were resolved"))
@@ -271,11 +283,13 @@ def narrative_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair: 
     if not text.strip():
         st.error("Write the narrative before saving it.")
         return
-    if cell is not None:
-        db.narrate(evaluation_id, cell.vendor, cell.lot, cell.criterion, text.strip(), chair=chair)
-        st.session_state["panel_flash"] = (f"Saved the consensus narrative for {cell.vendor} / "
-                                           f"{cell.criterion}.")
-        st.rerun()
+    if cell is None:
+        st.error("That cell is no longer scored; choose it again.")
+        return
+    db.narrate(evaluation_id, cell.vendor, cell.lot, cell.criterion, text.strip(), chair=chair)
+    st.session_state["panel_flash"] = (f"Saved the consensus narrative for {cell.vendor} / "
+                                       f"{cell.criterion}.")
+    st.rerun()
 
 
 def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell],

@@ -12,6 +12,7 @@ use, whatever the panel has done since; the pages then say when the live panel r
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,17 +88,40 @@ def _store_for(url: str | None) -> Store:
     return Store(prepare_engine(engine))
 
 
+RETRY_OPEN_S = 15.0  # after the database could not be opened, seconds before trying again
+_open_failed: dict[str | None, tuple[float, str]] = {}  # per database: when, and what was said
+
+
+def _open() -> Store:
+    """The store, opened once per process; after a failure to open it, the same failure again
+    for RETRY_OPEN_S without trying (runs take turns: each attempt would hold everyone up)."""
+    url = None if _has_secret_connection() else default_url()
+    failed = _open_failed.get(url)
+    if failed is not None and time.monotonic() - failed[0] < RETRY_OPEN_S:
+        raise StoreError(failed[1])
+    try:
+        found = _store_for(url)
+    except StoreError as exc:
+        _open_failed[url] = (time.monotonic(), str(exc))
+        raise
+    except Exception as exc:  # driver or configuration errors
+        log.error("the evaluation database could not be opened: %s", exc)  # for the operator
+        _open_failed[url] = (time.monotonic(), CANNOT_OPEN)
+        raise StoreError(CANNOT_OPEN) from exc
+    _open_failed.pop(url, None)
+    return found
+
+
+CANNOT_OPEN = ("the evaluation database could not be opened. An administrator should check the "
+               "[connections.evaluations] settings (the server's log says what failed)")
+
+
 def store() -> Store | None:
     """The evaluation store, or None (after saying why) when the database is unavailable."""
     try:
-        return _store_for(None if _has_secret_connection() else default_url())
+        return _open()
     except StoreError as exc:
         st.warning(f"Saving and sharing are unavailable: {exc}", icon=":material/cloud_off:")
-    except Exception as exc:  # driver or configuration errors: say so, keep the app usable
-        log.error("the evaluation database could not be opened: %s", exc)  # for the operator
-        st.warning("Saving and sharing are unavailable: the evaluation database could not be "
-                   "opened. An administrator should check the [connections.evaluations] "
-                   "settings (the server's log says what failed).", icon=":material/cloud_off:")
     return None
 
 
@@ -152,8 +176,8 @@ def status(*, fresh: bool = False) -> Status:
 
 def _quiet_store() -> Store | None:
     try:
-        return _store_for(None if _has_secret_connection() else default_url())
-    except Exception:
+        return _open()
+    except StoreError:
         return None
 
 

@@ -76,14 +76,25 @@ def running() -> bool:
     return _pool is not None
 
 
+class ReaderFailed(Exception):
+    """The reader could not read a workbook, for a reason that may not be the workbook's (a
+    worker killed, a read stopped): ``result`` says so in words, and is not to be kept."""
+
+    def __init__(self, result: ReadResult) -> None:
+        super().__init__(result.problems[0].message)
+        self.result = result
+
+
 def _restart(broken: cf.ProcessPoolExecutor) -> None:
-    """Replace a pool whose worker died (the next read gets a fresh one)."""
+    """Replace a pool whose worker died (the next read gets a fresh one). Reads that failed
+    together on the same pool replace it once."""
     global _pool
     with _lock:
-        if _pool is broken:
-            _pool = cf.ProcessPoolExecutor(max_workers=_workers, initializer=_warm,
-                                           mp_context=multiprocessing.get_context("spawn"))
-    for process in list(getattr(broken, "_processes", {}).values()):  # a hung worker, too
+        if _pool is not broken:
+            return  # replaced already (or stopped)
+        _pool = cf.ProcessPoolExecutor(max_workers=_workers, initializer=_warm,
+                                       mp_context=multiprocessing.get_context("spawn"))
+    for process in list((getattr(broken, "_processes", None) or {}).values()):  # a hung one too
         process.kill()
     broken.shutdown(wait=False, cancel_futures=True)
 
@@ -100,7 +111,8 @@ def _refused(data: bytes, why: str) -> ReadResult:
 def read(data: bytes) -> ReadResult:
     """``scoring.workbook.read_workbook(data)``, in a worker process when the pool runs. A worker
     that dies during the read (killed, or by the file) is replaced and the read tried once more on
-    a fresh one; a file that stops the reader twice is refused in words."""
+    a fresh one; a file that stops the reader twice, or a read that takes too long, raises
+    ReaderFailed (with its refusal in words: not the workbook's verdict, so not to be kept)."""
     for _ in range(2):
         pool = _pool
         if pool is None:
@@ -112,11 +124,11 @@ def read(data: bytes) -> ReadResult:
             continue
         try:
             return future.result(timeout=TIMEOUT_S)
-        except BrokenProcessPool:
+        except (BrokenProcessPool, cf.CancelledError):  # a worker died; or another's restart
             _restart(pool)
         except cf.TimeoutError:
             _restart(pool)
-            return _refused(data, f"reading this file took longer than {TIMEOUT_S:.0f} s, so it "
-                            "was stopped")
-    return _refused(data, "this file stopped the workbook reader (it may be damaged, or built "
-                    "to exhaust the reader's memory)")
+            raise ReaderFailed(_refused(data, f"reading this file took longer than "
+                                        f"{TIMEOUT_S:.0f} s, so it was stopped")) from None
+    raise ReaderFailed(_refused(data, "this file stopped the workbook reader (it may be damaged, "
+                                "or built to exhaust the reader's memory)"))

@@ -20,7 +20,7 @@ from scoring.documents import (
 from scoring.mcda import METHOD_LABELS, ScoringError
 from scoring.report import ReportContext, build_report
 from scoring.store import Store
-from ui import cache, controls, persistence, state
+from ui import cache, controls, persistence, state, turns
 from ui.widgets import lot_label, md_escape
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -160,8 +160,10 @@ def versions_frame(db: Store, evaluation_id: int) -> pd.DataFrame:
 
 
 def verdict(db: Store, evaluation_id: int) -> None:
-    """Whether the record is what the app wrote: the audit log's chain and what it records."""
-    found = db.verify(evaluation_id)
+    """Whether the record is what the app wrote: the audit log's chain and what it records (a
+    check that hashes every version's snapshot: the run steps aside while it runs)."""
+    with turns.aside():
+        found = db.verify(evaluation_id)
     if found.intact:
         st.caption(f"Append-only, and a hash chain: each entry carries the hash of its content and "
                    f"of the entry before it. Checked just now: intact, {found.entries} entries, "

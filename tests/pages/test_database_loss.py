@@ -99,3 +99,25 @@ def test_a_database_that_cannot_be_opened_is_said_without_its_internals(tmp_path
     shown = " ".join(w.value for w in at.warning)
     assert "Saving and sharing are unavailable" in shown
     assert "Error" not in shown and str(tmp_path) not in shown
+
+
+def test_a_database_that_cannot_be_opened_is_not_tried_again_on_every_run(tmp_path, monkeypatch):
+    """Runs take turns: an attempt to open a database that does not answer would hold every
+    session up, on every run. After a failure it is tried again only after a pause."""
+    from ui import persistence
+
+    bad = tmp_path / "evaluations.db"
+    bad.write_bytes(b"this is not a database file" * 100)
+    monkeypatch.setenv("SSW_DATABASE_URL", f"sqlite:///{bad}")
+    tries = []
+    real = persistence._store_for
+    monkeypatch.setattr(persistence, "_store_for", lambda url: tries.append(url) or real(url))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("app_pages/report.py").run()
+    at.run()
+    at.run()
+    assert not at.exception and len(tries) == 1
+    assert any("Saving and sharing are unavailable" in w.value for w in at.warning)
+    monkeypatch.setattr(persistence, "RETRY_OPEN_S", 0.0)  # the pause over: tried again
+    at.run()
+    assert len(tries) == 2

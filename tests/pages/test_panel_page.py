@@ -295,3 +295,22 @@ def test_an_evaluator_records_and_withdraws_findings_and_the_chair_writes_the_na
     assert "You have recorded no findings yet." in [c.value for c in at.caption]
     assert [e.new_value for e in db.audit(eid) if e.action == "finding"][-1] == "withdrawn"
     assert db.verify(eid).intact
+
+
+def test_the_cell_the_chair_chose_is_the_one_written_even_when_others_change_the_cells():
+    at = saved_app("Panel narrative cell")
+    eid = at.session_state["saved_version"].evaluation_id
+    box = next(s for s in at.selectbox if s.key == "narrate_cell")
+    chosen = box.options[5]
+    vendor, rest = chosen.split(" (", 1)
+    lot, criterion = rest.split(") / ")
+    box.set_value((vendor, lot, criterion))  # chosen in the browser; the form is not sent yet
+    # meanwhile an evaluator's score flags another cell and moves it to the top of the list
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    db.record_scores(eid, "D. Late", [("Cascade Cloud Services", "Infrastructure",
+                                       "Technical approach", 0.0, "far below the others")])
+    labelled(at.text_area, "Consensus narrative").set_value("Agreed after the meeting")
+    next(b for b in at.button if b.label == "Save narrative").click().run()
+    assert not at.exception
+    (narrative,) = db.panel_record(eid).narratives
+    assert f"{narrative.vendor} ({narrative.lot}) / {narrative.criterion}" == chosen

@@ -61,17 +61,17 @@ def test_findings_narratives_and_withdrawals_read_as_sentences():
         return SimpleNamespace(**{**base, **kw})
 
     said = [r["What happened"] for r in audit_sentences([
-        entry(action="finding", new_value=finding_value("significant strength", "Vol. I, p. 2"),
+        entry(action="finding", new_value=finding_value("significant strength", "Vol. I, p. 2", 6),
               reason="Named migration lead"),
-        entry(action="finding", new_value=finding_value("risk", ""), reason="Tight window"),
+        entry(action="finding", new_value=finding_value("risk", "", 7), reason="Tight window"),
         entry(action="finding", old_value="#7", new_value="withdrawn", reason="duplicate"),
         entry(action="narrative", actor="Ann", new_value=None, reason="Agreed 3 on the plan"),
         entry(action="moderation", actor="Ann", new_value="withdrawn", reason="meeting")],
         zone=None)]
     assert said == [
-        "Bob recorded a significant strength on Acme / - / Technical: \u201cNamed migration "
+        "Bob recorded a significant strength #6 on Acme / - / Technical: \u201cNamed migration "
         "lead\u201d (proposal reference Vol. I, p. 2).",
-        "Bob recorded a risk on Acme / - / Technical: \u201cTight window\u201d.",
+        "Bob recorded a risk #7 on Acme / - / Technical: \u201cTight window\u201d.",
         "Bob withdrew their finding #7 on Acme / - / Technical, because: duplicate.",
         "Ann wrote the consensus narrative for Acme / - / Technical: \u201cAgreed 3 on the "
         "plan\u201d.",

@@ -161,3 +161,13 @@ def test_each_part_of_the_figures_keys_on_what_it_depends_on(sample_bytes):
     assert all(method.key(p) != ev.key(p) for p in ("ranking", "scenarios", "robustness"))
     panel = ev.replace(panel=PanelRecord((PanelScore("A", "B", "C", "D", 1.0),), (), (1, 0)))
     assert panel.key("panel") != ev.key("panel") and panel.key("ranking") != ev.key("ranking")
+    # a finding or a narrative changes what the record shows, not a figure
+    from scoring.model import Finding
+    from scoring.panel import Narrative
+
+    written = ev.replace(panel=PanelRecord(
+        findings=(Finding("A", "", "C", "risk", "text", entry=1),),
+        narratives=(Narrative("A", "", "C", "agreed"),)))
+    assert written.key("panel") != ev.key("panel") and written.key("record") != ev.key("record")
+    assert all(written.key(p) == ev.key(p) for p in ("ranking", "optimized", "scenarios",
+                                                      "robustness"))

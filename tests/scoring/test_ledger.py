@@ -123,6 +123,12 @@ def test_a_record_written_by_the_app_is_intact(store):
     ("INSERT INTO panel_findings (evaluation_id, evaluator, vendor, lot, criterion, kind, text, "
      "reference, at) VALUES ({eid}, 'bob', 'Acme', '', 'Technical', 'deficiency', 'planted', '', "
      "'2026-12-01T00:00:00.000000Z')", "findings"),
+    # the withdrawal repointed at another of the evaluator's findings
+    ("UPDATE panel_findings SET withdraws = withdraws + 1 WHERE evaluation_id = {eid} "
+     "AND withdraws IS NOT NULL", "findings"),
+    # two findings renumbered (each keeps its content): the entry numbers are recorded
+    ("UPDATE panel_findings SET id = id + 100000 WHERE evaluation_id = {eid} AND kind = 'risk'",
+     "findings"),
     ("UPDATE narratives SET text = 'Agreed 5' WHERE evaluation_id = {eid}", "consensus narratives"),
     ("DELETE FROM narratives WHERE evaluation_id = {eid}", "consensus narratives"),
 ])

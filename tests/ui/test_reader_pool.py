@@ -65,10 +65,12 @@ def test_a_file_that_stops_the_reader_twice_is_refused_in_words(pool, sample_byt
     killer = threading.Thread(target=keep_killing)
     killer.start()
     try:
-        found = pool.read(sample_bytes)
+        with pytest.raises(pool.ReaderFailed) as failed:
+            pool.read(sample_bytes)
     finally:
         stop.set()
         killer.join()
+    found = failed.value.result
     assert not found.ok
     (problem,) = found.problems
     assert "stopped the workbook reader" in problem.message and "nothing was stored" in problem.fix
@@ -80,3 +82,28 @@ def test_no_pool_when_none_is_wanted(monkeypatch, sample_bytes):
     monkeypatch.setenv(reader_pool.ENV_WORKERS, "0")
     assert not reader_pool.start() and not reader_pool.running()
     assert reader_pool.read(sample_bytes).ok  # in the server process
+
+
+def test_reads_failing_together_replace_the_pool_once(pool, sample_bytes):
+    broken = pool._pool
+    pool._restart(broken)
+    pool._restart(broken)  # a second read that failed on the same pool: no error, no new pool
+    assert pool._pool is not broken and pool.read(sample_bytes).ok
+
+
+def test_a_refusal_that_is_not_the_workbook_s_is_not_kept(monkeypatch, sample_bytes):
+    from ui import cache
+
+    reads = cache._Reads()
+    calls = []
+
+    def failing(data):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise reader_pool.ReaderFailed(reader_pool._refused(data, "stopped"))
+        return read_workbook(data)
+
+    monkeypatch.setattr(reader_pool, "read", failing)
+    assert not reads("sha", lambda: sample_bytes).ok  # the reader failed: said so, not kept
+    assert reads("sha", lambda: sample_bytes).ok  # read again, and this time kept
+    assert reads("sha", lambda: sample_bytes).ok and len(calls) == 2

@@ -24,7 +24,7 @@ def _free() -> bool:
     """Whether the one turn is free now (taken and given back at once if so)."""
     sem = turns._turns
     assert sem is not None
-    if sem.acquire(blocking=False):
+    if sem.try_acquire():
         sem.release()
         return True
     return False
@@ -58,6 +58,35 @@ def test_runs_take_turns_in_order_and_a_long_computation_steps_aside(one_turn):
     assert middle in (["a starts", "a ends", "b starts", "b ends"],
                       ["b starts", "b ends", "a starts", "a ends"])
     assert _free()
+
+
+def test_a_turn_given_back_goes_to_the_longest_waiting_not_back_to_the_giver(one_turn):
+    order: list[str] = []
+    hold = threading.Event()
+
+    def greedy() -> None:  # gives its turn back and at once asks again, three times
+        with turns.turn():
+            hold.wait()
+        for _ in range(3):
+            with turns.turn():
+                order.append("greedy")
+
+    def patient() -> None:
+        with turns.turn():
+            order.append("patient")
+
+    first = threading.Thread(target=greedy)
+    first.start()
+    time.sleep(0.05)
+    second = threading.Thread(target=patient)
+    second.start()
+    time.sleep(0.05)  # patient waits for the greedy one's first turn
+    hold.set()
+    first.join()
+    second.join()
+    assert order[0] == "patient"  # served before the greedy one came back
+    with pytest.raises(RuntimeError, match="not taken"):
+        turns._turns.release()  # type: ignore[union-attr]
 
 
 def test_turns_are_re_entrant_and_off_unless_configured():
