@@ -40,15 +40,23 @@ live = db.panel_record(ref.evaluation_id)
 # the sheet's for the same cell)
 mine = {(fold(s.vendor), fold(s.lot), fold(s.criterion)): (s.score, s.rationale)
         for s in (*bidset.panel_scores, *live.scores) if fold(s.evaluator) == fold(me)}
-if message := st.session_state.pop("panel_flash", None):
+if message := st.session_state.pop("panel_flash", None):  # what the last action did
     st.success(message, icon=":material/check:")
+    st.toast(message, icon=":material/check:")  # seen wherever the page is scrolled to
 if role in ("chair", "evaluator"):
     st.subheader("My scores")
-    edited = panel_views.my_scores_editor(bidset, me, mine, key=f"my_scores_{ref.evaluation_id}")
+    view = panel_views.score_filters(bidset)
+    key = f"my_scores_{ref.evaluation_id}" + (
+        "" if view == (None, None, None) else "_" + "_".join(str(v) for v in view))
+    st.caption("The Check column says, as you type, what would stop a row being saved. Unsaved "
+               "edits belong to this view: save them before you change it.")
+    edited = panel_views.my_scores_editor(bidset, me, mine, key=key, view=view)
     if st.button("Save my scores", type="primary", icon=":material/save:"):
         entries, problems = panel_views.changed_entries(bidset, edited, mine)
-        for p in problems:
-            st.error(esc(p))
+        if problems:
+            st.error(f"Nothing was saved: {len(problems)} row"
+                     f"{'' if len(problems) == 1 else 's'} to fix (see the Check column).\n\n"
+                     + "\n".join(f"- {esc(p)}" for p in problems), icon=":material/error:")
         if entries and not problems:
             db.record_scores(ref.evaluation_id, me, entries)
             st.session_state["panel_flash"] = (f"Saved {len(entries)} score"

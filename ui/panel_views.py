@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import altair as alt
@@ -9,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.evaluation import PanelRecord
-from scoring.model import FINDING_KINDS, Bid, BidSet, Finding, fold, lot_name
+from scoring.model import FINDING_KINDS, Bid, BidSet, Criterion, Finding, fold, lot_name
 from scoring.panel import Cell, merge_scores
 from scoring.record import Check, describe
 from scoring.store import ROLES, Store, StoreError
@@ -20,17 +21,68 @@ def lot_text(lot: str) -> str:
     return lot_name(lot)
 
 
-def my_scores_editor(bidset: BidSet, evaluator: str, mine: dict[tuple[str, str, str], tuple[float, str]],
-                     key: str) -> pd.DataFrame:
-    """One row per (bid, scored criterion): the evaluator's score and rationale."""
+Mine = dict[tuple[str, str, str], tuple[float, str]]  # (vendor, lot, criterion) -> (score, why)
+Entry = tuple[str, str, str, float, str]  # (vendor, lot, criterion, score, rationale)
+
+
+def _row_entry(c: Criterion, vendor: str, lot: str, score: float | None, why: str,
+               rating: object, before: tuple[float | None, str]) -> tuple[Entry | None, str]:
+    """A row of My scores as an entry to save (None when unchanged) and what stops it ('' when
+    nothing does): the one check behind the row's Check column and the save."""
+    if isinstance(rating, str) and rating and rating != c.label_for(before[0]):
+        value = next((v for label, v in c.ratings if label == rating), None)
+        if value is None:
+            return None, (f"'{rating}' is not a rating of "
+                          + (f"scale '{c.rating_scale}'" if c.ratings else
+                             "this criterion, which is scored in numbers"))
+        score = value  # the label chosen: its published value
+    if score is None or (score, why) == before:
+        return None, ""
+    if (wrong := c.score_problem(score)) is not None:
+        return None, wrong
+    if not why:
+        return None, "give a rationale for the score"
+    return (vendor, lot, c.name, score, why), ""
+
+
+def _cell(value: object) -> object:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def score_filters(bidset: BidSet) -> tuple[str | None, str | None, str | None]:
+    """The view of My scores: one lot, criterion or vendor, or all (None)."""
+    lots = list(dict.fromkeys(b.lot for b in bidset.bids))
+    criteria = [c.name for c in bidset.criteria if not c.is_price]
+    left, middle, right = st.columns(3)
+    lot = left.selectbox("Lot", [None, *lots], key="my_scores_lot",
+                         format_func=lambda x: "All lots" if x is None else lot_text(x))
+    criterion = middle.selectbox("Criterion", [None, *criteria], key="my_scores_criterion",
+                                 format_func=lambda x: "All criteria" if x is None else x)
+    vendor = right.selectbox("Vendor", [None, *bidset.vendor_names], key="my_scores_vendor",
+                             format_func=lambda x: "All vendors" if x is None else x)
+    return lot, criterion, vendor
+
+
+def my_scores_editor(bidset: BidSet, evaluator: str, mine: Mine, key: str,
+                     view: tuple[str | None, str | None, str | None] = (None, None, None)
+                     ) -> pd.DataFrame:
+    """One row per (bid, scored criterion) in the view: the evaluator's score and rationale, and
+    a Check column that says, as the evaluator types, what would stop the row being saved."""
+    lot_only, criterion_only, vendor_only = view
     labels = sorted({label for c in bidset.criteria for label, _ in c.ratings},
                     key=lambda lb: -max(v for c in bidset.criteria for x, v in c.ratings if x == lb))
+    edits = (st.session_state.get(key) or {}).get("edited_rows", {}) if isinstance(
+        st.session_state.get(key), dict) else {}
     rows = []
     for b in bidset.bids:
+        if (lot_only is not None and b.lot != lot_only) or (
+                vendor_only is not None and fold(b.vendor) != fold(vendor_only)):
+            continue
         for c in bidset.criteria:
-            if c.is_price:
+            if c.is_price or (criterion_only is not None and c.name != criterion_only):
                 continue
-            score, why = mine.get((fold(b.vendor), fold(b.lot), fold(c.name)), (None, ""))
+            before = mine.get((fold(b.vendor), fold(b.lot), fold(c.name)), (None, ""))
+            score, why = before
             row = {"Vendor": b.vendor, "Lot": b.lot, "Criterion": c.name,
                    "Scale": (f"{c.rating_scale}: " + ", ".join(f"{lb} {v:g}" for lb, v in c.ratings)
                              if c.ratings else f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale
@@ -38,28 +90,35 @@ def my_scores_editor(bidset: BidSet, evaluator: str, mine: dict[tuple[str, str, 
                    "Score": score, "Rationale": why}
             if labels:  # an evaluation with criteria rated in words: the rating by its label
                 row["Rating"] = c.label_for(score) or None
+            typed = edits.get(len(rows), edits.get(str(len(rows)), {}))
+            now = {**row, **typed}
+            _, problem = _row_entry(c, b.vendor, b.lot, _cell(now.get("Score")),
+                                    str(_cell(now.get("Rationale")) or "").strip(),
+                                    _cell(now.get("Rating")), before)
+            row["Check"] = problem
             rows.append(row)
     frame = pd.DataFrame(rows)
     config = {
         "Lot": st.column_config.TextColumn(help="Blank: single lot; ALL: bundle bid"),
         "Score": st.column_config.NumberColumn(step=0.5, help="Within the criterion's scale"),
-        "Rationale": st.column_config.TextColumn(width="large",
+        "Rationale": st.column_config.TextColumn(width="medium",
                                                  help="Required for every score you enter"),
+        "Check": st.column_config.TextColumn(
+            width="medium", help="What stops this row being saved, as you type (blank: nothing)"),
     }
     if labels:
         config["Rating"] = st.column_config.SelectboxColumn(
             options=labels, help="For a criterion rated in words: its label (the Score follows "
                                  "from the scale); leave blank elsewhere")
     return st.data_editor(
-        frame, key=key, hide_index=True, disabled=["Vendor", "Lot", "Criterion", "Scale"],
+        frame, key=key, hide_index=True, disabled=["Vendor", "Lot", "Criterion", "Scale", "Check"],
         placeholder="",  # a cell not scored yet is blank, to be filled in
         column_config=config,
     )
 
 
-def changed_entries(bidset: BidSet, edited: pd.DataFrame,
-                    mine: dict[tuple[str, str, str], tuple[float, str]]
-                    ) -> tuple[list[tuple[str, str, str, float, str]], list[str]]:
+def changed_entries(bidset: BidSet, edited: pd.DataFrame, mine: Mine
+                    ) -> tuple[list[Entry], list[str]]:
     """Rows whose score or rationale changed, and the problems that stop them being saved."""
     entries, problems = [], []
     crit = {c.name: c for c in bidset.criteria}
@@ -67,25 +126,12 @@ def changed_entries(bidset: BidSet, edited: pd.DataFrame,
         score = None if pd.isna(r.Score) else float(r.Score)
         why = "" if pd.isna(r.Rationale) else str(r.Rationale).strip()
         before = mine.get((fold(r.Vendor), fold(r.Lot), fold(r.Criterion)), (None, ""))
-        c = crit[r.Criterion]
-        where = f"{r.Vendor} / {r.Criterion}"
-        rating = getattr(r, "Rating", None)
-        if isinstance(rating, str) and rating and rating != c.label_for(before[0]):
-            value = next((v for label, v in c.ratings if label == rating), None)
-            if value is None:
-                problems.append(f"{where}: '{rating}' is not a rating of "
-                                + (f"scale '{c.rating_scale}'" if c.ratings else
-                                   "this criterion, which is scored in numbers"))
-                continue
-            score = value  # the label chosen: its published value
-        if score is None or (score, why) == before:
-            continue
-        if (wrong := c.score_problem(score)) is not None:
-            problems.append(f"{where}: {wrong}")
-        elif not why:
-            problems.append(f"{where}: give a rationale for the score")
-        else:
-            entries.append((r.Vendor, r.Lot, r.Criterion, score, why))
+        entry, problem = _row_entry(crit[r.Criterion], r.Vendor, r.Lot, score, why,
+                                    getattr(r, "Rating", None), before)
+        if problem:
+            problems.append(f"{r.Vendor} / {r.Criterion}: {problem}")
+        elif entry is not None:
+            entries.append(entry)
     return entries, problems
 
 
@@ -134,9 +180,14 @@ def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: s
         st.error("Give a reason: panel switches are recorded in the audit log.")
         return
     wanted = {"consensus_open": "yes" if open_ else "no", "prices_visible": "yes" if prices else "no"}
-    for name, value in wanted.items():
-        if flags[name] != value:
-            db.set_flag(evaluation_id, name, value, by=chair, reason=reason)
+    changed = [name for name, value in wanted.items() if flags[name] != value]
+    for name in changed:
+        db.set_flag(evaluation_id, name, wanted[name], by=chair, reason=reason)
+    st.session_state["panel_flash"] = (
+        "Panel switches applied: " + ", ".join(
+            f"{'consensus open' if n == 'consensus_open' else 'evaluators see prices'} "
+            f"{'on' if wanted[n] == 'yes' else 'off'}" for n in changed) + "."
+        if changed else "No panel switch changed.")
     st.rerun()
 
 
@@ -153,12 +204,15 @@ def members_form(db: Store, evaluation_id: int, chair: str) -> None:
     if not user.strip() or not reason.strip():
         st.error("Give the user and a reason.")
         return
+    who = user.strip().casefold()
     try:
-        db.set_member(evaluation_id, user.strip().casefold(), None if role == "remove" else role,
+        db.set_member(evaluation_id, who, None if role == "remove" else role,
                       by=chair, reason=reason.strip())
     except StoreError as exc:
         st.error(f"Not changed: {exc}.")
         return
+    st.session_state["panel_flash"] = (f"Removed {who} from the panel." if role == "remove"
+                                       else f"{who} is now a panel {role}.")
     st.rerun()
 
 
@@ -195,6 +249,9 @@ def moderation_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair:
         return
     db.moderate(evaluation_id, cell.vendor, cell.lot, cell.criterion, value, chair=chair,
                 rationale=rationale)
+    st.session_state["panel_flash"] = (
+        f"Withdrew the moderation of {cell.vendor} / {cell.criterion}." if value is None
+        else f"Moderated {cell.vendor} / {cell.criterion} to {value:g}.")
     st.rerun()
 
 

@@ -79,6 +79,8 @@ def test_chair_moderates_a_flagged_cell():
     table = frame(at, "Chair's rationale")
     moderated = table[table["Moderated"] == "Yes"]
     assert len(moderated) == 1 and moderated.iloc[0]["Consensus"] == 3.0
+    row = moderated.iloc[0]
+    assert f"Moderated {row['Vendor']} / {row['Criterion']} to 3." in [s.value for s in at.success]
 
 
 @pytest.fixture
@@ -314,3 +316,31 @@ def test_the_cell_the_chair_chose_is_the_one_written_even_when_others_change_the
     assert not at.exception
     (narrative,) = db.panel_record(eid).narratives
     assert f"{narrative.vendor} ({narrative.lot}) / {narrative.criterion}" == chosen
+
+
+def test_my_scores_filter_check_each_row_as_typed_and_confirm_what_was_saved():
+    at = saved_app("Panel view")
+    eid = at.session_state["saved_version"].evaluation_id
+    labelled(at.selectbox, "Criterion").set_value("Past performance").run()
+    mine = frame(at, "Scale")
+    assert set(mine["Criterion"]) == {"Past performance"} and len(mine) == 14
+    key = f"my_scores_{eid}_None_Past performance_None"
+    at.session_state[key] = {"edited_rows": {0: {"Score": 9.0, "Rationale": "x"},
+                                             1: {"Score": 4.0}},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    checks = frame(at, "Scale")["Check"].tolist()
+    assert "must be" in checks[0] or "scale" in checks[0]  # 9 on a 0-5 scale, said as typed
+    assert checks[1] == "give a rationale for the score" and checks[2] == ""
+    next(b for b in at.button if b.label == "Save my scores").click().run()
+    assert any("Nothing was saved: 2 rows to fix" in e.value for e in at.error)
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    assert db.panel_record(eid).scores == ()
+    at.session_state[key] = {"edited_rows": {1: {"Score": 4.0, "Rationale": "three references"}},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Save my scores").click().run()
+    assert any(s.value == "Saved 1 score." for s in at.success)  # survives the rerun
+    assert [t.value for t in at.toast] == ["Saved 1 score."]
+    (saved,) = db.panel_record(eid).scores
+    assert (saved.criterion, saved.score) == ("Past performance", 4.0)
