@@ -119,5 +119,7 @@ if role == "chair":
 st.subheader("Findings and rationales")
 panel_views.findings_view(bidset, live, cells, workspace.bidset.findings)
 if role == "chair":
+    st.subheader("Evaluator statistics")
+    panel_views.evaluator_statistics(bidset, cells)
     st.subheader("Record checks")
     panel_views.record_checks(workspace.record)

@@ -396,6 +396,58 @@ def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell],
         st.caption("No findings recorded for this bid.")
 
 
+def _z_text(z: float | None) -> str | None:
+    if z is None:
+        return None
+    if not math.isfinite(z):  # every offset the same: no spread to estimate
+        return "every cell above" if z > 0 else "every cell below"
+    return f"{z:+.2f}"
+
+
+def evaluator_statistics(bidset: BidSet, cells: Sequence[Cell]) -> None:
+    """For the chair: how each evaluator scores against the panel; how far the panel agrees on
+    each criterion (Krippendorff's alpha, interval)."""
+    from scoring.panel_stats import agreement, evaluator_stats, panel_halo
+
+    stats = evaluator_stats(bidset, cells)
+    if not stats:
+        st.caption("No evaluator has scored yet.")
+        return
+
+    def pct(x: float | None) -> float | None:
+        return None if x is None else round(100 * x, 1)
+
+    st.dataframe(pd.DataFrame([
+        {"Evaluator": s.evaluator, "Cells scored": s.cells,
+         "Offset from the cell median (% of scale)": pct(s.offset),
+         "z": _z_text(s.z),
+         "Flagged cells (%)": pct(s.flagged_share),
+         "Halo (r)": None if s.halo is None else round(s.halo, 2)} for s in stats]),
+        hide_index=True, placeholder="—")
+    pooled = panel_halo(cells)
+    st.caption("Offset: the mean of the evaluator's score minus the cell's median, over cells "
+               "three or more evaluators scored (the record check uses the same figure); |z| of 2 "
+               "or more is unlikely by chance. Halo: the mean correlation of the evaluator's "
+               "scores between criteria, bid by bid; near 1, they may be rating the bid rather "
+               "than each criterion"
+               + (f" (the panel's median: {pooled:.2f})." if pooled is not None else "."))
+
+    def reading(a: float | None, why: str) -> str:
+        if a is None:
+            return why
+        return ("reliable (0.8 or more)" if a >= 0.8 else "tentative (0.667 to 0.8)"
+                if a >= 0.667 else "low (below 0.667)")
+
+    rows = [{"Criterion": a.criterion,
+             "Krippendorff's alpha (interval)": None if a.alpha is None else round(a.alpha, 3),
+             "Bids scored by two or more": a.units, "Evaluators": a.coders,
+             "Reading": reading(a.alpha, a.why_none)} for a in agreement(bidset, cells)]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—")
+    st.caption("Agreement per criterion: 1 is complete agreement, 0 no better than chance, below "
+               "0 systematic disagreement (Krippendorff's guidance: rely on 0.8 or more, draw "
+               "tentative conclusions from 0.667).")
+
+
 def record_checks(found: Sequence[Check]) -> None:
     """What the written record still lacks, for the chair (the report and `checks` say the same)."""
     st.markdown(describe(found))

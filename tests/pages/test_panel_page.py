@@ -344,3 +344,13 @@ def test_my_scores_filter_check_each_row_as_typed_and_confirm_what_was_saved():
     assert [t.value for t in at.toast] == ["Saved 1 score."]
     (saved,) = db.panel_record(eid).scores
     assert (saved.criterion, saved.score) == ("Past performance", 4.0)
+
+
+def test_the_chair_sees_evaluator_statistics_and_agreement_per_criterion():
+    at = saved_app("Panel statistics")
+    stats = frame(at, "Halo (r)")
+    assert set(stats["Evaluator"]) == {"A. Rivera", "B. Chen", "C. Okafor"}
+    assert (stats["Cells scored"] == 28).all()
+    agree = frame(at, "Krippendorff's alpha (interval)")
+    assert set(agree["Criterion"]) == {"Technical approach", "Past performance"}
+    assert agree["Krippendorff's alpha (interval)"].notna().all()
