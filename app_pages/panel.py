@@ -98,11 +98,14 @@ if status.panel_moved and role in ("chair", "viewer"):
 if not cells:
     st.info("No panel scores yet.")
     st.stop()
-spread = bidset.settings.spread_flag_pct
+spread, watch = bidset.settings.spread_flag_pct, bidset.settings.spread_watch_pct
+watched = [c for c in cells if c.watched]
 st.subheader("Spreads")
 st.markdown(f"**{len(flagged)}** of {len(cells)} scored cells have a range of at least "
-            f"{spread:g} % of the scale (▲) and go to the consensus meeting.")
-vega.show(panel_views.spread_heatmap(cells, spread))
+            f"{spread:g} % of the scale (▲) and go to the consensus meeting"
+            + (f"; **{len(watched)}** more reach the watch level of {watch:g} % (△)."
+               if watch < spread else "."))
+vega.show(panel_views.spread_heatmap(cells, spread, watch))
 if flagged:
     st.dataframe(panel_views.consensus_frame(flagged, evaluators), hide_index=True, placeholder="—")
 st.subheader("Consensus")

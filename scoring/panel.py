@@ -2,7 +2,8 @@
 
 Consensus is the median of the evaluators' scores (the mean on request) unless the chair
 recorded a moderated value with a written rationale. A cell whose evaluator range reaches
-``spread_flag_pct`` of the criterion's scale range is flagged for the consensus meeting.
+``spread_flag_pct`` of the criterion's scale range is flagged for the consensus meeting; one
+that reaches ``spread_watch_pct`` (a lower level) but not the flag is marked to watch.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Cell:
     range: float = 0.0
     spread_pct: float = 0.0  # range as % of the criterion's scale range
     flagged: bool = False
+    watched: bool = False  # the range reaches the watch level (spread_watch_pct), not the flag
     moderated: bool = False
     rationale: str = ""  # the chair's, when moderated
     narrative: str = ""  # the chair's consensus narrative, when written
@@ -64,7 +66,7 @@ class Cell:
     def to_record(self) -> dict[str, Any]:
         return {"vendor": self.vendor, "lot": self.lot, "criterion": self.criterion,
                 "score": self.score, "scores": dict(self.scores), "range": self.range,
-                "spread_pct": self.spread_pct, "flagged": self.flagged,
+                "spread_pct": self.spread_pct, "flagged": self.flagged, "watched": self.watched,
                 "moderated": self.moderated, "rationale": self.rationale,
                 "narrative": self.narrative}
 
@@ -100,6 +102,7 @@ def consensus(
     if method not in CONSENSUS_METHODS:
         raise ValueError(f"consensus must be one of {', '.join(CONSENSUS_METHODS)}")
     flag_pct = bidset.settings.spread_flag_pct if spread_flag_pct is None else spread_flag_pct
+    watch_pct = min(bidset.settings.spread_watch_pct, flag_pct)
     criteria = {fold(c.name): c for c in bidset.criteria}
     grouped: dict[tuple[int, str], dict[str, float]] = {}
     bids: dict[int, Bid] = {}
@@ -136,7 +139,9 @@ def consensus(
             vendor=bid.vendor, lot=bid.lot, criterion=name,
             score=float(mod.value) if is_mod else float(agreed),  # type: ignore[union-attr,arg-type]
             scores=dict(by), range=spread, spread_pct=pct,
-            flagged=scale > 0 and spread >= flag_pct / 100.0 * scale - 1e-12,
+            flagged=(flagged := scale > 0 and spread >= flag_pct / 100.0 * scale - 1e-12),
+            watched=not flagged and scale > 0 and spread > 0
+            and spread >= watch_pct / 100.0 * scale - 1e-12,
             moderated=is_mod, rationale=mod.rationale if is_mod else "",  # type: ignore[union-attr]
             narrative=narrated.get((fold(bid.vendor), fold(bid.lot), fold(name)), ""),
         ))

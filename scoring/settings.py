@@ -203,6 +203,11 @@ class Settings:
         2_000_000.0, "Award size needing two mission-outcome OKRs",
         "A total award above this needs at least two OKRs marked as mission outcomes.",
         unit="currency", minimum=0.0, maximum=MAX_FIGURE, step=100_000.0)
+    spread_watch_pct: float = setting(
+        20.0, "Panel spread watch",
+        "A cell whose evaluators' range reaches this % of the scale (but not the flag) is marked "
+        "to watch: worth a look at the consensus meeting.",
+        unit="%", minimum=0.0, maximum=100.0, step=5.0)
     spread_flag_pct: float = setting(
         30.0, "Panel spread flag",
         "A cell whose evaluators' range reaches this % of the scale goes to the consensus meeting.",
@@ -212,7 +217,12 @@ class Settings:
 
     def problems(self) -> list[tuple[str, str, str]]:
         """(key, message, what to do) for settings that cannot stand together."""
-        return bounds_problems(self.price_formula, self.price_floor, self.price_ceiling)
+        out = bounds_problems(self.price_formula, self.price_floor, self.price_ceiling)
+        if self.spread_watch_pct > self.spread_flag_pct:
+            out.append(("spread_watch_pct", f"the spread watch level ({self.spread_watch_pct:g} %) "
+                        f"is above the spread flag ({self.spread_flag_pct:g} %)",
+                        "Set the watch level at or below the flag"))
+        return out
 
 
 def bounds_problems(formula: str, floor: float | None, ceiling: float | None

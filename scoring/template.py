@@ -390,6 +390,7 @@ SAMPLE_SETTINGS: tuple[tuple[str, Any], ...] = (
     ("max_components_per_vendor", 2),
     ("max_vendor_share_pct", 60),
     ("okr_threshold", 2_000_000),
+    ("spread_watch_pct", 20),
     ("spread_flag_pct", 30),
     ("currency", "USD"),
 )

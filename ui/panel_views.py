@@ -141,26 +141,36 @@ def consensus_frame(cells: Sequence[Cell], evaluators: Sequence[str]) -> pd.Data
          **{e: c.scores.get(e) for e in evaluators},
          "Range": c.range, "Spread (% of scale)": round(c.spread_pct),
          "Consensus": c.score, "Flagged": "Yes" if c.flagged else "",
+         "Watch": "Yes" if c.watched else "",
          "Moderated": "Yes" if c.moderated else "", "Chair's rationale": c.rationale}
         for c in cells
     ])
 
 
-def spread_heatmap(cells: Sequence[Cell], flag_pct: float) -> Chart:
+def spread_heatmap(cells: Sequence[Cell], flag_pct: float, watch_pct: float | None = None) -> Chart:
+    """Each cell's spread as a share of its scale, in two levels: flagged (▲, vermillion) at
+    ``flag_pct`` and over, to watch (△, light amber) from ``watch_pct``."""
+    watch = flag_pct if watch_pct is None else min(watch_pct, flag_pct)
     frame = pd.DataFrame([
         {"Bid": f"{c.vendor} ({lot_text(c.lot)})", "Criterion": c.criterion,
-         "Spread": c.spread_pct, "Flag": "▲" if c.flagged else "", "Range": c.range}
+         "Spread": c.spread_pct, "Flag": "▲" if c.flagged else "△" if c.watched else "",
+         "Level": "flagged" if c.flagged else "watch" if c.watched else "within",
+         "Range": c.range}
         for c in cells
     ])
     base = alt.Chart().encode(
         x=alt.X("Criterion:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
         y=alt.Y("Bid:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
     )
-    rect = base.mark_rect().encode(
-        color=alt.Color("Spread:Q", title="Spread, % of scale",
-                        scale=alt.Scale(scheme="oranges", domain=[0, max(100.0, flag_pct)])),
+    levels = ["within", "watch", "flagged"]
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("Level:N", title=f"Spread (watch {watch:g} %, flag {flag_pct:g} % of scale)",
+                        sort=levels,
+                        scale=alt.Scale(domain=levels, range=["#EAF0F6", "#F6D38B", "#D55E00"]),
+                        legend=alt.Legend(orient="bottom", titleLimit=420)),
         tooltip=[alt.Tooltip("Bid:N"), alt.Tooltip("Criterion:N"), alt.Tooltip("Range:Q", format="g"),
-                 alt.Tooltip("Spread:Q", format=".0f")],
+                 alt.Tooltip("Spread:Q", format=".0f", title="Spread (% of scale)"),
+                 alt.Tooltip("Level:N")],
     )
     marks = base.mark_text(fontSize=13).encode(text=alt.Text("Flag:N"))
     return Chart.of(frame, layer(rect, marks, height=alt.Step(24)))

@@ -70,6 +70,9 @@ def test_every_accepted_workbook_renders_every_page(values):
         if ceiling <= floor:
             floor = ceiling / 2
         values["price_floor"], values["price_ceiling"] = floor, ceiling
+    # the spread levels stand together: the watch level at or below the flag
+    values["spread_watch_pct"], values["spread_flag_pct"] = sorted(
+        [values["spread_watch_pct"], values["spread_flag_pct"]])
     rows = [["key", "value"], *([k, v] for k, v in values.items() if v is not None)]
     data = basic(Criteria=CRITERIA, Bids=BIDS, Components=COMPONENTS, Settings=rows)
     result = read_workbook(data)

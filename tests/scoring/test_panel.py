@@ -34,6 +34,19 @@ def test_flag_threshold_is_inclusive(bidset):
     assert not consensus(bidset, panel, spread_flag_pct=31)[0].flagged
 
 
+def test_two_levels_of_spread_a_cell_to_watch_below_the_flag(bidset):
+    from dataclasses import replace
+
+    two = replace(bidset, settings=replace(bidset.settings, spread_watch_pct=20, spread_flag_pct=30))
+    watch = scores(("Ann", "Alpha", "Technical", 2), ("Bob", "Alpha", "Technical", 3))  # 20 %
+    flag = scores(("Ann", "Alpha", "Technical", 2), ("Bob", "Alpha", "Technical", 3.5))  # 30 %
+    calm = scores(("Ann", "Alpha", "Technical", 2), ("Bob", "Alpha", "Technical", 2.5))  # 10 %
+    (w,), (f,), (c,) = (consensus(two, p) for p in (watch, flag, calm))
+    assert (w.watched, w.flagged) == (True, False)
+    assert (f.watched, f.flagged) == (False, True)  # a flagged cell is not also "to watch"
+    assert (c.watched, c.flagged) == (False, False)
+
+
 def test_moderation_overrides_with_rationale_and_can_be_withdrawn(bidset):
     panel = scores(("Ann", "Alpha", "Technical", 2), ("Bob", "Alpha", "Technical", 4))
     mod = Moderation("alpha", "", "technical", 3.5, "Panel discussed the staffing plan")

@@ -19,7 +19,8 @@ KRIPPENDORFF_2011 = [[1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
 
 
 def _bidset(criteria: list[str]) -> BidSet:
-    return BidSet(criteria=tuple(Criterion(n, 1.0, "max", scale_min=0, scale_max=5) for n in criteria), bids=())
+    return BidSet(criteria=tuple(Criterion(n, 1.0, "max", scale_min=0, scale_max=5)
+                                 for n in criteria), bids=())
 
 
 def _cells(data, criterion: str = "Technical") -> list[Cell]:  # type: ignore[no-untyped-def]

@@ -48,10 +48,19 @@ def test_a_value_outside_its_bounds_is_one_located_error_naming_the_range(key, v
 @pytest.mark.parametrize("key", [k for k, s in SPECS.items() if s.kind in (Kind.NUMBER, Kind.WHOLE)])
 def test_both_ends_of_every_range_are_accepted(key):
     spec = SPECS[key]
+    # the two spread levels stand together (watch at or below flag): the other one out of the way
+    partner = {"spread_watch_pct": ("spread_flag_pct", 100.0), "spread_flag_pct": ("spread_watch_pct", 0.0)}
     for value in (spec.minimum, spec.maximum):
-        result = read_workbook(_settings(**{key: value}))  # bounds alone: the formula is not linear
+        other = dict([partner[key]]) if key in partner else {}
+        result = read_workbook(_settings(**{key: value}, **other))  # bounds alone: formula not linear
         assert result.ok, [str(p) for p in result.problems]
         assert getattr(result.bidset.settings, key) == value
+
+
+def test_the_spread_watch_level_may_not_be_above_the_flag():
+    result = read_workbook(_settings(spread_watch_pct=40, spread_flag_pct=30))
+    (problem,) = result.problems
+    assert problem.location.sheet == "Settings" and "watch level (40 %) is above" in problem.message
 
 
 def test_linear_formula_bounds_are_checked_together():

@@ -74,7 +74,7 @@ def every_chart(sample) -> dict[str, vega.Chart]:
         "win": views.win_chart(acc),
         "stability": views.stability_chart(robustness.stability[model.lot], views.stated_weights(model)),
         "sweep": views.sweep_chart(model, 0),
-        "spread": panel_views.spread_heatmap(cells, 30.0),
+        "spread": panel_views.spread_heatmap(cells, 30.0, 20.0),
     }
 
 
@@ -88,7 +88,7 @@ TITLES = {  # titles each chart must keep (USD: the sample's currency)
     "win": set(),
     "stability": {"Weight of the criterion (others rescaled in proportion)"},
     "sweep": {"Score"},
-    "spread": {"Spread, % of scale"},
+    "spread": {"Spread (watch 20 %, flag 30 % of scale)"},
 }
 
 
