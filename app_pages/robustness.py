@@ -75,6 +75,21 @@ with right:
     st.subheader("Probability of ranking first")
     vega.show(views.win_chart(acc))
 
+st.subheader("The evaluators' disagreement")
+if result.by_scores:
+    st.dataframe(views.disagreement_frame(result, lot), hide_index=True, placeholder="—",
+                 column_config={c: st.column_config.ProgressColumn(c, format="percent",
+                                                                   min_value=0.0, max_value=1.0)
+                                for c in views.DISAGREEMENT_COLUMNS})
+    st.caption(f"Chance of ranking first over {draws:,} draws. Evaluators' scores: each draw "
+               "is the panel drawn again, its evaluators chosen with replacement, and each cell "
+               f"the {ev.consensus} of the scores of those drawn who scored it (a moderated cell "
+               "keeps the chair's value; the bids that pass the gates stay the ones that "
+               "compete). Both: the scores and the weights drawn together.")
+else:
+    st.caption("No cell has scores from two evaluators or more, so there is no disagreement to "
+               "draw: only the weights are uncertain.")
+
 if lot in result.stability:
     left, right = st.columns(2, gap="large")
     stated = views.stated_weights(model)

@@ -426,6 +426,9 @@ def _sensitivity(args: argparse.Namespace) -> str:
         "stability": {lot: {c: [float(lo), float(hi)] for c, (lo, hi) in rows.items()}
                       for lot, rows in found.stability.items()},
         "rank_reversal": [x.to_record() for x in found.reversals],
+        # the chance of ranking first with the weights, the evaluators' scores, or both drawn
+        "first_chance": [{"lot": lot, "vendor": v, "weights": w, "scores": sc, "both": both}
+                         for lot, v, w, sc, both in found.first_chances()],
     }
     if args.format == "json":
         return json.dumps(doc, indent=2)
@@ -440,6 +443,11 @@ def _sensitivity(args: argparse.Namespace) -> str:
         for lot, rows in doc["stability"].items():
             for crit, (lo, hi) in rows.items():
                 writer.writerow(["stability", _csv_safe(lot), _csv_safe(crit), "", "", lo, hi])
+        for x in doc["first_chance"]:
+            for kind in ("weights", "scores", "both"):
+                if x[kind] is not None:
+                    writer.writerow([f"first_chance_{kind}", _csv_safe(x["lot"]),
+                                     _csv_safe(x["vendor"]), 1, x[kind], "", ""])
         for x in doc["rank_reversal"]:
             for a, b in x["swapped"]:
                 writer.writerow(["rank_reversal", _csv_safe(x["lot"]),
@@ -471,6 +479,12 @@ def _sensitivity_table(doc: dict) -> str:  # type: ignore[type-arg]
         for r in swaps:
             pairs = "; ".join(f"{b} overtakes {a}" for a, b in r["swapped"])
             lines.append(f"  Rank reversal without {r['removed']}: {pairs}")
+        drawn = [x for x in doc["first_chance"] if x["lot"] == lot and x["scores"] is not None]
+        if drawn:
+            width = max(len(x["vendor"]) for x in drawn)
+            lines.append("  Chance of ranking first: weights / evaluators' scores / both drawn")
+            lines += [f"    {x['vendor'].ljust(width)}{x['weights']:>8.1%}{x['scores']:>8.1%}"
+                      f"{x['both']:>8.1%}" for x in drawn]
         lines.append("")
     return "\n".join(lines).rstrip()
 

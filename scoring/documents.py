@@ -202,6 +202,10 @@ def _robustness_sentence(results: Results, lot: str, winner: str) -> str:
         share = acc.win_probability()[winner]
         parts.append(f"{winner} is first in {share:.0%} of {acc.draws:,} plausible weightings "
                      "drawn around the stated weights")
+        drawn = next((a for a in rob.by_scores if a.lot == lot), None)
+        if drawn is not None and winner in drawn.vendors:
+            parts.append(f"in {drawn.win_probability()[winner]:.0%} of panels drawn again from "
+                         "the evaluators' own scores")
     intervals = rob.stability.get(lot, {})
     if intervals:
         ranking = results.ranking

@@ -188,13 +188,14 @@ def normalise_matrix(
     price_floor: float | None = None,
     price_ceiling: float | None = None,
 ) -> np.ndarray:
-    """``normalise`` on a matrix of raw values (bids x criteria): the one implementation."""
+    """``normalise`` on a matrix of raw values (bids x criteria), or on a stack of them (draws x
+    bids x criteria: each draw's bids normalised among themselves): the one implementation."""
     out = np.zeros(raw.shape)
     for j, c in enumerate(criteria):
-        x = raw[:, j]
+        x = raw[..., j]
         if c.is_price:
             if price_formula == "lowest_ratio":
-                col = x.min() / x
+                col = x.min(axis=-1, keepdims=True) / x
             else:
                 if price_floor is None or price_ceiling is None or price_ceiling <= price_floor:
                     raise ScoringError(
@@ -208,12 +209,13 @@ def normalise_matrix(
                 col = 1.0 - col
             col = np.clip(col, 0.0, 1.0)
         elif c.direction == "max":
-            best = x.max()
-            col = x / best if best > 0 else np.zeros_like(x)
+            best = x.max(axis=-1, keepdims=True)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                col = np.where(best > 0, x / np.where(best > 0, best, 1.0), 0.0)
         else:
             with np.errstate(divide="ignore", invalid="ignore"):  # 0 here: the ranking refuses
-                col = x.min() / x
-        out[:, j] = col
+                col = x.min(axis=-1, keepdims=True) / x
+        out[..., j] = col
     return out
 
 

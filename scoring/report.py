@@ -522,6 +522,19 @@ def _robustness(s: Sheet, results: Results) -> None:
     if rows:  # the probability of ranking first as a bar in each cell (0 to 100 %)
         s.ws.conditional_formatting.add(f"C{top + 1}:C{last}", DataBarRule(
             start_type="num", start_value=0, end_type="num", end_value=1, color="0072B2"))
+    s.title("The evaluators' disagreement: chance of ranking first", 12)
+    if found.by_scores:
+        s.table(pd.DataFrame([
+            {"Lot": lot, "Vendor": v, "Weights uncertain": w, "Evaluators' scores uncertain": sc,
+             "Both": both} for lot, v, w, sc, both in found.first_chances()]),
+            {"Weights uncertain": "0.0%", "Evaluators' scores uncertain": "0.0%", "Both": "0.0%"})
+        s.text("Evaluators' scores: each draw is the panel drawn again (its evaluators chosen "
+               f"with replacement), each cell the {results.evaluation.consensus} of the scores of "
+               "those drawn who scored it; a moderated cell keeps the chair's value. Both: the "
+               "scores and the weights drawn together.", italic=True)
+    else:
+        s.text("No cell has scores from two evaluators or more: only the weights are uncertain.",
+               italic=True)
     s.title("Weight ranges in which the current winner stays first", 12)
     stated = ({c: float(w) for c, w in zip(models[0].criteria, models[0].stated, strict=True)}
               if models else {})

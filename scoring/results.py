@@ -11,7 +11,7 @@ not recompute robustness, and nothing is keyed on anything but the evaluation it
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from scoring.compliance import Governance, SLAResult, governance, sla_matrix
@@ -54,6 +54,17 @@ class Robustness:
     acceptability: list[Any]  # sensitivity.Acceptability
     stability: dict[str, dict[str, tuple[float, float]]]
     reversals: list[Any]  # sensitivity.Reversal
+    # the evaluators' disagreement (empty without panel cells two evaluators or more scored):
+    by_scores: list[Any] = field(default_factory=list)  # scores drawn, weights as stated
+    by_both: list[Any] = field(default_factory=list)  # scores and weights drawn
+
+    def first_chances(self) -> list[tuple[str, str, float, float | None, float | None]]:
+        """(lot, vendor, chance of ranking first with the weights drawn, with the evaluators'
+        scores drawn, with both), for every ranked bid."""
+        scores = {(a.lot, v): p for a in self.by_scores for v, p in a.win_probability().items()}
+        both = {(a.lot, v): p for a in self.by_both for v, p in a.win_probability().items()}
+        return [(a.lot, v, p, scores.get((a.lot, v)), both.get((a.lot, v)))
+                for a in self.acceptability for v, p in a.win_probability().items()]
 
 
 @dataclass(frozen=True)
@@ -145,15 +156,32 @@ class Results:
         return self._part("robustness", lambda: self._robustness(progress))
 
     def _robustness(self, progress: Callable[[float], None] | None) -> Robustness:
-        from scoring.sensitivity import acceptability, lot_models, rank_reversal, stability_table
+        from scoring.sensitivity import (
+            acceptability,
+            lot_models,
+            rank_reversal,
+            score_acceptability,
+            score_models,
+            stability_table,
+        )
 
-        scored, _ = self._panel()
+        scored, cells = self._panel()
         ev = self.evaluation
         models = lot_models(scored, ev.scoring)
         r = ev.robustness
         acc = acceptability(models, draws=r.draws, seed=r.seed, mode=r.weights,
                             concentration=r.concentration, progress=progress)
-        return Robustness(models, acc, stability_table(models), rank_reversal(scored, ev.scoring))
+        drawn, evaluators = score_models(scored, models, cells, ev.consensus, ev.scoring)
+        by_scores: list[Any] = []
+        by_both: list[Any] = []
+        if any(m.cells for m in drawn):
+            options = dict(draws=r.draws, seed=r.seed, mode=r.weights, concentration=r.concentration)
+            by_scores = score_acceptability(models, drawn, evaluators, uncertainty="scores",
+                                            **options)  # type: ignore[arg-type]
+            by_both = score_acceptability(models, drawn, evaluators, uncertainty="both",
+                                          **options)  # type: ignore[arg-type]
+        return Robustness(models, acc, stability_table(models), rank_reversal(scored, ev.scoring),
+                          by_scores, by_both)
 
     def settings_in_use(self) -> list[tuple[str, object, str]]:
         """Every setting as the figures use it: (key, value, where it comes from), the source

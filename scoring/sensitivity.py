@@ -153,14 +153,14 @@ def _fixed_from_raw(
         return normalise_matrix(raw, criteria, price_formula=price_formula,
                                 price_floor=price_floor, price_ceiling=price_ceiling), None
     benefit = np.array([c.direction == "max" for c in criteria])
-    if method == "topsis":
-        norms = np.sqrt((raw**2).sum(axis=0))
+    if method == "topsis":  # bids on the second axis from the end: one lot, or a stack of draws
+        norms = np.sqrt((raw**2).sum(axis=-2, keepdims=True))
         r = np.divide(raw, norms, out=np.zeros_like(raw), where=norms > 0)
-        best = np.where(benefit, r.max(axis=0), r.min(axis=0))
-        worst = np.where(benefit, r.min(axis=0), r.max(axis=0))
+        best = np.where(benefit, r.max(axis=-2, keepdims=True), r.min(axis=-2, keepdims=True))
+        worst = np.where(benefit, r.min(axis=-2, keepdims=True), r.max(axis=-2, keepdims=True))
         return (r - best) ** 2, (r - worst) ** 2
-    best = np.where(benefit, raw.max(axis=0), raw.min(axis=0))
-    worst = np.where(benefit, raw.min(axis=0), raw.max(axis=0))
+    best = np.where(benefit, raw.max(axis=-2, keepdims=True), raw.min(axis=-2, keepdims=True))
+    worst = np.where(benefit, raw.min(axis=-2, keepdims=True), raw.max(axis=-2, keepdims=True))
     span = best - worst
     dist = np.divide(best - raw, span, out=np.zeros_like(raw), where=span != 0)
     return dist, None
@@ -257,6 +257,168 @@ def acceptability(
             progress(done / draws)
     return [Acceptability(m.lot, m.vendors, c / draws, draws) for m, c in zip(models, counts,
                                                                              strict=True)]
+
+
+# -- the evaluators' disagreement: drawing the scores -----------------------------------------
+
+UNCERTAINTIES = ("weights", "scores", "both")
+
+
+@dataclass(frozen=True)
+class CellDraws:
+    """A panel cell of one lot that the evaluators' disagreement can move."""
+
+    bid: int  # its row in the lot model (eligible bids in ranking order)
+    criterion: int  # its column
+    scores: np.ndarray  # the evaluators' scores, ascending
+    evaluators: np.ndarray  # each score's evaluator (an index into the panel's evaluators)
+
+
+@dataclass(frozen=True)
+class ScoreModel:
+    """One lot's figures as the ranking used them, and the cells drawn from their evaluators."""
+
+    raw: np.ndarray  # bids x criteria (the consensus in place), rows as the lot model's
+    cells: tuple[CellDraws, ...]
+    criteria: tuple[Criterion, ...]
+    price_formula: str
+    price_floor: float | None
+    price_ceiling: float | None
+    by_mean: bool  # consensus by the mean of the scores drawn (else their median)
+
+
+def score_models(bidset: BidSet, models: Sequence[LotModel], cells: Sequence[object],
+                 consensus: str = "median", scoring: Scoring | None = None
+                 ) -> tuple[list[ScoreModel], int]:
+    """Per lot model, what drawing the scores moves: each panel cell scored by two evaluators or
+    more and not moderated (a moderated value is the chair's recorded decision: it stays); and
+    the number of evaluators on the panel."""
+    ranking = rank(bidset, scoring)
+    criteria = tuple(bidset.criteria)
+    column = {c.name: j for j, c in enumerate(criteria)}
+    by_key = {(b.vendor, b.lot): b for b in bidset.bids}
+    panel = sorted({who for c in cells for who in c.scores})  # type: ignore[attr-defined]
+    who_index = {who: i for i, who in enumerate(panel)}
+    out = []
+    for model in models:
+        row = {v: i for i, v in enumerate(model.vendors)}
+        raw = np.array([[by_key[(v, model.lot)].value(c) for c in criteria] for v in model.vendors],
+                       dtype=float)
+        drawn = []
+        for c in cells:
+            if (c.lot != model.lot or c.vendor not in row or c.moderated  # type: ignore[attr-defined]
+                    or len(c.scores) < 2 or c.criterion not in column):  # type: ignore[attr-defined]
+                continue
+            pairs = sorted((float(v), who_index[w]) for w, v in c.scores.items())  # type: ignore[attr-defined]
+            drawn.append(CellDraws(row[c.vendor], column[c.criterion],  # type: ignore[attr-defined]
+                                   np.array([p[0] for p in pairs]),
+                                   np.array([p[1] for p in pairs], dtype=np.int64)))
+        out.append(ScoreModel(raw, tuple(drawn), criteria, ranking.price_formula,
+                              ranking.price_floor, ranking.price_ceiling, consensus == "mean"))
+    return out, len(panel)
+
+
+def draw_raw(model: ScoreModel, counts: np.ndarray) -> np.ndarray:
+    """The lot's raw figures for each draw (draws x bids x criteria): every movable cell at the
+    consensus of the panel drawn (``counts``: draws x evaluators, how often each is drawn, a
+    bootstrap of the panel), its stated value where none of its evaluators was drawn."""
+    d = counts.shape[0]
+    raw = np.broadcast_to(model.raw, (d, *model.raw.shape)).copy()
+    for cell in model.cells:
+        c = counts[:, cell.evaluators]  # draws x the cell's evaluators, scores ascending
+        total = c.sum(axis=1)
+        some = total > 0
+        if model.by_mean:
+            value = np.divide(c @ cell.scores, total, out=np.zeros(d), where=some)
+        else:  # the median of the multiset: its ceil(T/2)-th and (T/2 + 1)-th values, averaged
+            cum = np.cumsum(c, axis=1)
+            lo = (cum < ((total + 1) // 2)[:, None]).sum(axis=1)
+            hi = (cum < (total // 2 + 1)[:, None]).sum(axis=1)
+            last = len(cell.scores) - 1
+            value = (cell.scores[np.minimum(lo, last)] + cell.scores[np.minimum(hi, last)]) / 2
+        raw[:, cell.bid, cell.criterion] = np.where(some, value, model.raw[cell.bid, cell.criterion])
+    return raw
+
+
+def batched_scores(method: str, w: np.ndarray, values: np.ndarray,
+                   extra: np.ndarray | None) -> np.ndarray:
+    """``LotModel.scores`` with a fixed matrix per draw (draws x bids x criteria)."""
+    m = values.shape[1]
+    if m == 1:
+        return np.full((w.shape[0], 1), 0.0 if method == "vikor" else 1.0)
+    if method == "wsm":
+        return np.einsum("dk,dmk->dm", w, values)
+    if method == "wpm":
+        positive = values > 0
+        dead = ~positive.any(axis=1)  # every bid 0 on it, in that draw: left out of the product
+        logs = np.where(positive, np.log(np.where(positive, values, 1.0)), 0.0)
+        out = np.exp(np.einsum("dk,dmk->dm", w, logs))
+        zeroed = np.einsum("dk,dmk->dm", (w > 0).astype(float),
+                           (~positive & ~dead[:, None, :]).astype(float)) > 0
+        out[zeroed] = 0.0
+        return out
+    if method == "topsis":
+        w2 = w * w
+        d_best = np.sqrt(np.maximum(np.einsum("dk,dmk->dm", w2, values), 0.0))
+        d_worst = np.sqrt(np.maximum(np.einsum("dk,dmk->dm", w2, extra), 0.0))
+        total = d_best + d_worst
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, d_worst / np.where(total > 0, total, 1.0), 1.0)
+    s = np.einsum("dk,dmk->dm", w, values)
+    r = np.max(w[:, None, :] * values, axis=2)
+    return 0.5 * _unit(s) + 0.5 * _unit(r)
+
+
+def drawn_counts(model: LotModel, score: ScoreModel, w: np.ndarray, counts: np.ndarray
+                 ) -> np.ndarray:
+    """Rank counts of one lot over draws of the weights (``w``) and of the panel (``counts``)."""
+    raw = draw_raw(score, counts)
+    values, extra = _fixed_from_raw(model.method, raw, score.criteria, score.price_formula,
+                                    score.price_floor, score.price_ceiling)
+    scores = batched_scores(model.method, w, values, extra)
+    return rank_counts(scores, lower_is_better=model.lower_is_better)
+
+
+def score_acceptability(
+    models: Sequence[LotModel],
+    scores: Sequence[ScoreModel],
+    evaluators: int,
+    *,
+    uncertainty: str = "scores",
+    draws: int = 10_000,
+    seed: int = 0,
+    mode: str = "stated",
+    concentration: float = 100.0,
+    progress: Callable[[float], None] | None = None,
+) -> list[Acceptability]:
+    """Rank acceptability when the evaluators' scores are uncertain: each draw is a bootstrap of
+    the panel (its evaluators drawn with replacement, each cell at the consensus of those drawn
+    who scored it), with the weights at their stated values (``scores``) or drawn as well
+    (``both``, the same weight draws as ``acceptability`` makes with the same seed)."""
+    if uncertainty not in ("scores", "both"):
+        raise ScoringError("uncertainty must be 'scores' or 'both' here")
+    if draws < 1:
+        raise ScoringError("draws must be 1 or more")
+    if not models:
+        return []
+    rng = np.random.default_rng(seed)
+    stated = models[0].stated
+    counts = [np.zeros((len(m.vendors), len(m.vendors)), dtype=np.int64) for m in models]
+    biggest = max(len(m.vendors) * len(m.criteria) for m in models)
+    size = max(1, CHUNK_ELEMENTS * 4 // biggest)
+    done = 0
+    for step in chunks(draws, size):
+        w = (weight_draws(stated, step, rng, mode=mode, concentration=concentration)
+             if uncertainty == "both" else np.broadcast_to(stated, (step, len(stated))))
+        panel = (rng.multinomial(evaluators, np.full(evaluators, 1.0 / evaluators), size=step)
+                 if evaluators else np.zeros((step, 0), dtype=np.int64))
+        for model, score, count in zip(models, scores, counts, strict=True):
+            count += drawn_counts(model, score, np.asarray(w), panel)
+        done += step
+        if progress is not None:
+            progress(done / draws)
+    return [Acceptability(m.lot, m.vendors, c / draws, draws)
+            for m, c in zip(models, counts, strict=True)]
 
 
 # -- stability intervals and sweeps ---------------------------------------------------------

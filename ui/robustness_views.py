@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from scoring.results import Robustness
 from scoring.sensitivity import Acceptability, LotModel, Reversal, sweep
 from ui.charts import PALETTE
 from ui.vega import Chart, layer
@@ -148,3 +149,15 @@ def reversal_frame(reversals: Sequence[Reversal], lot: str) -> pd.DataFrame:
 
 def stated_weights(model: LotModel) -> dict[str, float]:
     return {c: float(w) for c, w in zip(model.criteria, np.asarray(model.stated), strict=True)}
+
+
+DISAGREEMENT_COLUMNS = ("Weights uncertain", "Evaluators' scores uncertain", "Both")
+
+
+def disagreement_frame(result: Robustness, lot: str) -> pd.DataFrame:
+    """Per bid of the lot: its chance of ranking first when the weights, the evaluators' scores,
+    or both are uncertain."""
+    return pd.DataFrame([
+        {"Vendor": vendor, DISAGREEMENT_COLUMNS[0]: weights, DISAGREEMENT_COLUMNS[1]: scores,
+         DISAGREEMENT_COLUMNS[2]: both}
+        for x, vendor, weights, scores, both in result.first_chances() if x == lot])

@@ -105,3 +105,27 @@ def test_every_page_explains_lots_where_every_bid_fails_a_gate_in_words(method):
         assert not at.exception, (name, at.exception)
     at.switch_page("app_pages/robustness.py").run()
     assert any("No lot has an eligible bid" in i.value for i in at.info) and not charts(at)
+
+
+def test_the_evaluators_disagreement_is_drawn_beside_the_weights():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/robustness.py").run()
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "Evaluators' scores uncertain" in df.value.columns)
+    assert list(table.columns) == ["Vendor", "Weights uncertain", "Evaluators' scores uncertain",
+                                   "Both"]
+    for column in table.columns[1:]:
+        assert table[column].sum() >= 0.999  # someone is first in every draw (ties: more)
+    # the figures of the evaluation in use (the sample's), computed apart from the page
+    from scoring.evaluation import Evaluation
+    from scoring.results import Results
+    from scoring.workbook import read_workbook
+
+    bs = read_workbook((ROOT / "data" / "sample_evaluation.xlsx").read_bytes()).bidset
+    res = Results(bs, Evaluation.of(bs))
+    first = res.ranking.lots[0]
+    expected = [row for row in res.robustness().first_chances() if row[0] == first]
+    assert table["Vendor"].tolist() == [r[1] for r in expected]
+    assert table["Evaluators' scores uncertain"].tolist() == pytest.approx([r[3] for r in expected])
+    assert table["Both"].tolist() == pytest.approx([r[4] for r in expected])

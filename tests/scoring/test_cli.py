@@ -160,6 +160,17 @@ def test_sensitivity_json_contract(capsys, sample_path):
     again = json.loads(run(capsys, "sensitivity", sample_path, "--format", "json", "--draws", "2000",
                            "--seed", "3", "--method", "wsm")[1])
     assert again["acceptability"] == doc["acceptability"]
+    # the evaluators' disagreement, as the app computes it for the same evaluation
+    from scoring.evaluation import Evaluation, RobustnessOptions, Scoring
+    from scoring.results import Results
+    from scoring.workbook import read_workbook
+
+    bs = read_workbook(sample_path.read_bytes()).bidset
+    res = Results(bs, Evaluation.of(bs, Scoring.of(bs, method="wsm"),
+                                    robustness=RobustnessOptions(draws=2000, seed=3)))
+    assert [(x["lot"], x["vendor"], x["weights"], x["scores"], x["both"])
+            for x in doc["first_chance"]] == res.robustness().first_chances()
+    assert any(x["scores"] is not None for x in doc["first_chance"])
 
 
 def test_sensitivity_table_csv_and_options(capsys, sample_path):

@@ -64,6 +64,7 @@ def test_the_decision_document_has_every_section_the_marking_and_selects_no_one(
            "[Vol. II, section 6 (absent)] (C. Okafor)" in text
     assert "USD 1,480,000" in text
     assert re.search(r"Cascade Cloud Services is first in \d+% of 500 plausible weightings", text)
+    assert re.search(r"in \d+% of panels drawn again from the evaluators. own scores", text)
     assert "stays first unless the" in text
     assert "3 open points" in text  # the record checks still open
     assert "Source selection authority: ____" in text

@@ -158,6 +158,13 @@ def test_report_carries_findings_rationales_and_the_record_checks(sample_bytes):
     assert row[2] == "Findings!9:9"
 
 
+def test_the_robustness_sheet_draws_the_evaluators_disagreement(sample_bytes):
+    bs = read_workbook(sample_bytes).bidset
+    rows = list(open_report(report(bs, draws=300))["Robustness"].iter_rows(values_only=True))
+    header = next(r for r in rows if r[:3] == ("Lot", "Vendor", "Weights uncertain"))
+    assert header[3:5] == ("Evaluators' scores uncertain", "Both")
+
+
 def test_the_long_tables_repeat_their_header_row_on_every_printed_page(sample_bytes):
     bs = read_workbook(sample_bytes).bidset
     wb = open_report(report(bs, draws=200))

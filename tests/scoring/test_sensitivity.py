@@ -283,3 +283,92 @@ def test_stability_intervals_match_a_fine_scan(method):
             fine_low = ts[out_below[-1]] if len(out_below) else 0.0
             assert fine_low - 1e-9 <= low <= t0 <= high <= fine_high + 1e-9, (method, j)
             assert high - low >= (fine_high - fine_low) - 2 * 1e-5 - 2e-9
+
+
+# -- the evaluators' disagreement -------------------------------------------------------------
+
+
+def _slow_score_counts(bs, res, models, scores, panel_draws, method):  # type: ignore[no-untyped-def]
+    """An independent loop: each draw's panel (evaluators with replacement), each movable cell at
+    the median of the drawn evaluators' scores (statistics.median of the multiset), each lot
+    scored by scikit-criteria (mcda._method_scores) and ranked by the one tie rule."""
+    import statistics
+
+    from scoring.mcda import _method_scores, normalise_matrix
+    from scoring.ties import rank_list
+
+    evaluators = sorted({w for c in res.cells for w in c.scores})
+    out = []
+    for model, score in zip(models, scores, strict=True):
+        active = [j for j, w in enumerate(model.stated) if w > 0]
+        crit = [score.criteria[j] for j in active]
+        m = len(model.vendors)
+        counts = np.zeros((m, m))
+        for draw in panel_draws:
+            raw = score.raw.copy()
+            for c in res.cells:
+                if (c.lot != model.lot or c.moderated or len(c.scores) < 2
+                        or c.vendor not in model.vendors):  # a bid the gates keep out
+                    continue
+                i = model.vendors.index(c.vendor)
+                j = [x.name for x in score.criteria].index(c.criterion)
+                multiset = [v for who, v in c.scores.items()
+                            for _ in range(int(draw[evaluators.index(who)]))]
+                if multiset:
+                    raw[i, j] = statistics.median(multiset)
+            sub = raw[:, active]
+            if m == 1:
+                ranks = [1]
+            else:
+                norm = normalise_matrix(sub, crit, price_formula=score.price_formula)
+                w = model.stated[active] / model.stated[active].sum()
+                ranks = rank_list(_method_scores(method, sub, norm, crit, w).tolist(),
+                                  lower_is_better=method == "vikor")
+            for i, r in enumerate(ranks):
+                counts[i, r - 1] += 1
+        out.append(counts / len(panel_draws))
+    return out
+
+
+@pytest.mark.parametrize("method", ["wsm", "wpm", "topsis", "vikor"])
+def test_score_acceptability_matches_an_independent_loop(sample_bytes, method):
+    from scoring.evaluation import Evaluation
+    from scoring.results import Results
+    from scoring.sensitivity import score_acceptability, score_models
+
+    bs = read_workbook(sample_bytes).bidset
+    res = Results(bs, Evaluation.of(bs, Scoring.of(bs, method=method)))
+    scored = res.bidset
+    models = lot_models(scored, res.evaluation.scoring)
+    scores, evaluators = score_models(scored, models, res.cells, "median", res.evaluation.scoring)
+    # every cell of an eligible bid (28 cells, 26 of them on bids that pass the gates)
+    assert evaluators == 3 and sum(len(s.cells) for s in scores) == 26
+    found = score_acceptability(models, scores, evaluators, uncertainty="scores", draws=300,
+                                seed=7)
+    panel_draws = np.random.default_rng(7).multinomial(3, [1 / 3] * 3, size=300)
+    expected = _slow_score_counts(bs, res, models, scores, panel_draws, method)
+    for acc, slow in zip(found, expected, strict=True):
+        np.testing.assert_allclose(acc.matrix, slow, atol=1e-12)
+    # the disagreement matters: some lot's ranking moves in some draws (VIKOR's Q ranks the
+    # sample's winners first throughout; its lower ranks move)
+    assert any(not np.array_equal(acc.matrix, np.eye(len(acc.vendors))) for acc in found)
+
+
+def test_a_panel_that_agrees_leaves_nothing_to_draw_and_both_extends_the_weight_draws():
+    from scoring.panel import Cell
+    from scoring.sensitivity import acceptability, score_acceptability, score_models
+
+    criteria = (Criterion("Price", 50, "min"), Criterion("Tech", 50, "max", scale_min=0,
+                                                           scale_max=5))
+    bids = (Bid("A", "", 100.0, {"Tech": 4.0}), Bid("B", "", 90.0, {"Tech": 3.0}))
+    bs = BidSet(criteria=criteria, bids=bids)
+    agreed = [Cell("A", "", "Tech", 4.0, {"x": 4.0, "y": 4.0}),
+              Cell("B", "", "Tech", 3.0, {"x": 3.0, "y": 3.0})]
+    models = lot_models(bs, Scoring.of(bs, method="wsm"))
+    scores, n = score_models(bs, models, agreed, "median", Scoring.of(bs, method="wsm"))
+    only = score_acceptability(models, scores, n, uncertainty="scores", draws=50)
+    assert only[0].matrix[0, 0] == 1.0  # nothing moves: the stated winner every time
+    both = score_acceptability(models, scores, n, uncertainty="both", draws=500, seed=3)
+    weights = acceptability(models, draws=500, seed=3)
+    # with scores that cannot move, drawing both is drawing the weights, draw for draw
+    np.testing.assert_allclose(both[0].matrix, weights[0].matrix)
