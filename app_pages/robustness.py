@@ -14,7 +14,8 @@ st.title("Robustness")
 st.write(
     "How sure is this ranking, and what would have to change for someone else to win? "
     "Weights are drawn at random around the ones in use (or with no preference at all) and "
-    "every lot is re-ranked for each draw."
+    "every lot is re-ranked for each draw; where evaluators scored, the panel itself is drawn "
+    "again from their scores, to show how much their disagreement matters."
 )
 controls.robustness_inputs(ev)
 

@@ -295,10 +295,9 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
     else:
         st.caption("You have recorded no findings yet.")
     criteria = [c.name for c in bidset.criteria if not c.is_price]
-    add, withdraw = st.columns([3, 2], gap="large")
-    with add, st.form("add_finding", clear_on_submit=True):
+    with st.form("add_finding", clear_on_submit=True):
         st.markdown("**Record a finding**")
-        left, middle, right = st.columns(3)
+        left, middle, right = st.columns([3, 3, 2])
         bid = left.selectbox("Bid", bidset.bids, format_func=_bid_label)
         criterion = middle.selectbox("Criterion", criteria)
         kind = right.selectbox("Kind", FINDING_KINDS, format_func=lambda k: kind_text(bidset, k))
@@ -316,8 +315,8 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
             st.rerun()
     if not entered:
         return
-    with withdraw, st.form("withdraw_finding", clear_on_submit=True):
-        st.markdown("**Withdraw a finding** entered here")
+    with (st.expander(f"Withdraw a finding entered here ({len(entered)})"),
+          st.form("withdraw_finding", clear_on_submit=True)):
         chosen = st.selectbox("Finding", entered, format_func=lambda f: (
             f"#{f.entry} {bidset.kind_label(f.kind)}: {f.vendor} / {f.criterion}: {f.text[:40]}"
             f"{'…' if len(f.text) > 40 else ''}"))
