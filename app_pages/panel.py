@@ -1,6 +1,7 @@
 """Panel: evaluators score and record findings (blind until consensus opens); the chair sees
 spreads, moderates and writes the consensus narrative."""
 
+import pandas as pd
 import streamlit as st
 
 from scoring.model import fold
@@ -45,27 +46,36 @@ if message := st.session_state.pop("panel_flash", None):  # what the last action
     st.toast(message, icon=":material/check:")  # seen wherever the page is scrolled to
 if role in ("chair", "evaluator"):
     st.subheader("My scores")
-    view = panel_views.score_filters(bidset)
-    key = f"my_scores_{ref.evaluation_id}" + (
-        "" if view == (None, None, None) else "_" + "_".join(str(v) for v in view))
-    st.caption("The Check column says, as you type, what would stop a row being saved. Unsaved "
-               "edits belong to this view: save them before you change it.")
-    edited = panel_views.my_scores_editor(bidset, me, mine, key=key, view=view)
-    if st.button("Save my scores", type="primary", icon=":material/save:"):
-        entries, problems = panel_views.changed_entries(bidset, edited, mine)
-        if problems:
-            st.error(f"Nothing was saved: {len(problems)} row"
-                     f"{'' if len(problems) == 1 else 's'} to fix (see the Check column).\n\n"
-                     + "\n".join(f"- {esc(p)}" for p in problems), icon=":material/error:")
-        if entries and not problems:
-            db.record_scores(ref.evaluation_id, me, entries)
-            st.session_state["panel_flash"] = (f"Saved {len(entries)} score"
-                                               f"{'' if len(entries) == 1 else 's'}.")
-            st.rerun()
-        elif not problems:
-            st.info("No score changed.")
+    submitted_at = db.submitted(ref.evaluation_id).get(me)
+    if submitted_at is not None:  # locked: shown, not editable
+        panel_views.submission_controls(db, ref.evaluation_id, me, submitted_at)
+        st.dataframe(pd.DataFrame([{"Vendor": k[0], "Lot": k[1], "Criterion": k[2], "Score": v[0],
+                                    "Rationale": v[1]} for k, v in sorted(mine.items())]),
+                     hide_index=True, placeholder="—")
+    else:
+        view = panel_views.score_filters(bidset)
+        key = f"my_scores_{ref.evaluation_id}" + (
+            "" if view == (None, None, None) else "_" + "_".join(str(v) for v in view))
+        st.caption("The Check column says, as you type, what would stop a row being saved. "
+                   "Unsaved edits belong to this view: save them before you change it.")
+        edited = panel_views.my_scores_editor(bidset, me, mine, key=key, view=view)
+        if st.button("Save my scores", type="primary", icon=":material/save:"):
+            entries, problems = panel_views.changed_entries(bidset, edited, mine)
+            if problems:
+                st.error(f"Nothing was saved: {len(problems)} row"
+                         f"{'' if len(problems) == 1 else 's'} to fix (see the Check column).\n\n"
+                         + "\n".join(f"- {esc(p)}" for p in problems), icon=":material/error:")
+            if entries and not problems:
+                db.record_scores(ref.evaluation_id, me, entries)
+                st.session_state["panel_flash"] = (f"Saved {len(entries)} score"
+                                                   f"{'' if len(entries) == 1 else 's'}.")
+                st.rerun()
+            elif not problems:
+                st.info("No score changed.")
+        panel_views.submission_controls(db, ref.evaluation_id, me, None)
     st.subheader("My findings")
-    panel_views.my_findings(db, ref.evaluation_id, bidset, me, live)
+    panel_views.my_findings(db, ref.evaluation_id, bidset, me, live,
+                            locked=submitted_at is not None)
 
 if role == "evaluator" and not is_open:
     st.info("Blind scoring: you see only your own scores until the chair opens consensus.",
@@ -122,6 +132,8 @@ if role == "chair":
 st.subheader("Findings and rationales")
 panel_views.findings_view(bidset, live, cells, workspace.bidset.findings)
 if role == "chair":
+    st.subheader("Submissions")
+    panel_views.submissions_view(db, ref.evaluation_id, cells, me)
     st.subheader("Evaluator statistics")
     panel_views.evaluator_statistics(bidset, cells)
     st.subheader("Record checks")

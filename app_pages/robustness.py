@@ -77,7 +77,7 @@ with right:
     vega.show(views.win_chart(acc))
 
 st.subheader("The evaluators' disagreement")
-if result.by_scores:
+if any(a.lot == lot for a in result.by_scores):
     st.dataframe(views.disagreement_frame(result, lot), hide_index=True, placeholder="—",
                  column_config={c: st.column_config.ProgressColumn(c, format="percent",
                                                                    min_value=0.0, max_value=1.0)
@@ -88,8 +88,9 @@ if result.by_scores:
                "keeps the chair's value; the bids that pass the gates stay the ones that "
                "compete). Both: the scores and the weights drawn together.")
 else:
-    st.caption("No cell has scores from two evaluators or more, so there is no disagreement to "
-               "draw: only the weights are uncertain.")
+    st.caption("No cell of this lot has scores from two evaluators or more (or every such cell "
+               "is moderated), so there is no disagreement to draw here: only the weights are "
+               "uncertain.")
 
 if lot in result.stability:
     left, right = st.columns(2, gap="large")

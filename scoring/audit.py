@@ -25,7 +25,7 @@ ITEM_LABELS = {
 ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
                  "member": "Membership", "panel": "Panel switch", "score": "Score",
                  "moderation": "Moderated value", "version": "Version", "finding": "Finding",
-                 "narrative": "Consensus narrative"}
+                 "narrative": "Consensus narrative", "submission": "Submission"}
 ITEM_LABELS["stored"] = "stored (hash of the version's evaluation)"
 
 
@@ -149,6 +149,9 @@ def sentence(e: Any) -> str:
                     f"{label}: "
                     f"\u201c{e.reason}\u201d" + (f" (proposal reference {ref})" if ref else ""))
             return f"{text}{version}."
+    elif e.action == "submission":
+        text = (f"{who} submitted their scores, which locks them" if e.new_value == "submitted"
+                else f"{who} reopened {label}'s submitted scores")
     elif e.action == "narrative":
         return f"{who} wrote the consensus narrative for {label}: \u201c{e.reason}\u201d{version}."
     elif e.action == "member":

@@ -482,7 +482,8 @@ def _sensitivity_table(doc: dict) -> str:  # type: ignore[type-arg]
         drawn = [x for x in doc["first_chance"] if x["lot"] == lot and x["scores"] is not None]
         if drawn:
             width = max(len(x["vendor"]) for x in drawn)
-            lines.append("  Chance of ranking first: weights / evaluators' scores / both drawn")
+            lines.append("  Chance of ranking first: weights / evaluators' scores / both drawn "
+                         "(panels drawn again from the evaluators; gates as scored)")
             lines += [f"    {x['vendor'].ljust(width)}{x['weights']:>8.1%}{x['scores']:>8.1%}"
                       f"{x['both']:>8.1%}" for x in drawn]
         lines.append("")

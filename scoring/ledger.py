@@ -118,7 +118,8 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
           flags: Mapping[str, str], evaluation: Mapping[str, Any] | None,
           key: bytes | None = None, anchor: Anchor | None = None,
           findings: Sequence[Mapping[str, Any]] = (),
-          narratives: Sequence[Mapping[str, Any]] = ()) -> Verdict:
+          narratives: Sequence[Mapping[str, Any]] = (),
+          submissions: Sequence[Mapping[str, Any]] = ()) -> Verdict:
     """The checks of ``verify`` on rows already read (see the module's note)."""
     if anchor is not None and evaluation is None and not entries:
         return Verdict(evaluation_id, 0, "", f"the evaluation is not in the database, but the anchor "
@@ -144,7 +145,8 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
             return Verdict(evaluation_id, len(entries), head, f"entry number {anchor.entries} is not "
                            f"the one the anchor {anchor} recorded (the chain was rewritten)", at["id"])
     verdict = _records(evaluation_id, entries, versions, snapshots, scores, moderations, members,
-                       flags, evaluation) or _written(entries, findings, narratives)
+                       flags, evaluation) or _written(entries, findings, narratives,
+                                                       submissions)
     return Verdict(evaluation_id, len(entries), head, verdict[0], verdict[1]) if verdict else Verdict(
         evaluation_id, len(entries), head)
 
@@ -192,7 +194,8 @@ def _records(evaluation_id: int, entries: Sequence[Mapping[str, Any]], versions:
 
 
 def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[str, Any]],
-             narratives: Sequence[Mapping[str, Any]]) -> tuple[str, int | None] | None:
+             narratives: Sequence[Mapping[str, Any]],
+             submissions: Sequence[Mapping[str, Any]] = ()) -> tuple[str, int | None] | None:
     """The findings and consensus narratives in the database are, in order, the ones the audit
     log recorded: same person, cell, kind, reference, text and time."""
     audited = [(e["actor"], e["item"], e["old_value"], e["new_value"], e["reason"], e["at"])
@@ -213,6 +216,12 @@ def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[st
     found = [(n["chair"], _item(n), n["text"], n["at"]) for n in narratives]
     if found != audited:
         return "the consensus narratives in the database are not the ones the audit log recorded", None
+    audited = [(e["actor"], e["item"], e["new_value"], e["reason"], e["at"]) for e in entries
+               if e["action"] == "submission"]
+    found = [(x["by"], plain_text(x["evaluator"])[:300], x["action"], x["reason"], x["at"])
+             for x in submissions]
+    if found != audited:
+        return "the submissions in the database are not the ones the audit log recorded", None
     return None
 
 

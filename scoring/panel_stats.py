@@ -10,7 +10,7 @@ Per evaluator (over the cells of the panel's consensus, ``panel.Cell``):
 - **halo**: the mean Pearson correlation, over pairs of criteria, of their scores on the bids
   they scored on both (three bids at least a pair). An evaluator whose scores move together on
   every criterion of a bid (r near 1) may be rating the bid, not each criterion. It is shown
-  beside the same figure for the whole panel's scores pooled.
+  beside the panel's median of the evaluators' halo figures.
 
 Per criterion: **Krippendorff's alpha**, interval level (the ``krippendorff`` package), with
 the bids as units and the evaluators as coders; 1 is perfect agreement, 0 agreement no better
@@ -92,7 +92,7 @@ def evaluator_stats(bidset: BidSet, cells: Sequence[Cell]) -> list[EvaluatorStat
 
 
 def panel_halo(cells: Sequence[Cell]) -> float | None:
-    """The halo figure of every evaluator's scores pooled (each evaluator's bids apart)."""
+    """The median of the evaluators' halo figures (None when no evaluator has one)."""
     rs = []
     by_evaluator: dict[str, list[tuple[str, str, float]]] = {}
     for c in cells:
@@ -120,18 +120,20 @@ def agreement(bidset: BidSet, cells: Sequence[Cell]) -> list[Agreement]:
         for j, c in enumerate(mine):
             for who, score in c.scores.items():
                 data[coders.index(fold(who)), j] = score
-        units = int(np.sum(np.sum(~np.isnan(data), axis=0) >= 2))
-        if units == 0 or len(coders) < 2:
+        pairable = np.sum(~np.isnan(data), axis=0) >= 2
+        units = int(pairable.sum())
+        if units < 2 or len(coders) < 2:
             out.append(Agreement(criterion, None, units, len(coders),
-                                 "no bid has two evaluators' scores"))
+                                 "fewer than two bids have two evaluators' scores"))
             continue
-        values = data[~np.isnan(data)]
+        paired = data[:, pairable]
+        values = paired[~np.isnan(paired)]
         if np.ptp(values) == 0:
             out.append(Agreement(criterion, None, units, len(coders),
                                  "every score is the same (agreement is complete, but alpha is "
                                  "not defined)"))
             continue
-        alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="interval"))
+        alpha = float(krippendorff.alpha(reliability_data=paired, level_of_measurement="interval"))
         out.append(Agreement(criterion, alpha if math.isfinite(alpha) else None, units,
                              len(coders), "" if math.isfinite(alpha) else "not defined"))
     return out

@@ -102,15 +102,22 @@ def evaluator_offsets(cells: Sequence[Cell], scales: dict[str, float] | None = N
     """Per evaluator: over the cells at least three evaluators scored, the mean of their score
     minus the cell's median (of every evaluator's score: one outlier does not move it), and that
     mean's z-score (mean / (sd / sqrt(n))). With ``scales`` (criterion -> range), each offset is
-    a share of its criterion's scale, so criteria scored 0-5 and 0-100 weigh alike."""
+    a share of its criterion's scale, so criteria scored 0-5 and 0-100 weigh alike (a criterion
+    without a scale: a share of the range of the scores given on it, as the consensus flags
+    spreads)."""
     scales = scales or {}
+    observed: dict[str, list[float]] = {}  # a criterion without a scale: the scores' own range
+    for c in cells:
+        observed.setdefault(fold(c.criterion), []).extend(c.scores.values())
     offsets: dict[str, list[float]] = {}
     shown: dict[str, str] = {}  # an evaluator's name as first written
     for c in cells:
         if len(c.scores) < 3:
             continue
         middle = statistics.median(c.scores.values())
-        span = scales.get(fold(c.criterion), 0.0) or 1.0
+        seen = observed[fold(c.criterion)]
+        span = (scales.get(fold(c.criterion), 0.0) if scales else 1.0) or (
+            max(seen) - min(seen)) or 1.0
         for who, score in c.scores.items():
             shown.setdefault(fold(who), who)
             offsets.setdefault(fold(who), []).append((score - middle) / span)
@@ -118,8 +125,9 @@ def evaluator_offsets(cells: Sequence[Cell], scales: dict[str, float] | None = N
     for who, values in offsets.items():
         mean = statistics.fmean(values)
         sd = statistics.stdev(values) if len(values) > 1 else 0.0
-        # every offset the same (sd 0): consistent by construction, unless it is 0
-        z = (mean / (sd / math.sqrt(len(values))) if sd > 0
+        # every offset the same (sd 0): consistent by construction, unless it is 0; one cell
+        # alone says nothing of consistency
+        z = (0.0 if len(values) < 2 else mean / (sd / math.sqrt(len(values))) if sd > 0
              else math.copysign(math.inf, mean) if mean else 0.0)
         out.append(EvaluatorOffset(shown[who], len(values), mean, z))
     return sorted(out, key=lambda o: o.evaluator.casefold())

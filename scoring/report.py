@@ -530,8 +530,10 @@ def _robustness(s: Sheet, results: Results) -> None:
             {"Weights uncertain": "0.0%", "Evaluators' scores uncertain": "0.0%", "Both": "0.0%"})
         s.text("Evaluators' scores: each draw is the panel drawn again (its evaluators chosen "
                f"with replacement), each cell the {results.evaluation.consensus} of the scores of "
-               "those drawn who scored it; a moderated cell keeps the chair's value. Both: the "
-               "scores and the weights drawn together.", italic=True)
+               "those drawn who scored it; a moderated cell keeps the chair's value, and the bids "
+               "that pass the gates stay the ones that compete. Both: the scores and the weights "
+               "drawn together. A lot no cell of which two evaluators scored has no figure for "
+               "the scores.", italic=True)
     else:
         s.text("No cell has scores from two evaluators or more: only the weights are uncertain.",
                italic=True)

@@ -169,17 +169,23 @@ class Results:
         ev = self.evaluation
         models = lot_models(scored, ev.scoring)
         r = ev.robustness
+        drawn, evaluators = score_models(scored, models, cells, ev.consensus, ev.scoring,
+                                         self.ranking)
+        passes = 3 if any(m.movable for m in drawn) else 1
+
+        def part(k: int) -> Callable[[float], None] | None:  # progress over the passes
+            return None if progress is None else (lambda x: progress((k + x) / passes))
+
         acc = acceptability(models, draws=r.draws, seed=r.seed, mode=r.weights,
-                            concentration=r.concentration, progress=progress)
-        drawn, evaluators = score_models(scored, models, cells, ev.consensus, ev.scoring)
+                            concentration=r.concentration, progress=part(0))
         by_scores: list[Any] = []
         by_both: list[Any] = []
-        if any(m.cells for m in drawn):
+        if passes == 3:
             options = dict(draws=r.draws, seed=r.seed, mode=r.weights, concentration=r.concentration)
             by_scores = score_acceptability(models, drawn, evaluators, uncertainty="scores",
-                                            **options)  # type: ignore[arg-type]
+                                            progress=part(1), **options)  # type: ignore[arg-type]
             by_both = score_acceptability(models, drawn, evaluators, uncertainty="both",
-                                          **options)  # type: ignore[arg-type]
+                                          progress=part(2), **options)  # type: ignore[arg-type]
         return Robustness(models, acc, stability_table(models), rank_reversal(scored, ev.scoring),
                           by_scores, by_both)
 

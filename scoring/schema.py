@@ -24,7 +24,7 @@ from sqlalchemy import (
 metadata = MetaData()
 
 APPEND_ONLY = ("snapshots", "versions", "audit_log", "panel_scores", "moderations",
-               "panel_findings", "narratives")
+               "panel_findings", "narratives", "submissions")
 """Tables whose rows are never updated or deleted: database triggers refuse it."""
 
 ROLES = ("chair", "evaluator", "viewer")
@@ -143,4 +143,17 @@ narratives = Table(
     Column("at", String(40), nullable=False),
     CheckConstraint("length(trim(text)) > 0", name="narratives_text"),
     Index("narratives_evaluation", "evaluation_id", "id"),
+)
+submissions = Table(
+    "submissions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the entry's sequence number
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
+    Column("evaluator", String(320), nullable=False),
+    Column("action", String(20), nullable=False),  # "submitted" or "reopened"
+    Column("by", String(320), nullable=False),  # the evaluator, or the chair who reopened
+    Column("reason", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+    CheckConstraint("action in ('submitted', 'reopened')", name="submissions_action"),
+    CheckConstraint("length(trim(reason)) > 0", name="submissions_reason"),
+    Index("submissions_evaluation", "evaluation_id", "id"),
 )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring.evaluation import Scoring
-from scoring.mcda import ScoringError, normalise_matrix, rank
+from scoring.mcda import Ranking, ScoringError, normalise_matrix, rank
 from scoring.model import BidSet, Criterion
 from scoring.ties import competition_ranks
 
@@ -265,13 +265,13 @@ UNCERTAINTIES = ("weights", "scores", "both")
 
 
 @dataclass(frozen=True)
-class CellDraws:
-    """A panel cell of one lot that the evaluators' disagreement can move."""
+class CellGroup:
+    """The movable cells of one lot scored by the same number of evaluators, stacked."""
 
-    bid: int  # its row in the lot model (eligible bids in ranking order)
-    criterion: int  # its column
-    scores: np.ndarray  # the evaluators' scores, ascending
-    evaluators: np.ndarray  # each score's evaluator (an index into the panel's evaluators)
+    bids: np.ndarray  # each cell's row in the lot model (eligible bids in ranking order)
+    criteria: np.ndarray  # each cell's column
+    scores: np.ndarray  # cells x evaluators: each cell's scores, ascending
+    evaluators: np.ndarray  # cells x evaluators: each score's evaluator (a panel index)
 
 
 @dataclass(frozen=True)
@@ -279,21 +279,27 @@ class ScoreModel:
     """One lot's figures as the ranking used them, and the cells drawn from their evaluators."""
 
     raw: np.ndarray  # bids x criteria (the consensus in place), rows as the lot model's
-    cells: tuple[CellDraws, ...]
+    groups: tuple[CellGroup, ...]
     criteria: tuple[Criterion, ...]
     price_formula: str
     price_floor: float | None
     price_ceiling: float | None
     by_mean: bool  # consensus by the mean of the scores drawn (else their median)
 
+    @property
+    def movable(self) -> int:
+        """How many of the lot's cells the evaluators' disagreement can move."""
+        return sum(len(g.bids) for g in self.groups)
+
 
 def score_models(bidset: BidSet, models: Sequence[LotModel], cells: Sequence[object],
-                 consensus: str = "median", scoring: Scoring | None = None
-                 ) -> tuple[list[ScoreModel], int]:
+                 consensus: str = "median", scoring: Scoring | None = None,
+                 ranking: Ranking | None = None) -> tuple[list[ScoreModel], int]:
     """Per lot model, what drawing the scores moves: each panel cell scored by two evaluators or
     more and not moderated (a moderated value is the chair's recorded decision: it stays); and
-    the number of evaluators on the panel."""
-    ranking = rank(bidset, scoring)
+    the number of evaluators on the panel. The bids that compete are those the ranking's gates
+    let through: a drawn score does not gate a bid in or out."""
+    ranking = ranking or rank(bidset, scoring)
     criteria = tuple(bidset.criteria)
     column = {c.name: j for j, c in enumerate(criteria)}
     by_key = {(b.vendor, b.lot): b for b in bidset.bids}
@@ -304,16 +310,19 @@ def score_models(bidset: BidSet, models: Sequence[LotModel], cells: Sequence[obj
         row = {v: i for i, v in enumerate(model.vendors)}
         raw = np.array([[by_key[(v, model.lot)].value(c) for c in criteria] for v in model.vendors],
                        dtype=float)
-        drawn = []
+        by_size: dict[int, list[tuple[int, int, list[tuple[float, int]]]]] = {}
         for c in cells:
             if (c.lot != model.lot or c.vendor not in row or c.moderated  # type: ignore[attr-defined]
                     or len(c.scores) < 2 or c.criterion not in column):  # type: ignore[attr-defined]
                 continue
             pairs = sorted((float(v), who_index[w]) for w, v in c.scores.items())  # type: ignore[attr-defined]
-            drawn.append(CellDraws(row[c.vendor], column[c.criterion],  # type: ignore[attr-defined]
-                                   np.array([p[0] for p in pairs]),
-                                   np.array([p[1] for p in pairs], dtype=np.int64)))
-        out.append(ScoreModel(raw, tuple(drawn), criteria, ranking.price_formula,
+            by_size.setdefault(len(pairs), []).append(
+                (row[c.vendor], column[c.criterion], pairs))  # type: ignore[attr-defined]
+        groups = tuple(CellGroup(np.array([x[0] for x in found]), np.array([x[1] for x in found]),
+                                 np.array([[p[0] for p in x[2]] for x in found]),
+                                 np.array([[p[1] for p in x[2]] for x in found], dtype=np.int64))
+                       for _, found in sorted(by_size.items()))
+        out.append(ScoreModel(raw, groups, criteria, ranking.price_formula,
                               ranking.price_floor, ranking.price_ceiling, consensus == "mean"))
     return out, len(panel)
 
@@ -324,19 +333,22 @@ def draw_raw(model: ScoreModel, counts: np.ndarray) -> np.ndarray:
     bootstrap of the panel), its stated value where none of its evaluators was drawn."""
     d = counts.shape[0]
     raw = np.broadcast_to(model.raw, (d, *model.raw.shape)).copy()
-    for cell in model.cells:
-        c = counts[:, cell.evaluators]  # draws x the cell's evaluators, scores ascending
-        total = c.sum(axis=1)
+    small = counts.astype(np.int16)  # an evaluator is drawn at most as often as the panel's size
+    for g in model.groups:
+        c = small[:, g.evaluators]  # draws x cells x evaluators (each cell's scores ascending)
+        cum = np.cumsum(c, axis=2, dtype=np.int16)
+        total = cum[..., -1]
         some = total > 0
         if model.by_mean:
-            value = np.divide(c @ cell.scores, total, out=np.zeros(d), where=some)
+            value = np.divide(np.einsum("dcn,cn->dc", c, g.scores), total,
+                              out=np.zeros(total.shape), where=some)
         else:  # the median of the multiset: its ceil(T/2)-th and (T/2 + 1)-th values, averaged
-            cum = np.cumsum(c, axis=1)
-            lo = (cum < ((total + 1) // 2)[:, None]).sum(axis=1)
-            hi = (cum < (total // 2 + 1)[:, None]).sum(axis=1)
-            last = len(cell.scores) - 1
-            value = (cell.scores[np.minimum(lo, last)] + cell.scores[np.minimum(hi, last)]) / 2
-        raw[:, cell.bid, cell.criterion] = np.where(some, value, model.raw[cell.bid, cell.criterion])
+            last = g.scores.shape[1] - 1
+            lo = np.minimum((cum < ((total + 1) // 2)[..., None]).sum(axis=2, dtype=np.int16), last)
+            hi = np.minimum((cum < (total // 2 + 1)[..., None]).sum(axis=2, dtype=np.int16), last)
+            flat, base = g.scores.ravel(), (np.arange(len(g.bids)) * (last + 1))[None, :]
+            value = (flat[base + lo] + flat[base + hi]) / 2
+        raw[:, g.bids, g.criteria] = np.where(some, value, model.raw[g.bids, g.criteria])
     return raw
 
 
@@ -391,34 +403,39 @@ def score_acceptability(
     concentration: float = 100.0,
     progress: Callable[[float], None] | None = None,
 ) -> list[Acceptability]:
-    """Rank acceptability when the evaluators' scores are uncertain: each draw is a bootstrap of
-    the panel (its evaluators drawn with replacement, each cell at the consensus of those drawn
-    who scored it), with the weights at their stated values (``scores``) or drawn as well
-    (``both``, the same weight draws as ``acceptability`` makes with the same seed)."""
+    """Rank acceptability of the lots whose cells the evaluators' disagreement can move, when
+    their scores are uncertain: each draw is a bootstrap of the panel (its evaluators drawn with
+    replacement, each cell at the consensus of those drawn who scored it), with the weights at
+    their stated values (``scores``) or drawn as well (``both``: the very weight draws
+    ``acceptability`` makes with the same seed, the panels from a stream of their own)."""
     if uncertainty not in ("scores", "both"):
         raise ScoringError("uncertainty must be 'scores' or 'both' here")
     if draws < 1:
         raise ScoringError("draws must be 1 or more")
-    if not models:
+    pairs = [(m, s) for m, s in zip(models, scores, strict=True) if s.movable]
+    if not pairs or not evaluators:
         return []
-    rng = np.random.default_rng(seed)
+    weights_rng = np.random.default_rng(seed)  # as acceptability draws them
+    panel_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
     stated = models[0].stated
-    counts = [np.zeros((len(m.vendors), len(m.vendors)), dtype=np.int64) for m in models]
-    biggest = max(len(m.vendors) * len(m.criteria) for m in models)
-    size = max(1, CHUNK_ELEMENTS * 4 // biggest)
+    counts = [np.zeros((len(m.vendors), len(m.vendors)), dtype=np.int64) for m, _ in pairs]
+    biggest = max(len(m.vendors) * len(m.criteria) for m, _ in pairs)
+    size = max(1, CHUNK_ELEMENTS * 4 // biggest)  # draws x bids x criteria per scoring slice
+    equal = np.full(evaluators, 1.0 / evaluators)
     done = 0
-    for step in chunks(draws, size):
-        w = (weight_draws(stated, step, rng, mode=mode, concentration=concentration)
+    for step in chunks(draws, chunk_size(models) * SCORE_BLOCKS):  # acceptability's chunks
+        w = (weight_draws(stated, step, weights_rng, mode=mode, concentration=concentration)
              if uncertainty == "both" else np.broadcast_to(stated, (step, len(stated))))
-        panel = (rng.multinomial(evaluators, np.full(evaluators, 1.0 / evaluators), size=step)
-                 if evaluators else np.zeros((step, 0), dtype=np.int64))
-        for model, score, count in zip(models, scores, counts, strict=True):
-            count += drawn_counts(model, score, np.asarray(w), panel)
-        done += step
-        if progress is not None:
-            progress(done / draws)
+        for start in range(0, step, size):
+            part = np.asarray(w[start:start + size])
+            panel = panel_rng.multinomial(evaluators, equal, size=len(part))
+            for (model, score), count in zip(pairs, counts, strict=True):
+                count += drawn_counts(model, score, part, panel)
+            done += len(part)
+            if progress is not None:
+                progress(done / draws)
     return [Acceptability(m.lot, m.vendors, c / draws, draws)
-            for m, c in zip(models, counts, strict=True)]
+            for (m, _), c in zip(pairs, counts, strict=True)]
 
 
 # -- stability intervals and sweeps ---------------------------------------------------------

@@ -61,6 +61,7 @@ from scoring.schema import (
     panel_flags,
     panel_scores,
     snapshots,
+    submissions,
     versions,
 )
 
@@ -437,6 +438,55 @@ class Store:
                                 .where(panel_flags.c.evaluation_id == evaluation_id)).all()
         return {**FLAG_DEFAULTS, **dict(rows)}
 
+    # -- submissions: an evaluator's scores locked until the chair reopens them ----------------
+    def _submitted(self, conn: Connection, evaluation_id: int) -> dict[str, str]:
+        """Evaluators whose scores are submitted now (their latest entry): name -> when."""
+        latest: dict[str, tuple[str, str]] = {}
+        for r in conn.execute(select(submissions.c.evaluator, submissions.c.action,
+                                     submissions.c.at)
+                              .where(submissions.c.evaluation_id == evaluation_id)
+                              .order_by(submissions.c.id)):
+            latest[r[0]] = (r[1], r[2])
+        return {who: at for who, (action, at) in latest.items() if action == "submitted"}
+
+    def submitted(self, evaluation_id: int) -> dict[str, str]:
+        """Evaluators whose scores are submitted and locked: name -> when (UTC)."""
+        with self.engine.connect() as conn:
+            return self._submitted(conn, evaluation_id)
+
+    def _refuse_if_submitted(self, conn: Connection, evaluation_id: int, evaluator: str) -> None:
+        if evaluator in self._submitted(conn, evaluation_id):
+            raise StoreError(f"{evaluator}'s scores are submitted and locked; the chair can reopen "
+                             "them, with a reason")
+
+    def submit(self, evaluation_id: int, evaluator: str) -> None:
+        """An evaluator submits their scores and findings: they are locked from now on."""
+        _require(evaluator=evaluator)
+        at = utc_now()
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            self._refuse_if_submitted(conn, evaluation_id, evaluator)
+            reason = "submitted for consensus"
+            conn.execute(insert(submissions).values(
+                evaluation_id=evaluation_id, evaluator=evaluator, action="submitted",
+                by=evaluator, reason=reason, at=at))
+            self._audit(conn, evaluation_id, None, at, evaluator, "submission", evaluator,
+                        None, "submitted", reason)
+
+    def reopen(self, evaluation_id: int, evaluator: str, *, chair: str, reason: str) -> None:
+        """The chair reopens an evaluator's submitted scores, with a reason."""
+        _require(chair=chair, reason=reason)
+        at = utc_now()
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            if evaluator not in self._submitted(conn, evaluation_id):
+                raise StoreError(f"{evaluator}'s scores are not submitted")
+            conn.execute(insert(submissions).values(
+                evaluation_id=evaluation_id, evaluator=evaluator, action="reopened", by=chair,
+                reason=plain_text(reason), at=at))
+            self._audit(conn, evaluation_id, None, at, chair, "submission", evaluator,
+                        "submitted", "reopened", reason)
+
     def record_scores(self, evaluation_id: int, evaluator: str,
                       entries: list[tuple[str, str, str, float, str]]) -> int:
         """Append an evaluator's scores: (vendor, lot, criterion, score, rationale) each."""
@@ -446,6 +496,7 @@ class Store:
         at = utc_now()
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_submitted(conn, evaluation_id, evaluator)
             for vendor, lot, criterion, score, rationale in entries:
                 old = conn.execute(
                     select(panel_scores.c.score).where(
@@ -484,6 +535,7 @@ class Store:
         at, text, reference = utc_now(), plain_text(text), plain_text(reference)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_submitted(conn, evaluation_id, evaluator)
             entry = conn.execute(insert(panel_findings).values(
                 evaluation_id=evaluation_id, evaluator=evaluator, vendor=vendor, lot=lot,
                 criterion=criterion, kind=kind, text=text, reference=reference, withdraws=None,
@@ -507,6 +559,7 @@ class Store:
             if row["evaluator"] != evaluator:
                 raise StoreError(f"finding #{entry} is {row['evaluator']}'s: only they may "
                                  "withdraw it")
+            self._refuse_if_submitted(conn, evaluation_id, evaluator)
             done = conn.execute(select(panel_findings.c.id).where(
                 panel_findings.c.evaluation_id == evaluation_id,
                 panel_findings.c.withdraws == entry)).first()
@@ -689,6 +742,7 @@ class Store:
                 evaluation_id, entries, versions=found_versions, snapshots=data,
                 scores=rows(panel_scores), moderations=rows(moderations),
                 findings=rows(panel_findings), narratives=rows(narratives),
+                submissions=rows(submissions),
                 members={r["user_id"]: r["role"] for r in rows(members)},
                 flags={r["name"]: r["value"] for r in rows(panel_flags)},
                 evaluation=dict(evaluation) if evaluation else None, key=self.audit_key,
@@ -708,6 +762,7 @@ APP_PRIVILEGES = {
     "snapshots": "SELECT, INSERT", "versions": "SELECT, INSERT", "audit_log": "SELECT, INSERT",
     "panel_scores": "SELECT, INSERT", "moderations": "SELECT, INSERT", "evaluations": "SELECT, INSERT",
     "panel_findings": "SELECT, INSERT", "narratives": "SELECT, INSERT",
+    "submissions": "SELECT, INSERT",
     "members": "SELECT, INSERT, UPDATE, DELETE", "panel_flags": "SELECT, INSERT, UPDATE, DELETE",
     "alembic_version": "SELECT",
 }

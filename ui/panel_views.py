@@ -176,19 +176,39 @@ def spread_heatmap(cells: Sequence[Cell], flag_pct: float, watch_pct: float | No
     return Chart.of(frame, layer(rect, marks, height=alt.Step(24)))
 
 
+def pending_evaluators(db: Store, evaluation_id: int) -> list[str]:
+    """The panel's evaluators who have not submitted their scores."""
+    submitted = db.submitted(evaluation_id)
+    return sorted((u for u, r in db.members(evaluation_id).items()
+                   if r == "evaluator" and u not in submitted), key=str.casefold)
+
+
 def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: str) -> None:
+    pending = pending_evaluators(db, evaluation_id) if flags["consensus_open"] != "yes" else []
     with st.form("panel_switches"):
         st.markdown("**Panel switches** (chair)")
         open_ = st.toggle("Consensus open: evaluators see each other's scores and the consensus",
                           value=flags["consensus_open"] == "yes")
         prices = st.toggle("Evaluators may see prices and rankings",
                            value=flags["prices_visible"] == "yes")
+        override = False
+        if pending:
+            st.caption("Not submitted yet: " + ", ".join(pending) + ". Consensus opens when "
+                       "every evaluator has submitted.")
+            override = st.checkbox("Open consensus before then (the reason says why)")
         reason = st.text_input("Reason for the change")
         if not st.form_submit_button("Apply"):
             return
     if not reason.strip():
         st.error("Give a reason: panel switches are recorded in the audit log.")
         return
+    if open_ and pending and not override:
+        st.error(f"Consensus stays closed: {', '.join(pending)} "
+                 f"{'has' if len(pending) == 1 else 'have'} not submitted. Wait for them, or tick "
+                 "the box to open it before then, with the reason.")
+        return
+    if open_ and pending:
+        reason = f"{reason.strip()} (opened before {', '.join(pending)} submitted)"
     wanted = {"consensus_open": "yes" if open_ else "no", "prices_visible": "yes" if prices else "no"}
     changed = [name for name, value in wanted.items() if flags[name] != value]
     for name in changed:
@@ -236,8 +256,8 @@ def _cell_choice(cells: Sequence[Cell], key: str, order: Callable[[Cell], object
     by_key: dict[CellKey, Cell] = {(c.vendor, c.lot, c.criterion): c for c in cells}
     chosen = st.selectbox("Cell", [(c.vendor, c.lot, c.criterion) for c in sorted(cells, key=order)],
                           key=key, format_func=lambda k: f"{k[0]} ({lot_text(k[1])}) / {k[2]}",
-                          help="Flagged cells first; their consensus and spread are in the "
-                               "tables above")
+                          help="Flagged cells first (▲ in the tables above, with their "
+                               "consensus and spread)")
     return by_key.get(chosen) if chosen is not None else None
 
 
@@ -279,8 +299,56 @@ def kind_text(bidset: BidSet, kind: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+def submission_controls(db: Store, evaluation_id: int, me: str, submitted_at: str | None) -> None:
+    """The evaluator's submission: submit (locks their scores and findings), or its standing."""
+    if submitted_at is not None:
+        st.info(f"You submitted your scores on {submitted_at[:16].replace('T', ' ')} UTC: they "
+                "and your findings are locked. The chair can reopen them, with a reason.",
+                icon=":material/lock:")
+        return
+    with st.form("submit_scores"):
+        done = st.checkbox("I have finished scoring: lock my scores and findings")
+        if not st.form_submit_button("Submit my scores", icon=":material/send:"):
+            return
+    if not done:
+        st.error("Tick the box to confirm: submitted scores cannot be changed without the chair.")
+        return
+    db.submit(evaluation_id, me)
+    st.session_state["panel_flash"] = "Submitted: your scores and findings are locked."
+    st.rerun()
+
+
+def submissions_view(db: Store, evaluation_id: int, cells: Sequence[Cell], chair: str) -> None:
+    """For the chair: who has submitted, and a form to reopen a submission."""
+    submitted = db.submitted(evaluation_id)
+    panel = {u for u, r in db.members(evaluation_id).items() if r == "evaluator"}
+    panel |= {who for c in cells for who in c.scores if who in submitted}
+    panel |= set(submitted)
+    if not panel:
+        st.caption("No evaluator on the panel yet.")
+        return
+    st.dataframe(pd.DataFrame([
+        {"Evaluator": who, "Submitted (UTC)": submitted[who][:16].replace("T", " ")
+         if who in submitted else None}
+        for who in sorted(panel, key=str.casefold)]), hide_index=True, placeholder="not yet")
+    if not submitted:
+        return
+    with st.form("reopen", clear_on_submit=True):
+        st.markdown("**Reopen a submission** (chair)")
+        who = st.selectbox("Evaluator", sorted(submitted, key=str.casefold))
+        reason = st.text_input("Why it is reopened")
+        if not st.form_submit_button("Reopen"):
+            return
+    if not reason.strip():
+        st.error("Say why: reopening a submission is recorded in the audit log.")
+        return
+    db.reopen(evaluation_id, who, chair=chair, reason=reason.strip())
+    st.session_state["panel_flash"] = f"Reopened {who}'s scores: they may change them again."
+    st.rerun()
+
+
 def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
-                live: PanelRecord) -> None:
+                live: PanelRecord, *, locked: bool = False) -> None:
     """The evaluator's own findings (the Findings sheet's under their name, then those entered
     here); a form to record one; a form to withdraw one entered here."""
     entered = [f for f in live.findings if fold(f.evaluator) == fold(me)]
@@ -294,6 +362,8 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
             column_config={"Finding": st.column_config.TextColumn(width="large")})
     else:
         st.caption("You have recorded no findings yet.")
+    if locked:
+        return  # submitted: nothing to add or withdraw until the chair reopens
     criteria = [c.name for c in bidset.criteria if not c.is_price]
     with st.form("add_finding", clear_on_submit=True):
         st.markdown("**Record a finding**")

@@ -354,3 +354,50 @@ def test_the_chair_sees_evaluator_statistics_and_agreement_per_criterion():
     agree = frame(at, "Krippendorff's alpha (interval)")
     assert set(agree["Criterion"]) == {"Technical approach", "Past performance"}
     assert agree["Krippendorff's alpha (interval)"].notna().all()
+
+
+def test_an_evaluator_submits_and_is_locked_until_the_chair_reopens(signed_in, sample_bytes):
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    bidset = read_workbook(sample_bytes).bidset
+    v = db.create("Submissions", sample_bytes, "sample.xlsx", Evaluation.of(bidset),
+                  author="chair@agency.gov", reason="set up")
+    eid = v.evaluation_id
+    db.set_member(eid, "eve@agency.gov", "evaluator", by="chair@agency.gov", reason="panel")
+
+    def open_as(user: str) -> AppTest:
+        signed_in["user"] = user
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["evaluation"], at.query_params["version"] = str(eid), "1"
+        at.run()
+        at.switch_page("app_pages/panel.py").run()
+        assert not at.exception
+        return at
+
+    chair = open_as("chair@agency.gov")
+    chair.toggle[0].set_value(True)  # consensus open, before Eve has submitted
+    labelled(chair.text_input, "Reason for the change").set_value("meeting today")
+    next(b for b in chair.button if b.label == "Apply").click().run()
+    assert any("Consensus stays closed: eve@agency.gov has not submitted" in e.value
+               for e in chair.error)
+    assert db.flags(eid)["consensus_open"] == "no"
+
+    eve = open_as("eve@agency.gov")
+    next(b for b in eve.button if b.label == "Submit my scores").click().run()
+    assert any("Tick the box" in e.value for e in eve.error) and db.submitted(eid) == {}
+    labelled(eve.checkbox, "I have finished scoring: lock my scores and findings").check()
+    next(b for b in eve.button if b.label == "Submit my scores").click().run()
+    assert set(db.submitted(eid)) == {"eve@agency.gov"}
+    assert any("are locked" in i.value for i in eve.info)
+    assert not [b for b in eve.button if b.label in ("Save my scores", "Record finding")]
+
+    chair = open_as("chair@agency.gov")
+    chair.toggle[0].set_value(True)
+    labelled(chair.text_input, "Reason for the change").set_value("every score is in")
+    next(b for b in chair.button if b.label == "Apply").click().run()
+    assert db.flags(eid)["consensus_open"] == "yes"
+    labelled(chair.text_input, "Why it is reopened").set_value("a late clarification")
+    next(b for b in chair.button if b.label == "Reopen").click().run()
+    assert not chair.exception and db.submitted(eid) == {}
+    assert any("Reopened eve@agency.gov" in s.value for s in chair.success)
+    eve = open_as("eve@agency.gov")
+    assert [b for b in eve.button if b.label == "Save my scores"]  # open again

@@ -49,11 +49,14 @@ def worked(store: Store) -> int:
     store.record_finding(eid, "bob", "Acme", "", "Staffing", "risk", "key staff shared", "p. 9")
     store.withdraw_finding(eid, first, evaluator="bob", reason="duplicate")
     store.narrate(eid, "Acme", "", "Technical", "Agreed 3.5 on the migration plan", chair="ann")
+    store.submit(eid, "cy")
+    store.submit(eid, "bob")
+    store.reopen(eid, "bob", chair="ann", reason="a late clarification")
     return eid
 
 
 TABLES = ("audit_log", "versions", "panel_scores", "moderations", "evaluations", "panel_findings",
-          "narratives")
+          "narratives", "submissions")
 
 
 def owner_sql(store: Store, *statements: str) -> None:
@@ -131,6 +134,10 @@ def test_a_record_written_by_the_app_is_intact(store):
      "findings"),
     ("UPDATE narratives SET text = 'Agreed 5' WHERE evaluation_id = {eid}", "consensus narratives"),
     ("DELETE FROM narratives WHERE evaluation_id = {eid}", "consensus narratives"),
+    # a submission undone (its reopening removed: the scores look locked), or its reason changed
+    ("DELETE FROM submissions WHERE evaluation_id = {eid} AND action = 'reopened'", "submissions"),
+    ("UPDATE submissions SET reason = 'no reason' WHERE evaluation_id = {eid} "
+     "AND action = 'reopened'", "submissions"),
 ])
 def test_every_change_made_outside_the_app_is_found(store, change, expected):
     other = store.create(f"Other {uuid.uuid4().hex[:6]}", OTHER, "o.xlsx", ev(workbook=OTHER),
@@ -181,7 +188,7 @@ def test_an_anchor_finds_entries_removed_from_the_end_and_an_evaluation_removed_
     assert not verdict.intact and "removed from its end" in verdict.problem, verdict.describe()
 
     tables = ("audit_log", "versions", "panel_scores", "moderations", "members", "panel_flags",
-              "panel_findings", "narratives")
+              "panel_findings", "narratives", "submissions")
     owner_sql(store, *(f"DELETE FROM {t} WHERE evaluation_id = {eid}" for t in tables),
               f"DELETE FROM evaluations WHERE id = {eid}")
     assert all(v.evaluation_id != eid for v in store.verify_all())

@@ -342,10 +342,12 @@ def test_score_acceptability_matches_an_independent_loop(sample_bytes, method):
     models = lot_models(scored, res.evaluation.scoring)
     scores, evaluators = score_models(scored, models, res.cells, "median", res.evaluation.scoring)
     # every cell of an eligible bid (28 cells, 26 of them on bids that pass the gates)
-    assert evaluators == 3 and sum(len(s.cells) for s in scores) == 26
+    assert evaluators == 3 and sum(s.movable for s in scores) == 26
     found = score_acceptability(models, scores, evaluators, uncertainty="scores", draws=300,
                                 seed=7)
-    panel_draws = np.random.default_rng(7).multinomial(3, [1 / 3] * 3, size=300)
+    # the panels come from a stream of their own (the weights keep acceptability's)
+    panel_draws = np.random.default_rng(np.random.SeedSequence(7).spawn(1)[0]).multinomial(
+        3, [1 / 3] * 3, size=300)
     expected = _slow_score_counts(bs, res, models, scores, panel_draws, method)
     for acc, slow in zip(found, expected, strict=True):
         np.testing.assert_allclose(acc.matrix, slow, atol=1e-12)
@@ -354,7 +356,9 @@ def test_score_acceptability_matches_an_independent_loop(sample_bytes, method):
     assert any(not np.array_equal(acc.matrix, np.eye(len(acc.vendors))) for acc in found)
 
 
-def test_a_panel_that_agrees_leaves_nothing_to_draw_and_both_extends_the_weight_draws():
+def test_a_panel_that_agrees_leaves_nothing_to_draw_and_both_extends_the_weight_draws(
+        monkeypatch):
+    import scoring.sensitivity as sensitivity
     from scoring.panel import Cell
     from scoring.sensitivity import acceptability, score_acceptability, score_models
 
@@ -368,7 +372,13 @@ def test_a_panel_that_agrees_leaves_nothing_to_draw_and_both_extends_the_weight_
     scores, n = score_models(bs, models, agreed, "median", Scoring.of(bs, method="wsm"))
     only = score_acceptability(models, scores, n, uncertainty="scores", draws=50)
     assert only[0].matrix[0, 0] == 1.0  # nothing moves: the stated winner every time
-    both = score_acceptability(models, scores, n, uncertainty="both", draws=500, seed=3)
-    weights = acceptability(models, draws=500, seed=3)
+    # small chunks, so that the draws span many of them: both still draws acceptability's weights
+    monkeypatch.setattr(sensitivity, "CHUNK_ELEMENTS", 64)
+    both = score_acceptability(models, scores, n, uncertainty="both", draws=5000, seed=3)
+    weights = acceptability(models, draws=5000, seed=3)
     # with scores that cannot move, drawing both is drawing the weights, draw for draw
     np.testing.assert_allclose(both[0].matrix, weights[0].matrix)
+    # a lot no evaluator scored twice has no figure of its own for the scores
+    lonely = [Cell("A", "", "Tech", 4.0, {"x": 4.0})]
+    scores, n = score_models(bs, models, lonely, "median", Scoring.of(bs, method="wsm"))
+    assert score_acceptability(models, scores, n, uncertainty="scores", draws=50) == []

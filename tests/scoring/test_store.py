@@ -292,6 +292,33 @@ def test_findings_and_consensus_narratives_are_append_only_entries(store):
             conn.execute(text(f"DELETE FROM {table}"))
 
 
+def test_submitted_scores_are_locked_until_the_chair_reopens_them(store):
+    eid = new_eval(store).evaluation_id
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.0, "first look")])
+    store.submit(eid, "bob")
+    assert set(store.submitted(eid)) == {"bob"}
+    with pytest.raises(StoreError, match="submitted and locked"):
+        store.record_scores(eid, "bob", [("Acme", "", "Technical", 5.0, "second thoughts")])
+    with pytest.raises(StoreError, match="submitted and locked"):
+        store.record_finding(eid, "bob", "Acme", "", "Technical", "strength", "late")
+    with pytest.raises(StoreError, match="submitted and locked"):
+        store.submit(eid, "bob")
+    store.record_scores(eid, "cy", [("Acme", "", "Technical", 4.0, "not submitted: open")])
+    with pytest.raises(StoreError, match="reason is required"):
+        store.reopen(eid, "bob", chair="ann", reason=" ")
+    store.reopen(eid, "bob", chair="ann", reason="clarification from the bidder")
+    assert store.submitted(eid) == {}
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 4.0, "after the clarification")])
+    with pytest.raises(StoreError, match="not submitted"):
+        store.reopen(eid, "bob", chair="ann", reason="again")
+    actions = [(e.actor, e.action, e.item, e.old_value, e.new_value) for e in store.audit(eid)]
+    assert ("bob", "submission", "bob", None, "submitted") in actions
+    assert ("ann", "submission", "bob", "submitted", "reopened") in actions
+    assert store.verify(eid).intact
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM submissions"))
+
+
 def test_a_version_freezes_the_findings_and_narratives_it_was_saved_with(store):
     eid = new_eval(store).evaluation_id
     entry = store.record_finding(eid, "bob", "Acme", "", "Technical", "weakness", "No exit plan")
