@@ -66,7 +66,11 @@ def test_findings_narratives_and_withdrawals_read_as_sentences():
         entry(action="finding", new_value=finding_value("risk", "", 7), reason="Tight window"),
         entry(action="finding", old_value="#7", new_value="withdrawn", reason="duplicate"),
         entry(action="narrative", actor="Ann", new_value=None, reason="Agreed 3 on the plan"),
-        entry(action="moderation", actor="Ann", new_value="withdrawn", reason="meeting")],
+        entry(action="moderation", actor="Ann", new_value="withdrawn", reason="meeting"),
+        entry(action="submission", item="Bob", new_value="submitted",
+              reason="submitted for consensus"),
+        entry(action="submission", actor="Ann", item="Bob", old_value="submitted",
+              new_value="reopened", reason="a late clarification")],
         zone=None)]
     assert said == [
         "Bob recorded a significant strength #6 on Acme / - / Technical: \u201cNamed migration "
@@ -75,4 +79,6 @@ def test_findings_narratives_and_withdrawals_read_as_sentences():
         "Bob withdrew their finding #7 on Acme / - / Technical, because: duplicate.",
         "Ann wrote the consensus narrative for Acme / - / Technical: \u201cAgreed 3 on the "
         "plan\u201d.",
-        "Ann withdrew the moderation of Acme / - / Technical, because: meeting."]
+        "Ann withdrew the moderation of Acme / - / Technical, because: meeting.",
+        "Bob submitted their scores, which locks them, because: submitted for consensus.",
+        "Ann reopened Bob's submitted scores, because: a late clarification."]
