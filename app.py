@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from ui import auth, persistence, state, turns, widgets
+from ui import auth, declarations, persistence, state, turns, widgets
 
 st.set_page_config(
     page_title="Source Selection Workbench",
@@ -40,6 +40,11 @@ def main() -> None:
             st.warning("The evaluation database is not answering, so your access to the evaluation "
                        "in use cannot be checked. Try again shortly.", icon=":material/cloud_off:")
             st.stop()
+        ref = persistence.saved()
+        if who.signed_in and ref is not None and role in ("chair", "evaluator", "viewer"):
+            db = persistence.store()  # before anything of the evaluation: the declaration
+            if db is not None:
+                declarations.gate(db, ref.evaluation_id, who.user_id)
     except StopException:
         # Stopped before any page (sign-in, a link that cannot be opened): the address asked for is
         # still one of the app's pages, so the browser is not told "Page not found".

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.model import fold
-from ui import auth, cache, controls, panel_views, persistence, state, vega
+from ui import auth, cache, controls, declarations, panel_views, persistence, state, vega
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -98,6 +98,8 @@ if role == "chair":
         if who and who.signed_in:
             st.markdown("**Members**")
             panel_views.members_form(db, ref.evaluation_id, me)
+            st.markdown("**Conflicts of interest**")
+            declarations.chair_view(db, ref.evaluation_id, me)
         else:
             st.caption("Members and roles apply when sign-in is configured; in local mode the "
                        "single user chairs the panel.")

@@ -25,7 +25,8 @@ ITEM_LABELS = {
 ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
                  "member": "Membership", "panel": "Panel switch", "score": "Score",
                  "moderation": "Moderated value", "version": "Version", "finding": "Finding",
-                 "narrative": "Consensus narrative", "submission": "Submission"}
+                 "narrative": "Consensus narrative", "submission": "Submission",
+                 "declaration": "Conflict-of-interest declaration"}
 ITEM_LABELS["stored"] = "stored (hash of the version's evaluation)"
 
 
@@ -149,6 +150,16 @@ def sentence(e: Any) -> str:
                     f"{label}: "
                     f"\u201c{e.reason}\u201d" + (f" (proposal reference {ref})" if ref else ""))
             return f"{text}{version}."
+    elif e.action == "declaration":
+        text = {"none": f"{who} declared no conflict of interest",
+                "conflict": f"{who} declared a conflict of interest",
+                "recuse": f"{who} recused {label} for a declared conflict of interest",
+                "accept": f"{who} allowed {label} to go on despite a declared conflict of "
+                          "interest"}.get(str(e.new_value), f"{who} recorded a declaration")
+        if e.new_value == "none":
+            return f"{text}{version}."  # the declaration's text itself is in the record
+        if e.new_value == "conflict":
+            return f"{text}: \u201c{e.reason}\u201d{version}."
     elif e.action == "submission":
         text = (f"{who} submitted their scores, which locks them" if e.new_value == "submitted"
                 else f"{who} reopened {label}'s submitted scores")

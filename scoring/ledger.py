@@ -119,7 +119,8 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
           key: bytes | None = None, anchor: Anchor | None = None,
           findings: Sequence[Mapping[str, Any]] = (),
           narratives: Sequence[Mapping[str, Any]] = (),
-          submissions: Sequence[Mapping[str, Any]] = ()) -> Verdict:
+          submissions: Sequence[Mapping[str, Any]] = (),
+          declarations: Sequence[Mapping[str, Any]] = ()) -> Verdict:
     """The checks of ``verify`` on rows already read (see the module's note)."""
     if anchor is not None and evaluation is None and not entries:
         return Verdict(evaluation_id, 0, "", f"the evaluation is not in the database, but the anchor "
@@ -146,7 +147,7 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
                            f"the one the anchor {anchor} recorded (the chain was rewritten)", at["id"])
     verdict = _records(evaluation_id, entries, versions, snapshots, scores, moderations, members,
                        flags, evaluation) or _written(entries, findings, narratives,
-                                                       submissions)
+                                                       submissions, declarations)
     return Verdict(evaluation_id, len(entries), head, verdict[0], verdict[1]) if verdict else Verdict(
         evaluation_id, len(entries), head)
 
@@ -195,7 +196,8 @@ def _records(evaluation_id: int, entries: Sequence[Mapping[str, Any]], versions:
 
 def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[str, Any]],
              narratives: Sequence[Mapping[str, Any]],
-             submissions: Sequence[Mapping[str, Any]] = ()) -> tuple[str, int | None] | None:
+             submissions: Sequence[Mapping[str, Any]] = (),
+             declarations: Sequence[Mapping[str, Any]] = ()) -> tuple[str, int | None] | None:
     """The findings and consensus narratives in the database are, in order, the ones the audit
     log recorded: same person, cell, kind, reference, text and time."""
     audited = [(e["actor"], e["item"], e["old_value"], e["new_value"], e["reason"], e["at"])
@@ -222,6 +224,13 @@ def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[st
              for x in submissions]
     if found != audited:
         return "the submissions in the database are not the ones the audit log recorded", None
+    audited = [(e["actor"], e["item"], e["new_value"], e["reason"], e["at"]) for e in entries
+               if e["action"] == "declaration"]
+    found = [(x["by"], plain_text(x["user_id"])[:300], x["answer"],
+              x["detail"] if x["answer"] == "conflict" else x["statement"], x["at"])
+             for x in declarations]
+    if found != audited:
+        return "the declarations in the database are not the ones the audit log recorded", None
     return None
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
 metadata = MetaData()
 
 APPEND_ONLY = ("snapshots", "versions", "audit_log", "panel_scores", "moderations",
-               "panel_findings", "narratives", "submissions")
+               "panel_findings", "narratives", "submissions", "declarations")
 """Tables whose rows are never updated or deleted: database triggers refuse it."""
 
 ROLES = ("chair", "evaluator", "viewer")
@@ -156,4 +156,18 @@ submissions = Table(
     CheckConstraint("action in ('submitted', 'reopened')", name="submissions_action"),
     CheckConstraint("length(trim(reason)) > 0", name="submissions_reason"),
     Index("submissions_evaluation", "evaluation_id", "id"),
+)
+declarations = Table(
+    "declarations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the entry's sequence number
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
+    Column("user_id", String(320), nullable=False),  # the member the entry is about
+    Column("answer", String(20), nullable=False),  # none, conflict (the member); recuse, accept (the chair)
+    Column("statement", Text, nullable=False),  # the declaration's text, or the chair's reason
+    Column("detail", Text, nullable=False),  # the conflict the member describes ('' otherwise)
+    Column("by", String(320), nullable=False),
+    Column("at", String(40), nullable=False),
+    CheckConstraint("answer in ('none', 'conflict', 'recuse', 'accept')", name="declarations_answer"),
+    CheckConstraint("length(trim(statement)) > 0", name="declarations_statement"),
+    Index("declarations_evaluation", "evaluation_id", "id"),
 )

@@ -52,6 +52,7 @@ from scoring.panel import Consensus, Moderation, Narrative
 from scoring.schema import (
     ROLES,
     audit_log,
+    declarations,
     evaluations,
     members,
     metadata,
@@ -438,6 +439,59 @@ class Store:
                                 .where(panel_flags.c.evaluation_id == evaluation_id)).all()
         return {**FLAG_DEFAULTS, **dict(rows)}
 
+    # -- conflict-of-interest declarations ------------------------------------------------------
+    def declare(self, evaluation_id: int, user_id: str, *, conflict: bool, statement: str,
+                detail: str = "") -> None:
+        """A member's declaration: no conflict of interest, or one (described) for the chair to
+        decide on. ``statement`` is the declaration's text as the member read it."""
+        _require(user=user_id, statement=statement)
+        if conflict:
+            _require(description=detail)
+        at, answer = utc_now(), "conflict" if conflict else "none"
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            conn.execute(insert(declarations).values(
+                evaluation_id=evaluation_id, user_id=user_id, answer=answer,
+                statement=plain_text(statement), detail=plain_text(detail), by=user_id, at=at))
+            self._audit(conn, evaluation_id, None, at, user_id, "declaration", user_id, None,
+                        answer, plain_text(detail) if conflict else plain_text(statement))
+
+    def decide_conflict(self, evaluation_id: int, user_id: str, *, recuse: bool, chair: str,
+                        reason: str) -> None:
+        """The chair's decision on a declared conflict: the member recused, or allowed to go on."""
+        _require(chair=chair, reason=reason)
+        at, answer = utc_now(), "recuse" if recuse else "accept"
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            if self._declared(conn, evaluation_id).get(user_id) != "conflict":
+                raise StoreError(f"{user_id} has no conflict of interest awaiting a decision")
+            conn.execute(insert(declarations).values(
+                evaluation_id=evaluation_id, user_id=user_id, answer=answer,
+                statement=plain_text(reason), detail="", by=chair, at=at))
+            self._audit(conn, evaluation_id, None, at, chair, "declaration", user_id, "conflict",
+                        answer, reason)
+
+    def _declared(self, conn: Connection, evaluation_id: int) -> dict[str, str]:
+        latest: dict[str, str] = {}
+        for r in conn.execute(select(declarations.c.user_id, declarations.c.answer)
+                              .where(declarations.c.evaluation_id == evaluation_id)
+                              .order_by(declarations.c.id)):
+            latest[r[0]] = r[1]
+        return latest
+
+    def declared(self, evaluation_id: int) -> dict[str, str]:
+        """Each member's standing: none (declared no conflict), conflict (awaiting the chair),
+        recuse or accept (the chair's decision). A member who has not declared is absent."""
+        with self.engine.connect() as conn:
+            return self._declared(conn, evaluation_id)
+
+    def declaration_rows(self, evaluation_id: int) -> list[dict[str, Any]]:
+        """Every declaration and decision, oldest first."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(
+                select(declarations).where(declarations.c.evaluation_id == evaluation_id)
+                .order_by(declarations.c.id)).mappings()]
+
     # -- submissions: an evaluator's scores locked until the chair reopens them ----------------
     def _submitted(self, conn: Connection, evaluation_id: int) -> dict[str, str]:
         """Evaluators whose scores are submitted now (their latest entry): name -> when."""
@@ -742,7 +796,7 @@ class Store:
                 evaluation_id, entries, versions=found_versions, snapshots=data,
                 scores=rows(panel_scores), moderations=rows(moderations),
                 findings=rows(panel_findings), narratives=rows(narratives),
-                submissions=rows(submissions),
+                submissions=rows(submissions), declarations=rows(declarations),
                 members={r["user_id"]: r["role"] for r in rows(members)},
                 flags={r["name"]: r["value"] for r in rows(panel_flags)},
                 evaluation=dict(evaluation) if evaluation else None, key=self.audit_key,
@@ -762,7 +816,7 @@ APP_PRIVILEGES = {
     "snapshots": "SELECT, INSERT", "versions": "SELECT, INSERT", "audit_log": "SELECT, INSERT",
     "panel_scores": "SELECT, INSERT", "moderations": "SELECT, INSERT", "evaluations": "SELECT, INSERT",
     "panel_findings": "SELECT, INSERT", "narratives": "SELECT, INSERT",
-    "submissions": "SELECT, INSERT",
+    "submissions": "SELECT, INSERT", "declarations": "SELECT, INSERT",
     "members": "SELECT, INSERT, UPDATE, DELETE", "panel_flags": "SELECT, INSERT, UPDATE, DELETE",
     "alembic_version": "SELECT",
 }

@@ -107,6 +107,17 @@ def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-de
     choice.click()
 
 
+def declare_no_conflict(page) -> None:  # type: ignore[no-untyped-def]
+    """The conflict-of-interest gate: before it, nothing of the evaluation is on the page."""
+    page.get_by_role("heading", name="Conflict of interest").wait_for()
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    assert "Cascade Cloud Services" not in text and "Signed-in panel" not in text
+    shot(page, "declaration")
+    page.get_by_text("I have no conflict of interest", exact=True).click()
+    page.get_by_role("button", name="Declare").click()
+    wait_idle(page)
+
+
 def test_three_users_three_views(browser, secured_app):
     app = secured_app
     chair = sign_in(browser, app, USERS[0])
@@ -117,6 +128,7 @@ def test_three_users_three_views(browser, secured_app):
     chair.get_by_label("Reason for this version", exact=True).fill("Panel opens")
     chair.get_by_role("button", name="Save", exact=True).click()
     wait_idle(chair)
+    declare_no_conflict(chair)  # saved: from now on a member's evaluation
     chair.get_by_text("Saved as evaluation").wait_for()
     link = re.sub(r"\s+", "", chair.locator('[data-testid="stCode"]').filter(
         has_text="evaluation=").first.inner_text())
@@ -133,6 +145,7 @@ def test_three_users_three_views(browser, secured_app):
     evaluator = sign_in(browser, app, USERS[1])
     evaluator.goto(link)
     wait_idle(evaluator)
+    declare_no_conflict(evaluator)  # an undeclared member sees nothing of it first
     assert sidebar_pages(evaluator) in ([], ["Panel"])  # one page: no navigation needed
     evaluator.get_by_text("Blind scoring: you see only").wait_for()
     assert evaluator.get_by_role("heading", name="Spreads").count() == 0
@@ -151,6 +164,9 @@ def test_three_users_three_views(browser, secured_app):
     assert stranger.get_by_text("Page not found").count() == 0
 
     viewer = sign_in(browser, app, USERS[2])
+    viewer.goto(link.replace("/?", "/panel?"))
+    wait_idle(viewer)
+    declare_no_conflict(viewer)  # then the evaluation's first page; the link again for Panel
     viewer.goto(link.replace("/?", "/panel?"))
     wait_idle(viewer)
     viewer.get_by_text("you are").first.wait_for()

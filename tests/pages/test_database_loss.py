@@ -74,6 +74,7 @@ def test_signed_in_with_the_database_down_nothing_of_the_evaluation_shows(monkey
     v = db.create("Sealed outage", sample_bytes, "sealed.xlsx",
                   Evaluation.of(read_workbook(sample_bytes).bidset), author="chair@agency.gov",
                   reason="set up")
+    db.declare(v.evaluation_id, "chair@agency.gov", conflict=False, statement="no conflict")
     monkeypatch.setattr(auth, "auth_configured", lambda: True)
     monkeypatch.setattr(auth, "identity", lambda: auth.Identity("chair@agency.gov", "Chair", True))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

@@ -83,6 +83,12 @@ def test_chair_moderates_a_flagged_cell():
     assert f"Moderated {row['Vendor']} / {row['Criterion']} to 3." in [s.value for s in at.success]
 
 
+def declare(db, evaluation_id, *users):  # type: ignore[no-untyped-def]
+    """The members declare no conflict of interest (the gate before the evaluation)."""
+    for user in users:
+        db.declare(evaluation_id, user, conflict=False, statement="no conflict (test)")
+
+
 @pytest.fixture
 def signed_in(monkeypatch):
     """Pretend sign-in is configured and make `user` the signed-in person."""
@@ -98,6 +104,7 @@ def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     v = db.create("Roles", sample_bytes, "sample.xlsx", Evaluation.of(bidset),
                   author="chair@agency.gov", reason="set up")
     db.set_member(v.evaluation_id, "eve@agency.gov", "evaluator", by="chair@agency.gov", reason="panel")
+    declare(db, v.evaluation_id, "chair@agency.gov", "eve@agency.gov")
     db.record_scores(v.evaluation_id, "someone@agency.gov",
                      [("Meridian Analytics", "Analytics", "Technical approach", 1.0, "concerns")])
     db.record_finding(v.evaluation_id, "someone@agency.gov", "Meridian Analytics", "Analytics",
@@ -147,6 +154,7 @@ def _viewer_opens(signed_in, sample_bytes, name: str):  # type: ignore[no-untype
     v = db.create(name, sample_bytes, "secret.xlsx", Evaluation.of(bidset),
                   author="chair@agency.gov", reason="set up")
     db.set_member(v.evaluation_id, "vic@agency.gov", "viewer", by="chair@agency.gov", reason="counsel")
+    declare(db, v.evaluation_id, "chair@agency.gov", "vic@agency.gov")
     signed_in["user"] = "vic@agency.gov"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
@@ -363,6 +371,7 @@ def test_an_evaluator_submits_and_is_locked_until_the_chair_reopens(signed_in, s
                   author="chair@agency.gov", reason="set up")
     eid = v.evaluation_id
     db.set_member(eid, "eve@agency.gov", "evaluator", by="chair@agency.gov", reason="panel")
+    declare(db, eid, "chair@agency.gov", "eve@agency.gov")
 
     def open_as(user: str) -> AppTest:
         signed_in["user"] = user
@@ -401,3 +410,58 @@ def test_an_evaluator_submits_and_is_locked_until_the_chair_reopens(signed_in, s
     assert any("Reopened eve@agency.gov" in s.value for s in chair.success)
     eve = open_as("eve@agency.gov")
     assert [b for b in eve.button if b.label == "Save my scores"]  # open again
+
+
+def test_a_member_sees_nothing_until_they_declare_and_the_chair_decides_a_conflict(
+        signed_in, sample_bytes):
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    bidset = read_workbook(sample_bytes).bidset
+    v = db.create("Conflicts", sample_bytes, "sample.xlsx", Evaluation.of(bidset),
+                  author="chair@agency.gov", reason="set up")
+    eid = v.evaluation_id
+    for user in ("eve@agency.gov", "ed@agency.gov"):
+        db.set_member(eid, user, "evaluator", by="chair@agency.gov", reason="panel")
+    declare(db, eid, "chair@agency.gov")
+
+    def open_as(user: str) -> AppTest:
+        signed_in["user"] = user
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["evaluation"], at.query_params["version"] = str(eid), "1"
+        at.run()
+        assert not at.exception
+        return at
+
+    def shown(at: AppTest) -> str:
+        return " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.title,
+                                               *at.sidebar.markdown, *at.warning])
+
+    eve = open_as("eve@agency.gov")
+    assert [t.value for t in eve.title] == ["Conflict of interest"]
+    assert "Cascade" not in shown(eve) and not eve.dataframe and "Conflicts" not in shown(eve)
+    labelled(eve.radio, "Your declaration").set_value("I have a conflict of interest to declare")
+    next(b for b in eve.button if b.label == "Declare").click().run()
+    assert any("Describe the conflict" in e.value for e in eve.error)
+    labelled(eve.radio, "Your declaration").set_value("I have a conflict of interest to declare")
+    labelled(eve.text_area, "The conflict, if you have one (who, and what the interest is)"
+             ).set_value("My brother works for Harbor Data Works")
+    next(b for b in eve.button if b.label == "Declare").click().run()
+    assert any("The chair decides" in i.value for i in eve.info) and not eve.dataframe
+
+    ed = open_as("ed@agency.gov")
+    labelled(ed.radio, "Your declaration").set_value("I have no conflict of interest")
+    next(b for b in ed.button if b.label == "Declare").click().run()
+    assert [t.value for t in ed.title] == ["Panel"]  # in: the evaluator's page
+
+    chair = open_as("chair@agency.gov")
+    chair.switch_page("app_pages/panel.py").run()
+    table = frame(chair, "Declaration")
+    assert dict(zip(table["Member"], table["Declaration"], strict=True))["eve@agency.gov"] == (
+        "conflict declared: awaiting your decision")
+    labelled(chair.radio, "Decision").set_value("Recuse them from this evaluation")
+    labelled(chair.text_input, "Reason for the decision").set_value("a family tie to a bidder")
+    next(b for b in chair.button if b.label == "Record the decision").click().run()
+    assert db.declared(eid)["eve@agency.gov"] == "recuse"
+    eve = open_as("eve@agency.gov")
+    assert any("recused you" in w.value for w in eve.warning) and not eve.dataframe
+    said = [e.new_value for e in db.audit(eid) if e.action == "declaration"]
+    assert said == ["none", "conflict", "none", "recuse"] and db.verify(eid).intact

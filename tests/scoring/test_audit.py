@@ -70,7 +70,10 @@ def test_findings_narratives_and_withdrawals_read_as_sentences():
         entry(action="submission", item="Bob", new_value="submitted",
               reason="submitted for consensus"),
         entry(action="submission", actor="Ann", item="Bob", old_value="submitted",
-              new_value="reopened", reason="a late clarification")],
+              new_value="reopened", reason="a late clarification"),
+        entry(action="declaration", item="Bob", new_value="conflict", reason="shares in Acme"),
+        entry(action="declaration", actor="Ann", item="Bob", old_value="conflict",
+              new_value="recuse", reason="holds shares in a bidder")],
         zone=None)]
     assert said == [
         "Bob recorded a significant strength #6 on Acme / - / Technical: \u201cNamed migration "
@@ -81,4 +84,7 @@ def test_findings_narratives_and_withdrawals_read_as_sentences():
         "plan\u201d.",
         "Ann withdrew the moderation of Acme / - / Technical, because: meeting.",
         "Bob submitted their scores, which locks them, because: submitted for consensus.",
-        "Ann reopened Bob's submitted scores, because: a late clarification."]
+        "Ann reopened Bob's submitted scores, because: a late clarification.",
+        "Bob declared a conflict of interest: \u201cshares in Acme\u201d.",
+        "Ann recused Bob for a declared conflict of interest, because: holds shares in a "
+        "bidder."]

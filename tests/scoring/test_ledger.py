@@ -52,11 +52,15 @@ def worked(store: Store) -> int:
     store.submit(eid, "cy")
     store.submit(eid, "bob")
     store.reopen(eid, "bob", chair="ann", reason="a late clarification")
+    store.declare(eid, "ann", conflict=False, statement="no conflict of interest")
+    store.declare(eid, "bob", conflict=True, statement="no conflict of interest",
+                  detail="advised Acme in 2024")
+    store.decide_conflict(eid, "bob", recuse=False, chair="ann", reason="ended two years ago")
     return eid
 
 
 TABLES = ("audit_log", "versions", "panel_scores", "moderations", "evaluations", "panel_findings",
-          "narratives", "submissions")
+          "narratives", "submissions", "declarations")
 
 
 def owner_sql(store: Store, *statements: str) -> None:
@@ -138,6 +142,10 @@ def test_a_record_written_by_the_app_is_intact(store):
     ("DELETE FROM submissions WHERE evaluation_id = {eid} AND action = 'reopened'", "submissions"),
     ("UPDATE submissions SET reason = 'no reason' WHERE evaluation_id = {eid} "
      "AND action = 'reopened'", "submissions"),
+    # a declared conflict made to read as none, or the chair's decision removed
+    ("UPDATE declarations SET answer = 'none' WHERE evaluation_id = {eid} AND answer = 'conflict'",
+     "declarations"),
+    ("DELETE FROM declarations WHERE evaluation_id = {eid} AND answer = 'accept'", "declarations"),
 ])
 def test_every_change_made_outside_the_app_is_found(store, change, expected):
     other = store.create(f"Other {uuid.uuid4().hex[:6]}", OTHER, "o.xlsx", ev(workbook=OTHER),
@@ -188,7 +196,7 @@ def test_an_anchor_finds_entries_removed_from_the_end_and_an_evaluation_removed_
     assert not verdict.intact and "removed from its end" in verdict.problem, verdict.describe()
 
     tables = ("audit_log", "versions", "panel_scores", "moderations", "members", "panel_flags",
-              "panel_findings", "narratives", "submissions")
+              "panel_findings", "narratives", "submissions", "declarations")
     owner_sql(store, *(f"DELETE FROM {t} WHERE evaluation_id = {eid}" for t in tables),
               f"DELETE FROM evaluations WHERE id = {eid}")
     assert all(v.evaluation_id != eid for v in store.verify_all())

@@ -319,6 +319,24 @@ def test_submitted_scores_are_locked_until_the_chair_reopens_them(store):
         conn.execute(text("DELETE FROM submissions"))
 
 
+def test_declarations_and_the_chair_s_decisions_are_kept(store):
+    eid = new_eval(store).evaluation_id
+    assert store.declared(eid) == {}
+    with pytest.raises(StoreError, match="description is required"):
+        store.declare(eid, "bob", conflict=True, statement="text", detail=" ")
+    store.declare(eid, "bob", conflict=True, statement="text", detail="shares in Acme")
+    assert store.declared(eid) == {"bob": "conflict"}
+    with pytest.raises(StoreError, match="no conflict of interest awaiting"):
+        store.decide_conflict(eid, "cy", recuse=True, chair="ann", reason="x")
+    store.decide_conflict(eid, "bob", recuse=True, chair="ann", reason="holds shares in a bidder")
+    assert store.declared(eid) == {"bob": "recuse"}
+    rows = store.declaration_rows(eid)
+    assert [(r["answer"], r["by"]) for r in rows] == [("conflict", "bob"), ("recuse", "ann")]
+    assert store.verify(eid).intact
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM declarations"))
+
+
 def test_a_version_freezes_the_findings_and_narratives_it_was_saved_with(store):
     eid = new_eval(store).evaluation_id
     entry = store.record_finding(eid, "bob", "Acme", "", "Technical", "weakness", "No exit plan")

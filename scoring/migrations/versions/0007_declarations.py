@@ -1,0 +1,46 @@
+"""Conflict-of-interest declarations: each member's, and the chair's decisions (append-only).
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "declarations",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("evaluations.id"), nullable=False),
+        sa.Column("user_id", sa.String(320), nullable=False),
+        sa.Column("answer", sa.String(20), nullable=False),
+        sa.Column("statement", sa.Text, nullable=False),
+        sa.Column("detail", sa.Text, nullable=False),
+        sa.Column("by", sa.String(320), nullable=False),
+        sa.Column("at", sa.String(40), nullable=False),
+        sa.CheckConstraint("answer in ('none', 'conflict', 'recuse', 'accept')",
+                           name="declarations_answer"),
+        sa.CheckConstraint("length(trim(statement)) > 0", name="declarations_statement"),
+    )
+    op.create_index("declarations_evaluation", "declarations", ["evaluation_id", "id"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE TRIGGER declarations_append_only BEFORE UPDATE OR DELETE ON "
+                   "declarations FOR EACH ROW EXECUTE FUNCTION ssw_append_only()")
+        op.execute("CREATE TRIGGER declarations_no_truncate BEFORE TRUNCATE ON declarations "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION ssw_append_only()")
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(f"CREATE TRIGGER declarations_no_{verb.lower()} BEFORE {verb} ON "
+                       "declarations BEGIN SELECT RAISE(ABORT, 'declarations is append-only: rows "
+                       "are never updated or deleted'); END")
+
+
+def downgrade() -> None:
+    raise NotImplementedError("panel records are never dropped")
