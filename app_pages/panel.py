@@ -37,6 +37,8 @@ st.caption(f"Evaluation #{ref.evaluation_id} · you are **{esc(me)}** ({role}) �
            f"**{'open' if is_open else 'closed (blind scoring)'}** · {ev.consensus}")
 
 live = db.panel_record(ref.evaluation_id)
+submitted = db.submitted(ref.evaluation_id)  # read once a run: who has submitted, and when
+members = db.members(ref.evaluation_id)
 # My scores: the workbook's Scores sheet under my name, then what I entered here (which replaces
 # the sheet's for the same cell)
 mine = {(fold(s.vendor), fold(s.lot), fold(s.criterion)): (s.score, s.rationale)
@@ -46,7 +48,7 @@ if message := st.session_state.pop("panel_flash", None):  # what the last action
     st.toast(message, icon=":material/check:")  # seen wherever the page is scrolled to
 if role in ("chair", "evaluator"):
     st.subheader("My scores")
-    submitted_at = db.submitted(ref.evaluation_id).get(me)
+    submitted_at = submitted.get(me)
     if submitted_at is not None:  # locked: shown, not editable
         panel_views.submission_controls(db, ref.evaluation_id, me, submitted_at)
         st.dataframe(pd.DataFrame([{"Vendor": k[0], "Lot": k[1], "Criterion": k[2], "Score": v[0],
@@ -92,14 +94,14 @@ flagged = [c for c in cells if c.flagged]
 if role == "chair":
     left, right = st.columns(2, gap="large")
     with left:
-        panel_views.switches_form(db, ref.evaluation_id, flags, me)
+        panel_views.switches_form(db, ref.evaluation_id, flags, me, members, submitted)
         controls.consensus_radio(ev)
     with right:
         if who and who.signed_in:
             st.markdown("**Members**")
-            panel_views.members_form(db, ref.evaluation_id, me)
+            panel_views.members_form(db, ref.evaluation_id, me, members)
             st.markdown("**Conflicts of interest**")
-            declarations.chair_view(db, ref.evaluation_id, me)
+            declarations.chair_view(db, ref.evaluation_id, me, members)
         else:
             st.caption("Members and roles apply when sign-in is configured; in local mode the "
                        "single user chairs the panel.")
@@ -135,7 +137,7 @@ st.subheader("Findings and rationales")
 panel_views.findings_view(bidset, live, cells, workspace.bidset.findings)
 if role == "chair":
     st.subheader("Submissions")
-    panel_views.submissions_view(db, ref.evaluation_id, cells, me)
+    panel_views.submissions_view(db, ref.evaluation_id, me, members, submitted)
     st.subheader("Evaluator statistics")
     panel_views.evaluator_statistics(bidset, cells)
     st.subheader("Record checks")

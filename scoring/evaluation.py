@@ -201,16 +201,11 @@ class PanelRecord:
         index = _BidIndex(bidset)
         scored = {fold(c.name) for c in bidset.criteria if not c.is_price}
         every = {fold(c.name) for c in bidset.criteria}  # a finding may be on price (realism)
-
-        def names_a_cell(entry: Any, criteria: set[str]) -> bool:
-            return (index.find(entry.vendor, entry.lot) is not None
-                    and fold(entry.criterion) in criteria)
-
-        parts = (self.scores, self.moderations, self.findings, self.narratives)
-        kept = tuple(tuple(e for e in part if names_a_cell(e, every if part is self.findings
-                                                                 else scored))
-                     for part in parts)
-        if all(len(k) == len(p) for k, p in zip(kept, parts, strict=True)):
+        parts = ((self.scores, scored), (self.moderations, scored), (self.findings, every),
+                 (self.narratives, scored))
+        kept = tuple(tuple(e for e in part if index.find(e.vendor, e.lot) is not None
+                           and fold(e.criterion) in criteria) for part, criteria in parts)
+        if sum(map(len, kept)) == sum(len(part) for part, _ in parts):  # nothing left out
             return self
         return PanelRecord(kept[0], kept[1], self.through, kept[2], kept[3])
 

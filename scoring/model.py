@@ -251,6 +251,11 @@ class Finding:
             return f"Findings!{self.row}:{self.row}"
         return f"Panel finding #{self.entry}" if self.entry else ""
 
+    @property
+    def recorded(self) -> str:
+        """Where it was recorded, in words: its Findings sheet row, or its Panel page entry."""
+        return f"Findings sheet row {self.row}" if self.row else f"Panel page, #{self.entry}"
+
 
 @dataclass(frozen=True)
 class OKR:

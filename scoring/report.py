@@ -443,7 +443,7 @@ def _findings(s: Sheet, results: Results) -> None:
             {"Vendor": f.vendor, "Lot": lot_name(f.lot), "Criterion": f.criterion,
              "Kind": bidset.kind_label(f.kind), "Finding": f.text, "Reference": f.reference,
              "Evaluator": f.evaluator or "panel (consensus)",
-             "Recorded": f"Findings sheet row {f.row}" if f.row else f"in the app (#{f.entry})"}
+             "Recorded": f.recorded}
             for f in bidset.findings]), wrap=("Finding",))
     else:
         s.text("No findings are recorded (the workbook has no Findings sheet entries and none "

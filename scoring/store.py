@@ -472,12 +472,8 @@ class Store:
                         answer, reason)
 
     def _declared(self, conn: Connection, evaluation_id: int) -> dict[str, str]:
-        latest: dict[str, str] = {}
-        for r in conn.execute(select(declarations.c.user_id, declarations.c.answer)
-                              .where(declarations.c.evaluation_id == evaluation_id)
-                              .order_by(declarations.c.id)):
-            latest[r[0]] = r[1]
-        return latest
+        latest = self._latest_per_person(conn, declarations, "user_id", "answer", evaluation_id)
+        return {who: answer for who, (answer, _) in latest.items()}
 
     def declared(self, evaluation_id: int) -> dict[str, str]:
         """Each member's standing: none (declared no conflict), conflict (awaiting the chair),
@@ -493,14 +489,20 @@ class Store:
                 .order_by(declarations.c.id)).mappings()]
 
     # -- submissions: an evaluator's scores locked until the chair reopens them ----------------
+    @staticmethod
+    def _latest_per_person(conn: Connection, table: Any, who: str, what: str, evaluation_id: int
+                           ) -> dict[str, tuple[str, str]]:
+        """Each person's latest entry in an append-only table: person -> (``what``, when)."""
+        latest: dict[str, tuple[str, str]] = {}
+        for r in conn.execute(select(table.c[who], table.c[what], table.c.at)
+                              .where(table.c.evaluation_id == evaluation_id)
+                              .order_by(table.c.id)):
+            latest[r[0]] = (r[1], r[2])
+        return latest
+
     def _submitted(self, conn: Connection, evaluation_id: int) -> dict[str, str]:
         """Evaluators whose scores are submitted now (their latest entry): name -> when."""
-        latest: dict[str, tuple[str, str]] = {}
-        for r in conn.execute(select(submissions.c.evaluator, submissions.c.action,
-                                     submissions.c.at)
-                              .where(submissions.c.evaluation_id == evaluation_id)
-                              .order_by(submissions.c.id)):
-            latest[r[0]] = (r[1], r[2])
+        latest = self._latest_per_person(conn, submissions, "evaluator", "action", evaluation_id)
         return {who: at for who, (action, at) in latest.items() if action == "submitted"}
 
     def submitted(self, evaluation_id: int) -> dict[str, str]:

@@ -342,7 +342,7 @@ def _sample_scores() -> tuple[Row, ...]:
     return tuple(rows)
 
 
-# vendor, lot, criterion, kind, text, reference (each from one evaluator; blank: the panel's)
+# evaluator (blank: the panel's), vendor, lot, criterion, kind, text, reference
 _SAMPLE_FINDINGS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     ("A. Rivera", "Cascade Cloud Services", "Infrastructure", "Technical approach",
      "significant strength", "Active-active hosting in two regions with a tested 15-minute "

@@ -34,8 +34,12 @@ def text() -> str:
 def gate(db: Store, evaluation_id: int, user: str) -> None:
     """Stop the run, showing only the declaration (or its standing), until the member may see
     the evaluation: declared no conflict, or the chair allowed a declared one."""
+    passed = f"declared_{evaluation_id}_{user}"  # no entry can undo a pass: remembered
+    if st.session_state.get(passed):
+        return
     standing = db.declared(evaluation_id).get(user)
     if standing in ("none", "accept"):
+        st.session_state[passed] = True
         return
     st.title("Conflict of interest")
     if standing == "conflict":
@@ -67,10 +71,9 @@ def gate(db: Store, evaluation_id: int, user: str) -> None:
     st.stop()
 
 
-def chair_view(db: Store, evaluation_id: int, chair: str) -> None:
+def chair_view(db: Store, evaluation_id: int, chair: str, members: dict[str, str]) -> None:
     """For the chair: each member's declaration, and a form to decide on a declared conflict."""
     standing = db.declared(evaluation_id)
-    members = db.members(evaluation_id)
     words = {"none": "no conflict", "conflict": "conflict declared: awaiting your decision",
              "recuse": "recused", "accept": "conflict declared: allowed to go on"}
     details = {r["user_id"]: r["detail"] for r in db.declaration_rows(evaluation_id)

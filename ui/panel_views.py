@@ -176,15 +176,11 @@ def spread_heatmap(cells: Sequence[Cell], flag_pct: float, watch_pct: float | No
     return Chart.of(frame, layer(rect, marks, height=alt.Step(24)))
 
 
-def pending_evaluators(db: Store, evaluation_id: int) -> list[str]:
-    """The panel's evaluators who have not submitted their scores."""
-    submitted = db.submitted(evaluation_id)
-    return sorted((u for u, r in db.members(evaluation_id).items()
-                   if r == "evaluator" and u not in submitted), key=str.casefold)
-
-
-def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: str) -> None:
-    pending = pending_evaluators(db, evaluation_id) if flags["consensus_open"] != "yes" else []
+def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: str,
+                  members: dict[str, str], submitted: dict[str, str]) -> None:
+    pending = ([] if flags["consensus_open"] == "yes" else  # evaluators yet to submit
+               sorted((u for u, r in members.items() if r == "evaluator" and u not in submitted),
+                      key=str.casefold))
     with st.form("panel_switches"):
         st.markdown("**Panel switches** (chair)")
         open_ = st.toggle("Consensus open: evaluators see each other's scores and the consensus",
@@ -221,8 +217,7 @@ def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: s
     st.rerun()
 
 
-def members_form(db: Store, evaluation_id: int, chair: str) -> None:
-    members = db.members(evaluation_id)
+def members_form(db: Store, evaluation_id: int, chair: str, members: dict[str, str]) -> None:
     st.dataframe(pd.DataFrame([{"User": u, "Role": r} for u, r in members.items()]),
                  hide_index=True)
     with st.form("panel_member", clear_on_submit=True):
@@ -289,10 +284,6 @@ def _bid_label(b: Bid) -> str:
     return b.vendor + (f" ({lot_text(b.lot)})" if b.lot else "")
 
 
-def _recorded(f: Finding) -> str:
-    return f"Findings sheet row {f.row}" if f.row else f"Panel page, #{f.entry}"
-
-
 def kind_text(bidset: BidSet, kind: str) -> str:
     """A kind of finding as the evaluation names it, capitalised (for a choice)."""
     label = bidset.kind_label(kind)
@@ -318,12 +309,10 @@ def submission_controls(db: Store, evaluation_id: int, me: str, submitted_at: st
     st.rerun()
 
 
-def submissions_view(db: Store, evaluation_id: int, cells: Sequence[Cell], chair: str) -> None:
+def submissions_view(db: Store, evaluation_id: int, chair: str, members: dict[str, str],
+                     submitted: dict[str, str]) -> None:
     """For the chair: who has submitted, and a form to reopen a submission."""
-    submitted = db.submitted(evaluation_id)
-    panel = {u for u, r in db.members(evaluation_id).items() if r == "evaluator"}
-    panel |= {who for c in cells for who in c.scores if who in submitted}
-    panel |= set(submitted)
+    panel = {u for u, r in members.items() if r == "evaluator"} | set(submitted)
     if not panel:
         st.caption("No evaluator on the panel yet.")
         return
@@ -357,7 +346,7 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
         st.dataframe(pd.DataFrame([
             {"Bid": f.vendor + (f" ({lot_text(f.lot)})" if f.lot else ""),
              "Criterion": f.criterion, "Kind": bidset.kind_label(f.kind), "Finding": f.text,
-             "Reference": f.reference, "Recorded": _recorded(f)} for f in mine]),
+             "Reference": f.reference, "Recorded": f.recorded} for f in mine]),
             hide_index=True, placeholder="—",
             column_config={"Finding": st.column_config.TextColumn(width="large")})
     else:
@@ -468,7 +457,7 @@ def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell],
                                     "Finding": f.text,
                                     "Reference": f.reference,
                                     "Evaluator": f.evaluator or "panel (consensus)",
-                                    "Recorded": _recorded(f)}
+                                    "Recorded": f.recorded}
                                    for f in found]), hide_index=True, placeholder="—",
                      column_config={"Finding": st.column_config.TextColumn(width="large")})
     else:

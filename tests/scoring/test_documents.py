@@ -239,7 +239,7 @@ def test_findings_and_narratives_entered_in_the_app_reach_the_documents_and_the_
     wb = load_workbook(io.BytesIO(build_report(res)))
     rows = [r for r in wb["Findings"].iter_rows(values_only=True)]
     entered = next(r for r in rows if r[4] == mine.text)
-    assert entered[7] == "in the app (#41)"
+    assert entered[7] == "Panel page, #41"
     assert any(narrative.text in r for r in wb["Narratives"].iter_rows(values_only=True))
 
 
