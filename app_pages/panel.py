@@ -5,7 +5,18 @@ import pandas as pd
 import streamlit as st
 
 from scoring.model import fold
-from ui import auth, cache, controls, declarations, panel_views, persistence, state, vega
+from scoring.store import StoreError
+from ui import (
+    assignment_views,
+    auth,
+    cache,
+    controls,
+    declarations,
+    panel_views,
+    persistence,
+    state,
+    vega,
+)
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -39,28 +50,34 @@ st.caption(f"Evaluation #{ref.evaluation_id} · you are **{esc(me)}** ({role}) �
 live = db.panel_record(ref.evaluation_id)
 submitted = db.submitted(ref.evaluation_id)  # read once a run: who has submitted, and when
 members = db.members(ref.evaluation_id)
+assigned = db.assignments(ref.evaluation_id)
+my_cells = assigned.get(me)  # None: every cell
+due = assignment_views.due_date(flags)
 # My scores: the workbook's Scores sheet under my name, then what I entered here (which replaces
-# the sheet's for the same cell)
+# the sheet's for the same cell), on the cells assigned to me
 mine = {(fold(s.vendor), fold(s.lot), fold(s.criterion)): (s.score, s.rationale)
-        for s in (*bidset.panel_scores, *live.scores) if fold(s.evaluator) == fold(me)}
+        for s in (*bidset.panel_scores, *live.scores) if fold(s.evaluator) == fold(me)
+        and (my_cells is None or my_cells.covers(s.lot, s.criterion))}
 if message := st.session_state.pop("panel_flash", None):  # what the last action did
     st.success(message, icon=":material/check:")
     st.toast(message, icon=":material/check:")  # seen wherever the page is scrolled to
 if role in ("chair", "evaluator"):
     st.subheader("My scores")
     submitted_at = submitted.get(me)
+    mine_done = assignment_views.my_progress(bidset, me, live, my_cells, due)
     if submitted_at is not None:  # locked: shown, not editable
         panel_views.submission_controls(db, ref.evaluation_id, me, submitted_at)
         st.dataframe(pd.DataFrame([{"Vendor": k[0], "Lot": k[1], "Criterion": k[2], "Score": v[0],
                                     "Rationale": v[1]} for k, v in sorted(mine.items())]),
                      hide_index=True, placeholder="—")
     else:
-        view = panel_views.score_filters(bidset)
+        view = panel_views.score_filters(bidset, my_cells)
         key = f"my_scores_{ref.evaluation_id}" + (
             "" if view == (None, None, None) else "_" + "_".join(str(v) for v in view))
         st.caption("The Check column says, as you type, what would stop a row being saved. "
                    "Unsaved edits belong to this view: save them before you change it.")
-        edited = panel_views.my_scores_editor(bidset, me, mine, key=key, view=view)
+        edited = panel_views.my_scores_editor(bidset, me, mine, key=key, view=view,
+                                              assignment=my_cells)
         if st.button("Save my scores", type="primary", icon=":material/save:"):
             entries, problems = panel_views.changed_entries(bidset, edited, mine)
             if problems:
@@ -68,16 +85,21 @@ if role in ("chair", "evaluator"):
                          f"{'' if len(problems) == 1 else 's'} to fix (see the Check column).\n\n"
                          + "\n".join(f"- {esc(p)}" for p in problems), icon=":material/error:")
             if entries and not problems:
-                db.record_scores(ref.evaluation_id, me, entries)
-                st.session_state["panel_flash"] = (f"Saved {len(entries)} score"
-                                                   f"{'' if len(entries) == 1 else 's'}.")
-                st.rerun()
+                try:
+                    db.record_scores(ref.evaluation_id, me, entries)
+                except StoreError as exc:  # e.g. the chair changed the assignment meanwhile
+                    st.error(f"Nothing was saved: {esc(str(exc))}.", icon=":material/error:")
+                else:
+                    st.session_state["panel_flash"] = (f"Saved {len(entries)} score"
+                                                       f"{'' if len(entries) == 1 else 's'}.")
+                    st.rerun()
             elif not problems:
                 st.info("No score changed.")
-        panel_views.submission_controls(db, ref.evaluation_id, me, None)
+        panel_views.submission_controls(db, ref.evaluation_id, me, None,
+                                        unscored=mine_done.assigned - mine_done.scored)
     st.subheader("My findings")
     panel_views.my_findings(db, ref.evaluation_id, bidset, me, live,
-                            locked=submitted_at is not None)
+                            locked=submitted_at is not None, assignment=my_cells)
 
 if role == "evaluator" and not is_open:
     st.info("Blind scoring: you see only your own scores until the chair opens consensus.",
@@ -88,6 +110,8 @@ if role == "evaluator" and not is_open:
 # panel record until the entries are taken in (the notice below says when they differ).
 workspace = cache.results(ev.replace(panel=live), bidset)
 cells = workspace.cells
+if role == "evaluator" and my_cells is not None:  # an evaluator sees the cells assigned to them
+    cells = [c for c in cells if my_cells.covers(c.lot, c.criterion)]
 evaluators = sorted({e for c in cells for e in c.scores}, key=str.casefold)
 flagged = [c for c in cells if c.flagged]
 
@@ -136,6 +160,16 @@ if role == "chair":
 st.subheader("Findings and rationales")
 panel_views.findings_view(bidset, live, cells, workspace.bidset.findings)
 if role == "chair":
+    st.subheader("Assignments and progress")
+    scorers = assignment_views.panel_evaluators(members, assigned, evaluators)
+    assignment_views.progress_view(bidset, live, assigned, scorers, submitted, due)
+    left, right = st.columns(2, gap="large")
+    with left:
+        assignment_views.assignment_form(db, ref.evaluation_id, me, bidset,
+                                         assignment_views.panel_evaluators(members, assigned),
+                                         assigned)
+    with right:
+        assignment_views.due_form(db, ref.evaluation_id, me, due)
     st.subheader("Submissions")
     panel_views.submissions_view(db, ref.evaluation_id, me, members, submitted)
     st.subheader("Evaluator statistics")

@@ -19,14 +19,15 @@ ITEM_LABELS = {
     "simulation": "cost simulation", "scenario": "scenario what-ifs", "snapshot": "workbook snapshot",
     "revised bid book": "revised bid book (workbook replaced)",
     "consensus_open": "consensus open", "prices_visible": "evaluators see prices",
-    "consensus_method": "consensus method",
+    "consensus_method": "consensus method", "scoring_due": "scoring due by",
     **{f"what-if {k}": f"what-if: {s.label.lower()}" for k, s in SPECS.items() if s.what_if},
 }
 ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
                  "member": "Membership", "panel": "Panel switch", "score": "Score",
                  "moderation": "Moderated value", "version": "Version", "finding": "Finding",
                  "narrative": "Consensus narrative", "submission": "Submission",
-                 "declaration": "Conflict-of-interest declaration"}
+                 "declaration": "Conflict-of-interest declaration",
+                 "assignment": "Assignment"}
 ITEM_LABELS["stored"] = "stored (hash of the version's evaluation)"
 
 
@@ -46,6 +47,9 @@ def readable(value: str | None, item: str = "weights") -> str:
     if isinstance(parsed, list) and parsed and all(
             isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) for x in parsed):
         parsed = dict(parsed)  # (name, value) pairs, e.g. weights in criterion order
+    if isinstance(parsed, dict) and set(parsed) == {"criteria", "lots"}:  # an assignment
+        return (f"criteria: {', '.join(parsed['criteria']) or 'every one'}; "
+                f"lots: {', '.join(x or '(single lot)' for x in parsed['lots']) or 'every one'}")
     if isinstance(parsed, dict):
         numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool)
                       for x in parsed.values())

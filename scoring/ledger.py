@@ -120,7 +120,8 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
           findings: Sequence[Mapping[str, Any]] = (),
           narratives: Sequence[Mapping[str, Any]] = (),
           submissions: Sequence[Mapping[str, Any]] = (),
-          declarations: Sequence[Mapping[str, Any]] = ()) -> Verdict:
+          declarations: Sequence[Mapping[str, Any]] = (),
+          assignments: Sequence[Mapping[str, Any]] = ()) -> Verdict:
     """The checks of ``verify`` on rows already read (see the module's note)."""
     if anchor is not None and evaluation is None and not entries:
         return Verdict(evaluation_id, 0, "", f"the evaluation is not in the database, but the anchor "
@@ -147,7 +148,7 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
                            f"the one the anchor {anchor} recorded (the chain was rewritten)", at["id"])
     verdict = _records(evaluation_id, entries, versions, snapshots, scores, moderations, members,
                        flags, evaluation) or _written(entries, findings, narratives,
-                                                       submissions, declarations)
+                                                       submissions, declarations, assignments)
     return Verdict(evaluation_id, len(entries), head, verdict[0], verdict[1]) if verdict else Verdict(
         evaluation_id, len(entries), head)
 
@@ -197,7 +198,8 @@ def _records(evaluation_id: int, entries: Sequence[Mapping[str, Any]], versions:
 def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[str, Any]],
              narratives: Sequence[Mapping[str, Any]],
              submissions: Sequence[Mapping[str, Any]] = (),
-             declarations: Sequence[Mapping[str, Any]] = ()) -> tuple[str, int | None] | None:
+             declarations: Sequence[Mapping[str, Any]] = (),
+             assignments: Sequence[Mapping[str, Any]] = ()) -> tuple[str, int | None] | None:
     """The findings and consensus narratives in the database are, in order, the ones the audit
     log recorded: same person, cell, kind, reference, text and time."""
     audited = [(e["actor"], e["item"], e["old_value"], e["new_value"], e["reason"], e["at"])
@@ -231,7 +233,19 @@ def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[st
              for x in declarations]
     if found != audited:
         return "the declarations in the database are not the ones the audit log recorded", None
+    audited = [(e["actor"], e["item"], e["new_value"], e["reason"], e["at"]) for e in entries
+               if e["action"] == "assignment"]
+    found = [(x["by"], plain_text(x["evaluator"])[:300], assignment_value(x["criteria"], x["lots"]),
+              x["reason"], x["at"]) for x in assignments]
+    if found != audited:
+        return "the assignments in the database are not the ones the audit log recorded", None
     return None
+
+
+def assignment_value(criteria: str, lots: str) -> str:
+    """An assignment's criteria and lots (each a JSON list) as its audit entry records them."""
+    return json.dumps({"criteria": json.loads(criteria), "lots": json.loads(lots)},
+                      ensure_ascii=False)
 
 
 def finding_value(kind: str, reference: str, entry: int) -> str:

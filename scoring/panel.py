@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from scoring.model import Bid, BidSet, Finding, PanelScore, fold
+from scoring.model import Bid, BidSet, Finding, PanelScore, fold, lot_name
 
 
 class Consensus(StrEnum):
@@ -46,6 +46,90 @@ class Narrative:
     text: str
     by: str = ""
     at: str = ""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The lots and criteria the chair assigned an evaluator to score (empty: every one). An
+    evaluator without an assignment scores every cell."""
+
+    evaluator: str
+    criteria: tuple[str, ...] = ()
+    lots: tuple[str, ...] = ()
+    by: str = ""
+    at: str = ""
+
+    def covers(self, lot: str, criterion: str) -> bool:
+        """Whether the cell of ``lot`` and ``criterion`` is the evaluator's to score."""
+        return ((not self.criteria or fold(criterion) in {fold(c) for c in self.criteria})
+                and (not self.lots or fold(lot) in {fold(x) for x in self.lots}))
+
+    def describe(self) -> str:
+        """In words: 'Technical, Staffing in Analytics' / 'every criterion in every lot'."""
+        crit = ", ".join(self.criteria) if self.criteria else "every criterion"
+        lots = ", ".join(lot_name(x) for x in self.lots) if self.lots else "every lot"
+        return f"{crit} · {lots}"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far one evaluator (or one criterion, over its evaluators) has got with its cells."""
+
+    name: str
+    assigned: int  # cells to score
+    scored: int  # of those, scored
+    reasoned: int  # of those, scored with a written rationale
+    findings: int  # findings recorded (on any cell)
+
+    @property
+    def share(self) -> float:
+        return self.scored / self.assigned if self.assigned else 1.0
+
+
+def assigned_cells(bidset: BidSet, assignment: Assignment | None) -> list[tuple[Bid, str]]:
+    """The (bid, criterion) cells an evaluator scores: every bid's every non-price criterion
+    their assignment covers (every one without an assignment)."""
+    return [(b, c.name) for b in bidset.bids for c in bidset.criteria
+            if not c.is_price and (assignment is None or assignment.covers(b.lot, c.name))]
+
+
+def progress(bidset: BidSet, scores: Sequence[PanelScore], findings: Sequence[Finding],
+             assignments: Mapping[str, Assignment], evaluators: Sequence[str]
+             ) -> tuple[list[Progress], list[Progress]]:
+    """Per evaluator and per criterion: assigned cells, those scored, those with a rationale,
+    and findings recorded. ``scores`` are every evaluator's latest (the Scores sheet's with the
+    app's entries in place), ``findings`` those in effect."""
+    index = _BidIndex(bidset)
+    given: dict[tuple[str, int, str], str] = {}  # (evaluator, bid, criterion) -> rationale
+    for s in scores:
+        bid = index.find(s.vendor, s.lot)
+        if bid is not None:
+            given[(fold(s.evaluator), id(bid), fold(s.criterion))] = s.rationale.strip()
+    found: dict[str, int] = {}
+    for f in findings:
+        found[fold(f.evaluator)] = found.get(fold(f.evaluator), 0) + 1
+    by_criterion: dict[str, list[int]] = {c.name: [0, 0, 0, 0] for c in bidset.criteria
+                                           if not c.is_price}
+    people = []
+    for e in evaluators:
+        cells = assigned_cells(bidset, assignments.get(e))
+        scored = reasoned = 0
+        for bid, name in cells:
+            why = given.get((fold(e), id(bid), fold(name)))
+            tally = by_criterion[name]
+            tally[0] += 1
+            if why is not None:
+                scored += 1
+                tally[1] += 1
+                if why:
+                    reasoned += 1
+                    tally[2] += 1
+        people.append(Progress(e, len(cells), scored, reasoned, found.get(fold(e), 0)))
+    names = {fold(n): n for n in by_criterion}
+    for f in findings:
+        if fold(f.criterion) in names:
+            by_criterion[names[fold(f.criterion)]][3] += 1
+    return people, [Progress(name, *t) for name, t in by_criterion.items() if t[0] or t[3]]
 
 
 @dataclass(frozen=True)

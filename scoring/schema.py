@@ -24,7 +24,7 @@ from sqlalchemy import (
 metadata = MetaData()
 
 APPEND_ONLY = ("snapshots", "versions", "audit_log", "panel_scores", "moderations",
-               "panel_findings", "narratives", "submissions", "declarations")
+               "panel_findings", "narratives", "submissions", "declarations", "assignments")
 """Tables whose rows are never updated or deleted: database triggers refuse it."""
 
 ROLES = ("chair", "evaluator", "viewer")
@@ -170,4 +170,17 @@ declarations = Table(
     CheckConstraint("answer in ('none', 'conflict', 'recuse', 'accept')", name="declarations_answer"),
     CheckConstraint("length(trim(statement)) > 0", name="declarations_statement"),
     Index("declarations_evaluation", "evaluation_id", "id"),
+)
+assignments = Table(
+    "assignments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the entry's sequence number
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), nullable=False),
+    Column("evaluator", String(320), nullable=False),
+    Column("criteria", Text, nullable=False),  # JSON list of criterion names ([]: every one)
+    Column("lots", Text, nullable=False),  # JSON list of lots ([]: every one)
+    Column("by", String(320), nullable=False),  # the chair
+    Column("reason", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+    CheckConstraint("length(trim(reason)) > 0", name="assignments_reason"),
+    Index("assignments_evaluation", "evaluation_id", "id"),
 )

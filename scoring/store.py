@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +38,7 @@ from scoring.evaluation import Evaluation, EvaluationError, PanelRecord, is_lega
 from scoring.ledger import (
     Anchor,
     Verdict,
+    assignment_value,
     cell_item,
     entry_hash,
     finding_value,
@@ -48,9 +49,10 @@ from scoring.ledger import (
 from scoring.ledger import audit_key as ledger_key
 from scoring.ledger import check as ledger_check
 from scoring.model import FINDING_KINDS, Finding, PanelScore
-from scoring.panel import Consensus, Moderation, Narrative
+from scoring.panel import Assignment, Consensus, Moderation, Narrative
 from scoring.schema import (
     ROLES,
+    assignments,
     audit_log,
     declarations,
     evaluations,
@@ -69,7 +71,8 @@ from scoring.schema import (
 APP_DIR_NAME = "source-selection-workbench"
 ENV_URL = "SSW_DATABASE_URL"
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: seconds to wait for a connection
-FLAG_DEFAULTS = {"consensus_open": "no", "prices_visible": "no", "consensus_method": "median"}
+FLAG_DEFAULTS = {"consensus_open": "no", "prices_visible": "no", "consensus_method": "median",
+                 "scoring_due": ""}
 __all__ = ["ROLES", "FLAG_DEFAULTS", "Store", "StoreError", "StaleVersion", "Version", "metadata"]
 
 
@@ -543,6 +546,46 @@ class Store:
             self._audit(conn, evaluation_id, None, at, chair, "submission", evaluator,
                         "submitted", "reopened", reason)
 
+    # -- assignments: which lots and criteria each evaluator scores ------------------------------
+    def assign(self, evaluation_id: int, evaluator: str, criteria: Sequence[str],
+               lots: Sequence[str], *, chair: str, reason: str) -> None:
+        """The chair assigns ``evaluator`` to score ``criteria`` in ``lots`` (empty: every one);
+        the latest assignment replaces the earlier."""
+        _require(evaluator=evaluator, chair=chair, reason=reason)
+        at = utc_now()
+        crit, lot = json.dumps(list(criteria), ensure_ascii=False), json.dumps(list(lots),
+                                                                                ensure_ascii=False)
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            conn.execute(insert(assignments).values(
+                evaluation_id=evaluation_id, evaluator=evaluator, criteria=crit, lots=lot,
+                by=chair, reason=plain_text(reason), at=at))
+            self._audit(conn, evaluation_id, None, at, chair, "assignment", evaluator, None,
+                        assignment_value(crit, lot), reason)
+
+    def _assignments(self, conn: Connection, evaluation_id: int) -> dict[str, Assignment]:
+        out: dict[str, Assignment] = {}
+        for r in conn.execute(select(assignments).where(assignments.c.evaluation_id == evaluation_id)
+                              .order_by(assignments.c.id)).mappings():
+            out[r["evaluator"]] = Assignment(r["evaluator"], tuple(json.loads(r["criteria"])),
+                                             tuple(json.loads(r["lots"])), r["by"], r["at"])
+        return out
+
+    def assignments(self, evaluation_id: int) -> dict[str, Assignment]:
+        """Each assigned evaluator's latest assignment (an evaluator absent scores every cell)."""
+        with self.engine.connect() as conn:
+            return self._assignments(conn, evaluation_id)
+
+    def _refuse_unassigned(self, conn: Connection, evaluation_id: int, evaluator: str,
+                           cells: Sequence[tuple[str, str, str]]) -> None:
+        mine = self._assignments(conn, evaluation_id).get(evaluator)
+        if mine is None:
+            return
+        for vendor, lot, criterion in cells:
+            if not mine.covers(lot, criterion):
+                raise StoreError(f"{vendor} / {criterion} is not among the cells assigned to "
+                                 f"{evaluator} ({mine.describe()}); the chair assigns cells")
+
     def record_scores(self, evaluation_id: int, evaluator: str,
                       entries: list[tuple[str, str, str, float, str]]) -> int:
         """Append an evaluator's scores: (vendor, lot, criterion, score, rationale) each."""
@@ -553,6 +596,7 @@ class Store:
         with self._write() as conn:
             self._lock(conn, evaluation_id)
             self._refuse_if_submitted(conn, evaluation_id, evaluator)
+            self._refuse_unassigned(conn, evaluation_id, evaluator, [e[:3] for e in entries])
             for vendor, lot, criterion, score, rationale in entries:
                 old = conn.execute(
                     select(panel_scores.c.score).where(
@@ -592,6 +636,7 @@ class Store:
         with self._write() as conn:
             self._lock(conn, evaluation_id)
             self._refuse_if_submitted(conn, evaluation_id, evaluator)
+            self._refuse_unassigned(conn, evaluation_id, evaluator, [(vendor, lot, criterion)])
             entry = conn.execute(insert(panel_findings).values(
                 evaluation_id=evaluation_id, evaluator=evaluator, vendor=vendor, lot=lot,
                 criterion=criterion, kind=kind, text=text, reference=reference, withdraws=None,
@@ -799,6 +844,7 @@ class Store:
                 scores=rows(panel_scores), moderations=rows(moderations),
                 findings=rows(panel_findings), narratives=rows(narratives),
                 submissions=rows(submissions), declarations=rows(declarations),
+                assignments=rows(assignments),
                 members={r["user_id"]: r["role"] for r in rows(members)},
                 flags={r["name"]: r["value"] for r in rows(panel_flags)},
                 evaluation=dict(evaluation) if evaluation else None, key=self.audit_key,
@@ -819,6 +865,7 @@ APP_PRIVILEGES = {
     "panel_scores": "SELECT, INSERT", "moderations": "SELECT, INSERT", "evaluations": "SELECT, INSERT",
     "panel_findings": "SELECT, INSERT", "narratives": "SELECT, INSERT",
     "submissions": "SELECT, INSERT", "declarations": "SELECT, INSERT",
+    "assignments": "SELECT, INSERT",
     "members": "SELECT, INSERT, UPDATE, DELETE", "panel_flags": "SELECT, INSERT, UPDATE, DELETE",
     "alembic_version": "SELECT",
 }

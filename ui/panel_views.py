@@ -11,7 +11,7 @@ import streamlit as st
 
 from scoring.evaluation import PanelRecord
 from scoring.model import FINDING_KINDS, Bid, BidSet, Criterion, Finding, fold, lot_name
-from scoring.panel import Cell, merge_scores
+from scoring.panel import Assignment, Cell, merge_scores
 from scoring.record import Check, describe
 from scoring.store import ROLES, Store, StoreError
 from ui.vega import Chart, layer
@@ -49,10 +49,14 @@ def _cell(value: object) -> object:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def score_filters(bidset: BidSet) -> tuple[str | None, str | None, str | None]:
-    """The view of My scores: one lot, criterion or vendor, or all (None)."""
-    lots = list(dict.fromkeys(b.lot for b in bidset.bids))
-    criteria = [c.name for c in bidset.criteria if not c.is_price]
+def score_filters(bidset: BidSet, assignment: Assignment | None = None
+                  ) -> tuple[str | None, str | None, str | None]:
+    """The view of My scores: one lot, criterion or vendor, or all (None), among the cells
+    assigned to the evaluator."""
+    lots = list(dict.fromkeys(b.lot for b in bidset.bids if assignment is None
+                              or any(assignment.covers(b.lot, c.name) for c in bidset.criteria)))
+    criteria = [c.name for c in bidset.criteria if not c.is_price and (
+        assignment is None or any(assignment.covers(b.lot, c.name) for b in bidset.bids))]
     left, middle, right = st.columns(3)
     lot = left.selectbox("Lot", [None, *lots], key="my_scores_lot",
                          format_func=lambda x: "All lots" if x is None else lot_text(x))
@@ -64,10 +68,11 @@ def score_filters(bidset: BidSet) -> tuple[str | None, str | None, str | None]:
 
 
 def my_scores_editor(bidset: BidSet, evaluator: str, mine: Mine, key: str,
-                     view: tuple[str | None, str | None, str | None] = (None, None, None)
-                     ) -> pd.DataFrame:
-    """One row per (bid, scored criterion) in the view: the evaluator's score and rationale, and
-    a Check column that says, as the evaluator types, what would stop the row being saved."""
+                     view: tuple[str | None, str | None, str | None] = (None, None, None),
+                     assignment: Assignment | None = None) -> pd.DataFrame:
+    """One row per (bid, scored criterion) in the view and assigned to the evaluator: their
+    score and rationale, and a Check column that says, as they type, what would stop the row
+    being saved."""
     lot_only, criterion_only, vendor_only = view
     labels = sorted({label for c in bidset.criteria for label, _ in c.ratings},
                     key=lambda lb: -max(v for c in bidset.criteria for x, v in c.ratings if x == lb))
@@ -79,7 +84,8 @@ def my_scores_editor(bidset: BidSet, evaluator: str, mine: Mine, key: str,
                 vendor_only is not None and fold(b.vendor) != fold(vendor_only)):
             continue
         for c in bidset.criteria:
-            if c.is_price or (criterion_only is not None and c.name != criterion_only):
+            if c.is_price or (criterion_only is not None and c.name != criterion_only) or (
+                    assignment is not None and not assignment.covers(b.lot, c.name)):
                 continue
             before = mine.get((fold(b.vendor), fold(b.lot), fold(c.name)), (None, ""))
             score, why = before
@@ -290,8 +296,10 @@ def kind_text(bidset: BidSet, kind: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def submission_controls(db: Store, evaluation_id: int, me: str, submitted_at: str | None) -> None:
-    """The evaluator's submission: submit (locks their scores and findings), or its standing."""
+def submission_controls(db: Store, evaluation_id: int, me: str, submitted_at: str | None,
+                        unscored: int = 0) -> None:
+    """The evaluator's submission: submit (locks their scores and findings), or its standing.
+    ``unscored``: assigned cells still without a score (none may be left to submit)."""
     if submitted_at is not None:
         st.info(f"You submitted your scores on {submitted_at[:16].replace('T', ' ')} UTC: they "
                 "and your findings are locked. The chair can reopen them, with a reason.",
@@ -303,6 +311,12 @@ def submission_controls(db: Store, evaluation_id: int, me: str, submitted_at: st
             return
     if not done:
         st.error("Tick the box to confirm: submitted scores cannot be changed without the chair.")
+        return
+    if unscored:
+        st.error(f"Not submitted: {unscored} of your assigned cell{'' if unscored == 1 else 's'} "
+                 f"{'has' if unscored == 1 else 'have'} no score yet. Score every assigned cell "
+                 "(the Check column shows what a row lacks), or ask the chair to change your "
+                 "assignment.", icon=":material/error:")
         return
     db.submit(evaluation_id, me)
     st.session_state["panel_flash"] = "Submitted: your scores and findings are locked."
@@ -337,7 +351,8 @@ def submissions_view(db: Store, evaluation_id: int, chair: str, members: dict[st
 
 
 def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
-                live: PanelRecord, *, locked: bool = False) -> None:
+                live: PanelRecord, *, locked: bool = False,
+                assignment: Assignment | None = None) -> None:
     """The evaluator's own findings (the Findings sheet's under their name, then those entered
     here); a form to record one; a form to withdraw one entered here."""
     entered = [f for f in live.findings if fold(f.evaluator) == fold(me)]
@@ -353,11 +368,14 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
         st.caption("You have recorded no findings yet.")
     if locked:
         return  # submitted: nothing to add or withdraw until the chair reopens
-    criteria = [c.name for c in bidset.criteria if not c.is_price]
+    covered = (lambda lot, name: True) if assignment is None else assignment.covers
+    criteria = [c.name for c in bidset.criteria if not c.is_price
+                and any(covered(b.lot, c.name) for b in bidset.bids)]
+    bids = [b for b in bidset.bids if any(covered(b.lot, name) for name in criteria)]
     with st.form("add_finding", clear_on_submit=True):
         st.markdown("**Record a finding**")
         left, middle, right = st.columns([3, 3, 2])
-        bid = left.selectbox("Bid", bidset.bids, format_func=_bid_label)
+        bid = left.selectbox("Bid", bids, format_func=_bid_label)
         criterion = middle.selectbox("Criterion", criteria)
         kind = right.selectbox("Kind", FINDING_KINDS, format_func=lambda k: kind_text(bidset, k))
         text = st.text_area("Finding", height=90, placeholder=(
@@ -367,6 +385,9 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
     if submitted:
         if not text.strip():
             st.error("Write the finding: what the proposal offers or lacks.")
+        elif bid is not None and criterion is not None and not covered(bid.lot, criterion):
+            st.error(f"{bid.vendor} / {criterion} is not assigned to you: record findings on "
+                     "the cells you score.")
         elif bid is not None and criterion is not None:
             entry = db.record_finding(evaluation_id, me, bid.vendor, bid.lot, criterion, kind,
                                       text.strip(), reference.strip())

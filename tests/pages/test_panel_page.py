@@ -390,9 +390,20 @@ def test_an_evaluator_submits_and_is_locked_until_the_chair_reopens(signed_in, s
                for e in chair.error)
     assert db.flags(eid)["consensus_open"] == "no"
 
+    # Eve scores Technical approach in Security: three cells, to be scored before she submits
+    db.assign(eid, "eve@agency.gov", ["Technical approach"], ["Security"], chair="chair@agency.gov",
+              reason="security specialist")
     eve = open_as("eve@agency.gov")
     next(b for b in eve.button if b.label == "Submit my scores").click().run()
     assert any("Tick the box" in e.value for e in eve.error) and db.submitted(eid) == {}
+    labelled(eve.checkbox, "I have finished scoring: lock my scores and findings").check()
+    next(b for b in eve.button if b.label == "Submit my scores").click().run()
+    assert any("3 of your assigned cells have no score yet" in e.value for e in eve.error)
+    assert db.submitted(eid) == {}
+    db.record_scores(eid, "eve@agency.gov", [
+        (b.vendor, b.lot, "Technical approach", 3.0, "meets the requirement")
+        for b in bidset.bids if b.lot == "Security"])
+    eve = open_as("eve@agency.gov")
     labelled(eve.checkbox, "I have finished scoring: lock my scores and findings").check()
     next(b for b in eve.button if b.label == "Submit my scores").click().run()
     assert set(db.submitted(eid)) == {"eve@agency.gov"}
@@ -465,3 +476,72 @@ def test_a_member_sees_nothing_until_they_declare_and_the_chair_decides_a_confli
     assert any("recused you" in w.value for w in eve.warning) and not eve.dataframe
     said = [e.new_value for e in db.audit(eid) if e.action == "declaration"]
     assert said == ["none", "conflict", "none", "recuse"] and db.verify(eid).intact
+
+
+def test_the_chair_assigns_cells_and_sees_who_is_late(signed_in, sample_bytes):
+    import datetime as dt
+
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    bidset = read_workbook(sample_bytes).bidset
+    v = db.create("Assignments", sample_bytes, "sample.xlsx", Evaluation.of(bidset),
+                  author="chair@agency.gov", reason="set up")
+    eid = v.evaluation_id
+    for user in ("eve@agency.gov", "sam@agency.gov"):
+        db.set_member(eid, user, "evaluator", by="chair@agency.gov", reason="panel")
+    declare(db, eid, "chair@agency.gov", "eve@agency.gov", "sam@agency.gov")
+
+    def open_as(user: str) -> AppTest:
+        signed_in["user"] = user
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["evaluation"], at.query_params["version"] = str(eid), "1"
+        at.run()
+        at.switch_page("app_pages/panel.py").run()
+        assert not at.exception
+        return at
+
+    chair = open_as("chair@agency.gov")
+    labelled(chair.selectbox, "Evaluator").select("eve@agency.gov")
+    labelled(chair.multiselect, "Criteria they score").select("Technical approach")
+    labelled(chair.multiselect, "Lots they score").select("Security")
+    next(b for b in chair.button if b.label == "Assign").click().run()
+    assert any("give a reason" in e.value for e in chair.error)  # one message, nothing stored
+    assert db.assignments(eid) == {}
+    labelled(chair.selectbox, "Evaluator").select("eve@agency.gov")
+    labelled(chair.multiselect, "Criteria they score").select("Technical approach")
+    labelled(chair.multiselect, "Lots they score").select("Security")
+    labelled(chair.text_input, "Reason for the assignment").set_value("security specialist")
+    next(b for b in chair.button if b.label == "Assign").click().run()
+    assert not chair.error, [e.value for e in chair.error]
+    assert db.assignments(eid)["eve@agency.gov"].lots == ("Security",)
+    assert any("eve@agency.gov now scores Technical approach · Security" in t.value
+               for t in chair.success)
+
+    eve = open_as("eve@agency.gov")
+    mine = frame(eve, "Scale")
+    assert set(zip(mine["Lot"], mine["Criterion"], strict=True)) == {("Security", "Technical approach")}
+    assert len(mine) == 3  # the three Security bids, one criterion
+    assert labelled(eve.selectbox, "Lot").options == ["All lots", "Security"]
+    assert labelled(eve.selectbox, "Criterion").options == ["All criteria", "Technical approach"]
+    assert labelled(eve.selectbox, "Bid").options == [
+        "Bastion Security Group (Security)", "Ironclad Cyber (Security)",
+        "Cascade Cloud Services (Security)"]
+    assert any("0 of 3 cells scored" in p.proto.text for p in eve.get("progress"))
+    db.record_scores(eid, "eve@agency.gov", [("Ironclad Cyber", "Security", "Technical approach",
+                                              4.0, "layered defence")])
+
+    chair = open_as("chair@agency.gov")
+    progress = frame(chair, "Standing")
+    eve_row = progress[progress["Evaluator"] == "eve@agency.gov"].iloc[0]
+    assert eve_row["Cells"] == "1 of 3" and eve_row["Standing"] == "in progress"
+    assert eve_row["Scored"] == pytest.approx(1 / 3)
+    sam_row = progress[progress["Evaluator"] == "sam@agency.gov"].iloc[0]
+    assert sam_row["Cells"] == "0 of 56" and sam_row["Assigned"] == "every cell"
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    labelled(chair.date_input, "Due date").set_value(yesterday)
+    chair.text_input(key="scoring_due_reason").set_value("consensus meeting")
+    next(b for b in chair.button if b.label == "Set the due date").click().run()
+    assert db.flags(eid)["scoring_due"] == yesterday.isoformat()
+    assert any("Late" in w.value and "eve@agency.gov, sam@agency.gov" in w.value
+               for w in chair.warning)
+    assert set(frame(chair, "Standing")["Standing"]) == {"late"}
+    assert any(e.action == "assignment" for e in db.audit(eid)) and db.verify(eid).intact

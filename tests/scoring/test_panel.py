@@ -77,3 +77,32 @@ def test_workbook_scores_sheet_gives_the_same_median_as_the_reader():
     bs = read_workbook(basic(Bids=bids, Scores=sheet)).bidset
     cell = consensus(bs, bs.panel_scores)[0]
     assert cell.score == bs.bids[0].scores["Technical"] == 4
+
+
+def test_progress_counts_each_evaluator_s_assigned_cells_by_hand(bidset):
+    from scoring.model import Finding
+    from scoring.panel import Assignment, assigned_cells, progress
+
+    # 4 bids x 2 scored criteria (Technical, Management; Price is not scored by the panel)
+    assert len(assigned_cells(bidset, None)) == 8
+    ann = Assignment("Ann", ("technical",))  # folded: Technical on the 4 bids
+    assert [(b.vendor, c) for b, c in assigned_cells(bidset, ann)] == [
+        ("Alpha", "Technical"), ("Bravo", "Technical"), ("Charlie", "Technical"),
+        ("Delta", "Technical")]
+    panel = [PanelScore("Ann", "Alpha", "", "Technical", 4, "clear plan"),
+             PanelScore("Ann", "Bravo", "", "Technical", 3, ""),  # no rationale
+             PanelScore("Ann", "Alpha", "", "Management", 3, "not hers: not counted"),
+             PanelScore("Bob", "Alpha", "", "Technical", 5, "strong"),
+             PanelScore("Bob", "Delta", "", "Management", 4, "fine")]
+    found = [Finding("Alpha", "", "Technical", "strength", "x", evaluator="Ann"),
+             Finding("Bravo", "", "Management", "risk", "y", evaluator="Bob"),
+             Finding("Bravo", "", "Management", "risk", "z", evaluator="Bob")]
+    people, criteria = progress(bidset, panel, found, {"Ann": ann}, ["Ann", "Bob", "Cy"])
+    got = {p.name: (p.assigned, p.scored, p.reasoned, p.findings) for p in people}
+    assert got == {"Ann": (4, 2, 1, 1), "Bob": (8, 2, 2, 2), "Cy": (8, 0, 0, 0)}
+    assert people[0].share == 0.5 and people[2].share == 0.0
+    by = {p.name: (p.assigned, p.scored, p.reasoned, p.findings) for p in criteria}
+    # Technical: Ann 4 + Bob 4 + Cy 4 assigned; scored Ann 2, Bob 1; one finding
+    assert by == {"Technical": (12, 3, 2, 1), "Management": (8, 1, 1, 2)}
+    assert Assignment("Ann", ("Technical",), ("Cloud",)).describe() == "Technical · Cloud"
+    assert Assignment("Ann").describe() == "every criterion · every lot"

@@ -337,6 +337,30 @@ def test_declarations_and_the_chair_s_decisions_are_kept(store):
         conn.execute(text("DELETE FROM declarations"))
 
 
+def test_an_evaluator_scores_only_the_cells_assigned_to_them(store):
+    eid = new_eval(store).evaluation_id
+    store.record_scores(eid, "bob", [("Acme", "Cloud", "Staffing", 3.0, "before any assignment")])
+    with pytest.raises(StoreError, match="reason is required"):
+        store.assign(eid, "bob", ["Technical"], ["Cloud"], chair="ann", reason=" ")
+    store.assign(eid, "bob", ["Technical"], ["Cloud"], chair="ann", reason="cloud specialist")
+    assert store.assignments(eid)["bob"].criteria == ("Technical",)
+    store.record_scores(eid, "bob", [("Acme", "cloud", "technical", 4.0, "names compare folded")])
+    for cell in (("Acme", "Cloud", "Staffing"), ("Acme", "Data", "Technical")):
+        with pytest.raises(StoreError, match="not among the cells assigned to bob"):
+            store.record_scores(eid, "bob", [(*cell, 2.0, "outside the assignment")])
+        with pytest.raises(StoreError, match="not among the cells assigned to bob"):
+            store.record_finding(eid, "bob", *cell, "weakness", "outside the assignment")
+    store.record_scores(eid, "cy", [("Acme", "Data", "Staffing", 2.0, "cy has no assignment")])
+    store.assign(eid, "bob", [], [], chair="ann", reason="every cell after all")
+    store.record_scores(eid, "bob", [("Acme", "Data", "Staffing", 2.0, "now his to score")])
+    actions = [(e.action, e.item, e.new_value) for e in store.audit(eid) if e.action == "assignment"]
+    assert actions == [("assignment", "bob", '{"criteria": ["Technical"], "lots": ["Cloud"]}'),
+                       ("assignment", "bob", '{"criteria": [], "lots": []}')]
+    assert store.verify(eid).intact
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text("UPDATE assignments SET criteria = '[]'"))
+
+
 def test_a_version_freezes_the_findings_and_narratives_it_was_saved_with(store):
     eid = new_eval(store).evaluation_id
     entry = store.record_finding(eid, "bob", "Acme", "", "Technical", "weakness", "No exit plan")

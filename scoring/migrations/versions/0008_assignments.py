@@ -1,0 +1,44 @@
+"""The chair assigns evaluators to criteria and lots (append-only: the latest entry holds).
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "assignments",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("evaluations.id"), nullable=False),
+        sa.Column("evaluator", sa.String(320), nullable=False),
+        sa.Column("criteria", sa.Text, nullable=False),
+        sa.Column("lots", sa.Text, nullable=False),
+        sa.Column("by", sa.String(320), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("at", sa.String(40), nullable=False),
+        sa.CheckConstraint("length(trim(reason)) > 0", name="assignments_reason"),
+    )
+    op.create_index("assignments_evaluation", "assignments", ["evaluation_id", "id"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE TRIGGER assignments_append_only BEFORE UPDATE OR DELETE ON "
+                   "assignments FOR EACH ROW EXECUTE FUNCTION ssw_append_only()")
+        op.execute("CREATE TRIGGER assignments_no_truncate BEFORE TRUNCATE ON assignments "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION ssw_append_only()")
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(f"CREATE TRIGGER assignments_no_{verb.lower()} BEFORE {verb} ON "
+                       "assignments BEGIN SELECT RAISE(ABORT, 'assignments is append-only: rows "
+                       "are never updated or deleted'); END")
+
+
+def downgrade() -> None:
+    raise NotImplementedError("panel records are never dropped")
