@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from scoring.model import fold
-from scoring.store import StoreError
 from ui import (
     assignment_views,
     auth,
@@ -78,23 +77,7 @@ if role in ("chair", "evaluator"):
                    "Unsaved edits belong to this view: save them before you change it.")
         edited = panel_views.my_scores_editor(bidset, me, mine, key=key, view=view,
                                               assignment=my_cells)
-        if st.button("Save my scores", type="primary", icon=":material/save:"):
-            entries, problems = panel_views.changed_entries(bidset, edited, mine)
-            if problems:
-                st.error(f"Nothing was saved: {len(problems)} row"
-                         f"{'' if len(problems) == 1 else 's'} to fix (see the Check column).\n\n"
-                         + "\n".join(f"- {esc(p)}" for p in problems), icon=":material/error:")
-            if entries and not problems:
-                try:
-                    db.record_scores(ref.evaluation_id, me, entries)
-                except StoreError as exc:  # e.g. the chair changed the assignment meanwhile
-                    st.error(f"Nothing was saved: {esc(str(exc))}.", icon=":material/error:")
-                else:
-                    st.session_state["panel_flash"] = (f"Saved {len(entries)} score"
-                                                       f"{'' if len(entries) == 1 else 's'}.")
-                    st.rerun()
-            elif not problems:
-                st.info("No score changed.")
+        panel_views.save_button(db, ref.evaluation_id, bidset, me, edited, mine)
         panel_views.submission_controls(db, ref.evaluation_id, me, None,
                                         unscored=mine_done.assigned - mine_done.scored)
     st.subheader("My findings")
@@ -161,15 +144,8 @@ st.subheader("Findings and rationales")
 panel_views.findings_view(bidset, live, cells, workspace.bidset.findings)
 if role == "chair":
     st.subheader("Assignments and progress")
-    scorers = assignment_views.panel_evaluators(members, assigned, evaluators)
-    assignment_views.progress_view(bidset, live, assigned, scorers, submitted, due)
-    left, right = st.columns(2, gap="large")
-    with left:
-        assignment_views.assignment_form(db, ref.evaluation_id, me, bidset,
-                                         assignment_views.panel_evaluators(members, assigned),
-                                         assigned)
-    with right:
-        assignment_views.due_form(db, ref.evaluation_id, me, due)
+    assignment_views.chair_section(db, ref.evaluation_id, me, bidset, live, members, assigned,
+                                   evaluators, submitted, due)
     st.subheader("Submissions")
     panel_views.submissions_view(db, ref.evaluation_id, me, members, submitted)
     st.subheader("Evaluator statistics")

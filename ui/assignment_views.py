@@ -140,3 +140,18 @@ def due_form(db: Store, evaluation_id: int, chair: str, due: dt.date | None) -> 
         st.session_state["panel_flash"] = (f"Scoring is due by {when:%d %b %Y}." if value
                                            else "The due date is cleared.")
     st.rerun()
+
+
+def chair_section(db: Store, evaluation_id: int, chair: str, bidset: BidSet, live: PanelRecord,
+                  members: Mapping[str, str], assigned: Mapping[str, Assignment],
+                  scorers: Sequence[str], submitted: Mapping[str, str], due: dt.date | None
+                  ) -> None:
+    """The chair's assignments and progress: the progress tables, then the two forms."""
+    progress_view(bidset, live, assigned, panel_evaluators(members, assigned, scorers),
+                  submitted, due)
+    left, right = st.columns(2, gap="large")
+    with left:
+        assignment_form(db, evaluation_id, chair, bidset, panel_evaluators(members, assigned),
+                        assigned)
+    with right:
+        due_form(db, evaluation_id, chair, due)

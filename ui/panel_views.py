@@ -15,6 +15,7 @@ from scoring.panel import Assignment, Cell, merge_scores
 from scoring.record import Check, describe
 from scoring.store import ROLES, Store, StoreError
 from ui.vega import Chart, layer
+from ui.widgets import md_escape
 
 
 def lot_text(lot: str) -> str:
@@ -121,6 +122,29 @@ def my_scores_editor(bidset: BidSet, evaluator: str, mine: Mine, key: str,
         placeholder="",  # a cell not scored yet is blank, to be filled in
         column_config=config,
     )
+
+
+def save_button(db: Store, evaluation_id: int, bidset: BidSet, me: str, edited: pd.DataFrame,
+                mine: Mine) -> None:
+    """Save my scores: every changed row, or nothing and one message naming the rows to fix."""
+    if not st.button("Save my scores", type="primary", icon=":material/save:"):
+        return
+    entries, problems = changed_entries(bidset, edited, mine)
+    if problems:
+        st.error(f"Nothing was saved: {len(problems)} row{'' if len(problems) == 1 else 's'} to "
+                 "fix (see the Check column).\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems),
+                 icon=":material/error:")
+        return
+    if not entries:
+        st.info("No score changed.")
+        return
+    try:
+        db.record_scores(evaluation_id, me, entries)
+    except StoreError as exc:  # e.g. the chair changed the assignment meanwhile
+        st.error(f"Nothing was saved: {md_escape(str(exc))}.", icon=":material/error:")
+        return
+    st.session_state["panel_flash"] = f"Saved {len(entries)} score{'' if len(entries) == 1 else 's'}."
+    st.rerun()
 
 
 def changed_entries(bidset: BidSet, edited: pd.DataFrame, mine: Mine
