@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from ui import auth, declarations, persistence, state, turns, widgets
+from ui import auth, declarations, envelope_views, persistence, state, turns, widgets
 
 st.set_page_config(
     page_title="Source Selection Workbench",
@@ -25,6 +25,9 @@ SCENARIOS = page("scenarios", "Scenarios", "account_tree", "scenarios")
 COMPLIANCE = page("compliance", "Compliance", "verified", "compliance")
 REPORT = page("report", "Report & share", "share", "report")
 PAGES = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT]
+# Pages whose every figure rests on prices: while the price envelope is sealed they say so, and
+# do not run (Import, Panel and Report & share show what is not priced)
+PRICED = (EVALUATE, ROBUSTNESS, SCENARIOS, COMPLIANCE)
 
 
 def main() -> None:
@@ -56,6 +59,7 @@ def main() -> None:
         role = persistence.role()
     persistence.forget_revoked_left_behind()
     persistence.removal_notice()
+    sealed = persistence.sealed(fresh=True)
     flags = persistence.panel_flags() if role == "evaluator" else {}
     blind = role == "evaluator" and not (flags.get("consensus_open") == "yes"
                                          and flags.get("prices_visible") == "yes")
@@ -85,7 +89,11 @@ def main() -> None:
             icon=":material/gavel:",
         )
 
-    if status.panel_moved and nav.title in ("Evaluate", "Robustness", "Scenarios", "Compliance"):
+    priced = nav.url_path in {p.url_path for p in PRICED}
+    if sealed and priced:
+        envelope_views.sealed_page(nav.title)
+        return
+    if status.panel_moved and priced:
         persistence.panel_notice(status)  # above the page: its figures are the version's
     with persistence.database_guard():
         nav.run()
@@ -93,5 +101,7 @@ def main() -> None:
 
 # Script runs take turns (``ui.turns``): a run waits for its turn, then runs without thirty
 # others thrashing the interpreter lock; long computations step aside.
-with turns.turn():
-    main()
+# (not in a worker process spawned by the app, which imports this file as '__mp_main__')
+if __name__ == "__main__":
+    with turns.turn():
+        main()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from scoring.evaluation import Evaluation
-from ui import cache, state, widgets
+from ui import cache, envelope_views, persistence, state, widgets
 from ui.widgets import md_escape as esc
 
 st.title("Import bids")
@@ -68,7 +68,9 @@ tab_criteria, tab_bids, tab_settings = st.tabs(["Criteria", "Bids", "Settings"])
 with tab_criteria:
     st.dataframe(widgets.criteria_frame(bidset), hide_index=True, placeholder="—")
 with tab_bids:
-    st.dataframe(widgets.bids_frame(bidset), hide_index=True, placeholder="—")
+    if sealed := persistence.sealed():
+        st.caption(envelope_views.SEALED_NOTE)
+    st.dataframe(widgets.bids_frame(bidset, sealed=sealed), hide_index=True, placeholder="—")
 with tab_settings:
     st.dataframe(widgets.settings_frame(bidset), hide_index=True)
 

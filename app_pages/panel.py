@@ -11,6 +11,7 @@ from ui import (
     cache,
     controls,
     declarations,
+    envelope_views,
     panel_views,
     persistence,
     state,
@@ -43,8 +44,10 @@ role = persistence.role(db)
 flags = db.flags(ref.evaluation_id)
 is_open = flags["consensus_open"] == "yes"
 me = who.user_id if who else "unknown"
+envelope = bidset.settings.price_envelope
 st.caption(f"Evaluation #{ref.evaluation_id} · you are **{esc(me)}** ({role}) · consensus is "
-           f"**{'open' if is_open else 'closed (blind scoring)'}** · {ev.consensus}")
+           f"**{'open' if is_open else 'closed (blind scoring)'}** · {ev.consensus} · "
+           + envelope_views.status_line(flags, envelope))
 
 live = db.panel_record(ref.evaluation_id)
 submitted = db.submitted(ref.evaluation_id)  # read once a run: who has submitted, and when
@@ -102,7 +105,8 @@ if role == "chair":
     left, right = st.columns(2, gap="large")
     with left:
         panel_views.switches_form(db, ref.evaluation_id, flags, me, members, submitted)
-        controls.consensus_radio(ev)
+        controls.consensus_radio(ev, locked=flags["consensus_locked"] == "yes")
+        envelope_views.chair_controls(db, ref.evaluation_id, me, flags, envelope)
     with right:
         if who and who.signed_in:
             st.markdown("**Members**")
@@ -151,4 +155,6 @@ if role == "chair":
     st.subheader("Evaluator statistics")
     panel_views.evaluator_statistics(bidset, cells)
     st.subheader("Record checks")
-    panel_views.record_checks(workspace.record)
+    # while the prices are sealed, none of the checks that rest on the ranking
+    panel_views.record_checks(workspace.technical_record if persistence.sealed()
+                              else workspace.record)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import auth, persistence, share_views, state
+from ui import auth, envelope_views, persistence, share_views, state
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -12,7 +12,12 @@ st.write(
     "a link that opens exactly that version for someone else, and trace every change."
 )
 db = persistence.store()
-share_views.report_button(db)
+if sealed := persistence.sealed():  # every download below holds prices: none until unsealed
+    st.info(envelope_views.SEALED_NOTE + " The report, the decision document, the debriefs and "
+            "the reproduction bundle hold prices: they can be downloaded once the prices are "
+            "unsealed.", icon=":material/lock:")
+else:
+    share_views.report_button(db)
 if db is None:
     st.stop()
 
@@ -54,7 +59,10 @@ with right_col:
 
 if ref is not None:
     st.subheader(f"Reproduce version {ref.version.number} from the command line")
-    share_views.reproduce(db, ref)
+    if sealed:
+        st.caption("Available once the prices are unsealed (the bundle holds the workbook).")
+    else:
+        share_views.reproduce(db, ref)
     st.subheader("Versions")
     st.dataframe(share_views.versions_frame(db, ref.evaluation_id), hide_index=True)
     st.subheader("Audit log")

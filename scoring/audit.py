@@ -20,6 +20,7 @@ ITEM_LABELS = {
     "revised bid book": "revised bid book (workbook replaced)",
     "consensus_open": "consensus open", "prices_visible": "evaluators see prices",
     "consensus_method": "consensus method", "scoring_due": "scoring due by",
+    "consensus_locked": "technical consensus locked", "prices_unsealed": "prices unsealed",
     **{f"what-if {k}": f"what-if: {s.label.lower()}" for k, s in SPECS.items() if s.what_if},
 }
 ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",

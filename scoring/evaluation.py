@@ -290,6 +290,7 @@ class Evaluation:
             "panel": panel,
             "ranking": ranking,
             "record": (*panel, self.scoring),  # the record checks: every entry and the ranking
+            "technical_record": panel,  # the record checks without the ranking
             "optimized": (*ranking, self.what_ifs),  # the MILP: not re-solved for an edited award
             "scenarios": (*ranking, self.what_ifs, self.edited_award, self.simulation),
             "robustness": (*ranking, self.robustness),

@@ -129,6 +129,17 @@ class Results:
         return self._part("record", compute)
 
     @property
+    def technical_record(self) -> list[Check]:
+        """The record checks that do not rest on the ranking (none about the winner or about
+        bids still ranked): what a panel may see while the prices are sealed."""
+        def compute() -> list[Check]:
+            ev = self.evaluation
+            scored, cells = self._panel()
+            return record_checks(self.workbook, scored, cells, None, entered=ev.panel.scores,
+                                 moderations=ev.panel.moderations, consensus=ev.consensus)
+        return self._part("technical_record", compute)
+
+    @property
     def ranking(self) -> Ranking:
         """Raises ScoringError when the figures cannot be scored with the method chosen."""
         return self._part("ranking", lambda: rank(self._panel()[0], self.evaluation.scoring))

@@ -214,6 +214,12 @@ class Settings:
         unit="%", minimum=0.0, maximum=100.0, step=5.0)
     currency: str = setting(
         "USD", "Currency", "The currency of every price and cost.", kind=Kind.TEXT, maximum=40)
+    price_envelope: str = setting(
+        "open", "Price envelope",
+        "sealed: no one, the chair included, sees a price or anything ranked on price in the app "
+        "until the chair locks the technical consensus and unseals the prices (a two-envelope "
+        "evaluation); open: prices show from the start.", kind=Kind.CHOICE,
+        choices=("open", "sealed"))
 
     def problems(self) -> list[tuple[str, str, str]]:
         """(key, message, what to do) for settings that cannot stand together."""

@@ -72,7 +72,9 @@ APP_DIR_NAME = "source-selection-workbench"
 ENV_URL = "SSW_DATABASE_URL"
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: seconds to wait for a connection
 FLAG_DEFAULTS = {"consensus_open": "no", "prices_visible": "no", "consensus_method": "median",
-                 "scoring_due": ""}
+                 "scoring_due": "", "consensus_locked": "no", "prices_unsealed": "no"}
+LOCKED = ("the technical consensus is locked: scores, findings, moderations, narratives and "
+          "assignments no longer change")
 __all__ = ["ROLES", "FLAG_DEFAULTS", "Store", "StoreError", "StaleVersion", "Version", "metadata"]
 
 
@@ -426,8 +428,11 @@ class Store:
         _require(author=by, reason=reason)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            now = self._flags(conn, evaluation_id)
             old = conn.execute(select(panel_flags.c.value).where(
                 panel_flags.c.evaluation_id == evaluation_id, panel_flags.c.name == name)).scalar()
+            if now[name] != value:
+                _refuse_switch(now, name, value)
             if old is not None:
                 conn.execute(panel_flags.delete().where(panel_flags.c.evaluation_id == evaluation_id,
                                                         panel_flags.c.name == name))
@@ -436,11 +441,18 @@ class Store:
             self._audit(conn, evaluation_id, None, utc_now(), by, "panel", name,
                         old or FLAG_DEFAULTS[name], value, reason)
 
+    def _flags(self, conn: Connection, evaluation_id: int) -> dict[str, str]:
+        rows = conn.execute(select(panel_flags.c.name, panel_flags.c.value)
+                            .where(panel_flags.c.evaluation_id == evaluation_id)).all()
+        return {**FLAG_DEFAULTS, **dict(rows)}
+
+    def _refuse_if_locked(self, conn: Connection, evaluation_id: int) -> None:
+        if self._flags(conn, evaluation_id)["consensus_locked"] == "yes":
+            raise StoreError(LOCKED)
+
     def flags(self, evaluation_id: int) -> dict[str, str]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(panel_flags.c.name, panel_flags.c.value)
-                                .where(panel_flags.c.evaluation_id == evaluation_id)).all()
-        return {**FLAG_DEFAULTS, **dict(rows)}
+            return self._flags(conn, evaluation_id)
 
     # -- conflict-of-interest declarations ------------------------------------------------------
     def declare(self, evaluation_id: int, user_id: str, *, conflict: bool, statement: str,
@@ -538,6 +550,7 @@ class Store:
         at = utc_now()
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_locked(conn, evaluation_id)
             if evaluator not in self._submitted(conn, evaluation_id):
                 raise StoreError(f"{evaluator}'s scores are not submitted")
             conn.execute(insert(submissions).values(
@@ -557,6 +570,7 @@ class Store:
                                                                                 ensure_ascii=False)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_locked(conn, evaluation_id)
             conn.execute(insert(assignments).values(
                 evaluation_id=evaluation_id, evaluator=evaluator, criteria=crit, lots=lot,
                 by=chair, reason=plain_text(reason), at=at))
@@ -595,6 +609,7 @@ class Store:
         at = utc_now()
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_locked(conn, evaluation_id)
             self._refuse_if_submitted(conn, evaluation_id, evaluator)
             self._refuse_unassigned(conn, evaluation_id, evaluator, [e[:3] for e in entries])
             for vendor, lot, criterion, score, rationale in entries:
@@ -619,6 +634,7 @@ class Store:
         at = utc_now()
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_locked(conn, evaluation_id)
             conn.execute(insert(moderations).values(
                 evaluation_id=evaluation_id, vendor=vendor, lot=lot, criterion=criterion,
                 value=value, rationale=plain_text(rationale), chair=chair, at=at))
@@ -635,6 +651,7 @@ class Store:
         at, text, reference = utc_now(), plain_text(text), plain_text(reference)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_locked(conn, evaluation_id)
             self._refuse_if_submitted(conn, evaluation_id, evaluator)
             self._refuse_unassigned(conn, evaluation_id, evaluator, [(vendor, lot, criterion)])
             entry = conn.execute(insert(panel_findings).values(
@@ -652,6 +669,7 @@ class Store:
         _require(evaluator=evaluator, reason=reason)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_locked(conn, evaluation_id)
             row = conn.execute(select(panel_findings).where(
                 panel_findings.c.evaluation_id == evaluation_id, panel_findings.c.id == entry,
                 panel_findings.c.withdraws.is_(None))).mappings().first()
@@ -682,6 +700,7 @@ class Store:
         at, text = utc_now(), plain_text(text)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
+            self._refuse_if_locked(conn, evaluation_id)
             conn.execute(insert(narratives).values(
                 evaluation_id=evaluation_id, vendor=vendor, lot=lot, criterion=criterion,
                 text=text, chair=chair, at=at))
@@ -919,6 +938,24 @@ def _same_workbook(evaluation: Evaluation, sha: str) -> None:
     if evaluation.workbook_sha256 != sha:
         raise StoreError(f"These settings are for the workbook {evaluation.workbook_sha256[:12]}…, "
                          f"not the one given ({sha[:12]}…)")
+
+
+def _refuse_switch(now: Mapping[str, str], name: str, value: str) -> None:
+    """The order of the technical lock and the price envelope: consensus open, then the lock,
+    then the prices unsealed; unsealed stays unsealed, and the lock stays once they are."""
+    locked, unsealed = now["consensus_locked"] == "yes", now["prices_unsealed"] == "yes"
+    if name == "prices_unsealed":
+        if unsealed:
+            raise StoreError("the prices are unsealed: they cannot be sealed again")
+        if not locked:
+            raise StoreError("the prices are unsealed only once the technical consensus is locked")
+    elif name == "consensus_locked":
+        if value == "yes" and now["consensus_open"] != "yes":
+            raise StoreError("open consensus before locking it")
+        if value != "yes" and unsealed:
+            raise StoreError("the technical consensus stays locked once the prices are unsealed")
+    elif name in ("consensus_open", "consensus_method") and locked:
+        raise StoreError(LOCKED)
 
 
 def _require(**fields: str) -> None:

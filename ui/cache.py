@@ -22,7 +22,8 @@ from scoring.template import template_bytes as _template_bytes
 from scoring.workbook import ReadResult
 from ui import reader_pool, turns
 
-PART_SIZES = {"panel": 64, "ranking": 256, "record": 64, "optimized": 64, "scenarios": 64,
+PART_SIZES = {"panel": 64, "ranking": 256, "record": 64, "technical_record": 64, "optimized": 64,
+              "scenarios": 64,
               "robustness": 32}
 # Parts that take long to compute (the MILP, the cost simulation, rank acceptability and rank
 # reversal): a script run steps aside while it computes them (``ui.turns``).

@@ -398,11 +398,12 @@ def _robustness_changed() -> None:
 
 # -- Panel ----------------------------------------------------------------------------------------
 
-def consensus_radio(ev: Evaluation) -> None:
+def consensus_radio(ev: Evaluation, *, locked: bool = False) -> None:
+    """How cells' consensus is formed (fixed once the technical consensus is locked)."""
     from scoring.panel import CONSENSUS_METHODS
 
     st.radio("Consensus of the evaluators' scores", CONSENSUS_METHODS, horizontal=True,
-             key=_seed("ev_consensus", ev.consensus),
+             key=_seed("ev_consensus", ev.consensus), disabled=locked,
              on_change=lambda: _apply(lambda e: e.replace(consensus=st.session_state["ev_consensus"])),
              help="How each cell's consensus is formed where the chair has not moderated it. "
                   "A change is part of the evaluation in use: save a version to record it.")

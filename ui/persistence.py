@@ -322,6 +322,22 @@ def panel_flags(db: Store | None = None) -> dict[str, str]:
         return dict(FLAG_DEFAULTS)  # closed: blind scoring, no prices
 
 
+SEALED = "prices_sealed"  # whether this run's pages may show prices (see sealed)
+
+
+def sealed(*, fresh: bool = False) -> bool:
+    """Whether the prices are sealed in this run: the workbook's price envelope is sealed and the
+    chair has not unsealed them (a new, unsaved evaluation of such a workbook stays sealed; so
+    does one whose switches cannot be read). Read once a run: the app reads it first, with
+    ``fresh``."""
+    if not fresh and SEALED in st.session_state:
+        return bool(st.session_state[SEALED])
+    found = (state.current().bidset.settings.price_envelope == "sealed"
+             and panel_flags().get("prices_unsealed") != "yes")
+    st.session_state[SEALED] = found
+    return found
+
+
 def open_version(db: Store, evaluation_id: int, number: int) -> SavedRef:
     """Make a saved version the evaluation in use, exactly as it was saved."""
     who = auth.identity()

@@ -158,11 +158,13 @@ def criteria_frame(bidset: BidSet) -> pd.DataFrame:
     ])
 
 
-def bids_frame(bidset: BidSet) -> pd.DataFrame:
-    """The bids as read; a criterion rated in words shows the label with its value."""
+def bids_frame(bidset: BidSet, *, sealed: bool = False) -> pd.DataFrame:
+    """The bids as read (without their prices while those are sealed); a criterion rated in
+    words shows the label with its value."""
     scored = [c for c in bidset.criteria if not c.is_price]
     return pd.DataFrame([
-        {"Vendor": b.vendor, "Lot": b.lot or "(single lot)", "Price": f"{b.price:,.0f}",
+        {"Vendor": b.vendor, "Lot": b.lot or "(single lot)",
+         **({} if sealed else {"Price": f"{b.price:,.0f}"}),
          **{c.name: (c.show(b.scores.get(c.name)) or None) if c.ratings else b.scores.get(c.name)
             for c in scored}}
         for b in bidset.bids

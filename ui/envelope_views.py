@@ -1,0 +1,85 @@
+"""The sealed price envelope: what a page shows while the prices are sealed, and the chair's
+controls to lock the technical consensus and then unseal the prices.
+
+An evaluation whose workbook sets the price envelope to ``sealed`` shows no price, and nothing
+ranked, scored or costed on price, to anyone (the chair included) until the chair has locked
+the technical consensus and unsealed the prices; both are recorded panel switches, in that
+order, and neither is undone once the prices are unsealed (``scoring.store``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from scoring.store import Store, StoreError
+from ui.widgets import md_escape
+
+SEALED_NOTE = ("The prices are sealed: this is a two-envelope evaluation, and no one, the chair "
+               "included, sees a price or anything ranked, scored or costed on price until the "
+               "chair locks the technical consensus and unseals them on the Panel page.")
+
+
+def sealed_page(title: str) -> None:
+    """A page that rests on prices, while they are sealed: what it will show, and where to go."""
+    st.title(title)
+    st.info(SEALED_NOTE, icon=":material/lock:")
+    st.write("Until then the panel works on the technical envelope: scores, rationales, "
+             "findings and consensus on the Panel page; the workbook's criteria and bids "
+             "(without prices) on the Import page; saving and the audit log on Report & share.")
+    st.page_link("app_pages/panel.py", label="Go to the Panel", icon=":material/groups:")
+
+
+def status_line(flags: Mapping[str, str], envelope: str) -> str:
+    """The lock and the envelope in words, for the Panel page's status line."""
+    locked = flags.get("consensus_locked") == "yes"
+    parts = ["technical consensus **locked**" if locked else "technical consensus not locked"]
+    if envelope == "sealed":
+        parts.append("prices **unsealed**" if flags.get("prices_unsealed") == "yes"
+                     else "prices **sealed**")
+    return " · ".join(parts)
+
+
+def chair_controls(db: Store, evaluation_id: int, chair: str, flags: Mapping[str, str],
+                   envelope: str) -> None:
+    """The chair locks the technical consensus (or unlocks it while the prices stay sealed), and
+    then, in a sealed evaluation, unseals the prices. Each asks for a confirmation and a reason."""
+    locked = flags.get("consensus_locked") == "yes"
+    unsealed = flags.get("prices_unsealed") == "yes"
+    if envelope == "sealed" and unsealed:
+        st.caption("The technical consensus is locked and the prices are unsealed: both are final.")
+        return
+    if not locked:
+        action, flag, value = "Lock the technical consensus", "consensus_locked", "yes"
+        confirm = ("The technical scores are final: no score, finding, moderation, narrative or "
+                   "assignment changes after this")
+    elif envelope == "sealed":
+        action, flag, value = "Unseal the prices", "prices_unsealed", "yes"
+        confirm = ("Open the price envelope for everyone on the panel: the technical consensus "
+                   "then stays locked for good")
+    else:
+        action, flag, value = "Unlock the technical consensus", "consensus_locked", "no"
+        confirm = "Let the panel change its scores again"
+    with st.form("envelope"):
+        st.markdown(f"**{action}** (chair)")
+        sure = st.checkbox(confirm)
+        reason = st.text_input("Reason", key="envelope_reason",
+                               placeholder="e.g. consensus meeting of 3 December closed")
+        if not st.form_submit_button(action, icon=":material/lock:" if value == "yes"
+                                     else ":material/lock_open:"):
+            return
+    if not sure or not reason.strip():
+        st.error("Tick the box and give a reason: this is recorded in the audit log.",
+                 icon=":material/error:")
+        return
+    try:
+        db.set_flag(evaluation_id, flag, value, by=chair, reason=reason.strip())
+    except StoreError as exc:
+        st.error(f"Not done: {md_escape(str(exc))}.", icon=":material/error:")
+        return
+    st.session_state["panel_flash"] = {
+        "consensus_locked": "The technical consensus is locked." if value == "yes"
+        else "The technical consensus is unlocked.",
+        "prices_unsealed": "The prices are unsealed: every page shows them now."}[flag]
+    st.rerun()
