@@ -98,7 +98,7 @@ def assignment_form(db: Store, evaluation_id: int, chair: str, bidset: BidSet,
     lots = list(bidset.lots)
     with st.form("assign", clear_on_submit=False):
         st.markdown("**Assign an evaluator** (chair)")
-        who = st.selectbox("Evaluator", evaluators, index=None,
+        who = st.selectbox("Evaluator to assign", evaluators, index=None,
                            placeholder="Choose an evaluator")
         chosen_criteria = st.multiselect("Criteria they score", criteria,
                                          placeholder="Every criterion")

@@ -64,7 +64,7 @@ def chair_controls(db: Store, evaluation_id: int, chair: str, flags: Mapping[str
     with st.form("envelope"):
         st.markdown(f"**{action}** (chair)")
         sure = st.checkbox(confirm)
-        reason = st.text_input("Reason", key="envelope_reason",
+        reason = st.text_input("Reason for this step", key="envelope_reason",
                                placeholder="e.g. consensus meeting of 3 December closed")
         if not st.form_submit_button(action, icon=":material/lock:" if value == "yes"
                                      else ":material/lock_open:"):

@@ -207,3 +207,144 @@ def test_three_users_three_views(browser, secured_app):
     cells = " ".join(str(c) for ws in report for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "Signed-in panel" not in cells and "Panel opens" not in cells and "chair@agency.gov" not in cells
     shot(viewer, "removed-member")
+
+
+def _frames(page) -> list[bytes]:  # type: ignore[no-untyped-def]
+    """Everything the server sends this page from now on (text, tables as Arrow, chart specs)."""
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda data: frames.append(data if isinstance(data, bytes)
+                                                    else data.encode())))
+    return frames
+
+
+def _downloads(page) -> list[bytes]:  # type: ignore[no-untyped-def]
+    """Every file the page's download buttons give (each button clicked once)."""
+    import tempfile
+    from pathlib import Path
+
+    out = []
+    buttons = page.locator('[data-testid="stDownloadButton"] button:visible')
+    for i in range(buttons.count()):
+        with page.expect_download() as info:
+            buttons.nth(i).click()
+        path = Path(tempfile.mkdtemp()) / info.value.suggested_filename
+        info.value.save_as(path)
+        out.append(path.read_bytes())
+    return out
+
+
+def _unpacked(data: bytes) -> bytes:
+    """A download as searchable bytes: an Office file's parts unzipped, anything else as is."""
+    import io
+    import zipfile
+
+    if not data.startswith(b"PK"):
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return b"\x00".join(z.read(n) for n in z.namelist())
+
+
+def test_assigned_cells_a_locked_submission_and_the_sealed_envelope(browser, secured_app,
+                                                                   database_url, sample_bytes):
+    from scoring.evaluation import Evaluation
+    from scoring.store import Store
+    from scoring.workbook import read_workbook
+    from tests.pages.test_envelope import price_forms, sealed_workbook
+
+    data, prices = sealed_workbook(sample_bytes)
+    forms = price_forms(prices)
+    db = Store(database_url)
+    v = db.create("Sealed tender", data, "sealed.xlsx", Evaluation.of(read_workbook(data).bidset),
+                  author=USERS[0], reason="technical envelope opens")
+    eid = v.evaluation_id
+    db.set_member(eid, USERS[1], "evaluator", by=USERS[0], reason="panel")
+    db.declare(eid, USERS[0], conflict=False, statement="no conflict (test)")
+    db.assign(eid, USERS[1], ["Technical approach"], ["Security"], chair=USERS[0],
+              reason="security specialist")
+    link = f"{secured_app.url}/panel?evaluation={eid}&version=1"
+
+    # The evaluator: nothing before the declaration; then only the cells assigned to her
+    evaluator = sign_in(browser, secured_app, USERS[1])
+    frames = _frames(evaluator)
+    evaluator.goto(link)
+    wait_idle(evaluator)
+    declare_no_conflict(evaluator)
+    evaluator.goto(link)
+    wait_idle(evaluator)
+    evaluator.get_by_text("0 of 3 cells scored").wait_for()
+    evaluator.get_by_text("Assigned to you by the chair: Technical approach · Security").wait_for()
+    evaluator.get_by_role("combobox", name="Lot").click()
+    options = evaluator.get_by_role("option").all_inner_texts()
+    assert [o.strip() for o in options] == ["All lots", "Security"], options
+    evaluator.keyboard.press("Escape")
+    db.record_scores(eid, USERS[1], [(vendor, "Security", "Technical approach", 4.0, "sound")
+                                     for vendor in ("Bastion Security Group", "Ironclad Cyber",
+                                                    "Cascade Cloud Services")])
+    evaluator.reload()
+    wait_idle(evaluator)
+    evaluator.get_by_text("3 of 3 cells scored").wait_for()
+    shot(evaluator, "panel-evaluator-assigned")
+    evaluator.get_by_text("I have finished scoring: lock my scores and findings").click()
+    evaluator.get_by_role("button", name="Submit my scores").click()
+    wait_idle(evaluator)
+    evaluator.get_by_text("they and your findings are locked").wait_for()
+    assert evaluator.get_by_role("button", name="Save my scores").count() == 0
+    assert not [f for f in forms if any(f in x for x in frames)]  # blind: no price either
+
+    # The chair, sealed: every page's text and data, every download, and the share link
+    chair = sign_in(browser, secured_app, USERS[0])
+    frames = _frames(chair)
+    files: list[bytes] = []
+    for path in ("import", "", "panel", "robustness", "scenarios", "compliance", "report"):
+        chair.goto(f"{secured_app.url}/{path}?evaluation={eid}&version=1")
+        wait_idle(chair)
+        text = chair.locator('[data-testid="stApp"]').inner_text()
+        assert not [p for p in prices if f"{p:,}" in text or str(p) in text], path
+        assert "Highest ranked" not in text, path
+        if path in ("", "robustness", "scenarios", "compliance"):
+            assert "The prices are sealed" in text, path
+        files += _downloads(chair)
+    share = re.sub(r"\s+", "", chair.locator('[data-testid="stCode"]').filter(
+        has_text="evaluation=").first.inner_text())
+    chair.goto(share)
+    wait_idle(chair)
+    found = [f for f in forms if any(f in x for x in frames)
+             or any(f in _unpacked(d) for d in files)]
+    assert not found, found
+    assert len(files) == 1  # the blank template alone (the report, documents and bundle hold prices)
+
+    # The submitted score stays locked until the chair reopens it, with a reason
+    chair.goto(link)
+    wait_idle(chair)
+    shot(chair, "panel-chair-sealed")
+    assert chair.get_by_role("combobox", name="Evaluator", exact=True).input_value() == USERS[1]
+    chair.get_by_label("Why it is reopened").fill("clarification received")
+    chair.get_by_role("button", name="Reopen").click()
+    wait_idle(chair)
+    evaluator.reload()
+    wait_idle(evaluator)
+    evaluator.get_by_role("button", name="Save my scores").wait_for()
+    assert db.submitted(eid) == {}
+
+    # Consensus, the lock, then the prices unsealed: now they show (the search can find them)
+    evaluator.get_by_text("I have finished scoring: lock my scores and findings").click()
+    evaluator.get_by_role("button", name="Submit my scores").click()
+    wait_idle(evaluator)
+    db.set_flag(eid, "consensus_open", "yes", by=USERS[0], reason="every score is in")
+    chair.reload()
+    wait_idle(chair)
+    chair.get_by_text("The technical scores are final").click()
+    chair.get_by_label("Reason for this step", exact=True).fill("consensus meeting closed")
+    chair.get_by_role("button", name="Lock the technical consensus").click()
+    wait_idle(chair)
+    chair.get_by_text("Open the price envelope for everyone on the panel").click()
+    chair.get_by_label("Reason for this step", exact=True).fill("technical report signed")
+    chair.get_by_role("button", name="Unseal the prices").click()
+    wait_idle(chair)
+    assert db.flags(eid)["prices_unsealed"] == "yes"
+    frames.clear()
+    chair.goto(f"{secured_app.url}/?evaluation={eid}&version=1")
+    wait_idle(chair)
+    chair.get_by_text("Highest ranked").first.wait_for()
+    assert [f for f in forms if any(f in x for x in frames)]

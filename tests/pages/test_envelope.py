@@ -29,8 +29,8 @@ def sealed_workbook(sample: bytes) -> tuple[bytes, list[int]]:
     prices = []
     for i, row in enumerate(range(header + 1, bids.max_row + 1)):
         if bids.cell(row, 1).value:
-            bids.cell(row, 3).value = 1_234_567 + 97_531 * i
-            prices.append(1_234_567 + 97_531 * i)
+            bids.cell(row, 3).value = 1_318_447 + 97_531 * i
+            prices.append(1_318_447 + 97_531 * i)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue(), prices

@@ -500,13 +500,13 @@ def test_the_chair_assigns_cells_and_sees_who_is_late(signed_in, sample_bytes):
         return at
 
     chair = open_as("chair@agency.gov")
-    labelled(chair.selectbox, "Evaluator").select("eve@agency.gov")
+    labelled(chair.selectbox, "Evaluator to assign").select("eve@agency.gov")
     labelled(chair.multiselect, "Criteria they score").select("Technical approach")
     labelled(chair.multiselect, "Lots they score").select("Security")
     next(b for b in chair.button if b.label == "Assign").click().run()
     assert any("give a reason" in e.value for e in chair.error)  # one message, nothing stored
     assert db.assignments(eid) == {}
-    labelled(chair.selectbox, "Evaluator").select("eve@agency.gov")
+    labelled(chair.selectbox, "Evaluator to assign").select("eve@agency.gov")
     labelled(chair.multiselect, "Criteria they score").select("Technical approach")
     labelled(chair.multiselect, "Lots they score").select("Security")
     labelled(chair.text_input, "Reason for the assignment").set_value("security specialist")
