@@ -82,6 +82,7 @@ def main() -> None:
             f"{len(bidset.criteria)} criteria · SHA-256 {open_wb.sha256[:12]}… · "
             f"{widgets.md_escape(status.label())}"
             + (f" · your role: {role}" if who.signed_in else "")
+            + (" · prices sealed" if sealed else "")
         )
         auth.sidebar(who)
         st.info(

@@ -40,9 +40,12 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _standing(p: Progress, submitted: Mapping[str, str], due: dt.date | None) -> str:
+def _standing(p: Progress, submitted: Mapping[str, str], due: dt.date | None,
+              in_app: frozenset[str] | None = None) -> str:
     if p.name in submitted:
         return "submitted"
+    if in_app is not None and p.name not in in_app:  # scores from the workbook: nothing to submit
+        return "Scores sheet"
     if due is not None and _today() > due:
         return "late"
     return "not started" if p.scored == 0 else "in progress"
@@ -62,14 +65,17 @@ def my_progress(bidset: BidSet, me: str, live: PanelRecord, assignment: Assignme
 
 def progress_view(bidset: BidSet, live: PanelRecord, assigned: Mapping[str, Assignment],
                   evaluators: Sequence[str], submitted: Mapping[str, str],
-                  due: dt.date | None) -> None:
+                  due: dt.date | None, members: Mapping[str, str] | None = None) -> None:
     """For the chair: per evaluator and per criterion, cells scored, rationales and findings,
-    with bars; who is late (past the due date and not submitted)."""
+    with bars; who is late (a member past the due date and not submitted; someone who only
+    scored in the workbook's Scores sheet has nothing to submit)."""
     if not evaluators:
         st.caption("No evaluator on the panel yet.")
         return
+    in_app = None if members is None else frozenset(
+        {u for u, r in members.items() if r in ("chair", "evaluator")} | set(assigned))
     people, criteria = _progress(bidset, live, assigned, evaluators)
-    late = [p.name for p in people if _standing(p, submitted, due) == "late"]
+    late = [p.name for p in people if _standing(p, submitted, due, in_app) == "late"]
     if late:
         st.warning(f"Late (scoring was due {due:%d %b %Y} and they have not submitted): "
                    + ", ".join(late) + ".", icon=":material/schedule:")
@@ -82,7 +88,7 @@ def progress_view(bidset: BidSet, live: PanelRecord, assigned: Mapping[str, Assi
          "Assigned": assigned[p.name].describe() if p.name in assigned else "every cell",
          "Scored": p.share, "Cells": f"{p.scored} of {p.assigned}",
          "With a rationale": p.reasoned, "Findings": p.findings,
-         "Standing": _standing(p, submitted, due)} for p in people]),
+         "Standing": _standing(p, submitted, due, in_app)} for p in people]),
         hide_index=True, column_config={"Scored": bar})
     st.caption("Per criterion, over the evaluators assigned to it")
     st.dataframe(pd.DataFrame([
@@ -147,11 +153,10 @@ def chair_section(db: Store, evaluation_id: int, chair: str, bidset: BidSet, liv
                   scorers: Sequence[str], submitted: Mapping[str, str], due: dt.date | None
                   ) -> None:
     """The chair's assignments and progress: the progress tables, then the two forms."""
-    progress_view(bidset, live, assigned, panel_evaluators(members, assigned, scorers),
-                  submitted, due)
+    panel = panel_evaluators(members, assigned, scorers)
+    progress_view(bidset, live, assigned, panel, submitted, due, members)
     left, right = st.columns(2, gap="large")
     with left:
-        assignment_form(db, evaluation_id, chair, bidset, panel_evaluators(members, assigned),
-                        assigned)
+        assignment_form(db, evaluation_id, chair, bidset, panel, assigned)
     with right:
         due_form(db, evaluation_id, chair, due)

@@ -543,5 +543,9 @@ def test_the_chair_assigns_cells_and_sees_who_is_late(signed_in, sample_bytes):
     assert db.flags(eid)["scoring_due"] == yesterday.isoformat()
     assert any("Late" in w.value and "eve@agency.gov, sam@agency.gov" in w.value
                for w in chair.warning)
-    assert set(frame(chair, "Standing")["Standing"]) == {"late"}
+    standing = dict(zip(*(frame(chair, "Standing")[c] for c in ("Evaluator", "Standing")),
+                        strict=True))
+    assert standing == {"A. Rivera": "Scores sheet", "B. Chen": "Scores sheet",
+                        "C. Okafor": "Scores sheet", "eve@agency.gov": "late",
+                        "sam@agency.gov": "late"}  # the workbook's evaluators submit nothing
     assert any(e.action == "assignment" for e in db.audit(eid)) and db.verify(eid).intact
