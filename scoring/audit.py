@@ -170,6 +170,15 @@ def sentence(e: Any) -> str:
                 else f"{who} reopened {label}'s submitted scores")
     elif e.action == "narrative":
         return f"{who} wrote the consensus narrative for {label}: \u201c{e.reason}\u201d{version}."
+    elif e.action == "assignment":
+        text = f"{who} assigned {label} to score {new}"
+    elif e.action == "panel" and e.item == "consensus_locked":
+        text = f"{who} {'locked' if e.new_value == 'yes' else 'unlocked'} the technical consensus"
+    elif e.action == "panel" and e.item == "prices_unsealed":
+        text = f"{who} unsealed the prices"
+    elif e.action == "panel" and e.item == "scoring_due":
+        text = (f"{who} set the date scoring is due to {new}" if e.new_value
+                else f"{who} cleared the date scoring is due")
     elif e.action == "member":
         text = (f"{who} removed {label} from the panel" if e.new_value in (None, "null")
                 else f"{who} made {label} a panel {new}")

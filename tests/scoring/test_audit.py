@@ -88,3 +88,29 @@ def test_findings_narratives_and_withdrawals_read_as_sentences():
         "Bob declared a conflict of interest: \u201cshares in Acme\u201d.",
         "Ann recused Bob for a declared conflict of interest, because: holds shares in a "
         "bidder."]
+
+
+def test_assignments_the_due_date_the_lock_and_the_unsealing_read_as_sentences():
+    from types import SimpleNamespace
+
+    from scoring.audit import audit_sentences
+    from scoring.ledger import assignment_value
+
+    def entry(**kw):  # type: ignore[no-untyped-def]
+        base = dict(at="2026-12-01T16:30:05.123456Z", actor="Ann", version=None, old_value="no")
+        return SimpleNamespace(**{**base, **kw})
+
+    said = [r["What happened"] for r in audit_sentences([
+        entry(action="assignment", item="Bob", old_value=None,
+              new_value=assignment_value('["Technical"]', '["Cloud", ""]'), reason="specialist"),
+        entry(action="panel", item="scoring_due", old_value="", new_value="2026-12-12",
+              reason="meeting on the 14th"),
+        entry(action="panel", item="consensus_locked", new_value="yes", reason="meeting closed"),
+        entry(action="panel", item="prices_unsealed", new_value="yes", reason="report signed")],
+        zone=None)]
+    assert said == [
+        "Ann assigned Bob to score criteria: Technical; lots: Cloud, (single lot), because: "
+        "specialist.",
+        "Ann set the date scoring is due to 2026-12-12, because: meeting on the 14th.",
+        "Ann locked the technical consensus, because: meeting closed.",
+        "Ann unsealed the prices, because: report signed."]
