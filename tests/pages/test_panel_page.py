@@ -549,3 +549,9 @@ def test_the_chair_assigns_cells_and_sees_who_is_late(signed_in, sample_bytes):
                         "C. Okafor": "Scores sheet", "eve@agency.gov": "late",
                         "sam@agency.gov": "late"}  # the workbook's evaluators submit nothing
     assert any(e.action == "assignment" for e in db.audit(eid)) and db.verify(eid).intact
+    db.set_flag(eid, "consensus_open", "yes", by="chair@agency.gov", reason="meeting")
+    eve = open_as("eve@agency.gov")  # consensus open: still only the cells assigned to her
+    consensus = next(df.value for df in eve.dataframe if "Consensus" in df.value.columns
+                     and "Flagged" in df.value.columns and len(df.value) > 0)
+    assert set(zip(consensus["Lot"], consensus["Criterion"], strict=True)) == {
+        ("Security", "Technical approach")}
