@@ -59,8 +59,9 @@ def main() -> None:
         role = persistence.role()
     persistence.forget_revoked_left_behind()
     persistence.removal_notice()
-    sealed = persistence.sealed(fresh=True)
-    flags = persistence.panel_flags() if role == "evaluator" else {}
+
+    flags = persistence.panel_flags()  # read once a run (the defaults for an unsaved evaluation)
+    sealed = persistence.sealed(fresh=True, flags=flags)
     blind = role == "evaluator" and not (flags.get("consensus_open") == "yes"
                                          and flags.get("prices_visible") == "yes")
     # Every page's address stays valid (a shared /panel?… link finds its page); blind scoring shows

@@ -1,7 +1,6 @@
 """Panel: evaluators score and record findings (blind until consensus opens); the chair sees
 spreads, moderates and writes the consensus narrative."""
 
-import pandas as pd
 import streamlit as st
 
 from scoring.model import fold
@@ -44,7 +43,7 @@ role = persistence.role(db)
 flags = db.flags(ref.evaluation_id)
 is_open = flags["consensus_open"] == "yes"
 me = who.user_id if who else "unknown"
-envelope = bidset.settings.price_envelope
+envelope = persistence.envelope(flags)
 st.caption(f"Evaluation #{ref.evaluation_id} · you are **{esc(me)}** ({role}) · consensus is "
            f"**{'open' if is_open else 'closed (blind scoring)'}** · {ev.consensus} · "
            + envelope_views.status_line(flags, envelope))
@@ -53,7 +52,7 @@ live = db.panel_record(ref.evaluation_id)
 submitted = db.submitted(ref.evaluation_id)  # read once a run: who has submitted, and when
 members = db.members(ref.evaluation_id)
 assigned = db.assignments(ref.evaluation_id)
-my_cells = assigned.get(me)  # None: every cell
+my_cells = assigned.get(fold(me))  # None: every cell
 due = assignment_views.due_date(flags)
 # My scores: the workbook's Scores sheet under my name, then what I entered here (which replaces
 # the sheet's for the same cell), on the cells assigned to me
@@ -63,29 +62,10 @@ mine = {(fold(s.vendor), fold(s.lot), fold(s.criterion)): (s.score, s.rationale)
 if message := st.session_state.pop("panel_flash", None):  # what the last action did
     st.success(message, icon=":material/check:")
     st.toast(message, icon=":material/check:")  # seen wherever the page is scrolled to
+locked = flags["consensus_locked"] == "yes"  # the technical consensus: nothing changes now
 if role in ("chair", "evaluator"):
-    st.subheader("My scores")
-    submitted_at = submitted.get(me)
-    mine_done = assignment_views.my_progress(bidset, me, live, my_cells, due)
-    if submitted_at is not None:  # locked: shown, not editable
-        panel_views.submission_controls(db, ref.evaluation_id, me, submitted_at)
-        st.dataframe(pd.DataFrame([{"Vendor": k[0], "Lot": k[1], "Criterion": k[2], "Score": v[0],
-                                    "Rationale": v[1]} for k, v in sorted(mine.items())]),
-                     hide_index=True, placeholder="—")
-    else:
-        view = panel_views.score_filters(bidset, my_cells)
-        key = f"my_scores_{ref.evaluation_id}" + (
-            "" if view == (None, None, None) else "_" + "_".join(str(v) for v in view))
-        st.caption("The Check column says, as you type, what would stop a row being saved. "
-                   "Unsaved edits belong to this view: save them before you change it.")
-        edited = panel_views.my_scores_editor(bidset, me, mine, key=key, view=view,
-                                              assignment=my_cells)
-        panel_views.save_button(db, ref.evaluation_id, bidset, me, edited, mine)
-        panel_views.submission_controls(db, ref.evaluation_id, me, None,
-                                        unscored=mine_done.assigned - mine_done.scored)
-    st.subheader("My findings")
-    panel_views.my_findings(db, ref.evaluation_id, bidset, me, live,
-                            locked=submitted_at is not None, assignment=my_cells)
+    panel_views.my_work(db, ref.evaluation_id, bidset, me, live, mine, submitted.get(me),
+                        my_cells, due, locked=locked)
 
 if role == "evaluator" and not is_open:
     st.info("Blind scoring: you see only your own scores until the chair opens consensus.",
@@ -105,7 +85,7 @@ if role == "chair":
     left, right = st.columns(2, gap="large")
     with left:
         panel_views.switches_form(db, ref.evaluation_id, flags, me, members, submitted)
-        controls.consensus_radio(ev, locked=flags["consensus_locked"] == "yes")
+        controls.consensus_radio(ev, locked=locked)
         envelope_views.chair_controls(db, ref.evaluation_id, me, flags, envelope)
     with right:
         if who and who.signed_in:
@@ -116,6 +96,12 @@ if role == "chair":
         else:
             st.caption("Members and roles apply when sign-in is configured; in local mode the "
                        "single user chairs the panel.")
+
+    st.subheader("Assignments and progress")  # before any score: the chair assigns first
+    assignment_views.chair_section(db, ref.evaluation_id, me, bidset, live, members, assigned,
+                                   evaluators, submitted, due, locked=locked)
+    st.subheader("Submissions")
+    panel_views.submissions_view(db, ref.evaluation_id, me, members, submitted, locked=locked)
 
 status = persistence.status()
 if status.panel_moved and role in ("chair", "viewer"):
@@ -137,7 +123,7 @@ st.subheader("Consensus")
 st.caption(f"The panel's entries as they are now ({esc(live.describe())}), with the workbook's "
            f"Scores sheet; consensus by {ev.consensus} unless moderated.")
 st.dataframe(panel_views.consensus_frame(cells, evaluators), hide_index=True, placeholder="—")
-if role == "chair":
+if role == "chair" and not locked:
     moderate, narrate = st.columns(2, gap="large")
     with moderate:
         panel_views.moderation_form(db, ref.evaluation_id, cells, me)
@@ -145,13 +131,9 @@ if role == "chair":
         panel_views.narrative_form(db, ref.evaluation_id, cells, me)
 
 st.subheader("Findings and rationales")
-panel_views.findings_view(bidset, live, cells, workspace.bidset.findings)
+panel_views.findings_view(bidset, live, cells, workspace.bidset.findings,
+                          my_cells if role == "evaluator" else None)
 if role == "chair":
-    st.subheader("Assignments and progress")
-    assignment_views.chair_section(db, ref.evaluation_id, me, bidset, live, members, assigned,
-                                   evaluators, submitted, due)
-    st.subheader("Submissions")
-    panel_views.submissions_view(db, ref.evaluation_id, me, members, submitted)
     st.subheader("Evaluator statistics")
     panel_views.evaluator_statistics(bidset, cells)
     st.subheader("Record checks")

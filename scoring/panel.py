@@ -9,7 +9,7 @@ that reaches ``spread_watch_pct`` (a lower level) but not the flag is marked to 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -80,9 +80,11 @@ class Progress:
     scored: int  # of those, scored
     reasoned: int  # of those, scored with a written rationale
     findings: int  # findings recorded (on any cell)
+    outside: int = 0  # scores on cells not assigned to them (kept, and counted in consensus)
 
     @property
     def share(self) -> float:
+        """The share of the assigned cells scored (1 when none is assigned)."""
         return self.scored / self.assigned if self.assigned else 1.0
 
 
@@ -94,11 +96,15 @@ def assigned_cells(bidset: BidSet, assignment: Assignment | None) -> list[tuple[
 
 
 def progress(bidset: BidSet, scores: Sequence[PanelScore], findings: Sequence[Finding],
-             assignments: Mapping[str, Assignment], evaluators: Sequence[str]
-             ) -> tuple[list[Progress], list[Progress]]:
+             assignments: Mapping[str, Assignment], evaluators: Sequence[str], *,
+             implicit: Collection[str] = ()) -> tuple[list[Progress], list[Progress]]:
     """Per evaluator and per criterion: assigned cells, those scored, those with a rationale,
-    and findings recorded. ``scores`` are every evaluator's latest (the Scores sheet's with the
-    app's entries in place), ``findings`` those in effect."""
+    and findings recorded; per evaluator also their scores outside their cells (kept in the
+    record, and counted in consensus, from before an assignment narrowed). ``scores`` are every
+    evaluator's latest (the Scores sheet's with the app's entries in place), ``findings`` those
+    in effect, ``assignments`` keyed by the folded evaluator. An evaluator named in
+    ``implicit`` (one who scored in the Scores sheet only) is expected, without an assignment,
+    on the lots and criteria they scored, as the record checks expect them."""
     index = _BidIndex(bidset)
     given: dict[tuple[str, int, str], str] = {}  # (evaluator, bid, criterion) -> rationale
     for s in scores:
@@ -110,9 +116,14 @@ def progress(bidset: BidSet, scores: Sequence[PanelScore], findings: Sequence[Fi
         found[fold(f.evaluator)] = found.get(fold(f.evaluator), 0) + 1
     by_criterion: dict[str, list[int]] = {c.name: [0, 0, 0, 0] for c in bidset.criteria
                                            if not c.is_price}
+    bids = {id(b): b for b in bidset.bids}
     people = []
+    implied = {fold(e) for e in implicit}
     for e in evaluators:
-        cells = assigned_cells(bidset, assignments.get(e))
+        cells = assigned_cells(bidset, assignments.get(fold(e)))
+        if fold(e) in implied and fold(e) not in assignments:
+            pairs = {(fold(bids[b].lot), c) for who, b, c in given if who == fold(e)}
+            cells = [(b, n) for b, n in cells if (fold(b.lot), fold(n)) in pairs]
         scored = reasoned = 0
         for bid, name in cells:
             why = given.get((fold(e), id(bid), fold(name)))
@@ -124,7 +135,9 @@ def progress(bidset: BidSet, scores: Sequence[PanelScore], findings: Sequence[Fi
                 if why:
                     reasoned += 1
                     tally[2] += 1
-        people.append(Progress(e, len(cells), scored, reasoned, found.get(fold(e), 0)))
+        mine = sum(1 for who, _, _ in given if who == fold(e))
+        people.append(Progress(e, len(cells), scored, reasoned, found.get(fold(e), 0),
+                               outside=mine - scored))
     names = {fold(n): n for n in by_criterion}
     for f in findings:
         if fold(f.criterion) in names:

@@ -48,7 +48,7 @@ from scoring.ledger import (
 )
 from scoring.ledger import audit_key as ledger_key
 from scoring.ledger import check as ledger_check
-from scoring.model import FINDING_KINDS, Finding, PanelScore
+from scoring.model import FINDING_KINDS, Finding, PanelScore, fold
 from scoring.panel import Assignment, Consensus, Moderation, Narrative
 from scoring.schema import (
     ROLES,
@@ -72,9 +72,13 @@ APP_DIR_NAME = "source-selection-workbench"
 ENV_URL = "SSW_DATABASE_URL"
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: seconds to wait for a connection
 FLAG_DEFAULTS = {"consensus_open": "no", "prices_visible": "no", "consensus_method": "median",
-                 "scoring_due": "", "consensus_locked": "no", "prices_unsealed": "no"}
-LOCKED = ("the technical consensus is locked: scores, findings, moderations, narratives and "
-          "assignments no longer change")
+                 "scoring_due": "", "consensus_locked": "no", "prices_unsealed": "no",
+                 "price_envelope": "open"}
+FLAG_VALUES = {"consensus_open": ("yes", "no"), "prices_visible": ("yes", "no"),
+               "consensus_locked": ("yes", "no"), "prices_unsealed": ("yes", "no"),
+               "consensus_method": tuple(Consensus), "price_envelope": ("open", "sealed")}
+LOCKED = ("the technical consensus is locked: scores, findings, moderations, narratives, "
+          "assignments, reopenings and the consensus switches no longer change")
 __all__ = ["ROLES", "FLAG_DEFAULTS", "Store", "StoreError", "StaleVersion", "Version", "metadata"]
 
 
@@ -326,6 +330,7 @@ class Store:
                 if latest.number != based_on:
                     raise StaleVersion(latest.number, latest.author, latest.created_at)
                 sha = latest.snapshot_sha256
+                self._refuse_if_locked_change(conn, evaluation_id, latest, evaluation)
                 if evaluation.workbook_sha256 != sha:
                     if workbook is None or not replace_workbook:
                         raise StoreError(
@@ -425,6 +430,8 @@ class Store:
     def set_flag(self, evaluation_id: int, name: str, value: str, *, by: str, reason: str) -> None:
         if name not in FLAG_DEFAULTS:
             raise StoreError(f"unknown panel switch {name}")
+        if name in FLAG_VALUES and value not in FLAG_VALUES[name]:
+            raise StoreError(f"{name} is one of {', '.join(FLAG_VALUES[name])}")
         _require(author=by, reason=reason)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
@@ -445,6 +452,20 @@ class Store:
         rows = conn.execute(select(panel_flags.c.name, panel_flags.c.value)
                             .where(panel_flags.c.evaluation_id == evaluation_id)).all()
         return {**FLAG_DEFAULTS, **dict(rows)}
+
+    def _refuse_if_locked_change(self, conn: Connection, evaluation_id: int, latest: Version,
+                                 evaluation: Evaluation) -> None:
+        """While the technical consensus is locked, a new version keeps the workbook, the
+        consensus method and the panel record (the latest version's, or the live one)."""
+        if self._flags(conn, evaluation_id)["consensus_locked"] != "yes":
+            return
+        if (evaluation.workbook_sha256 != latest.snapshot_sha256
+                or evaluation.consensus != latest.evaluation.consensus
+                or not (evaluation.panel.same_entries(latest.evaluation.panel)
+                        or evaluation.panel.same_entries(
+                            self._panel_record(conn, evaluation_id, None)))):
+            raise StoreError(LOCKED + "; a new version cannot replace the workbook, change the "
+                             "consensus method or go back to another panel record")
 
     def _refuse_if_locked(self, conn: Connection, evaluation_id: int) -> None:
         if self._flags(conn, evaluation_id)["consensus_locked"] == "yes":
@@ -581,18 +602,19 @@ class Store:
         out: dict[str, Assignment] = {}
         for r in conn.execute(select(assignments).where(assignments.c.evaluation_id == evaluation_id)
                               .order_by(assignments.c.id)).mappings():
-            out[r["evaluator"]] = Assignment(r["evaluator"], tuple(json.loads(r["criteria"])),
-                                             tuple(json.loads(r["lots"])), r["by"], r["at"])
+            out[fold(r["evaluator"])] = Assignment(r["evaluator"], tuple(json.loads(r["criteria"])),
+                                                   tuple(json.loads(r["lots"])), r["by"], r["at"])
         return out
 
     def assignments(self, evaluation_id: int) -> dict[str, Assignment]:
-        """Each assigned evaluator's latest assignment (an evaluator absent scores every cell)."""
+        """Each assigned evaluator's latest assignment, keyed by their folded name (``fold``): an
+        evaluator absent scores every cell."""
         with self.engine.connect() as conn:
             return self._assignments(conn, evaluation_id)
 
     def _refuse_unassigned(self, conn: Connection, evaluation_id: int, evaluator: str,
                            cells: Sequence[tuple[str, str, str]]) -> None:
-        mine = self._assignments(conn, evaluation_id).get(evaluator)
+        mine = self._assignments(conn, evaluation_id).get(fold(evaluator))
         if mine is None:
             return
         for vendor, lot, criterion in cells:
@@ -944,6 +966,8 @@ def _refuse_switch(now: Mapping[str, str], name: str, value: str) -> None:
     """The order of the technical lock and the price envelope: consensus open, then the lock,
     then the prices unsealed; unsealed stays unsealed, and the lock stays once they are."""
     locked, unsealed = now["consensus_locked"] == "yes", now["prices_unsealed"] == "yes"
+    if name == "price_envelope" and value != "sealed":
+        raise StoreError("a sealed price envelope stays sealed until the prices are unsealed")
     if name == "prices_unsealed":
         if unsealed:
             raise StoreError("the prices are unsealed: they cannot be sealed again")

@@ -10,23 +10,27 @@ import pandas as pd
 import streamlit as st
 
 from scoring.evaluation import PanelRecord
-from scoring.model import BidSet, Finding, lot_name
+from scoring.model import BidSet, Finding, fold, lot_name
 from scoring.panel import Assignment, Progress, merge_scores, progress
 from scoring.store import Store
+from ui.panel_views import stored
 
 
-def panel_evaluators(members: Mapping[str, str], assigned: Mapping[str, Assignment],
-                     scorers: Sequence[str] = ()) -> list[str]:
-    """Who scores: the panel's evaluators, anyone assigned cells, anyone who has scored."""
-    found = {u for u, r in members.items() if r == "evaluator"} | set(assigned) | set(scorers)
-    return sorted(found, key=str.casefold)
+def panel_evaluators(members: Mapping[str, str], scorers: Sequence[str] = ()) -> list[str]:
+    """Who scores: the panel's evaluators and anyone who has scored (each once, whatever the
+    case of their name). A removed member's assignment is no longer shown."""
+    found: dict[str, str] = {}
+    for name in (*(u for u, r in members.items() if r == "evaluator"), *scorers):
+        found.setdefault(fold(name), name)
+    return sorted(found.values(), key=str.casefold)
 
 
 def _progress(bidset: BidSet, live: PanelRecord, assigned: Mapping[str, Assignment],
-              evaluators: Sequence[str]) -> tuple[list[Progress], list[Progress]]:
+              evaluators: Sequence[str], implicit: Sequence[str] = ()
+              ) -> tuple[list[Progress], list[Progress]]:
     scores = merge_scores(bidset, bidset.panel_scores, live.scores)
     findings: list[Finding] = [*bidset.findings, *live.findings]
-    return progress(bidset, scores, findings, assigned, evaluators)
+    return progress(bidset, scores, findings, assigned, evaluators, implicit=implicit)
 
 
 def due_date(flags: Mapping[str, str]) -> dt.date | None:
@@ -42,10 +46,12 @@ def _today() -> dt.date:
 
 def _standing(p: Progress, submitted: Mapping[str, str], due: dt.date | None,
               in_app: frozenset[str] | None = None) -> str:
+    """Where an evaluator stands: submitted, late, not started or in progress; someone not on
+    the panel (``in_app``, folded) who scored in the workbook has nothing to submit."""
     if p.name in submitted:
         return "submitted"
-    if in_app is not None and p.name not in in_app:  # scores from the workbook: nothing to submit
-        return "Scores sheet"
+    if in_app is not None and fold(p.name) not in in_app:
+        return "scored in the workbook"
     if due is not None and _today() > due:
         return "late"
     return "not started" if p.scored == 0 else "in progress"
@@ -54,7 +60,7 @@ def _standing(p: Progress, submitted: Mapping[str, str], due: dt.date | None,
 def my_progress(bidset: BidSet, me: str, live: PanelRecord, assignment: Assignment | None,
                 due: dt.date | None) -> Progress:
     """The evaluator's own progress bar (and what is assigned to them); their progress."""
-    mine = _progress(bidset, live, {me: assignment} if assignment else {}, [me])[0][0]
+    mine = _progress(bidset, live, {fold(me): assignment} if assignment else {}, [me])[0][0]
     text = (f"{mine.scored} of {mine.assigned} cells scored, {mine.reasoned} with a rationale"
             + (f" · due {due:%d %b %Y}" if due else ""))
     st.progress(mine.share, text=text)
@@ -73,8 +79,9 @@ def progress_view(bidset: BidSet, live: PanelRecord, assigned: Mapping[str, Assi
         st.caption("No evaluator on the panel yet.")
         return
     in_app = None if members is None else frozenset(
-        {u for u, r in members.items() if r in ("chair", "evaluator")} | set(assigned))
-    people, criteria = _progress(bidset, live, assigned, evaluators)
+        fold(u) for u, r in members.items() if r in ("chair", "evaluator"))
+    people, criteria = _progress(bidset, live, assigned, evaluators, implicit=[
+        e for e in evaluators if in_app is not None and fold(e) not in in_app])
     late = [p.name for p in people if _standing(p, submitted, due, in_app) == "late"]
     if late:
         st.warning(f"Late (scoring was due {due:%d %b %Y} and they have not submitted): "
@@ -83,13 +90,22 @@ def progress_view(bidset: BidSet, live: PanelRecord, assigned: Mapping[str, Assi
         st.caption(f"Scoring is due by {due:%d %b %Y}.")
     bar = st.column_config.ProgressColumn("Scored", format="percent", min_value=0.0,
                                           max_value=1.0)
+    outside = any(p.outside for p in people)
     st.dataframe(pd.DataFrame([
         {"Evaluator": p.name,
-         "Assigned": assigned[p.name].describe() if p.name in assigned else "every cell",
+         "Assigned": (assigned[fold(p.name)].describe() if fold(p.name) in assigned
+                      else "the lots and criteria they scored"
+                      if in_app is not None and fold(p.name) not in in_app
+                      else "every criterion · every lot"),
          "Scored": p.share, "Cells": f"{p.scored} of {p.assigned}",
          "With a rationale": p.reasoned, "Findings": p.findings,
+         **({"Scores outside their cells": p.outside} if outside else {}),
          "Standing": _standing(p, submitted, due, in_app)} for p in people]),
         hide_index=True, column_config={"Scored": bar})
+    if outside:
+        st.caption("Scores outside their cells: scores an evaluator gave before their assignment "
+                   "narrowed. They stay in the record and count in the consensus; the evaluator "
+                   "no longer sees them. Widen the assignment to let them revise those.")
     st.caption("Per criterion, over the evaluators assigned to it")
     st.dataframe(pd.DataFrame([
         {"Criterion": p.name, "Scored": p.share, "Cells": f"{p.scored} of {p.assigned}",
@@ -98,7 +114,7 @@ def progress_view(bidset: BidSet, live: PanelRecord, assigned: Mapping[str, Assi
 
 
 def assignment_form(db: Store, evaluation_id: int, chair: str, bidset: BidSet,
-                    evaluators: Sequence[str], assigned: Mapping[str, Assignment]) -> None:
+                    evaluators: Sequence[str]) -> None:
     """The chair assigns an evaluator to criteria and lots (none chosen: every one)."""
     criteria = [c.name for c in bidset.criteria if not c.is_price]
     lots = list(bidset.lots)
@@ -117,8 +133,9 @@ def assignment_form(db: Store, evaluation_id: int, chair: str, bidset: BidSet,
     if who is None or not reason.strip():
         st.error("Choose the evaluator and give a reason: assignments are in the audit log.")
         return
-    db.assign(evaluation_id, who, chosen_criteria, chosen_lots, chair=chair,
-              reason=reason.strip())
+    if not stored(lambda: db.assign(evaluation_id, who, chosen_criteria, chosen_lots,
+                                    chair=chair, reason=reason.strip())):
+        return
     given = Assignment(who, tuple(chosen_criteria), tuple(chosen_lots))
     st.session_state["panel_flash"] = f"{who} now scores {given.describe()}."
     st.rerun()
@@ -142,7 +159,9 @@ def due_form(db: Store, evaluation_id: int, chair: str, due: dt.date | None) -> 
     if value == (due.isoformat() if due else ""):
         st.session_state["panel_flash"] = "The due date is unchanged."
     else:
-        db.set_flag(evaluation_id, "scoring_due", value, by=chair, reason=reason.strip())
+        if not stored(lambda: db.set_flag(evaluation_id, "scoring_due", value, by=chair,
+                                          reason=reason.strip())):
+            return
         st.session_state["panel_flash"] = (f"Scoring is due by {when:%d %b %Y}." if value
                                            else "The due date is cleared.")
     st.rerun()
@@ -150,13 +169,17 @@ def due_form(db: Store, evaluation_id: int, chair: str, due: dt.date | None) -> 
 
 def chair_section(db: Store, evaluation_id: int, chair: str, bidset: BidSet, live: PanelRecord,
                   members: Mapping[str, str], assigned: Mapping[str, Assignment],
-                  scorers: Sequence[str], submitted: Mapping[str, str], due: dt.date | None
-                  ) -> None:
-    """The chair's assignments and progress: the progress tables, then the two forms."""
-    panel = panel_evaluators(members, assigned, scorers)
+                  scorers: Sequence[str], submitted: Mapping[str, str], due: dt.date | None,
+                  *, locked: bool = False) -> None:
+    """The chair's assignments and progress: the progress tables, then the two forms (no
+    assignment changes once the technical consensus is locked)."""
+    panel = panel_evaluators(members, scorers)
     progress_view(bidset, live, assigned, panel, submitted, due, members)
     left, right = st.columns(2, gap="large")
     with left:
-        assignment_form(db, evaluation_id, chair, bidset, panel, assigned)
+        if locked:
+            st.caption("The technical consensus is locked: assignments no longer change.")
+        else:
+            assignment_form(db, evaluation_id, chair, bidset, panel)
     with right:
         due_form(db, evaluation_id, chair, due)

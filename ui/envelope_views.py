@@ -43,28 +43,36 @@ def status_line(flags: Mapping[str, str], envelope: str) -> str:
 
 def chair_controls(db: Store, evaluation_id: int, chair: str, flags: Mapping[str, str],
                    envelope: str) -> None:
-    """The chair locks the technical consensus (or unlocks it while the prices stay sealed), and
-    then, in a sealed evaluation, unseals the prices. Each asks for a confirmation and a reason."""
+    """The chair locks the technical consensus; then, in a sealed evaluation, unseals the prices
+    (final) or, locked by mistake, unlocks it while the prices are still sealed; without a
+    sealed envelope, unlocks it. Each asks for a confirmation and a reason."""
     locked = flags.get("consensus_locked") == "yes"
-    unsealed = flags.get("prices_unsealed") == "yes"
-    if envelope == "sealed" and unsealed:
+    if envelope == "sealed" and flags.get("prices_unsealed") == "yes":
         st.caption("The technical consensus is locked and the prices are unsealed: both are final.")
         return
     if not locked:
-        action, flag, value = "Lock the technical consensus", "consensus_locked", "yes"
-        confirm = ("The technical scores are final: no score, finding, moderation, narrative or "
-                   "assignment changes after this")
-    elif envelope == "sealed":
-        action, flag, value = "Unseal the prices", "prices_unsealed", "yes"
-        confirm = ("Open the price envelope for everyone on the panel: the technical consensus "
-                   "then stays locked for good")
-    else:
-        action, flag, value = "Unlock the technical consensus", "consensus_locked", "no"
-        confirm = "Let the panel change its scores again"
-    with st.form("envelope"):
+        _step(db, evaluation_id, chair, "Lock the technical consensus", "consensus_locked", "yes",
+              "The technical scores are final: no score, finding, moderation, narrative, "
+              "assignment, reopening or consensus change after this")
+        return
+    if envelope == "sealed":
+        _step(db, evaluation_id, chair, "Unseal the prices", "prices_unsealed", "yes",
+              "Open the price envelope: the chair and viewers see the prices at once, evaluators "
+              "once you let them; the technical consensus then stays locked for good")
+        with st.expander("Locked by mistake? Unlock it while the prices are still sealed"):
+            _step(db, evaluation_id, chair, "Unlock the technical consensus", "consensus_locked",
+                  "no", "Let the panel change its scores again", key="unlock")
+        return
+    _step(db, evaluation_id, chair, "Unlock the technical consensus", "consensus_locked", "no",
+          "Let the panel change its scores again")
+
+
+def _step(db: Store, evaluation_id: int, chair: str, action: str, flag: str, value: str,
+          confirm: str, key: str = "envelope") -> None:
+    with st.form(key):
         st.markdown(f"**{action}** (chair)")
         sure = st.checkbox(confirm)
-        reason = st.text_input("Reason for this step", key="envelope_reason",
+        reason = st.text_input("Reason for this step", key=f"{key}_reason",
                                placeholder="e.g. consensus meeting of 3 December closed")
         if not st.form_submit_button(action, icon=":material/lock:" if value == "yes"
                                      else ":material/lock_open:"):
@@ -79,7 +87,8 @@ def chair_controls(db: Store, evaluation_id: int, chair: str, flags: Mapping[str
         st.error(f"Not done: {md_escape(str(exc))}.", icon=":material/error:")
         return
     st.session_state["panel_flash"] = {
-        "consensus_locked": "The technical consensus is locked." if value == "yes"
-        else "The technical consensus is unlocked.",
-        "prices_unsealed": "The prices are unsealed: every page shows them now."}[flag]
+        ("consensus_locked", "yes"): "The technical consensus is locked.",
+        ("consensus_locked", "no"): "The technical consensus is unlocked.",
+        ("prices_unsealed", "yes"): "The prices are unsealed: the priced pages show them now "
+                                    "(to evaluators once you let them see prices)."}[flag, value]
     st.rerun()

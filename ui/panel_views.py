@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 
@@ -124,6 +125,49 @@ def my_scores_editor(bidset: BidSet, evaluator: str, mine: Mine, key: str,
     )
 
 
+def stored(write: Callable[[], object]) -> bool:
+    """Run one write to the store; if the store refuses it (e.g. the chair locked the technical
+    consensus meanwhile), say why in one message and return False."""
+    try:
+        write()
+    except StoreError as exc:
+        st.error(f"Not recorded: {md_escape(str(exc))}.", icon=":material/error:")
+        return False
+    return True
+
+
+def my_work(db: Store, evaluation_id: int, bidset: BidSet, me: str, live: PanelRecord,
+            mine: Mine, submitted_at: str | None, assignment: Assignment | None,
+            due: dt.date | None, *, locked: bool) -> None:
+    """My scores and my findings: my progress, then an editor of my cells (or, once submitted or
+    once the technical consensus is locked, what I gave), then my findings."""
+    from ui import assignment_views
+
+    st.subheader("My scores")
+    done = assignment_views.my_progress(bidset, me, live, assignment, due)
+    if submitted_at is not None or locked:  # shown, not editable
+        if locked:
+            st.info("The technical consensus is locked: scores and findings no longer change.",
+                    icon=":material/lock:")
+        else:
+            submission_controls(db, evaluation_id, me, submitted_at)
+        st.dataframe(pd.DataFrame([{"Vendor": k[0], "Lot": k[1], "Criterion": k[2], "Score": v[0],
+                                    "Rationale": v[1]} for k, v in sorted(mine.items())]),
+                     hide_index=True, placeholder="—")
+    else:
+        view = score_filters(bidset, assignment)
+        key = f"my_scores_{evaluation_id}" + (
+            "" if view == (None, None, None) else "_" + "_".join(str(v) for v in view))
+        st.caption("The Check column says, as you type, what would stop a row being saved. "
+                   "Unsaved edits belong to this view: save them before you change it.")
+        edited = my_scores_editor(bidset, me, mine, key=key, view=view, assignment=assignment)
+        save_button(db, evaluation_id, bidset, me, edited, mine)
+        submission_controls(db, evaluation_id, me, None, unscored=done.assigned - done.scored)
+    st.subheader("My findings")
+    my_findings(db, evaluation_id, bidset, me, live, locked=submitted_at is not None or locked,
+                assignment=assignment)
+
+
 def save_button(db: Store, evaluation_id: int, bidset: BidSet, me: str, edited: pd.DataFrame,
                 mine: Mine) -> None:
     """Save my scores: every changed row, or nothing and one message naming the rows to fix."""
@@ -214,7 +258,9 @@ def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: s
     with st.form("panel_switches"):
         st.markdown("**Panel switches** (chair)")
         open_ = st.toggle("Consensus open: evaluators see each other's scores and the consensus",
-                          value=flags["consensus_open"] == "yes")
+                          value=flags["consensus_open"] == "yes",
+                          disabled=flags.get("consensus_locked") == "yes",
+                          help="Fixed while the technical consensus is locked")
         prices = st.toggle("Evaluators may see prices and rankings",
                            value=flags["prices_visible"] == "yes")
         override = False
@@ -238,7 +284,9 @@ def switches_form(db: Store, evaluation_id: int, flags: dict[str, str], chair: s
     wanted = {"consensus_open": "yes" if open_ else "no", "prices_visible": "yes" if prices else "no"}
     changed = [name for name, value in wanted.items() if flags[name] != value]
     for name in changed:
-        db.set_flag(evaluation_id, name, wanted[name], by=chair, reason=reason)
+        if not stored(lambda n=name: db.set_flag(evaluation_id, n, wanted[n], by=chair,
+                                                 reason=reason)):
+            return
     st.session_state["panel_flash"] = (
         "Panel switches applied: " + ", ".join(
             f"{'consensus open' if n == 'consensus_open' else 'evaluators see prices'} "
@@ -302,8 +350,9 @@ def moderation_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair:
     if cell is None:
         st.error("That cell is no longer scored; choose it again.")
         return
-    db.moderate(evaluation_id, cell.vendor, cell.lot, cell.criterion, value, chair=chair,
-                rationale=rationale)
+    if not stored(lambda: db.moderate(evaluation_id, cell.vendor, cell.lot, cell.criterion, value,
+                                      chair=chair, rationale=rationale)):
+        return
     st.session_state["panel_flash"] = (
         f"Withdrew the moderation of {cell.vendor} / {cell.criterion}." if value is None
         else f"Moderated {cell.vendor} / {cell.criterion} to {value:g}.")
@@ -342,14 +391,16 @@ def submission_controls(db: Store, evaluation_id: int, me: str, submitted_at: st
                  "(the Check column shows what a row lacks), or ask the chair to change your "
                  "assignment.", icon=":material/error:")
         return
-    db.submit(evaluation_id, me)
+    if not stored(lambda: db.submit(evaluation_id, me)):
+        return
     st.session_state["panel_flash"] = "Submitted: your scores and findings are locked."
     st.rerun()
 
 
 def submissions_view(db: Store, evaluation_id: int, chair: str, members: dict[str, str],
-                     submitted: dict[str, str]) -> None:
-    """For the chair: who has submitted, and a form to reopen a submission."""
+                     submitted: dict[str, str], *, locked: bool = False) -> None:
+    """For the chair: who has submitted, and a form to reopen a submission (none once the
+    technical consensus is locked)."""
     panel = {u for u, r in members.items() if r == "evaluator"} | set(submitted)
     if not panel:
         st.caption("No evaluator on the panel yet.")
@@ -358,7 +409,7 @@ def submissions_view(db: Store, evaluation_id: int, chair: str, members: dict[st
         {"Evaluator": who, "Submitted (UTC)": submitted[who][:16].replace("T", " ")
          if who in submitted else None}
         for who in sorted(panel, key=str.casefold)]), hide_index=True, placeholder="not yet")
-    if not submitted:
+    if not submitted or locked:
         return
     with st.form("reopen", clear_on_submit=True):
         st.markdown("**Reopen a submission** (chair)")
@@ -369,7 +420,8 @@ def submissions_view(db: Store, evaluation_id: int, chair: str, members: dict[st
     if not reason.strip():
         st.error("Say why: reopening a submission is recorded in the audit log.")
         return
-    db.reopen(evaluation_id, who, chair=chair, reason=reason.strip())
+    if not stored(lambda: db.reopen(evaluation_id, who, chair=chair, reason=reason.strip())):
+        return
     st.session_state["panel_flash"] = f"Reopened {who}'s scores: they may change them again."
     st.rerun()
 
@@ -413,10 +465,12 @@ def my_findings(db: Store, evaluation_id: int, bidset: BidSet, me: str,
             st.error(f"{bid.vendor} / {criterion} is not assigned to you: record findings on "
                      "the cells you score.")
         elif bid is not None and criterion is not None:
-            entry = db.record_finding(evaluation_id, me, bid.vendor, bid.lot, criterion, kind,
-                                      text.strip(), reference.strip())
-            st.session_state["panel_flash"] = f"Recorded finding #{entry}."
-            st.rerun()
+            entry: list[int] = []
+            if stored(lambda: entry.append(db.record_finding(
+                    evaluation_id, me, bid.vendor, bid.lot, criterion, kind, text.strip(),
+                    reference.strip()))):
+                st.session_state["panel_flash"] = f"Recorded finding #{entry[0]}."
+                st.rerun()
     if not entered:
         return
     with (st.expander(f"Withdraw a finding entered here ({len(entered)})"),
@@ -456,17 +510,22 @@ def narrative_form(db: Store, evaluation_id: int, cells: Sequence[Cell], chair: 
     if cell is None:
         st.error("That cell is no longer scored; choose it again.")
         return
-    db.narrate(evaluation_id, cell.vendor, cell.lot, cell.criterion, text.strip(), chair=chair)
+    if not stored(lambda: db.narrate(evaluation_id, cell.vendor, cell.lot, cell.criterion,
+                                     text.strip(), chair=chair)):
+        return
     st.session_state["panel_flash"] = (f"Saved the consensus narrative for {cell.vendor} / "
                                        f"{cell.criterion}.")
     st.rerun()
 
 
 def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell],
-                  findings: Sequence[Finding]) -> None:
+                  findings: Sequence[Finding], assignment: Assignment | None = None) -> None:
     """One bid at a time: every evaluator's score and rationale per criterion beside the
     consensus and the chair's narrative, and the findings recorded against it (``findings``:
-    the Findings sheet's, then those entered on this page)."""
+    the Findings sheet's, then those entered on this page); for an evaluator with an
+    assignment, only the cells assigned to them."""
+    if assignment is not None:
+        findings = [f for f in findings if assignment.covers(f.lot, f.criterion)]
     recorded = {(fold(c.vendor), c.lot) for c in cells} | {
         (fold(f.vendor), f.lot) for f in findings}
     bids = [b for b in bidset.bids if (fold(b.vendor), b.lot) in recorded]
@@ -481,7 +540,8 @@ def findings_view(bidset: BidSet, live: PanelRecord, cells: Sequence[Cell],
              "Rationale": s.rationale,
              "Consensus": consensus[fold(s.criterion)].score if fold(s.criterion) in consensus else None}
             for s in scores if fold(s.vendor) == fold(bid.vendor)
-            and (not s.lot or fold(s.lot) == fold(bid.lot))]
+            and (not s.lot or fold(s.lot) == fold(bid.lot))
+            and (assignment is None or assignment.covers(bid.lot, s.criterion))]
     if rows:
         st.caption("Each evaluator's score and rationale, beside the consensus")
         st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—",

@@ -325,15 +325,22 @@ def panel_flags(db: Store | None = None) -> dict[str, str]:
 SEALED = "prices_sealed"  # whether this run's pages may show prices (see sealed)
 
 
-def sealed(*, fresh: bool = False) -> bool:
-    """Whether the prices are sealed in this run: the workbook's price envelope is sealed and the
-    chair has not unsealed them (a new, unsaved evaluation of such a workbook stays sealed; so
-    does one whose switches cannot be read). Read once a run: the app reads it first, with
-    ``fresh``."""
+def envelope(flags: dict[str, str]) -> str:
+    """The evaluation's price envelope: sealed if the workbook open says so, or if the saved
+    evaluation was ever sealed (a later workbook cannot open it), else open."""
+    sealed_here = state.current().bidset.settings.price_envelope == "sealed"
+    return "sealed" if sealed_here or flags.get("price_envelope") == "sealed" else "open"
+
+
+def sealed(*, fresh: bool = False, flags: dict[str, str] | None = None) -> bool:
+    """Whether the prices are sealed in this run: the price envelope is sealed (``envelope``) and
+    the chair has not unsealed them (a new, unsaved evaluation of a sealed workbook stays
+    sealed; so does one whose switches cannot be read). Read once a run: the app reads it first,
+    with ``fresh``."""
     if not fresh and SEALED in st.session_state:
         return bool(st.session_state[SEALED])
-    found = (state.current().bidset.settings.price_envelope == "sealed"
-             and panel_flags().get("prices_unsealed") != "yes")
+    flags = panel_flags() if flags is None else flags
+    found = envelope(flags) == "sealed" and flags.get("prices_unsealed") != "yes"
     st.session_state[SEALED] = found
     return found
 
@@ -440,6 +447,11 @@ def save(db: Store, *, author: str, reason: str, name: str = "", target: str = N
         assert ref is not None
         version = db.save(ref.evaluation_id, ref.based_on, ev, author=author, reason=reason)
         ref = SavedRef(ref.evaluation_id, ref.name, version, version.number)
+    if (open_wb.bidset.settings.price_envelope == "sealed"
+            and db.flags(ref.evaluation_id)["price_envelope"] != "sealed"):
+        # the evaluation is sealed from now on, whatever workbook a later version holds
+        db.set_flag(ref.evaluation_id, "price_envelope", "sealed", by=author,
+                    reason="the workbook's price envelope is sealed")
     st.session_state[SAVED] = ref
     return ref
 

@@ -338,8 +338,8 @@ def test_assigned_cells_a_locked_submission_and_the_sealed_envelope(browser, sec
     chair.get_by_label("Reason for this step", exact=True).fill("consensus meeting closed")
     chair.get_by_role("button", name="Lock the technical consensus").click()
     wait_idle(chair)
-    chair.get_by_text("Open the price envelope for everyone on the panel").click()
-    chair.get_by_label("Reason for this step", exact=True).fill("technical report signed")
+    chair.get_by_text("Open the price envelope: the chair and viewers").click()
+    chair.get_by_label("Reason for this step", exact=True).first.fill("technical report signed")
     chair.get_by_role("button", name="Unseal the prices").click()
     wait_idle(chair)
     assert db.flags(eid)["prices_unsealed"] == "yes"

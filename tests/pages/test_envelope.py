@@ -76,10 +76,11 @@ def sealed(signed_in, sample_bytes):  # type: ignore[no-untyped-def]  # noqa: F8
                   reason="panel")
     declare(db, v.evaluation_id, "chair@agency.gov", "eve@agency.gov")
 
-    def open_as(user: str, page: str = "panel") -> AppTest:
+    def open_as(user: str, page: str = "panel", version: int = 1) -> AppTest:
         signed_in["user"] = user
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
+        at.query_params["evaluation"] = str(v.evaluation_id)
+        at.query_params["version"] = str(version)
         at.run()
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception
@@ -117,6 +118,7 @@ def test_while_sealed_no_page_shows_a_price_to_anyone_the_chair_included(sealed)
     db.set_flag(eid, "prices_visible", "yes", by="chair@agency.gov", reason="for the meeting")
     for page in PAGES:
         at = open_as("eve@agency.gov", page)
+        assert [t.value for t in at.title], page  # a page was drawn (the one asked for, or Panel)
         assert not revealed(at, prices), page
 
 
@@ -127,25 +129,30 @@ def test_the_chair_locks_the_technical_consensus_then_unseals(sealed):
     chair = open_as("chair@agency.gov")
     assert any("prices **sealed**" in c.value for c in chair.caption)
     labelled(chair.checkbox, "The technical scores are final: no score, finding, moderation, "
-             "narrative or assignment changes after this").check()
+             "narrative, assignment, reopening or consensus change after this").check()
     chair.text_input(key="envelope_reason").set_value("meeting closed")
     next(b for b in chair.button if b.label == "Lock the technical consensus").click().run()
     assert any("open consensus before locking it" in e.value for e in chair.error)
     db.set_flag(eid, "consensus_open", "yes", by="chair@agency.gov", reason="scores in")
     chair = open_as("chair@agency.gov")
     labelled(chair.checkbox, "The technical scores are final: no score, finding, moderation, "
-             "narrative or assignment changes after this").check()
+             "narrative, assignment, reopening or consensus change after this").check()
     chair.text_input(key="envelope_reason").set_value("consensus meeting closed")
     next(b for b in chair.button if b.label == "Lock the technical consensus").click().run()
     assert db.flags(eid)["consensus_locked"] == "yes"
+    chair = open_as("chair@agency.gov")  # no form left that the store would refuse
+    labels = {b.label for b in chair.button}
+    assert not labels & {"Save my scores", "Submit my scores", "Record", "Save narrative",
+                         "Record finding", "Assign", "Reopen"}, labels
+    assert any("technical consensus is locked" in i.value for i in chair.info)
     with pytest.raises(StoreError, match="technical consensus is locked"):
         db.record_scores(eid, "eve@agency.gov", [("Ironclad Cyber", "Security",
                                                   "Technical approach", 4.0, "too late")])
     assert not revealed(open_as("chair@agency.gov", "evaluate"), prices)  # locked, still sealed
 
     chair = open_as("chair@agency.gov")
-    labelled(chair.checkbox, "Open the price envelope for everyone on the panel: the technical "
-             "consensus then stays locked for good").check()
+    labelled(chair.checkbox, "Open the price envelope: the chair and viewers see the prices at "
+             "once, evaluators once you let them; the technical consensus then stays locked for good").check()
     chair.text_input(key="envelope_reason").set_value("technical consensus signed")
     next(b for b in chair.button if b.label == "Unseal the prices").click().run()
     assert db.flags(eid)["prices_unsealed"] == "yes"
@@ -172,3 +179,33 @@ def test_an_unsaved_sealed_workbook_is_sealed_from_the_upload(sample_bytes):
     for page in PAGES:
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception and not revealed(at, prices), page
+
+
+def test_a_sealed_evaluation_stays_sealed_whatever_workbook_a_version_holds(sealed, sample_bytes):
+    db, eid, prices, open_as = sealed
+    db.set_flag(eid, "price_envelope", "sealed", by="chair@agency.gov", reason="sealed workbook")
+    # version 2: a revised bid book whose Settings sheet does not seal (the bundled sample)
+    ev = Evaluation.of(read_workbook(sample_bytes).bidset)
+    db.save(eid, 1, ev, author="chair@agency.gov", reason="revised bid book",
+            workbook=sample_bytes, filename="revised.xlsx", replace_workbook=True)
+    for version in (1, 2):
+        at = open_as("chair@agency.gov", "evaluate", version)
+        assert f"version {version}" in " ".join(c.value for c in at.sidebar.caption), version
+        assert any("The prices are sealed" in i.value for i in at.info), version
+        assert not revealed(at, [*prices, 1_480_000]), version  # neither version's prices
+
+
+def test_saving_a_sealed_workbook_seals_the_evaluation_in_the_store(sample_bytes):
+    from tests.pages.test_app import upload
+
+    data, _ = sealed_workbook(sample_bytes)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    labelled(at.text_input, "Your name").set_value("Chair Ann")
+    upload(at, "sealed.xlsx", data)
+    at.switch_page("app_pages/report.py").run()
+    labelled(at.text_input, "Evaluation name").set_value("Sealed from the upload")
+    labelled(at.text_area, "Reason for this version").set_value("technical envelope opens")
+    at.button[0].click().run()
+    eid = at.session_state["saved_version"].evaluation_id
+    assert Store(os.environ["SSW_DATABASE_URL"]).flags(eid)["price_envelope"] == "sealed"

@@ -535,7 +535,7 @@ def test_the_chair_assigns_cells_and_sees_who_is_late(signed_in, sample_bytes):
     assert eve_row["Cells"] == "1 of 3" and eve_row["Standing"] == "in progress"
     assert eve_row["Scored"] == pytest.approx(1 / 3)
     sam_row = progress[progress["Evaluator"] == "sam@agency.gov"].iloc[0]
-    assert sam_row["Cells"] == "0 of 56" and sam_row["Assigned"] == "every cell"
+    assert sam_row["Cells"] == "0 of 56" and sam_row["Assigned"] == "every criterion · every lot"
     yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     labelled(chair.date_input, "Due date").set_value(yesterday)
     chair.text_input(key="scoring_due_reason").set_value("consensus meeting")
@@ -545,8 +545,8 @@ def test_the_chair_assigns_cells_and_sees_who_is_late(signed_in, sample_bytes):
                for w in chair.warning)
     standing = dict(zip(*(frame(chair, "Standing")[c] for c in ("Evaluator", "Standing")),
                         strict=True))
-    assert standing == {"A. Rivera": "Scores sheet", "B. Chen": "Scores sheet",
-                        "C. Okafor": "Scores sheet", "eve@agency.gov": "late",
+    assert standing == {"A. Rivera": "scored in the workbook", "B. Chen": "scored in the workbook",
+                        "C. Okafor": "scored in the workbook", "eve@agency.gov": "late",
                         "sam@agency.gov": "late"}  # the workbook's evaluators submit nothing
     assert any(e.action == "assignment" for e in db.audit(eid)) and db.verify(eid).intact
     db.set_flag(eid, "consensus_open", "yes", by="chair@agency.gov", reason="meeting")
@@ -555,3 +555,29 @@ def test_the_chair_assigns_cells_and_sees_who_is_late(signed_in, sample_bytes):
                      and "Flagged" in df.value.columns and len(df.value) > 0)
     assert set(zip(consensus["Lot"], consensus["Criterion"], strict=True)) == {
         ("Security", "Technical approach")}
+    assert eve.selectbox(key="panel_findings_bid").options == [
+        "Bastion Security Group (Security)", "Ironclad Cyber (Security)",
+        "Cascade Cloud Services (Security)"]  # her cells' scores and findings only
+    rows = next(df.value for df in eve.dataframe if "Evaluator" in df.value.columns
+                and "Rationale" in df.value.columns)
+    assert set(rows["Criterion"]) == {"Technical approach"}
+
+
+def test_the_chair_assigns_before_anyone_has_scored(signed_in):
+    from tests.helpers import basic
+
+    data = basic()  # no Scores sheet
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    v = db.create("Before any score", data, "basic.xlsx", Evaluation.of(read_workbook(data).bidset),
+                  author="chair@agency.gov", reason="set up")
+    db.set_member(v.evaluation_id, "eve@agency.gov", "evaluator", by="chair@agency.gov",
+                  reason="panel")
+    declare(db, v.evaluation_id, "chair@agency.gov")
+    signed_in["user"] = "chair@agency.gov"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
+    at.run()
+    at.switch_page("app_pages/panel.py").run()
+    assert any("No panel scores yet" in i.value for i in at.info)
+    assert "Assign" in [b.label for b in at.button]
+    assert frame(at, "Standing")["Evaluator"].tolist() == ["eve@agency.gov"]

@@ -97,12 +97,24 @@ def test_progress_counts_each_evaluator_s_assigned_cells_by_hand(bidset):
     found = [Finding("Alpha", "", "Technical", "strength", "x", evaluator="Ann"),
              Finding("Bravo", "", "Management", "risk", "y", evaluator="Bob"),
              Finding("Bravo", "", "Management", "risk", "z", evaluator="Bob")]
-    people, criteria = progress(bidset, panel, found, {"Ann": ann}, ["Ann", "Bob", "Cy"])
-    got = {p.name: (p.assigned, p.scored, p.reasoned, p.findings) for p in people}
-    assert got == {"Ann": (4, 2, 1, 1), "Bob": (8, 2, 2, 2), "Cy": (8, 0, 0, 0)}
+    people, criteria = progress(bidset, panel, found, {"ann": ann}, ["Ann", "Bob", "Cy"])
+    got = {p.name: (p.assigned, p.scored, p.reasoned, p.findings, p.outside) for p in people}
+    # Ann's Management score is outside her cells: kept, counted apart
+    assert got == {"Ann": (4, 2, 1, 1, 1), "Bob": (8, 2, 2, 2, 0), "Cy": (8, 0, 0, 0, 0)}
     assert people[0].share == 0.5 and people[2].share == 0.0
     by = {p.name: (p.assigned, p.scored, p.reasoned, p.findings) for p in criteria}
     # Technical: Ann 4 + Bob 4 + Cy 4 assigned; scored Ann 2, Bob 1; one finding
     assert by == {"Technical": (12, 3, 2, 1), "Management": (8, 1, 1, 2)}
     assert Assignment("Ann", ("Technical",), ("Cloud",)).describe() == "Technical · Cloud"
     assert Assignment("Ann").describe() == "every criterion · every lot"
+
+
+def test_a_scores_sheet_evaluator_is_expected_on_the_lots_and_criteria_they_scored(bidset):
+    from scoring.panel import progress
+
+    panel = [PanelScore("Dee", "Alpha", "", "Technical", 4, "ok"),
+             PanelScore("Dee", "Bravo", "", "Technical", 3, "")]
+    (dee,), _ = progress(bidset, panel, [], {}, ["Dee"], implicit=["dee"])
+    assert (dee.assigned, dee.scored, dee.reasoned) == (4, 2, 1)  # Technical on the 4 bids
+    (dee,), _ = progress(bidset, panel, [], {}, ["Dee"])  # a member: every cell
+    assert (dee.assigned, dee.scored) == (8, 2)

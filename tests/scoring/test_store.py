@@ -470,3 +470,55 @@ def test_the_last_chair_cannot_be_removed(store):
     store.set_member(eid, "bob", "chair", by="ann", reason="co-chair")
     store.set_member(eid, "ann", None, by="bob", reason="handed over")
     assert store.members(eid) == {"bob": "chair"}
+
+
+def test_a_locked_technical_consensus_holds_through_every_write_and_save(store):
+    from scoring.panel import Consensus
+
+    v1 = new_eval(store)
+    eid = v1.evaluation_id
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 3.0, "first look")])
+    frozen = ev(panel=store.panel_record(eid))
+    store.save(eid, 1, frozen, author="ann", reason="scores in")
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 4.0, "second look")])
+    with pytest.raises(StoreError, match="open consensus before locking it"):
+        store.set_flag(eid, "consensus_locked", "yes", by="ann", reason="too early")
+    store.set_flag(eid, "consensus_open", "yes", by="ann", reason="meeting")
+    store.set_flag(eid, "consensus_locked", "yes", by="ann", reason="meeting closed")
+    live = ev(panel=store.panel_record(eid))
+    for write in (
+            lambda: store.record_scores(eid, "bob", [("Acme", "", "Technical", 5.0, "late")]),
+            lambda: store.record_finding(eid, "bob", "Acme", "", "Technical", "risk", "late"),
+            lambda: store.moderate(eid, "Acme", "", "Technical", 2.0, chair="ann", rationale="x"),
+            lambda: store.narrate(eid, "Acme", "", "Technical", "late", chair="ann"),
+            lambda: store.assign(eid, "bob", [], [], chair="ann", reason="late"),
+            lambda: store.set_flag(eid, "consensus_open", "no", by="ann", reason="reopen"),
+            # a version may not go back to an older panel record, change the consensus method,
+            # or bring in another workbook
+            lambda: store.save(eid, 2, ev(), author="ann", reason="version 1's panel record"),
+            lambda: store.save(eid, 2, live.replace(consensus=Consensus.MEAN), author="ann",
+                               reason="mean now"),
+            lambda: store.save(eid, 2, ev(workbook=b"revised", panel=live.panel), author="ann",
+                               reason="revised bid book", workbook=b"revised",
+                               replace_workbook=True)):
+        with pytest.raises(StoreError, match="technical consensus is locked"):
+            write()
+    store.save(eid, 2, frozen, author="ann", reason="as version 2")  # the latest's record: fine
+    store.save(eid, 3, live, author="ann", reason="the locked consensus")  # the live one: fine
+    with pytest.raises(StoreError, match="one of yes, no"):
+        store.set_flag(eid, "consensus_locked", "maybe", by="ann", reason="typo")
+    store.set_flag(eid, "price_envelope", "sealed", by="ann", reason="two envelopes")
+    with pytest.raises(StoreError, match="stays sealed"):
+        store.set_flag(eid, "price_envelope", "open", by="ann", reason="undo")
+    store.set_flag(eid, "consensus_locked", "no", by="ann", reason="locked by mistake")
+    store.record_scores(eid, "bob", [("Acme", "", "Technical", 4.5, "after the unlock")])
+    assert store.verify(eid).intact
+
+
+def test_an_assignment_holds_whatever_the_case_of_the_evaluator_s_name(store):
+    eid = new_eval(store).evaluation_id
+    store.assign(eid, "Eve@Agency.gov", ["Technical"], [], chair="ann", reason="technical")
+    assert store.assignments(eid)["eve@agency.gov"].evaluator == "Eve@Agency.gov"
+    with pytest.raises(StoreError, match="not among the cells assigned"):
+        store.record_scores(eid, "eve@agency.gov", [("Acme", "", "Staffing", 2.0, "not hers")])
+    store.record_scores(eid, "eve@agency.gov", [("Acme", "", "Technical", 2.0, "hers")])
