@@ -49,8 +49,9 @@ def readable(value: str | None, item: str = "weights") -> str:
             isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) for x in parsed):
         parsed = dict(parsed)  # (name, value) pairs, e.g. weights in criterion order
     if isinstance(parsed, dict) and set(parsed) == {"criteria", "lots"}:  # an assignment
-        return (f"criteria: {', '.join(parsed['criteria']) or 'every one'}; "
-                f"lots: {', '.join(x or '(single lot)' for x in parsed['lots']) or 'every one'}")
+        from scoring.panel import Assignment
+
+        return Assignment("", tuple(parsed["criteria"]), tuple(parsed["lots"])).describe()
     if isinstance(parsed, dict):
         numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool)
                       for x in parsed.values())

@@ -109,8 +109,7 @@ def test_assignments_the_due_date_the_lock_and_the_unsealing_read_as_sentences()
         entry(action="panel", item="prices_unsealed", new_value="yes", reason="report signed")],
         zone=None)]
     assert said == [
-        "Ann assigned Bob to score criteria: Technical; lots: Cloud, (single lot), because: "
-        "specialist.",
+        "Ann assigned Bob to score Technical · Cloud, All bids, because: specialist.",
         "Ann set the date scoring is due to 2026-12-12, because: meeting on the 14th.",
         "Ann locked the technical consensus, because: meeting closed.",
         "Ann unsealed the prices, because: report signed."]
