@@ -311,9 +311,12 @@ def removal_notice() -> None:
 
 
 def panel_flags(db: Store | None = None) -> dict[str, str]:
+    """The saved evaluation's panel switches (the defaults for an unsaved one: no read)."""
     ref = saved()
+    if ref is None:
+        return dict(FLAG_DEFAULTS)
     db = db or store()
-    if ref is None or db is None:
+    if db is None:
         return dict(FLAG_DEFAULTS)
     try:
         return db.flags(ref.evaluation_id)
