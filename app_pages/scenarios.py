@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from scoring.frontier import FrontierError
 from scoring.mcda import ScoringError
 from scoring.scenarios import HHI_HIGH
-from ui import cache, charts, controls, scenario_views, state, vega, widgets
+from ui import cache, charts, controls, frontier_views, scenario_views, state, vega, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -70,6 +71,27 @@ if cheapest is not None:
                        "lowest, breaks the caps" if s.note.startswith("Breaks") else "lowest"),
                    delta_color="inverse" if delta > 0 else "off",
                    delta_arrow="auto" if delta > 0 else "off")
+
+st.subheader("Best-value frontier")
+st.caption("Every award under the caps that no other award beats on both total cost and quality: "
+           "what each step of quality costs. Each point is exact (the optimizer's program solved "
+           "for the least cost at a quality of at least a level); the other scenarios are marked "
+           "where they stand. Take a point as the edited award to compare it above, report it "
+           "and save it.")
+frontier_views.options_form(ev, currency)
+try:
+    front = results.frontier
+except FrontierError as exc:
+    st.warning(f"No frontier: {esc(str(exc))}.", icon=":material/warning:")
+else:
+    if message := st.session_state.pop("frontier_flash", None):
+        st.success(message, icon=":material/check:")
+    vega.show(frontier_views.chart(front, scenarios, currency))
+    with st.expander(f"The {len(front.points)} frontier awards"):
+        st.dataframe(frontier_views.frame(front), hide_index=True, column_config={
+            "Total cost": st.column_config.NumberColumn(format="%,.0f"),
+            "Quality": st.column_config.NumberColumn(format="%.3f")})
+    frontier_views.pick(ev, front)
 
 left, right = st.columns(2, gap="large")
 with left:

@@ -17,6 +17,7 @@ ITEM_LABELS = {
     "weighting": "how weights are entered", "edited_award": "hand-edited award",
     "consensus": "consensus method", "panel": "panel record", "robustness": "robustness settings",
     "simulation": "cost simulation", "scenario": "scenario what-ifs", "snapshot": "workbook snapshot",
+    "frontier": "best-value frontier options",
     "revised bid book": "revised bid book (workbook replaced)",
     "consensus_open": "consensus open", "prices_visible": "evaluators see prices",
     "consensus_method": "consensus method", "scoring_due": "scoring due by",

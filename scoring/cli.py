@@ -98,6 +98,17 @@ def _parser() -> _Parser:
     scen.add_argument("--draws", type=_draws,
                       help="simulated contract terms for the cost distribution (default 100000)")
     scen.add_argument("--seed", type=_seed, help=f"random seed, 0 to {MAX_SEED:,} (default 0)")
+    scen.add_argument("--frontier", action="store_true",
+                      help="the best-value frontier instead: the awards no other beats on both "
+                           "total cost and quality, under the caps")
+    scen.add_argument("--points", type=int, help="frontier points, 2 to 100 (default 20)")
+    scen.add_argument("--budget", type=float, help="frontier: total cost at most")
+    scen.add_argument("--min-vendors", type=int, help="frontier: at least this many vendors")
+    scen.add_argument("--min-quality", type=float,
+                      help="frontier: every awarded bid's score (0-1) at least this")
+    scen.add_argument("--quality-price", type=float,
+                      help="frontier: the price of one quality point (0.01 of quality), for "
+                           "the value-for-money award")
 
     sens = sub.add_parser("sensitivity", help="how robust the ranking is to the weights",
                           parents=[scoring, output, robust])
@@ -247,6 +258,19 @@ def _evaluation(args: argparse.Namespace, bidset: BidSet) -> Evaluation:
         m = ev.simulation
         ev = ev.replace(simulation=SimulationOptions(
             draws=args.draws or m.draws, seed=m.seed if args.seed is None else args.seed))
+        asked = {k: v for k, v in (("points", args.points), ("budget", args.budget),
+                                   ("min_vendors", args.min_vendors),
+                                   ("min_component_quality", args.min_quality),
+                                   ("quality_price", args.quality_price)) if v is not None}
+        if asked:
+            from scoring.evaluation import _frontier_options
+
+            try:
+                ev = ev.replace(frontier=_frontier_options({**vars(ev.frontier), **asked}))
+            except EvaluationError as exc:
+                flag = str(exc).split(":")[0].replace("frontier.", "--").replace("_", "-")
+                raise CliError(f"{flag.replace('--min-component-quality', '--min-quality')}: "
+                               f"{str(exc).split(':', 1)[1].strip()}") from exc
     if getattr(args, "consensus", None):
         ev = ev.replace(consensus=args.consensus)
     try:
@@ -338,11 +362,41 @@ def _table(ranking, bidset: BidSet) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines).rstrip()
 
 
+def _frontier(res, as_json: bool) -> str:  # type: ignore[no-untyped-def]
+    """The best-value frontier as JSON: each point's award and figures (and the value-for-money
+    award when a price of a quality point is given)."""
+    from scoring.frontier import FrontierError
+    from scoring.mcda import ScoringError
+    from scoring.scenarios import ScenarioError
+
+    try:
+        found = res.frontier
+    except (FrontierError, ScenarioError, ScoringError) as exc:
+        raise CliError(str(exc)) from exc
+    ev = res.evaluation
+    if as_json:
+        return json.dumps({"method": res.ranking.method, "workbook_sha256": res.bidset.sha256,
+                           "currency": res.bidset.settings.currency, "what_ifs": dict(ev.what_ifs),
+                           "options": vars(ev.frontier), **found.to_record()}, indent=2)
+    currency = res.bidset.settings.currency
+    lines = [f"Best-value frontier ({len(found.points)} awards; total cost in {currency}, "
+             "quality = criticality-weighted score of the awarded bids):"]
+    for p in (*found.points, *([found.value_for_money] if found.value_for_money else [])):
+        awards = ", ".join(f"{a.component}: {a.vendor}" for a in p.awards)
+        lines.append(f"{p.name}: total cost {p.figures.total_cost:,.0f}, quality "
+                     f"{p.figures.score:.3f}, {p.figures.vendors} vendor(s) - {awards}")
+    return "\n".join(lines)
+
+
 def _scenarios(args: argparse.Namespace) -> str:
     from scoring.mcda import ScoringError
     from scoring.scenarios import FIGURES
 
     _, res = _results(args)
+    if args.frontier:
+        if args.format == "csv":
+            raise CliError("--frontier prints a table or JSON (--format json), not CSV")
+        return _frontier(res, args.format == "json")
     try:
         found = res.scenarios
     except ScoringError as exc:

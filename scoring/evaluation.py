@@ -22,6 +22,7 @@ from typing import Any
 from scoring.model import FINDING_KINDS, BidSet, Finding, PanelScore, fold
 from scoring.panel import Consensus, Moderation, Narrative, _BidIndex
 from scoring.settings import (
+    MAX_FIGURE,
     METHOD_LABELS,
     PRICE_FORMULA_LABELS,
     SPECS,
@@ -165,6 +166,17 @@ class SimulationOptions:
 
 
 @dataclass(frozen=True)
+class FrontierOptions:
+    """The best-value frontier asked for: how many points, and what every award must meet."""
+
+    points: int = 20
+    budget: float | None = None  # total cost at most
+    min_vendors: int | None = None
+    min_component_quality: float | None = None  # every awarded bid's score (0-1) at least this
+    quality_price: float | None = None  # value for money: currency per quality point (0.01)
+
+
+@dataclass(frozen=True)
 class PanelRecord:
     """The panel's entries made in the app, as of one point: each evaluator's latest score per
     cell, the chair's latest moderation and consensus narrative per cell, and the findings not
@@ -247,6 +259,7 @@ class Evaluation:
     panel: PanelRecord = field(default_factory=PanelRecord)
     robustness: RobustnessOptions = field(default_factory=RobustnessOptions)
     simulation: SimulationOptions = field(default_factory=SimulationOptions)
+    frontier: FrontierOptions = field(default_factory=FrontierOptions)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "consensus", Consensus(self.consensus))
@@ -292,6 +305,7 @@ class Evaluation:
             "record": (*panel, self.scoring),  # the record checks: every entry and the ranking
             "technical_record": panel,  # the record checks without the ranking
             "optimized": (*ranking, self.what_ifs),  # the MILP: not re-solved for an edited award
+            "frontier": (*ranking, self.what_ifs, self.frontier),
             "scenarios": (*ranking, self.what_ifs, self.edited_award, self.simulation),
             "robustness": (*ranking, self.robustness),
         }[part]
@@ -367,6 +381,8 @@ class Evaluation:
             out.append("robustness settings")
         if self.simulation != other.simulation:
             out.append("cost simulation settings")
+        if self.frontier != other.frontier:
+            out.append("best-value frontier options")
         if self.workbook_sha256 != other.workbook_sha256:
             out.insert(0, "workbook")
         return out
@@ -389,6 +405,8 @@ class Evaluation:
             "robustness": json.dumps(_plain(self.robustness)),
             "simulation": json.dumps(_plain(self.simulation)),
         }
+        if self.frontier != FrontierOptions():  # audited once asked for (older versions lack it)
+            items["frontier"] = json.dumps(_plain(self.frontier))
         for key, value in self.what_ifs:
             items[f"what-if {key}"] = json.dumps(value)
         return items
@@ -411,6 +429,7 @@ class Evaluation:
             "edited_award": None if self.edited_award is None else dict(self.edited_award),
             "robustness": _plain(self.robustness),
             "simulation": _plain(self.simulation),
+            **({} if self.frontier == FrontierOptions() else {"frontier": _plain(self.frontier)}),
             "consensus": str(self.consensus),
             "panel": {
                 "through": dict(zip(("scores", "moderations", "findings", "narratives"),
@@ -480,6 +499,7 @@ class Evaluation:
             raise EvaluationError("edited_award: expected an object of component: vendor, or null")
         rob = r.mapping("robustness", optional=True)
         sim = r.mapping("simulation", optional=True)
+        front = r.mapping("frontier", optional=True)
         panel = r.mapping("panel", optional=True)
         ev = cls(
             workbook_sha256=sha,
@@ -498,6 +518,7 @@ class Evaluation:
             simulation=SimulationOptions(
                 draws=_whole(sim.get("draws", 100_000), "simulation.draws", 1),
                 seed=_whole(sim.get("seed", 0), "simulation.seed", 0)),
+            frontier=_frontier_options(front),
         )
         problems = ev.problems()
         if problems:
@@ -524,6 +545,26 @@ class Evaluation:
                          + ")")
         parts.append(f"{self.consensus} consensus")
         return "; ".join(parts)
+
+
+def _frontier_options(data: dict[str, Any]) -> FrontierOptions:
+    """The frontier's options as JSON gives them, each checked (a missing one: its default)."""
+    def optional(key: str, low: float, high: float, whole: bool = False) -> Any:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                low <= value <= high) or (whole and value != int(value)):
+            raise EvaluationError(f"frontier.{key}: expected {'a whole number' if whole else 'a number'} "
+                                  f"from {low:g} to {high:g}, or null")
+        return int(value) if whole else float(value)
+
+    points = optional("points", 2, 100, whole=True)
+    return FrontierOptions(
+        points=20 if points is None else points, budget=optional("budget", 0, MAX_FIGURE),
+        min_vendors=optional("min_vendors", 1, 10_000, whole=True),
+        min_component_quality=optional("min_component_quality", 0, 1),
+        quality_price=optional("quality_price", 0, MAX_FIGURE))
 
 
 def _plain(obj: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from scoring.compliance import Governance, SLAResult, governance, sla_matrix
 from scoring.evaluation import Evaluation, EvaluationError, check
+from scoring.frontier import Frontier
 from scoring.mcda import Ranking, rank
 from scoring.model import BUNDLE_LOT, BidSet, lot_name
 from scoring.panel import Cell, applied
@@ -143,6 +144,20 @@ class Results:
     def ranking(self) -> Ranking:
         """Raises ScoringError when the figures cannot be scored with the method chosen."""
         return self._part("ranking", lambda: rank(self._panel()[0], self.evaluation.scoring))
+
+    @property
+    def frontier(self) -> Frontier:
+        """The best-value frontier under the caps, the what-ifs and the frontier's options.
+        Raises FrontierError (no award meets them) or ScenarioError (no Components sheet)."""
+        from scoring.frontier import Options, frontier
+
+        o = self.evaluation.frontier
+
+        def compute() -> Frontier:  # the bids with the what-ifs' settings (``bidset``)
+            return frontier(Context(self.bidset, self.ranking), o.points, Options(
+                budget=o.budget, min_vendors=o.min_vendors,
+                min_component_quality=o.min_component_quality, quality_price=o.quality_price))
+        return self._part("frontier", compute)
 
     @property
     def scenarios(self) -> Scenarios:

@@ -87,3 +87,31 @@ def test_scenarios_in_one_concentration_band_are_told_apart_by_their_hhi():
                              f"(−{mono - own:,} vs monolithic)"), name
     assert row["Monolithic"] == f"highly concentrated, HHI {mono:,}"
     assert any("The contract term changes only the failure exposure" in c.value for c in at.caption)
+
+
+def test_the_frontier_and_a_point_taken_as_the_edited_award(page):
+    from scoring.evaluation import FrontierOptions
+
+    at = page
+    assert "Best-value frontier" in [h.value for h in at.subheader]
+    picks = next(s for s in at.selectbox if s.label == "Award")
+    assert len(picks.options) >= 2
+    picks.select_index(len(picks.options) - 1)  # the highest quality
+    next(b for b in at.button if b.label == "Use it as the edited award").click().run()
+    assert not at.exception
+    ev = at.session_state["evaluation"]
+    award = dict(ev.edited_award)
+    table = comparison(at)
+    edited = table["Edited"]  # the same figures as the frontier point it was taken from
+    front = next(df.value for df in at.dataframe if "Who" in df.value.columns)
+    top = front.iloc[len(picks.options) - 1]
+    assert top["Who"] == ", ".join(f"{c}: {v}" for c, v in award.items())
+    assert edited["Total cost (USD)"] == f"{top['Total cost']:,.0f}"
+    # the options are part of the evaluation in use
+    form = {w.label: w for w in at.number_input}
+    form["At least … vendors"].set_value(4)
+    form["Points"].set_value(5)
+    next(b for b in at.button if b.label == "Draw the frontier").click().run()
+    assert at.session_state["evaluation"].frontier == FrontierOptions(points=5, min_vendors=4)
+    front = next(df.value for df in at.dataframe if "Who" in df.value.columns)
+    assert (front["Vendors"] >= 4).all() and len(front) <= 5

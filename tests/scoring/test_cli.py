@@ -305,3 +305,16 @@ def test_documents_writes_the_decision_document_and_each_debrief(capsys, sample_
     assert names == ["decision-document.docx"]
     doc = Document(str(tmp_path / "docs" / "decision-document.docx"))
     assert any(p.text.startswith("Evaluation: DOR-2026-114.") for p in doc.paragraphs)
+
+
+def test_scenarios_frontier_json_gives_each_point_s_award_and_figures(capsys, sample_path):
+    code, out, err = run(capsys, "scenarios", sample_path, "--frontier", "--format", "json",
+                         "--points", "4", "--quality-price", "50000")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["options"]["points"] == 4 and 2 <= len(doc["points"]) <= 4
+    costs = [p["total_cost"] for p in doc["points"]]
+    assert costs == sorted(costs) and all(p["awards"] for p in doc["points"])
+    assert doc["value_for_money"]["name"] == "value for money"
+    code, out, err = run(capsys, "scenarios", sample_path, "--frontier", "--points", "1")
+    assert code == 1 and "--points" in err and "Traceback" not in err

@@ -10,6 +10,7 @@ from scoring.evaluation import (
     DrawModel,
     Evaluation,
     EvaluationError,
+    FrontierOptions,
     PanelRecord,
     RobustnessOptions,
     Scoring,
@@ -51,6 +52,10 @@ evaluations = st.builds(
     .map(lambda d: tuple(sorted(d.items()))),
     edited_award=st.none() | st.dictionaries(names, names, max_size=3).map(lambda d: tuple(d.items())),
     consensus=st.sampled_from(list(Consensus)),
+    frontier=st.builds(FrontierOptions, points=st.integers(2, 100),
+                       budget=st.none() | st.floats(0, 1e12), min_vendors=st.none() | st.integers(1, 50),
+                       min_component_quality=st.none() | st.floats(0, 1),
+                       quality_price=st.none() | st.floats(0, 1e9)),
     panel=st.builds(PanelRecord, scores=st.lists(st.builds(
         PanelScore, evaluator=names, vendor=names, lot=names, criterion=names, score=finite,
         rationale=names, row=st.just(0), at=st.just("2026-12-01T10:00:00.000000Z")),
@@ -171,3 +176,15 @@ def test_each_part_of_the_figures_keys_on_what_it_depends_on(sample_bytes):
     assert written.key("panel") != ev.key("panel") and written.key("record") != ev.key("record")
     assert all(written.key(p) == ev.key(p) for p in ("ranking", "optimized", "scenarios",
                                                       "robustness"))
+
+
+def test_frontier_options_are_checked_when_read():
+    from scoring.evaluation import EvaluationError
+
+    doc = json.loads(Evaluation("0" * 64, Scoring()).to_json())
+    assert "frontier" not in doc  # the defaults: a version saved before the frontier reads the same
+    for bad in ({"points": 1}, {"budget": -5}, {"min_vendors": 1.5}, {"quality_price": "x"}):
+        with pytest.raises(EvaluationError, match="frontier"):
+            Evaluation.from_dict({**doc, "frontier": bad})
+    ok = Evaluation.from_dict({**doc, "frontier": {"points": 5, "min_vendors": 2}})
+    assert ok.frontier == FrontierOptions(points=5, min_vendors=2)
