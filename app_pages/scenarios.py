@@ -76,8 +76,9 @@ st.subheader("Best-value frontier")
 st.caption("Every award under the caps that no other award beats on both total cost and quality: "
            "what each step of quality costs. Each point is exact (the optimizer's program solved "
            "for the least cost at a quality of at least a level); the other scenarios are marked "
-           "where they stand. Take a point as the edited award to compare it above, report it "
-           "and save it.")
+           "where they stand (one that breaks the caps, often the monolithic award, can lie "
+           "beyond it). Take a point as the edited award to compare it above, report it and "
+           "save it.")
 frontier_views.options_form(ev, currency)
 try:
     front = results.frontier
