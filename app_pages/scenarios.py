@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from scoring.frontier import FrontierError
 from scoring.mcda import ScoringError
 from scoring.scenarios import HHI_HIGH
 from ui import cache, charts, controls, frontier_views, scenario_views, state, vega, widgets
@@ -73,17 +72,17 @@ if cheapest is not None:
                    delta_arrow="auto" if delta > 0 else "off")
 
 st.subheader("Best-value frontier")
-st.caption("Every award under the caps that no other award beats on both total cost and quality: "
+st.caption("Awards under the caps that no other award beats on both total cost and quality, "
+           "spread over the quality range: "
            "what each step of quality costs. Each point is exact (the optimizer's program solved "
            "for the least cost at a quality of at least a level); the other scenarios are marked "
            "where they stand (one that breaks the caps, often the monolithic award, can lie "
            "beyond it). Take a point as the edited award to compare it above, report it and "
            "save it.")
 frontier_views.options_form(ev, currency)
-try:
-    front = results.frontier
-except FrontierError as exc:
-    st.warning(f"No frontier: {esc(str(exc))}.", icon=":material/warning:")
+front = results.frontier
+if front.unavailable:
+    st.warning(f"No frontier: {esc(front.unavailable)}.", icon=":material/warning:")
 else:
     if message := st.session_state.pop("frontier_flash", None):
         st.success(message, icon=":material/check:")
@@ -92,7 +91,7 @@ else:
         st.dataframe(frontier_views.frame(front), hide_index=True, column_config={
             "Total cost": st.column_config.NumberColumn(format="%,.0f"),
             "Quality": st.column_config.NumberColumn(format="%.3f")})
-    frontier_views.pick(ev, front)
+    frontier_views.pick(ev, front, results)
 
 left, right = st.columns(2, gap="large")
 with left:

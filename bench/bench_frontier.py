@@ -1,5 +1,5 @@
-"""The best-value frontier: 40 vendors x 10 components with both caps, 20 points (each point two
-exact solves), against the single least-cost solve of the optimized award in the same run.
+"""The best-value frontier: 40 vendors x 10 components with both caps, 20 points (each point one
+exact solve), against the single least-cost solve of the optimized award in the same run.
 Target: the frontier under 2 s. Prints the ratio measured in this run.
 Usage: python bench/bench_frontier.py [points]
 """

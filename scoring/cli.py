@@ -99,13 +99,13 @@ def _parser() -> _Parser:
                       help="simulated contract terms for the cost distribution (default 100000)")
     scen.add_argument("--seed", type=_seed, help=f"random seed, 0 to {MAX_SEED:,} (default 0)")
     scen.add_argument("--frontier", action="store_true",
-                      help="the best-value frontier instead: the awards no other beats on both "
-                           "total cost and quality, under the caps")
+                      help="the best-value frontier instead: awards under the caps that no "
+                           "other beats on both total cost and quality")
     scen.add_argument("--points", type=int, help="frontier points, 2 to 100 (default 20)")
     scen.add_argument("--budget", type=float, help="frontier: total cost at most")
     scen.add_argument("--min-vendors", type=int, help="frontier: at least this many vendors")
     scen.add_argument("--min-quality", type=float,
-                      help="frontier: every awarded bid's score (0-1) at least this")
+                      help="frontier: the minimum score (0-1) of each awarded bid")
     scen.add_argument("--quality-price", type=float,
                       help="frontier: the price of one quality point (0.01 of quality), for "
                            "the value-for-money award")
@@ -262,6 +262,9 @@ def _evaluation(args: argparse.Namespace, bidset: BidSet) -> Evaluation:
                                    ("min_vendors", args.min_vendors),
                                    ("min_component_quality", args.min_quality),
                                    ("quality_price", args.quality_price)) if v is not None}
+        if asked and not args.frontier:
+            raise CliError("--points, --budget, --min-vendors, --min-quality and --quality-price "
+                           "shape the frontier: add --frontier")
         if asked:
             from scoring.evaluation import _frontier_options
 
@@ -365,14 +368,14 @@ def _table(ranking, bidset: BidSet) -> str:  # type: ignore[no-untyped-def]
 def _frontier(res, as_json: bool) -> str:  # type: ignore[no-untyped-def]
     """The best-value frontier as JSON: each point's award and figures (and the value-for-money
     award when a price of a quality point is given)."""
-    from scoring.frontier import FrontierError
     from scoring.mcda import ScoringError
-    from scoring.scenarios import ScenarioError
 
     try:
         found = res.frontier
-    except (FrontierError, ScenarioError, ScoringError) as exc:
+    except ScoringError as exc:
         raise CliError(str(exc)) from exc
+    if found.unavailable:
+        raise CliError(found.unavailable)
     ev = res.evaluation
     if as_json:
         return json.dumps({"method": res.ranking.method, "workbook_sha256": res.bidset.sha256,

@@ -556,7 +556,7 @@ def _frontier_options(data: dict[str, Any]) -> FrontierOptions:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
                 low <= value <= high) or (whole and value != int(value)):
             raise EvaluationError(f"frontier.{key}: expected {'a whole number' if whole else 'a number'} "
-                                  f"from {low:g} to {high:g}, or null")
+                                  f"from {low:g} to {high:g}")
         return int(value) if whole else float(value)
 
     points = optional("points", 2, 100, whole=True)

@@ -54,6 +54,7 @@ class Options:
 class Frontier:
     points: tuple[Scenario, ...]  # by increasing cost (and quality)
     value_for_money: Scenario | None = None  # maximises 100 x quality x price - cost
+    unavailable: str = ""  # why there is no frontier (no award meets the caps and options, ...)
 
     def to_record(self) -> dict[str, object]:
         return {"points": [p.to_record() for p in self.points],
@@ -151,9 +152,9 @@ def frontier(ctx: Context, points: int | None = 20, options: Options | None = No
     try:
         return _frontier(ctx, points, options or Options())
     except _SolverLimit as exc:
-        raise FrontierError(f"The frontier could not be proven within {MILP_SECONDS:g} s a point "
-                            "for this many bids and caps. Relax the caps, or ask for fewer "
-                            "points") from exc
+        raise FrontierError(f"A point of the frontier could not be proven within "
+                            f"{MILP_SECONDS:g} s for this many bids and caps. Relax the caps, or "
+                            "ask for fewer points") from exc
 
 
 def _frontier(ctx: Context, points: int | None, options: Options) -> Frontier:
@@ -161,9 +162,13 @@ def _frontier(ctx: Context, points: int | None, options: Options) -> Frontier:
     # the least-cost award, made the best quality at its cost; and the best quality there is
     cheapest = problem.least_cost()
     if cheapest is None:
+        if options == Options():  # the caps alone: say which, as the optimized award does
+            from scoring.scenarios import explain_infeasible
+
+            raise FrontierError(explain_infeasible(ctx))
         raise FrontierError("No award meets the caps, gates and frontier options together: "
                             "relax a cap, the budget, the number of vendors or the minimum "
-                            "quality per component")
+                            "score of each awarded bid")
     low = cheapest
     top_quality = problem.value(problem.solve(-problem.quality) or low)[1]
     found: list[list[Candidate]] = [low]
@@ -193,6 +198,11 @@ def _frontier(ctx: Context, points: int | None, options: Options) -> Frontier:
             seen.add(key)
             unique.append(chosen)
     unique.sort(key=lambda c: problem.value(c))
+    # The tie-break in cost is finer than the solver's tolerance for awards whose qualities
+    # differ by less than about 0.0002: a point another found point dominates is dropped.
+    values = [problem.value(c) for c in unique]
+    unique = [c for c, (cost, q) in zip(unique, values, strict=True) if not any(
+        oc <= cost + 1e-9 * max(1.0, abs(cost)) and oq > q + 1e-12 for oc, oq in values)]
     scenarios = tuple(problem.ctx.scenario(f"frontier {i}", chosen, "a best-value award")
                       for i, chosen in enumerate(unique, 1))
     vfm = None

@@ -147,13 +147,20 @@ class Results:
 
     @property
     def frontier(self) -> Frontier:
-        """The best-value frontier under the caps, the what-ifs and the frontier's options.
-        Raises FrontierError (no award meets them) or ScenarioError (no Components sheet)."""
-        from scoring.frontier import Options, frontier
+        """The best-value frontier under the caps, the what-ifs and the frontier's options (with
+        the reason in ``unavailable`` when there is none: kept, not computed again each run).
+        Raises ScoringError when the bids cannot be ranked."""
+        from scoring.frontier import FrontierError, Options, frontier
 
         o = self.evaluation.frontier
 
         def compute() -> Frontier:  # the bids with the what-ifs' settings (``bidset``)
+            try:
+                return solve()
+            except (FrontierError, ScenarioError) as exc:
+                return Frontier((), unavailable=str(exc))
+
+        def solve() -> Frontier:
             return frontier(Context(self.bidset, self.ranking), o.points, Options(
                 budget=o.budget, min_vendors=o.min_vendors,
                 min_component_quality=o.min_component_quality, quality_price=o.quality_price))

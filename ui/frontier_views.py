@@ -12,7 +12,8 @@ import streamlit as st
 
 from scoring.evaluation import Evaluation, FrontierOptions
 from scoring.frontier import Frontier
-from scoring.scenarios import Scenario
+from scoring.results import Results
+from scoring.scenarios import Context, Scenario, custom
 from ui import state
 from ui.charts import scenario_label, scenario_scale
 from ui.vega import Chart, layer
@@ -29,9 +30,10 @@ def options_form(ev: Evaluation, currency: str) -> None:
                                 help="Total cost at most (empty: no budget)")
         vendors = c.number_input("At least … vendors", 1, 10_000, o.min_vendors, step=1,
                                  help="Empty: any number")
-        quality = d.number_input("Each bid's score at least", 0.0, 1.0,
+        quality = d.number_input("Minimum score of each awarded bid", 0.0, 1.0,
                                  o.min_component_quality, step=0.05,
-                                 help="A minimum quality (0-1) for every awarded bid; empty: none")
+                                 help="Each awarded bid's score (0-1, as ranked) at least this; "
+                                      "empty: none")
         price = e.number_input(f"Price of a quality point ({currency})", 0.0, 1e15,
                                o.quality_price, step=10_000.0,
                                help="Value for money: what one point (0.01) of quality is worth; "
@@ -49,7 +51,8 @@ def options_form(ev: Evaluation, currency: str) -> None:
 def frame(found: Frontier) -> pd.DataFrame:
     rows = [{"Award": p.name.capitalize(), "Total cost": p.figures.total_cost,
              "Quality": p.figures.score, "Vendors": p.figures.vendors,
-             "Who": ", ".join(f"{a.component}: {a.vendor}" for a in p.awards)}
+             "Who": (f"{p.awards[0].vendor}: bundle bid" if p.awards and p.awards[0].lot == "ALL"
+                     else ", ".join(f"{a.component}: {a.vendor}" for a in p.awards))}
             for p in (*found.points, *([found.value_for_money] if found.value_for_money else []))]
     return pd.DataFrame(rows, columns=["Award", "Total cost", "Quality", "Vendors", "Who"])
 
@@ -82,8 +85,9 @@ def chart(found: Frontier, scenarios: Sequence[Scenario], currency: str) -> Char
     return Chart.of(points, layer(line, dots, marks, height=340))
 
 
-def pick(ev: Evaluation, found: Frontier) -> None:
-    """Take a frontier award as the hand-edited award."""
+def pick(ev: Evaluation, found: Frontier, results: Results) -> None:
+    """Take a frontier award as the hand-edited award (only when the edited award reproduces it
+    exactly: a bundle bid of a vendor who also bid every lot would become those lot bids)."""
     choices = [*found.points, *([found.value_for_money] if found.value_for_money else [])]
     with st.form("frontier_pick"):
         chosen = st.selectbox("Award", choices, format_func=lambda p: (
@@ -93,6 +97,12 @@ def pick(ev: Evaluation, found: Frontier) -> None:
             return
     if chosen is not None:
         award = tuple((a.component, a.vendor) for a in chosen.awards)
+        again = custom(Context(results.bidset, results.ranking), dict(award))
+        if again.figures != chosen.figures:
+            st.warning(f"{chosen.name.capitalize()} is {chosen.awards[0].vendor}'s bundle bid; an "
+                       "edited award naming that vendor everywhere takes its lot bids instead, so "
+                       "this point cannot be taken as the edited award.", icon=":material/warning:")
+            return
         state.replace_evaluation(ev.replace(edited_award=award))
         st.session_state["frontier_flash"] = (f"{chosen.name.capitalize()} is now the edited "
                                               "award, beside the other scenarios.")

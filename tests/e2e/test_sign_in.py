@@ -97,12 +97,14 @@ def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-de
 
     box, choice = page.get_by_role("combobox", name=label), page.get_by_role(
         "option", name=option, exact=True)
-    for _ in range(3):
+    for _ in range(6):  # a loaded machine may take a while to re-lay the form out
         box.click()
         try:
-            choice.wait_for(timeout=3000)
+            choice.wait_for(timeout=5000)
             break
         except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_idle(page)
             continue
     choice.click()
 

@@ -45,7 +45,7 @@ def check(at: AppTest, expected: int) -> None:
         assert _fields(spec) <= set(table.column_names), (_fields(spec) - set(table.column_names), spec)
 
 
-@pytest.mark.parametrize("page, expected", [("evaluate", 2), ("robustness", 4), ("scenarios", 3)])
+@pytest.mark.parametrize("page, expected", [("evaluate", 2), ("robustness", 4), ("scenarios", 4)])
 def test_ranking_pages_draw_valid_charts(page, expected):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()

@@ -115,3 +115,26 @@ def test_the_frontier_and_a_point_taken_as_the_edited_award(page):
     assert at.session_state["evaluation"].frontier == FrontierOptions(points=5, min_vendors=4)
     front = next(df.value for df in at.dataframe if "Who" in df.value.columns)
     assert (front["Vendors"] >= 4).all() and len(front) <= 5
+
+
+def test_a_bundle_point_the_edited_award_cannot_reproduce_is_not_taken():
+    from tests.helpers import workbook_bytes
+    from tests.pages.test_app import upload
+
+    data = workbook_bytes({
+        "Criteria": [["criterion", "weight", "direction", "scale_min", "scale_max"],
+                     ["Quality", 60, "max", 0, 5], ["Price", 40, "min", None, None]],
+        "Bids": [["vendor", "lot", "price", "Quality"], ["Vee", "A", 100, 2], ["Vee", "B", 100, 2],
+                 ["Vee", "ALL", 150, 5], ["Wex", "A", 120, 3], ["Wex", "B", 90, 3]],
+        "Components": [["component", "criticality", "switching_cost"], ["A", 3, 0], ["B", 3, 0]]})
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    upload(at, "bundle.xlsx", data)
+    at.switch_page("app_pages/scenarios.py").run()
+    front = next(df.value for df in at.dataframe if "Who" in df.value.columns)
+    assert "Vee: bundle bid" in front["Who"].tolist()
+    picks = next(s for s in at.selectbox if s.label == "Award")
+    picks.select_index(front["Who"].tolist().index("Vee: bundle bid"))
+    next(b for b in at.button if b.label == "Use it as the edited award").click().run()
+    assert any("cannot be taken as the edited award" in w.value for w in at.warning)
+    assert at.session_state["evaluation"].edited_award is None

@@ -318,3 +318,5 @@ def test_scenarios_frontier_json_gives_each_point_s_award_and_figures(capsys, sa
     assert doc["value_for_money"]["name"] == "value for money"
     code, out, err = run(capsys, "scenarios", sample_path, "--frontier", "--points", "1")
     assert code == 1 and "--points" in err and "Traceback" not in err
+    code, out, err = run(capsys, "scenarios", sample_path, "--budget", "5000000")
+    assert code == 1 and "add --frontier" in err

@@ -92,7 +92,7 @@ def test_the_whole_frontier_is_the_brute_force_frontier_point_by_point(data):
                           [0.2, 0.5, 0.8]))))
     expected = pareto(every_award(ctx, options))
     if not expected:
-        with pytest.raises(FrontierError, match="No award meets"):
+        with pytest.raises(FrontierError, match="No award|cannot be met|cannot both"):  # in words
             frontier(ctx, None, options)
         return
     got = frontier(ctx, None, options)
