@@ -148,10 +148,14 @@ WEIGHTS = "weights"
 def weights_editor(ev: Evaluation, bidset: BidSet) -> None:
     """Weights as direct points or from an importance ordering (rank-order centroid)."""
     mode = DIRECT if ev.weight_input.mode == WeightMode.POINTS else ROC
+    pending = st.session_state.get(MODE_PENDING)
     st.radio("How to set weights", (DIRECT, ROC), horizontal=True,
-             key=_seed("ev_weights_mode", mode), on_change=_mode_changed,
+             key=_seed("ev_weights_mode", ROC if pending else mode), on_change=_mode_changed,
              help="Direct points: any relative numbers. Rank order centroid: put the criteria in "
-                  "order of importance; ROC turns the order into weights.")
+                  "order of importance; ROC turns the order into weights. A switch that would "
+                  "change the weights shows them first and asks.")
+    if pending:
+        _mode_preview(ev)
     names = [c.name for c in bidset.criteria]
     points = ev.scoring.points
     key = f"ev_{'points' if mode == DIRECT else 'ranks'}_{state.generation()}"
@@ -250,14 +254,51 @@ def _set_ranks(ranks: dict[str, int]) -> None:
            .replace(weight_input=WeightInput(WeightMode.RANK_ORDER, tuple(ranks.items()))), WEIGHTS)
 
 
+MODE_PENDING = "weights_mode_pending"  # a switch to rank order proposed, not yet applied
+
+
+def _ranks_of(points: dict[str, float]) -> dict[str, int]:
+    """The importance ranks the current points imply (equal points, equal rank)."""
+    levels = sorted(set(points.values()), reverse=True)
+    return {k: levels.index(v) + 1 for k, v in points.items()}
+
+
 def _mode_changed() -> None:
-    ev = state.evaluation()
+    """A switch to rank order would change the weights: it is proposed, shown and asked about
+    (``_mode_preview``), never applied silently. Back to direct points keeps the weights."""
     if st.session_state["ev_weights_mode"] == ROC:
-        points = ev.scoring.points
-        levels = sorted(set(points.values()), reverse=True)
-        _set_ranks({k: levels.index(v) + 1 for k, v in points.items()})
+        st.session_state[MODE_PENDING] = True
     else:
+        st.session_state.pop(MODE_PENDING, None)
         _apply(lambda e: e.replace(weight_input=WeightInput()), WEIGHTS)
+
+
+def _mode_preview(ev: Evaluation) -> None:
+    """The weights a switch to rank order would give, beside those in use, and the choice."""
+    ranks = _ranks_of(ev.scoring.points)
+    now, after = ev.scoring.normalised_weights(), roc_from_ranks(ranks)
+    st.warning("Rank order turns the criteria's order of importance into weights, so the weights "
+               "(and the ranking) would change as below. Nothing changes until you choose.",
+               icon=":material/swap_vert:")
+    st.dataframe(pd.DataFrame([{"Criterion": k, "Rank": ranks[k], "Weight now": 100 * now[k],
+                                "Weight by rank order": 100 * after[k]} for k in ranks]),
+                 hide_index=True, column_config={
+        c: st.column_config.NumberColumn(format="%.1f %%")
+        for c in ("Weight now", "Weight by rank order")})
+    left, right = st.columns(2)
+    left.button("Use the rank-order weights", type="primary", on_click=_accept_mode,
+                icon=":material/check:")
+    right.button("Keep the current weights", on_click=_keep_mode, icon=":material/undo:")
+
+
+def _accept_mode() -> None:
+    if st.session_state.pop(MODE_PENDING, None):
+        _set_ranks(_ranks_of(state.evaluation().scoring.points))
+
+
+def _keep_mode() -> None:
+    st.session_state.pop(MODE_PENDING, None)
+    st.session_state["ev_weights_mode"] = DIRECT
 
 
 def lot_radio(lots: Sequence[str], key: str, format_func: Callable[[str], str]) -> str | None:

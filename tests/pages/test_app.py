@@ -96,8 +96,20 @@ def test_rank_order_centroid_mode(app):
     assert not any(r.key == "ev_weights_mode" for r in app.radio)  # folded: the editor is not drawn
     open_weights(app)
     app.run()
+    before = app.session_state["evaluation"]
     app.radio(key="ev_weights_mode").set_value("Rank order (ROC)").run()
     assert not app.exception
+    # never silently: the new weights are previewed and asked about; nothing changed yet
+    assert app.session_state["evaluation"] == before
+    assert any("would change" in w.value for w in app.warning)
+    preview = next(df.value for df in app.dataframe if "Weight by rank order" in df.value.columns)
+    assert preview["Weight by rank order"].sum() == pytest.approx(100.0)
+    next(b for b in app.button if b.label == "Keep the current weights").click().run()
+    assert app.session_state["evaluation"] == before
+    assert app.radio(key="ev_weights_mode").value == "Direct points"
+    app.radio(key="ev_weights_mode").set_value("Rank order (ROC)").run()
+    next(b for b in app.button if b.label == "Use the rank-order weights").click().run()
+    assert not app.exception and not any("would change" in w.value for w in app.warning)
     # ROC over 5 criteria: (1/5) * sum of 1/j from each rank on = 45.7, 25.7, 15.7, 9.0, 4.0 %;
     # the sample's tied criteria (Technical and Price first, Management and Past performance
     # next) share their places' weights
