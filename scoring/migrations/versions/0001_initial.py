@@ -8,6 +8,8 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
+from scoring.migrations.triggers import append_only
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -61,26 +63,13 @@ def upgrade() -> None:
         sa.CheckConstraint("length(trim(reason)) > 0", name="audit_reason_required"),
     )
     op.create_index("audit_log_evaluation", "audit_log", ["evaluation_id", "id"])
-    dialect = op.get_bind().dialect.name
-    if dialect == "postgresql":
+    if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION ssw_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
             "BEGIN RAISE EXCEPTION '% is append-only: rows are never updated or deleted', "
             "TG_TABLE_NAME; END $$"
         )
-        for table in APPEND_ONLY:
-            op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                       "FOR EACH ROW EXECUTE FUNCTION ssw_append_only()")
-            op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                       "FOR EACH STATEMENT EXECUTE FUNCTION ssw_append_only()")
-    else:
-        for table in APPEND_ONLY:
-            for verb in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows are never "
-                    "updated or deleted'); END"
-                )
+    append_only(*APPEND_ONLY)
 
 
 def downgrade() -> None:

@@ -8,6 +8,8 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
+from scoring.migrations.triggers import append_only
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -46,20 +48,7 @@ def upgrade() -> None:
         sa.CheckConstraint("length(trim(text)) > 0", name="narratives_text"),
     )
     op.create_index("narratives_evaluation", "narratives", ["evaluation_id", "id"])
-    if op.get_bind().dialect.name == "postgresql":
-        for table in APPEND_ONLY:
-            op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                       "FOR EACH ROW EXECUTE FUNCTION ssw_append_only()")
-            op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                       "FOR EACH STATEMENT EXECUTE FUNCTION ssw_append_only()")
-    else:
-        for table in APPEND_ONLY:
-            for verb in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows are never "
-                    "updated or deleted'); END"
-                )
+    append_only(*APPEND_ONLY)
 
 
 def downgrade() -> None:

@@ -8,6 +8,8 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
+from scoring.migrations.triggers import append_only
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -28,16 +30,7 @@ def upgrade() -> None:
         sa.CheckConstraint("length(trim(reason)) > 0", name="submissions_reason"),
     )
     op.create_index("submissions_evaluation", "submissions", ["evaluation_id", "id"])
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE TRIGGER submissions_append_only BEFORE UPDATE OR DELETE ON submissions "
-                   "FOR EACH ROW EXECUTE FUNCTION ssw_append_only()")
-        op.execute("CREATE TRIGGER submissions_no_truncate BEFORE TRUNCATE ON submissions "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION ssw_append_only()")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER submissions_no_{verb.lower()} BEFORE {verb} ON submissions "
-                       "BEGIN SELECT RAISE(ABORT, 'submissions is append-only: rows are never "
-                       "updated or deleted'); END")
+    append_only("submissions")
 
 
 def downgrade() -> None:

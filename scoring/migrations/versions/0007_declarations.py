@@ -8,6 +8,8 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
+from scoring.migrations.triggers import append_only
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -30,16 +32,7 @@ def upgrade() -> None:
         sa.CheckConstraint("length(trim(statement)) > 0", name="declarations_statement"),
     )
     op.create_index("declarations_evaluation", "declarations", ["evaluation_id", "id"])
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE TRIGGER declarations_append_only BEFORE UPDATE OR DELETE ON "
-                   "declarations FOR EACH ROW EXECUTE FUNCTION ssw_append_only()")
-        op.execute("CREATE TRIGGER declarations_no_truncate BEFORE TRUNCATE ON declarations "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION ssw_append_only()")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER declarations_no_{verb.lower()} BEFORE {verb} ON "
-                       "declarations BEGIN SELECT RAISE(ABORT, 'declarations is append-only: rows "
-                       "are never updated or deleted'); END")
+    append_only("declarations")
 
 
 def downgrade() -> None:

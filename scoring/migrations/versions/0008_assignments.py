@@ -8,6 +8,8 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
+from scoring.migrations.triggers import append_only
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -28,16 +30,7 @@ def upgrade() -> None:
         sa.CheckConstraint("length(trim(reason)) > 0", name="assignments_reason"),
     )
     op.create_index("assignments_evaluation", "assignments", ["evaluation_id", "id"])
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE TRIGGER assignments_append_only BEFORE UPDATE OR DELETE ON "
-                   "assignments FOR EACH ROW EXECUTE FUNCTION ssw_append_only()")
-        op.execute("CREATE TRIGGER assignments_no_truncate BEFORE TRUNCATE ON assignments "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION ssw_append_only()")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER assignments_no_{verb.lower()} BEFORE {verb} ON "
-                       "assignments BEGIN SELECT RAISE(ABORT, 'assignments is append-only: rows "
-                       "are never updated or deleted'); END")
+    append_only("assignments")
 
 
 def downgrade() -> None:
