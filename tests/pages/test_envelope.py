@@ -14,7 +14,12 @@ from scoring.evaluation import Evaluation
 from scoring.store import Store, StoreError
 from scoring.workbook import read_workbook
 from tests.conftest import ROOT
-from tests.pages.test_panel_page import declare, labelled, signed_in  # noqa: F401 (fixture)
+from tests.pages.test_panel_page import (  # noqa: F401 (signed_in: a fixture)
+    declare,
+    labelled,
+    signed_in,
+    signed_in_app,
+)
 
 PAGES = ("import_bids", "evaluate", "panel", "robustness", "scenarios", "compliance", "report")
 
@@ -77,14 +82,7 @@ def sealed(signed_in, sample_bytes):  # type: ignore[no-untyped-def]  # noqa: F8
     declare(db, v.evaluation_id, "chair@agency.gov", "eve@agency.gov")
 
     def open_as(user: str, page: str = "panel", version: int = 1) -> AppTest:
-        signed_in["user"] = user
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params["evaluation"] = str(v.evaluation_id)
-        at.query_params["version"] = str(version)
-        at.run()
-        at.switch_page(f"app_pages/{page}.py").run()
-        assert not at.exception
-        return at
+        return signed_in_app(signed_in, v.evaluation_id, user, page, version)
 
     return db, v.evaluation_id, prices, open_as
 

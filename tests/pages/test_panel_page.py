@@ -1,6 +1,7 @@
 """AppTest of the Panel page: scoring with rationales, spreads, moderation, blind mode, roles."""
 
 import os
+from functools import partial
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -98,6 +99,20 @@ def signed_in(monkeypatch):
     return who
 
 
+def signed_in_app(signed_in, evaluation_id: int, user: str, page: str | None = None,  # type: ignore[no-untyped-def]
+                  version: int = 1) -> AppTest:
+    """The app as ``user``, opened on a version of the saved evaluation (by its link), then on
+    ``page`` when given."""
+    signed_in["user"] = user
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["evaluation"], at.query_params["version"] = str(evaluation_id), str(version)
+    at.run()
+    if page is not None:
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    return at
+
+
 def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     db = Store(os.environ["SSW_DATABASE_URL"])
     bidset = read_workbook(sample_bytes).bidset
@@ -110,13 +125,7 @@ def test_roles_blind_mode_and_price_hiding(signed_in, sample_bytes):
     db.record_finding(v.evaluation_id, "someone@agency.gov", "Meridian Analytics", "Analytics",
                       "Technical approach", "deficiency", "Someone's sealed finding")
 
-    def open_as(user: str) -> AppTest:
-        signed_in["user"] = user
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params["evaluation"], at.query_params["version"] = str(v.evaluation_id), "1"
-        at.run()
-        assert not at.exception
-        return at
+    open_as = partial(signed_in_app, signed_in, v.evaluation_id)
 
     eve = open_as("eve@agency.gov")
     assert [t.value for t in eve.title] == ["Panel"]  # the only page an evaluator gets
@@ -373,14 +382,7 @@ def test_an_evaluator_submits_and_is_locked_until_the_chair_reopens(signed_in, s
     db.set_member(eid, "eve@agency.gov", "evaluator", by="chair@agency.gov", reason="panel")
     declare(db, eid, "chair@agency.gov", "eve@agency.gov")
 
-    def open_as(user: str) -> AppTest:
-        signed_in["user"] = user
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params["evaluation"], at.query_params["version"] = str(eid), "1"
-        at.run()
-        at.switch_page("app_pages/panel.py").run()
-        assert not at.exception
-        return at
+    open_as = partial(signed_in_app, signed_in, eid, page="panel")
 
     chair = open_as("chair@agency.gov")
     chair.toggle[0].set_value(True)  # consensus open, before Eve has submitted
@@ -434,13 +436,7 @@ def test_a_member_sees_nothing_until_they_declare_and_the_chair_decides_a_confli
         db.set_member(eid, user, "evaluator", by="chair@agency.gov", reason="panel")
     declare(db, eid, "chair@agency.gov")
 
-    def open_as(user: str) -> AppTest:
-        signed_in["user"] = user
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params["evaluation"], at.query_params["version"] = str(eid), "1"
-        at.run()
-        assert not at.exception
-        return at
+    open_as = partial(signed_in_app, signed_in, eid)
 
     def shown(at: AppTest) -> str:
         return " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.title,
@@ -490,14 +486,7 @@ def test_the_chair_assigns_cells_and_sees_who_is_late(signed_in, sample_bytes):
         db.set_member(eid, user, "evaluator", by="chair@agency.gov", reason="panel")
     declare(db, eid, "chair@agency.gov", "eve@agency.gov", "sam@agency.gov")
 
-    def open_as(user: str) -> AppTest:
-        signed_in["user"] = user
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params["evaluation"], at.query_params["version"] = str(eid), "1"
-        at.run()
-        at.switch_page("app_pages/panel.py").run()
-        assert not at.exception
-        return at
+    open_as = partial(signed_in_app, signed_in, eid, page="panel")
 
     chair = open_as("chair@agency.gov")
     labelled(chair.selectbox, "Evaluator to assign").select("eve@agency.gov")

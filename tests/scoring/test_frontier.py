@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 from scoring.evaluation import Scoring
 from scoring.frontier import QUALITY_STEP, FrontierError, Options, frontier
 from scoring.mcda import rank
-from scoring.model import BidSet, Criterion
 from scoring.scenarios import Context
-from tests.scoring.test_scenarios import CRITERIA, make_bidset
+from tests.scoring.test_scenarios import draw_bidset, make_bidset
 
 
 def every_award(ctx: Context, options: Options | None = None) -> list[tuple[float, float, int]]:
@@ -51,24 +50,8 @@ def pareto(awards: list[tuple[float, float, int]]) -> list[tuple[float, float]]:
 
 
 def instance(data) -> Context:  # type: ignore[no-untyped-def]
-    n_comp = data.draw(st.integers(1, 6))
-    vendors = [f"V{i}" for i in range(data.draw(st.integers(1, 6)))]
-    comps = [(f"C{i}", data.draw(st.integers(1, 5)), float(data.draw(st.integers(0, 500))))
-             for i in range(n_comp)]
-    bids = []
-    for lot in [c[0] for c in comps] + ["ALL"]:
-        for v in vendors:
-            if data.draw(st.booleans()):
-                price = data.draw(st.integers(50, 1000)) * (n_comp if lot == "ALL" else 1)
-                bids.append((v, lot, price, data.draw(st.integers(0, 5))))
-    caps = {"max_components_per_vendor": data.draw(st.one_of(st.none(), st.integers(1, 4))),
-            "max_vendor_share_pct": data.draw(st.one_of(st.none(), st.integers(20, 100))),
-            "integration_overhead_pct": data.draw(st.integers(0, 20)),
-            "coordination_cost_per_vendor": float(data.draw(st.integers(0, 300))),
-            "vendor_failure_prob": data.draw(st.floats(0, 0.3))}
-    bs = make_bidset(comps, bids or [("V0", "ALL", 100, 3)], **caps)
-    gate = Criterion("Quality", 70, "max", scale_min=0, scale_max=5, min_acceptable=1)
-    bs = BidSet((gate, CRITERIA[1]), bs.bids, bs.settings, bs.components)
+    bs = draw_bidset(data, components=6, vendors=6) or make_bidset([("C0", 3, 0.0)],
+                                                                   [("V0", "ALL", 100, 3)])
     return Context(bs, rank(bs, Scoring.of(bs, method="wsm")))
 
 

@@ -182,21 +182,21 @@ def _brute_force(ctx: Context) -> float | None:
     return best
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.data())
-def test_optimizer_matches_brute_force(data):
-    n_comp = data.draw(st.integers(1, 4))
-    vendors = [f"V{i}" for i in range(data.draw(st.integers(1, 5)))]
+def draw_bidset(data, components: int = 4, vendors: int = 5) -> BidSet | None:  # type: ignore[no-untyped-def]
+    """A random small procurement (up to ``components`` x ``vendors``, bundles, caps, costs),
+    its Quality gated at 1; None when no bid was drawn."""
+    n_comp = data.draw(st.integers(1, components))
+    names = [f"V{i}" for i in range(data.draw(st.integers(1, vendors)))]
     comps = [(f"C{i}", data.draw(st.integers(1, 5)), float(data.draw(st.integers(0, 500))))
              for i in range(n_comp)]
     bids = []
     for lot in [c[0] for c in comps] + ["ALL"]:
-        for v in vendors:
+        for v in names:
             if data.draw(st.booleans()):
                 price = data.draw(st.integers(50, 1000)) * (n_comp if lot == "ALL" else 1)
                 bids.append((v, lot, price, data.draw(st.integers(0, 5))))
     if not bids:
-        return
+        return None
     caps = {
         "max_components_per_vendor": data.draw(st.one_of(st.none(), st.integers(1, 4))),
         "max_vendor_share_pct": data.draw(st.one_of(st.none(), st.integers(20, 100))),
@@ -207,7 +207,15 @@ def test_optimizer_matches_brute_force(data):
     }
     bs = make_bidset(comps, bids, **caps)
     gate = Criterion("Quality", 70, "max", scale_min=0, scale_max=5, min_acceptable=1)
-    bs = BidSet((gate, CRITERIA[1]), bs.bids, bs.settings, bs.components)
+    return BidSet((gate, CRITERIA[1]), bs.bids, bs.settings, bs.components)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_optimizer_matches_brute_force(data):
+    bs = draw_bidset(data)
+    if bs is None:
+        return
     ctx = Context(bs, rank(bs, Scoring.of(bs, method="wsm")))
     expected = _brute_force(ctx)
     got = optimized(ctx)
