@@ -60,7 +60,7 @@ def main() -> None:
     persistence.forget_revoked_left_behind()
     persistence.removal_notice()
 
-    flags = persistence.panel_flags()  # read once a run (the defaults for an unsaved evaluation)
+    flags = persistence.panel_flags(fresh=True)  # once a run (an unsaved evaluation: the defaults)
     sealed = persistence.sealed(fresh=True, flags=flags)
     blind = role == "evaluator" and not (flags.get("consensus_open") == "yes"
                                          and flags.get("prices_visible") == "yes")

@@ -40,7 +40,7 @@ if ref is None:
     st.stop()
 
 role = persistence.role(db)
-flags = db.flags(ref.evaluation_id)
+flags = persistence.panel_flags(db)  # as the app read them this run
 is_open = flags["consensus_open"] == "yes"
 me = who.user_id if who else "unknown"
 envelope = persistence.envelope(flags)

@@ -310,19 +310,28 @@ def removal_notice() -> None:
                    icon=":material/person_remove:")
 
 
-def panel_flags(db: Store | None = None) -> dict[str, str]:
-    """The saved evaluation's panel switches (the defaults for an unsaved one: no read)."""
+FLAGS = "panel_flags_read"  # (evaluation id, its panel switches) as read this run
+
+
+def panel_flags(db: Store | None = None, *, fresh: bool = False) -> dict[str, str]:
+    """The saved evaluation's panel switches (the defaults for an unsaved one: no read). Read
+    once a run: the app reads them first, with ``fresh``; the pages then get the same."""
     ref = saved()
     if ref is None:
         return dict(FLAG_DEFAULTS)
+    kept = st.session_state.get(FLAGS)
+    if not fresh and kept is not None and kept[0] == ref.evaluation_id:
+        return dict(kept[1])
     db = db or store()
     if db is None:
         return dict(FLAG_DEFAULTS)
     try:
-        return db.flags(ref.evaluation_id)
+        found = db.flags(ref.evaluation_id)
     except DATABASE_ERRORS as exc:
         log.warning("evaluation database error: %s", exc)
         return dict(FLAG_DEFAULTS)  # closed: blind scoring, no prices
+    st.session_state[FLAGS] = (ref.evaluation_id, found)
+    return dict(found)
 
 
 SEALED = "prices_sealed"  # whether this run's pages may show prices (see sealed)
