@@ -12,6 +12,7 @@ point the least-cost award of higher quality than the last.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -138,8 +139,8 @@ class _Problem:
 
 
 def _filtered(ctx: Context, minimum: float) -> Context:
-    out = object.__new__(Context)
-    out.__dict__.update(ctx.__dict__)
+    """The context with only the candidates scoring at least ``minimum``."""
+    out = copy.copy(ctx)
     out.candidates = [k for k in ctx.candidates if k.score >= minimum - 1e-12]
     return out
 
@@ -190,14 +191,8 @@ def _frontier(ctx: Context, points: int | None, options: Options) -> Frontier:
             chosen = next_at(level - QUALITY_STEP / 10)  # reach the top level despite rounding
             if chosen is not None:
                 found.append(chosen)
-    seen: set[frozenset[int]] = set()
-    unique = []
-    for chosen in found:
-        key = frozenset(id(k) for k in chosen)
-        if key not in seen:
-            seen.add(key)
-            unique.append(chosen)
-    unique.sort(key=lambda c: problem.value(c))
+    # each level is above the quality of the point before it: every award found is new
+    unique = sorted(found, key=problem.value)
     # The tie-break in cost is finer than the solver's tolerance for awards whose qualities
     # differ by less than about 0.0002: a point another found point dominates is dropped.
     values = [problem.value(c) for c in unique]
