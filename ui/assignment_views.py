@@ -94,23 +94,29 @@ def progress_view(bidset: BidSet, live: PanelRecord, assigned: Mapping[str, Assi
     st.dataframe(pd.DataFrame([
         {"Evaluator": p.name,
          "Assigned": (assigned[fold(p.name)].describe() if fold(p.name) in assigned
-                      else "the lots and criteria they scored"
+                      else "what they scored"
                       if in_app is not None and fold(p.name) not in in_app
                       else "every criterion · every lot"),
-         "Scored": p.share, "Cells": f"{p.scored} of {p.assigned}",
-         "With a rationale": p.reasoned, "Findings": p.findings,
-         **({"Scores outside their cells": p.outside} if outside else {}),
+         "Scored": p.share if p.assigned else None, "Cells": f"{p.scored} of {p.assigned}",
+         "Rationales": p.reasoned, "Findings": p.findings,
+         **({"Outside": p.outside} if outside else {}),
          "Standing": _standing(p, submitted, due, in_app)} for p in people]),
-        hide_index=True, column_config={"Scored": bar})
+        hide_index=True, placeholder="no cells", column_config={
+            "Scored": bar, "Assigned": st.column_config.TextColumn(
+                width="medium", help="The lots and criteria the evaluator scores"),
+            "Rationales": st.column_config.NumberColumn(
+                help="Cells scored with a written rationale"),
+            "Outside": st.column_config.NumberColumn(help="Scores outside their cells")})
     if outside:
-        st.caption("Scores outside their cells: scores an evaluator gave before their assignment "
+        st.caption("Outside: scores an evaluator gave before their assignment "
                    "narrowed. They stay in the record and count in the consensus; the evaluator "
                    "no longer sees them. Widen the assignment to let them revise those.")
     st.caption("Per criterion, over the evaluators assigned to it")
     st.dataframe(pd.DataFrame([
-        {"Criterion": p.name, "Scored": p.share, "Cells": f"{p.scored} of {p.assigned}",
-         "With a rationale": p.reasoned, "Findings": p.findings} for p in criteria]),
-        hide_index=True, column_config={"Scored": bar})
+        {"Criterion": p.name, "Scored": p.share if p.assigned else None,
+         "Cells": f"{p.scored} of {p.assigned}", "Rationales": p.reasoned,
+         "Findings": p.findings} for p in criteria]),
+        hide_index=True, placeholder="no cells", column_config={"Scored": bar})
 
 
 def assignment_form(db: Store, evaluation_id: int, chair: str, bidset: BidSet,
