@@ -3,7 +3,7 @@
 import streamlit as st
 
 from scoring.mcda import ScoringError
-from ui import cache, charts, controls, state, vega, widgets
+from ui import cache, charts, controls, state, vega, weight_views, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -26,9 +26,9 @@ with right:  # folded, so that the ranking is in view
     with st.expander("Weights", icon=":material/tune:", key="ev_weights_panel",
                      on_change="rerun") as weights_panel:
         if weights_panel.open:
-            controls.weights_editor(ev, bidset)
+            weight_views.editor(ev, bidset)
     if not weights_panel.open:
-        controls.weights_summary(ev)
+        weight_views.summary(ev, bidset)
 # An input not applied (said in place above) leaves the evaluation, and so the figures below,
 # at their last valid choice.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -32,6 +32,22 @@ from scoring.settings import (
     Settings,
     bounds_problems,
 )
+from scoring.weights import (
+    CRITERIA,
+    FACTORS,
+    AHPResult,
+    Judgement,
+    Level,
+    ahp,
+    combine,
+    group_judgements,
+    levels,
+    missing_pairs,
+    normalise_points,
+    roc_from_ranks,
+    saaty_problem,
+    swing,
+)
 
 FORMAT = "source-selection-workbench/evaluation"
 FORMAT_VERSION = 1
@@ -47,6 +63,12 @@ class EvaluationError(ValueError):
 class WeightMode(StrEnum):
     POINTS = "points"  # relative points typed per criterion
     RANK_ORDER = "rank_order"  # an importance ranking turned into rank-order centroid weights
+    AHP = "ahp"  # pairwise judgements (Saaty 1-9), principal eigenvector
+    SWING = "swing"  # each swing from worst to best rated 0-100 against the most valued
+
+
+WEIGHT_MODE_LABELS = {WeightMode.POINTS: "direct points", WeightMode.RANK_ORDER: "rank-order",
+                      WeightMode.AHP: "AHP", WeightMode.SWING: "swing"}
 
 
 class DrawModel(StrEnum):
@@ -135,13 +157,109 @@ class Scoring:
 
 @dataclass(frozen=True)
 class WeightInput:
-    """How the weights were entered, so that they reappear as entered."""
+    """How the weights were entered, so that they reappear as entered, and what they give.
+
+    With factors (a Groups sheet), each method sets the factors' weights and, separately, each
+    factor's criteria's weights within it; a criterion's weight in the ranking is the product.
+    Direct points are the weights themselves (``Scoring.weights``); the other methods' inputs
+    are kept here, and ``weights`` derives the criterion weights from them."""
 
     mode: WeightMode = WeightMode.POINTS
-    ranks: tuple[tuple[str, int], ...] = ()  # importance ranks (1 = most), for rank_order
+    ranks: tuple[tuple[str, int], ...] = ()  # criteria's importance ranks (1 = most), rank_order
+    factor_ranks: tuple[tuple[str, int], ...] = ()
+    swing: tuple[tuple[str, float], ...] = ()  # criteria's swing ratings 0-100
+    factor_swing: tuple[tuple[str, float], ...] = ()
+    judgements: tuple[Judgement, ...] = ()  # AHP, every member's
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mode", WeightMode(self.mode))
+
+    def level_values(self, level: Level) -> dict[str, float]:
+        """The ranks or swing ratings given on ``level``."""
+        given = {(WeightMode.RANK_ORDER, FACTORS): self.factor_ranks,
+                 (WeightMode.RANK_ORDER, CRITERIA): self.ranks,
+                 (WeightMode.SWING, FACTORS): self.factor_swing,
+                 (WeightMode.SWING, CRITERIA): self.swing}.get((self.mode, level.kind), ())
+        values = dict(given)
+        return {k: float(values[k]) for k in level.items if k in values}
+
+    def members(self, level: Level) -> dict[str, dict[tuple[str, str], float]]:
+        """The AHP judgements on ``level``, member by member."""
+        items = set(level.items)
+        out: dict[str, dict[tuple[str, str], float]] = {}
+        for j in self.judgements:
+            if j.kind == level.kind and j.a in items and j.b in items:
+                out.setdefault(j.member, {})[j.a, j.b] = j.value
+        return out
+
+    def ahp(self, level: Level) -> AHPResult:
+        """The panel's AHP result on ``level``: the geometric mean of its members' judgements."""
+        return ahp(level.items, group_judgements(level.items, self.members(level)))
+
+    def level_weights(self, level: Level) -> dict[str, float]:
+        """The weights (summing to 1) the method gives the items of ``level``."""
+        if self.mode == WeightMode.AHP:
+            return self.ahp(level).weights
+        values = self.level_values(level)
+        if self.mode == WeightMode.RANK_ORDER:
+            return roc_from_ranks({k: int(v) for k, v in values.items()})
+        return swing(values)
+
+    def weights(self, groups: Mapping[str, str], factors: Sequence[str]) -> dict[str, float]:
+        """The criteria's weights (points summing to 100, criteria order) this method gives;
+        ``groups`` is criterion -> factor and ``factors`` the factors (none: flat)."""
+        found = {(lv.kind, lv.factor): self.level_weights(lv) for lv in levels(groups, factors)}
+        if not factors:
+            return {k: 100.0 * v for k, v in found[CRITERIA, ""].items()}
+        local = {c: w for (kind, _), ws in found.items() if kind == CRITERIA for c, w in ws.items()}
+        return combine(groups, found[FACTORS, ""], local)
+
+    def problems(self, groups: Mapping[str, str], factors: Sequence[str]
+                 ) -> list[tuple[str, str, str]]:
+        """(key, message, what to do) for inputs this method cannot derive weights from."""
+        if self.mode == WeightMode.POINTS:
+            return []
+        key = {WeightMode.RANK_ORDER: "importance_ranks", WeightMode.SWING: "swing",
+               WeightMode.AHP: "ahp"}[self.mode]
+        out: list[tuple[str, str, str]] = []
+        known = set(groups) | set(factors)
+        for j in self.judgements:
+            if (why := saaty_problem(j.value)) is not None:
+                out.append(("ahp", f"{j.a} against {j.b}: {why}", "Use Saaty's 1-9 scale"))
+            elif j.a not in known or j.b not in known or j.a == j.b:
+                out.append(("ahp", f"{j.a} against {j.b}: not two items of the evaluation",
+                            "Compare two factors, or two criteria"))
+            elif j.kind == CRITERIA and factors and groups.get(j.a) != groups.get(j.b):
+                out.append(("ahp", f"{j.a} and {j.b} are in different factors",
+                            "Compare criteria within their factor; compare the factors apart"))
+        if out:  # a judgement that cannot count: said first, once
+            return out
+        for lv in levels(groups, factors):
+            where = lv.title.lower().replace("criteria of", "the criteria of")
+            if self.mode == WeightMode.AHP:
+                members = self.members(lv)
+                if len(lv.items) > 1 and not members:
+                    out.append((key, f"no pairwise judgements on {where}",
+                                "Compare every pair of them"))
+                for member, judged in members.items():
+                    gap = missing_pairs(lv.items, judged)
+                    if gap:
+                        out.append((key, f"{member or 'a member'} has not compared "
+                                    f"{gap[0][0]} with {gap[0][1]} ({where})",
+                                    "Compare every pair, or leave the member out"))
+                continue
+            values = self.level_values(lv)
+            missing = [k for k in lv.items if k not in values]
+            if missing:
+                what = "rank" if self.mode == WeightMode.RANK_ORDER else "swing rating"
+                out.append((key, f"{missing[0]} has no {what} ({where})",
+                            "Give every item of the level one"))
+                continue
+            try:
+                self.level_weights(lv)
+            except ValueError as exc:
+                out.append((key, f"{exc} ({where})", "Fix the ratings"))
+        return out
 
 
 @dataclass(frozen=True)
@@ -338,11 +456,19 @@ class Evaluation:
             if unknown:
                 out.append(("weights", f"no such criterion: {', '.join(unknown)}",
                             "Name the workbook's criteria"))
-            if self.weight_input.mode == WeightMode.RANK_ORDER and (
-                    {k for k, _ in self.weight_input.ranks} != names
-                    or any(r < 1 for _, r in self.weight_input.ranks)):
+            wi = self.weight_input
+            if wi.mode == WeightMode.RANK_ORDER and any(r < 1 for _, r in (*wi.ranks, *wi.factor_ranks)):
                 out.append(("importance_ranks", "the importance ranks must give every criterion "
                             "a rank of 1 or more", "Rank every criterion"))
+            given = wi.problems(bidset.groups, bidset.factor_names)
+            out.extend(given)
+            if not given and not unknown and wi.mode != WeightMode.POINTS and self.scoring.weights:
+                derived = normalise_points(wi.weights(bidset.groups, bidset.factor_names))
+                used = self.scoring.normalised_weights()
+                if any(abs(derived[k] - used.get(k, 0.0)) > 1e-9 for k in derived):
+                    out.append(("weights", f"the weights are not those the {WEIGHT_MODE_LABELS[wi.mode]} "
+                                "inputs give", "Leave the weights out (they are derived), or use "
+                                "direct points"))
             components = {c.name for c in bidset.components}
             vendors = {b.vendor.casefold() for b in bidset.bids}
             for comp, vendor in self.edited_award or ():
@@ -405,6 +531,8 @@ class Evaluation:
             "robustness": json.dumps(_plain(self.robustness)),
             "simulation": json.dumps(_plain(self.simulation)),
         }
+        if self.weight_input.mode in (WeightMode.AHP, WeightMode.SWING):  # the judgements or ratings
+            items["weight inputs"] = json.dumps(_weight_inputs(self.weight_input), sort_keys=True)
         if self.frontier != FrontierOptions():  # audited once asked for (older versions lack it)
             items["frontier"] = json.dumps(_plain(self.frontier))
         for key, value in self.what_ifs:
@@ -449,8 +577,7 @@ class Evaluation:
                                for n in self.panel.narratives],
             },
         }
-        if self.weight_input.mode == WeightMode.RANK_ORDER:
-            out["importance_ranks"] = dict(self.weight_input.ranks)
+        out.update(_weight_inputs(self.weight_input))
         return out
 
     def to_json(self) -> str:
@@ -482,13 +609,12 @@ class Evaluation:
             price_formula=r.choice("price_formula", PriceFormula),
             price_floor=r.number("price_floor", optional=True),
             price_ceiling=r.number("price_ceiling", optional=True),
-            weights=tuple((str(k), r.finite(f"weights.{k}", v)) for k, v in r.mapping("weights").items()),
+            weights=tuple((str(k), r.finite(f"weights.{k}", v)) for k, v in r.mapping(
+                "weights", optional=data.get("weighting", "points") != "points").items()),
             sla_gate=r.flag("sla_gate"),
         )
         mode = r.choice("weighting", WeightMode, default=WeightMode.POINTS)
-        ranks = r.mapping("importance_ranks", optional=True)
-        for name, rank_ in ranks.items():
-            _whole(rank_, f"importance_ranks.{name}", 1)
+        weight_input = _read_weight_inputs(r, mode)
         what_ifs = r.mapping("what_ifs", optional=True)
         for name, value in what_ifs.items():
             if name in SPECS and (why := SPECS[name].problem(value)) is not None:
@@ -504,7 +630,7 @@ class Evaluation:
         ev = cls(
             workbook_sha256=sha,
             scoring=scoring,
-            weight_input=WeightInput(mode, tuple((str(k), int(v)) for k, v in ranks.items())),
+            weight_input=weight_input,
             what_ifs=tuple(sorted((str(k), SPECS[k].coerce(v) if k in SPECS else v)
                                   for k, v in what_ifs.items())),
             edited_award=None if award is None else tuple(award.items()),
@@ -545,6 +671,54 @@ class Evaluation:
                          + ")")
         parts.append(f"{self.consensus} consensus")
         return "; ".join(parts)
+
+
+def _weight_inputs(wi: WeightInput) -> dict[str, Any]:
+    """The weighting method's inputs as the JSON holds them (none for direct points)."""
+    out: dict[str, Any] = {}
+    if wi.mode == WeightMode.RANK_ORDER:
+        out["importance_ranks"] = dict(wi.ranks)
+        if wi.factor_ranks:
+            out["factor_ranks"] = dict(wi.factor_ranks)
+    elif wi.mode == WeightMode.SWING:
+        out["swing"] = dict(wi.swing)
+        if wi.factor_swing:
+            out["factor_swing"] = dict(wi.factor_swing)
+    elif wi.mode == WeightMode.AHP:
+        out["ahp"] = [{"between": j.kind, "member": j.member, "a": j.a, "b": j.b, "value": j.value}
+                      for j in wi.judgements]
+    return out
+
+
+def _read_weight_inputs(r: _Reader, mode: WeightMode) -> WeightInput:
+    """The weighting method's inputs, each checked for its type (their sense is checked
+    against the workbook's criteria and factors by ``Evaluation.problems``)."""
+    def ranks(key: str) -> tuple[tuple[str, int], ...]:
+        return tuple((str(k), _whole(v, f"{key}.{k}", 1))
+                     for k, v in r.mapping(key, optional=True).items())
+
+    def ratings(key: str) -> tuple[tuple[str, float], ...]:
+        return tuple((str(k), r.finite(f"{key}.{k}", v)) for k, v in r.mapping(key, optional=True).items())
+
+    judgements = []
+    given = r.get("ahp") or []
+    if not isinstance(given, list):
+        raise EvaluationError("ahp: expected a list of judgements")
+    for i, j in enumerate(given):
+        if not isinstance(j, dict) or not all(isinstance(j.get(k), str) for k in ("a", "b")):
+            raise EvaluationError(f"ahp[{i}]: expected an object with a, b and value")
+        between = _choice(j.get("between", CRITERIA), _Between, f"ahp[{i}].between")
+        judgements.append(Judgement(str(between), str(j.get("member", "")), j["a"], j["b"],
+                                    r.finite(f"ahp[{i}].value", j.get("value"))))
+    if mode == WeightMode.AHP and not judgements:
+        raise EvaluationError("ahp: weighting by AHP needs the pairwise judgements")
+    return WeightInput(mode, ranks("importance_ranks"), ranks("factor_ranks"), ratings("swing"),
+                       ratings("factor_swing"), tuple(judgements))
+
+
+class _Between(StrEnum):
+    FACTORS = FACTORS
+    CRITERIA = CRITERIA
 
 
 def _frontier_options(data: dict[str, Any]) -> FrontierOptions:
@@ -706,6 +880,8 @@ def complete(ev: Evaluation, bidset: BidSet) -> Evaluation:
     workbook's weight), in the workbook's criteria order."""
     points = {c.name: float(c.weight) for c in bidset.criteria}
     given = dict(ev.scoring.weights)
+    if not given and ev.weight_input.mode != WeightMode.POINTS:  # derived from the method's inputs
+        given = ev.weight_input.weights(bidset.groups, bidset.factor_names)
     points.update({k: v for k, v in given.items() if k in points})
     ordered = tuple(points.items())
     if ordered == ev.scoring.weights:

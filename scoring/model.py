@@ -102,6 +102,17 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Factor:
+    """A factor of the Groups sheet: its weight among the factors, and what it covers. With
+    factors, a criterion's weight in the ranking is its factor's weight times its weight within
+    the factor (``Criterion.weight`` holds that product; ``local_weight`` the weight within)."""
+
+    name: str
+    weight: float
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Criterion:
     name: str
     weight: float
@@ -113,6 +124,8 @@ class Criterion:
     description: str = ""
     rating_scale: str = ""  # the Ratings sheet's scale it is rated on, in words ("" = numbers)
     ratings: tuple[tuple[str, float], ...] = ()  # that scale: (label, published value), best first
+    local_weight: float | None = None  # the weight within its factor, as the workbook gives it
+    weight_range: tuple[float, float] | None = None  # the published range, % of all the weight
 
     def label_for(self, value: float | None) -> str:
         """The rating's label for a value of its scale ("" when none has that value)."""
@@ -280,6 +293,16 @@ class BidSet:
     sha256: str = ""
     notes: tuple[Problem, ...] = ()  # non-blocking observations (ignored columns, ...)
     finding_labels: tuple[tuple[str, str], ...] = ()  # (kind, label) from the Finding kinds sheet
+    factors: tuple[Factor, ...] = ()  # the Groups sheet's factors (none: a flat list of criteria)
+
+    @property
+    def groups(self) -> dict[str, str]:
+        """Criterion -> its factor, in criteria order (the hierarchy's shape; "" when flat)."""
+        return {c.name: c.group if self.factors else "" for c in self.criteria}
+
+    @property
+    def factor_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.factors)
 
     def kind_label(self, kind: str) -> str:
         """A kind of finding as this evaluation names it (its Finding kinds sheet), else the

@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -32,6 +32,7 @@ from scoring.model import (
     BidSet,
     Component,
     Criterion,
+    Factor,
     Finding,
     Location,
     PanelScore,
@@ -51,7 +52,7 @@ HEADER_SCAN_ROWS = 10
 _CONTRACT_SHEETS = {"criteria": "Criteria", "bids": "Bids", "components": "Components",
                     "vendors": "Vendors", "scores": "Scores", "findings": "Findings",
                     "ratings": "Ratings", "finding kinds": "Finding kinds",
-                    "okrs": "OKRs", "settings": "Settings"}
+                    "okrs": "OKRs", "settings": "Settings", "groups": "Groups"}
 _SETTING_BY_HEADER = {header_key(key): spec for key, spec in SPECS.items()}
 SETTING_KEYS = frozenset(_SETTING_BY_HEADER)
 
@@ -285,6 +286,8 @@ class _Reader:
         self._bad: dict[str, set[tuple[int, int]]] = {}
         self.attempted: set[tuple[str, str]] = set()  # (vendor, lot) of every row in Bids
         self.unknown_scale: set[str] = set()  # criteria naming a rating scale the sheet lacks
+        self.criterion_rows: dict[str, tuple[Sheet, int]] = {}  # criterion -> where it is listed
+        self.group_rows: dict[str, int] = {}  # folded group -> its Groups row
         for name, grid in grids.items():
             key = norm_header(name)
             if key in self.sheets:
@@ -662,6 +665,8 @@ class _Reader:
                                      f"scale {smin:g}-{smax:g}",
                                      "Widen scale_min/scale_max, or clear them to take the ratings'")
             gate = self.number(sheet, row, values, "min acceptable", what=f"min_acceptable of '{name}'")
+            published = self.weight_range(sheet, row, values, name)
+            self.criterion_rows[name] = (sheet, row)
             if direction and key == "price" and direction != "min":
                 self.problem(
                     sheet.loc(row, "direction"),
@@ -684,6 +689,7 @@ class _Reader:
                     description=cell_text(sheet.get(values, "description")),
                     rating_scale=scale_name if ratings else "",
                     ratings=ratings,
+                    weight_range=published,
                 )
             )
         if not seen:
@@ -699,6 +705,84 @@ class _Reader:
                 "Give at least one criterion a weight above 0",
             )
         return out
+
+    def weight_range(self, sheet: Sheet, row: int, values: list[Any], name: str
+                     ) -> tuple[float, float] | None:
+        """A criterion's published weight range (weight_min, weight_max: % of all the weight)."""
+        low = self.number(sheet, row, values, "weight min", what=f"weight_min of '{name}'",
+                          minimum=0, maximum=100, fix="Give the range in percent, 0 to 100")
+        high = self.number(sheet, row, values, "weight max", what=f"weight_max of '{name}'",
+                           minimum=0, maximum=100, fix="Give the range in percent, 0 to 100")
+        if low is None and high is None:
+            return None
+        if (low is None) != (high is None):
+            if all(is_blank(sheet.get(values, k)) == (v is None)  # not a cell already refused
+                   for k, v in (("weight min", low), ("weight max", high))):
+                self.problem(sheet.loc(row, "weight min" if low is None else "weight max"),
+                             f"'{name}' has only one end of its published weight range",
+                             "Give both weight_min and weight_max (in percent), or neither")
+            return None
+        assert low is not None and high is not None
+        if high < low:
+            self.problem(sheet.loc(row, "weight max"),
+                         f"the published weight range of '{name}' runs from {low:g} % down to "
+                         f"{high:g} %", "weight_max must be at least weight_min")
+            return None
+        return (low, high)
+
+    def factors(self, criteria: list[Criterion]) -> list[Factor]:
+        """The Groups sheet: each factor's weight, every criterion in one of them; the criteria's
+        weights become weights within their factor, and their weight in the ranking the product.
+        Without the sheet, groups are labels and the criteria's weights are used as they are."""
+        sheet = self.sheet("groups", ("group", "weight"), optional=True)
+        if sheet is None:
+            return []
+        out: dict[str, Factor] = {}
+        for row, values in sheet.rows():
+            name = cell_text(sheet.get(values, "group"))
+            if not name:
+                self.problem(sheet.loc(row, "group"), "this row has no group name",
+                             "Name the group (a factor), or clear the row")
+                continue
+            if fold(name) in out:
+                self.problem(sheet.loc(row, "group"), f"group '{name}' is listed twice",
+                             "Give each group one row")
+                continue
+            weight = self.number(sheet, row, values, "weight", what=f"weight of group '{name}'",
+                                 required=True, minimum=0, fix="Weights are relative points, 0 or more")
+            out[fold(name)] = Factor(name, 0.0 if weight is None else weight,
+                                     cell_text(sheet.get(values, "description")))
+            self.group_rows[fold(name)] = row
+        if not out:
+            self.problem(Location(sheet.name, sheet.header_row + 1), "the Groups sheet lists no groups",
+                         "Add one row per group (a factor and its weight), or delete the sheet")
+            return []
+        used = set()
+        for c in criteria:
+            where = self.criterion_rows.get(c.name)
+            if where is None:
+                continue
+            csheet, crow = where
+            if not c.group:
+                self.problem(csheet.loc(crow, "group"), f"'{c.name}' is in no group, and the "
+                             "workbook weights by groups (it has a Groups sheet)",
+                             "Put the criterion in one of the Groups sheet's groups")
+            elif fold(c.group) not in out:
+                guess = closest(c.group, [f.name for f in out.values()])
+                self.problem(csheet.loc(crow, "group"), f"'{c.group}' is not a group of the "
+                             "Groups sheet" + (f"; did you mean '{guess}'?" if guess else ""),
+                             "Name a group listed in the Groups sheet, or add it there")
+            else:
+                used.add(fold(c.group))
+        for key, factor in out.items():
+            if key not in used and not self.problems:
+                self.problem(sheet.loc(self.group_rows[key], "group"),
+                             f"group '{factor.name}' has no criterion",
+                             "Put criteria in it (Criteria sheet, column group), or clear the row")
+        if not self.problems and all(f.weight == 0 for f in out.values()):
+            self.problem(sheet.loc(None, "weight"), "every group's weight is 0",
+                         "Give at least one group a weight above 0")
+        return list(out.values())
 
     def _flagged_any(self, sheet: Sheet, row: int, keys: tuple[str, ...]) -> bool:
         return any(self._flagged(sheet, row, k) for k in keys)
@@ -1212,6 +1296,8 @@ def read_workbook(data: bytes) -> ReadResult:
     for text in info.notes:
         reader.note(Location("Workbook"), text)
     criteria = reader.criteria(reader.ratings())
+    factors = reader.factors(criteria)
+    criteria = _weighted(reader, criteria, factors)
     settings = reader.settings()
     components = reader.components()
     vendors = reader.vendors()
@@ -1244,8 +1330,42 @@ def read_workbook(data: bytes) -> ReadResult:
         sha256=digest,
         notes=notes,
         finding_labels=tuple((k, labels[k]) for k in FINDING_KINDS if k in labels),
+        factors=tuple(factors),
     )
     return ReadResult(bidset, (), notes, digest)
+
+
+def _weighted(reader: _Reader, criteria: list[Criterion], factors: list[Factor]) -> list[Criterion]:
+    """The criteria with their weight in the ranking: with factors, the factor's weight times
+    the weight within the factor (``local_weight`` keeps the one typed); then the published
+    ranges checked against the weights: each range must hold its criterion's weight (so the
+    ranges together always hold a weighting, the one stated)."""
+    if reader.problems:
+        return criteria
+    if factors:
+        by = {fold(f.name): f for f in factors}
+        within = {fold(f.name): [c.weight for c in criteria if fold(c.group) == fold(f.name)]
+                  for f in factors}
+
+        def product(c: Criterion) -> float:  # a factor's one criterion keeps its points exactly
+            f, local = by[fold(c.group)], within[fold(c.group)]
+            return f.weight * (c.weight / sum(local) if sum(local) > 0 else 1.0 / len(local))
+
+        criteria = [replace(c, group=by[fold(c.group)].name, weight=product(c),
+                            local_weight=c.weight) for c in criteria]
+    ranged = [c for c in criteria if c.weight_range is not None]
+    total = sum(c.weight for c in criteria)
+    for c in ranged:
+        assert c.weight_range is not None
+        low, high = c.weight_range
+        share = 100.0 * c.weight / total if total > 0 else 0.0
+        if not low - 1e-9 <= share <= high + 1e-9:
+            sheet, row = reader.criterion_rows[c.name]
+            reader.problem(sheet.loc(row, "weight"), f"'{c.name}' weighs {share:.4g} % of all the "
+                           f"weight, outside its published range {low:g}-{high:g} %",
+                           "Change the weight or the range: the weight used must lie inside the "
+                           "range published")
+    return criteria
 
 
 def read_path(path: str) -> ReadResult:

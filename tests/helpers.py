@@ -24,6 +24,23 @@ BIDS = [
 ]
 
 
+# The same bids weighted by factors (a Groups sheet): Quality 70 (Technical 5 : Management 2),
+# Price 30, so that the criteria's weights in the ranking are those of CRITERIA (50, 20, 30).
+GROUPED_CRITERIA = [
+    ["criterion", "weight", "direction", "group", "scale_min", "scale_max", "min_acceptable"],
+    ["Technical", 5, "max", "Quality", 0, 5, 2],
+    ["Management", 2, "max", "Quality", 0, 5, None],
+    ["Price", 1, "min", "Cost", None, None, None],
+]
+GROUPS = [["group", "weight", "description"], ["Quality", 70, "What is delivered"],
+          ["Cost", 30, "The price bid"]]
+
+
+def grouped(**overrides: Sequence[Sequence[Any]]) -> bytes:
+    """``basic()`` weighted by factors (Groups sheet); keyword arguments replace sheets."""
+    return basic(**{"Criteria": GROUPED_CRITERIA, "Groups": GROUPS, **overrides})
+
+
 def workbook_bytes(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
     """An .xlsx holding ``sheets`` (name -> rows), values written as given."""
     wb = Workbook()

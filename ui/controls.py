@@ -21,8 +21,6 @@ from scoring.evaluation import (
     MAX_SEED,
     DrawModel,
     Evaluation,
-    WeightInput,
-    WeightMode,
 )
 from scoring.model import BidSet
 from scoring.settings import (
@@ -35,7 +33,6 @@ from scoring.settings import (
     PriceFormula,
     bounds_problems,
 )
-from scoring.weights import normalise_points, roc_from_ranks
 from ui import state
 
 ERRORS, PENDING = state.INPUT_STATE
@@ -142,61 +139,7 @@ def _price_changed() -> None:
                                     price_ceiling=ceiling), PRICE)
 
 
-WEIGHTS = "weights"
-
-
-def weights_editor(ev: Evaluation, bidset: BidSet) -> None:
-    """Weights as direct points or from an importance ordering (rank-order centroid)."""
-    mode = DIRECT if ev.weight_input.mode == WeightMode.POINTS else ROC
-    pending = st.session_state.get(MODE_PENDING)
-    st.radio("How to set weights", (DIRECT, ROC), horizontal=True,
-             key=_seed("ev_weights_mode", ROC if pending else mode), on_change=_mode_changed,
-             help="Direct points: any relative numbers. Rank order centroid: put the criteria in "
-                  "order of importance; ROC turns the order into weights. A switch that would "
-                  "change the weights shows them first and asks.")
-    if pending:
-        _mode_preview(ev)
-    names = [c.name for c in bidset.criteria]
-    points = ev.scoring.points
-    key = f"ev_{'points' if mode == DIRECT else 'ranks'}_{state.generation()}"
-    if mode == DIRECT:
-        base = pd.DataFrame({"Criterion": names, "Group": [c.group for c in bidset.criteria],
-                             "Points": [points[n] for n in names]})
-        st.session_state[f"{key}_base"] = base
-        shown = st.data_editor(base, key=key, hide_index=True, disabled=["Criterion", "Group"],
-                               on_change=_points_changed, args=(key,),
-                               column_config={"Points": st.column_config.NumberColumn(
-                                   min_value=0.0, format="%.6g",  # no step: no rounding
-                                   help="Relative importance, 0 or more (any decimals)")})
-        _reconcile(lambda: _set_points(dict(zip(shown["Criterion"], shown["Points"], strict=True))))
-    else:
-        levels = sorted(set(points.values()), reverse=True)  # ranks from the weights when missing
-        ranks = {n: levels.index(points[n]) + 1 for n in names} | dict(ev.weight_input.ranks)
-        base = pd.DataFrame({"Criterion": names, "Importance rank": [ranks[n] for n in names]})
-        st.session_state[f"{key}_base"] = base
-        shown = st.data_editor(base, key=key, hide_index=True, disabled=["Criterion"],
-                               on_change=_ranks_changed, args=(key,),
-                               column_config={"Importance rank": st.column_config.NumberColumn(
-                                   min_value=1, max_value=len(names), step=1, format="%d",
-                                   help="1 = most important; equal ranks share their weight")})
-        _reconcile(lambda: _set_rank_values(
-            dict(zip(shown["Criterion"], shown["Importance rank"], strict=True))))
-    message = error(WEIGHTS)
-    if message:
-        st.error(f"Not applied: {message}. Every page keeps the last valid weights.",
-                 icon=":material/error:")
-    weights = ev.scoring.normalised_weights()
-    st.caption("Normalised weights: " + " · ".join(f"{_esc(k)} {v:.1%}" for k, v in weights.items()))
-
-
-def weights_summary(ev: Evaluation) -> None:
-    """The weights in use, and an edit not applied, under the folded weights panel."""
-    message = error(WEIGHTS)
-    if message:
-        st.error(f"Not applied: {message}. Every page keeps the last valid weights.",
-                 icon=":material/error:")
-    st.caption("Weights: " + " · ".join(f"{_esc(k)} {v:.1%}"
-                                         for k, v in ev.scoring.normalised_weights().items()))
+WEIGHTS = "weights"  # the group of the weights editors (ui.weight_views)
 
 
 def _reconcile(apply: Callable[[], None]) -> None:
@@ -206,99 +149,6 @@ def _reconcile(apply: Callable[[], None]) -> None:
     apply()
     if state.evaluation() != before:
         st.rerun()
-
-
-def _edited(key: str, column: str) -> dict[str, Any]:
-    """The editor's values: its base frame with the user's edits applied."""
-    base: pd.DataFrame = st.session_state[f"{key}_base"]
-    values = dict(zip(base["Criterion"], base[column], strict=True))
-    names = list(base["Criterion"])
-    for row, change in st.session_state[key].get("edited_rows", {}).items():
-        if column in change:
-            values[names[int(row)]] = change[column]
-    return values
-
-
-def _points_changed(key: str) -> None:
-    _set_points(_edited(key, "Points"))
-
-
-def _set_points(values: dict[str, Any]) -> None:
-    points = {k: 0.0 if v is None or pd.isna(v) else float(v) for k, v in values.items()}
-    if points == state.evaluation().scoring.points:
-        errors().pop(WEIGHTS, None)
-        return
-    try:
-        normalise_points(points)
-    except ValueError as exc:
-        errors()[WEIGHTS] = f"weights cannot be used: {exc}"  # the editor keeps its edits
-        return
-    _apply(lambda ev: ev.with_scoring(weights=tuple(points.items())).replace(
-        weight_input=WeightInput()), WEIGHTS)
-
-
-def _ranks_changed(key: str) -> None:
-    _set_rank_values(_edited(key, "Importance rank"))
-
-
-def _set_rank_values(values: dict[str, Any]) -> None:
-    n = len(values)
-    ranks = {k: n if v is None or pd.isna(v) else int(v) for k, v in values.items()}
-    if tuple(ranks.items()) != state.evaluation().weight_input.ranks:
-        _set_ranks(ranks)
-
-
-def _set_ranks(ranks: dict[str, int]) -> None:
-    weights = roc_from_ranks(ranks)
-    _apply(lambda ev: ev.with_scoring(weights=tuple((k, 100.0 * weights[k]) for k in ranks))
-           .replace(weight_input=WeightInput(WeightMode.RANK_ORDER, tuple(ranks.items()))), WEIGHTS)
-
-
-MODE_PENDING = "weights_mode_pending"  # a switch to rank order proposed, not yet applied
-
-
-def _ranks_of(points: dict[str, float]) -> dict[str, int]:
-    """The importance ranks the current points imply (equal points, equal rank)."""
-    levels = sorted(set(points.values()), reverse=True)
-    return {k: levels.index(v) + 1 for k, v in points.items()}
-
-
-def _mode_changed() -> None:
-    """A switch to rank order would change the weights: it is proposed, shown and asked about
-    (``_mode_preview``), never applied silently. Back to direct points keeps the weights."""
-    if st.session_state["ev_weights_mode"] == ROC:
-        st.session_state[MODE_PENDING] = True
-    else:
-        st.session_state.pop(MODE_PENDING, None)
-        _apply(lambda e: e.replace(weight_input=WeightInput()), WEIGHTS)
-
-
-def _mode_preview(ev: Evaluation) -> None:
-    """The weights a switch to rank order would give, beside those in use, and the choice."""
-    ranks = _ranks_of(ev.scoring.points)
-    now, after = ev.scoring.normalised_weights(), roc_from_ranks(ranks)
-    st.warning("Rank order turns the criteria's order of importance into weights, so the weights "
-               "(and the ranking) would change as below. Nothing changes until you choose.",
-               icon=":material/swap_vert:")
-    st.dataframe(pd.DataFrame([{"Criterion": k, "Rank": ranks[k], "Weight now": 100 * now[k],
-                                "Weight by rank order": 100 * after[k]} for k in ranks]),
-                 hide_index=True, column_config={
-        c: st.column_config.NumberColumn(format="%.1f %%")
-        for c in ("Weight now", "Weight by rank order")})
-    left, right = st.columns(2)
-    left.button("Use the rank-order weights", type="primary", on_click=_accept_mode,
-                icon=":material/check:")
-    right.button("Keep the current weights", on_click=_keep_mode, icon=":material/undo:")
-
-
-def _accept_mode() -> None:
-    if st.session_state.pop(MODE_PENDING, None):
-        _set_ranks(_ranks_of(state.evaluation().scoring.points))
-
-
-def _keep_mode() -> None:
-    st.session_state.pop(MODE_PENDING, None)
-    st.session_state["ev_weights_mode"] = DIRECT
 
 
 def lot_radio(lots: Sequence[str], key: str, format_func: Callable[[str], str]) -> str | None:

@@ -102,8 +102,8 @@ def test_rank_order_centroid_mode(app):
     # never silently: the new weights are previewed and asked about; nothing changed yet
     assert app.session_state["evaluation"] == before
     assert any("would change" in w.value for w in app.warning)
-    preview = next(df.value for df in app.dataframe if "Weight by rank order" in df.value.columns)
-    assert preview["Weight by rank order"].sum() == pytest.approx(100.0)
+    preview = next(df.value for df in app.dataframe if "Weight by rank-order" in df.value.columns)
+    assert preview["Weight by rank-order"].sum() == pytest.approx(100.0)
     next(b for b in app.button if b.label == "Keep the current weights").click().run()
     assert app.session_state["evaluation"] == before
     assert app.radio(key="ev_weights_mode").value == "Direct points"

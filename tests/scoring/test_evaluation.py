@@ -23,7 +23,9 @@ from scoring.evaluation import (
 from scoring.model import FINDING_KINDS, Finding, PanelScore
 from scoring.panel import Consensus, Moderation, Narrative
 from scoring.settings import SPECS, WHAT_IFS
+from scoring.weights import Judgement
 from scoring.workbook import read_workbook
+from tests.helpers import grouped
 
 finite = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
@@ -47,7 +49,19 @@ evaluations = st.builds(
         weights=st.lists(st.tuples(names, finite), min_size=1, max_size=5, unique_by=lambda t: t[0])
         .map(tuple).filter(lambda w: sum(v for _, v in w) > 0),
         sla_gate=st.booleans()),
-    weight_input=st.just(WeightInput()),
+    weight_input=st.just(WeightInput()) | st.builds(
+        WeightInput, mode=st.just(WeightMode.RANK_ORDER),
+        ranks=st.dictionaries(names, st.integers(1, 9), max_size=4).map(lambda d: tuple(d.items())),
+        factor_ranks=st.dictionaries(names, st.integers(1, 9), max_size=2).map(lambda d: tuple(d.items())),
+    ) | st.builds(
+        WeightInput, mode=st.just(WeightMode.SWING),
+        swing=st.dictionaries(names, st.floats(0, 100), max_size=4).map(lambda d: tuple(d.items())),
+    ) | st.builds(
+        WeightInput, mode=st.just(WeightMode.AHP),
+        judgements=st.lists(st.builds(Judgement, kind=st.sampled_from(["factors", "criteria"]),
+                                      member=names, a=names, b=names,
+                                      value=st.sampled_from([1 / 9, 1 / 3, 1.0, 2.0, 9.0])),
+                            min_size=1, max_size=4).map(tuple)),
     what_ifs=st.fixed_dictionaries({}, optional={k: what_if_value(k) for k in WHAT_IFS})
     .map(lambda d: tuple(sorted(d.items()))),
     edited_award=st.none() | st.dictionaries(names, names, max_size=3).map(lambda d: tuple(d.items())),
@@ -188,3 +202,54 @@ def test_frontier_options_are_checked_when_read():
             Evaluation.from_dict({**doc, "frontier": bad})
     ok = Evaluation.from_dict({**doc, "frontier": {"points": 5, "min_vendors": 2}})
     assert ok.frontier == FrontierOptions(points=5, min_vendors=2)
+
+
+# -- weighting methods: the JSON carries their inputs, and the weights are derived from them ------
+
+def test_ahp_judgements_in_the_json_give_the_weights(sample_bytes):
+    """A settings file may give AHP judgements and leave the weights out: they are derived
+    (principal eigenvector), the JSON then carries both, and they must agree."""
+    bidset = read_workbook(sample_bytes).bidset
+    names = [c.name for c in bidset.criteria]
+    doc = Evaluation.of(bidset).to_dict()
+    del doc["weights"]
+    doc["weighting"] = "ahp"
+    doc["ahp"] = [{"member": m, "a": names[0], "b": b, "value": v}
+                  for m, v in (("Ann", 3), ("Bo", 5)) for b in names[1:]] + [
+                 {"member": m, "a": a, "b": b, "value": 1}
+                 for m in ("Ann", "Bo") for i, a in enumerate(names[1:]) for b in names[i + 2:]]
+    ev = check(Evaluation.from_dict(doc), bidset)
+    w = ev.scoring.normalised_weights()
+    assert w[names[0]] > 0.4 and len({round(w[n], 9) for n in names[1:]}) == 1
+    assert json.loads(ev.to_json())["weighting"] == "ahp"
+    again = Evaluation.from_json(ev.to_json())
+    assert check(again, bidset) == ev
+    doc["weights"] = {n: 20 for n in names}  # weights that are not what the judgements give
+    with pytest.raises(EvaluationError, match="not those the AHP inputs give"):
+        check(Evaluation.from_dict(doc), bidset)
+    doc["weights"] = dict(ev.scoring.weights)
+    doc["ahp"] = doc["ahp"][1:]  # Ann no longer compares the first pair
+    with pytest.raises(EvaluationError, match=f"Ann has not compared {names[0]} with {names[1]}"):
+        check(Evaluation.from_dict(doc), bidset)
+
+
+def test_swing_and_rank_order_by_factor_multiply_factor_and_within_weights():
+    bidset = read_workbook(grouped()).bidset
+    base = Evaluation.of(bidset).to_dict()
+    del base["weights"]
+    swing = check(Evaluation.from_dict({**base, "weighting": "swing",
+                                        "swing": {"Technical": 100, "Management": 25, "Price": 100},
+                                        "factor_swing": {"Quality": 100, "Cost": 50}}), bidset)
+    assert swing.scoring.normalised_weights() == pytest.approx(
+        {"Technical": 2 / 3 * 0.8, "Management": 2 / 3 * 0.2, "Price": 1 / 3})
+    ranks = check(Evaluation.from_dict({**base, "weighting": "rank_order",
+                                        "importance_ranks": {"Technical": 1, "Management": 2, "Price": 1},
+                                        "factor_ranks": {"Quality": 1, "Cost": 2}}), bidset)
+    assert ranks.scoring.normalised_weights() == pytest.approx(
+        {"Technical": 0.75 * 0.75, "Management": 0.75 * 0.25, "Price": 0.25})
+    with pytest.raises(EvaluationError, match="Cost has no swing rating"):
+        check(Evaluation.from_dict({**base, "weighting": "swing", "swing": {
+            "Technical": 100, "Management": 25, "Price": 100}, "factor_swing": {"Quality": 100}}), bidset)
+    with pytest.raises(EvaluationError, match="different factors"):
+        check(Evaluation.from_dict({**base, "weighting": "ahp", "ahp": [
+            {"between": "criteria", "a": "Technical", "b": "Price", "value": 3}]}), bidset)

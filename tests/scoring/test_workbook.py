@@ -7,7 +7,7 @@ import pytest
 from scoring.evaluation import Scoring
 from scoring.model import BUNDLE_LOT, SINGLE_LOT
 from scoring.workbook import parse_number, parse_yes_no, read_workbook
-from tests.helpers import BIDS, CRITERIA, basic, rewrite_part, workbook_bytes
+from tests.helpers import BIDS, CRITERIA, GROUPED_CRITERIA, GROUPS, basic, grouped, rewrite_part, workbook_bytes
 
 
 def problems(data: bytes) -> list[str]:
@@ -685,3 +685,55 @@ def test_rating_mistakes_are_located_once_each():
     problems = read_workbook(basic(Criteria=criteria, Ratings=RATINGS, Bids=bids)).problems
     assert [str(p.location) for p in problems] == ["Criteria!G2"]
     assert "did you mean 'Adjectival'?" in problems[0].message
+
+
+# -- factors (the Groups sheet) and published weight ranges --------------------------------------
+
+def test_groups_sheet_weights_criteria_by_factor_times_weight_within():
+    result = read_workbook(grouped())
+    assert result.ok, result.problems
+    b = result.bidset
+    assert [(f.name, f.weight) for f in b.factors] == [("Quality", 70), ("Cost", 30)]
+    assert {c.name: c.weight for c in b.criteria} == pytest.approx(
+        {"Technical": 50, "Management": 20, "Price": 30})
+    assert {c.name: c.local_weight for c in b.criteria} == {"Technical": 5, "Management": 2, "Price": 1}
+    assert b.groups == {"Technical": "Quality", "Management": "Quality", "Price": "Cost"}
+    flat = read_workbook(basic()).bidset
+    assert flat.factors == () and set(flat.groups.values()) == {""}
+
+
+@pytest.mark.parametrize(("criteria", "groups", "where", "says"), [
+    ([*GROUPED_CRITERIA[:3], ["Price", 1, "min", "", None, None, None]], GROUPS,
+     "Criteria!D4", "'Price' is in no group"),
+    ([*GROUPED_CRITERIA[:3], ["Price", 1, "min", "Csot", None, None, None]], GROUPS,
+     "Criteria!D4", "did you mean 'Cost'"),
+    (GROUPED_CRITERIA, [*GROUPS, ["Risk", 10, ""]], "Groups!A4", "group 'Risk' has no criterion"),
+    (GROUPED_CRITERIA, [GROUPS[0], ["Quality", "lots", ""], GROUPS[2]], "Groups!B2", "weight of group"),
+    (GROUPED_CRITERIA, [GROUPS[0], ["Quality", 0, ""], ["Cost", 0, ""]], "Groups!B", "every group's weight is 0"),
+])
+def test_groups_sheet_problems_are_located(criteria, groups, where, says):  # type: ignore[no-untyped-def]
+    found = problems(grouped(Criteria=criteria, Groups=groups))
+    assert len(found) == 1, found
+    assert found[0].startswith(where) and says in found[0]
+
+
+RANGED = [["criterion", "weight", "direction", "scale_min", "scale_max", "weight_min", "weight_max"],
+          ["Technical", 50, "max", 0, 5, 40, 60], ["Management", 20, "max", 0, 5, 10, 30],
+          ["Price", 30, "min", None, None, 30, 40]]
+
+
+def test_published_weight_ranges_are_read_in_percent():
+    b = read_workbook(basic(Criteria=RANGED)).bidset
+    assert [c.weight_range for c in b.criteria] == [(40, 60), (10, 30), (30, 40)]
+
+
+@pytest.mark.parametrize(("row", "where", "says"), [
+    (["Price", 30, "min", None, None, 35, 40], "Criteria!B4", "outside its published range 35-40 %"),
+    (["Price", 30, "min", None, None, 30, None], "Criteria!G4", "only one end"),
+    (["Price", 30, "min", None, None, 40, 30], "Criteria!G4", "weight_max must be at least"),
+    (["Price", 30, "min", None, None, 30, 140], "Criteria!G4", "weight_max of 'Price'"),
+])
+def test_published_weight_range_problems_are_located(row, where, says):  # type: ignore[no-untyped-def]
+    found = problems(basic(Criteria=[*RANGED[:3], row]))
+    assert len(found) == 1, found
+    assert found[0].startswith(where) and says in found[0]
