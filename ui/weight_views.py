@@ -254,8 +254,9 @@ def _points_editors(ev: Evaluation, bidset: BidSet, gen: int) -> None:
            "Points", config, lambda v: _set_points(combine(
                groups, {k: _number(x) for k, x in v.items()}, within)), "Factor")
     st.markdown("**Criteria, within their factor**")
-    _table(_keyed("points", gen, within), pd.DataFrame({"Criterion": list(groups), "Factor": list(groups.values()),
-                                             "Points": [within[c] for c in groups]}),
+    _table(_keyed("points", gen, within), pd.DataFrame({
+        "Criterion": list(groups), "Factor": list(groups.values()),
+        "Points": [within[c] for c in groups]}),
            "Points", config, lambda v: _set_points(combine(
                groups, factor, {k: _number(x) for k, x in v.items()})), "Criterion")
 

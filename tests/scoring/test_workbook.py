@@ -7,7 +7,16 @@ import pytest
 from scoring.evaluation import Scoring
 from scoring.model import BUNDLE_LOT, SINGLE_LOT
 from scoring.workbook import parse_number, parse_yes_no, read_workbook
-from tests.helpers import BIDS, CRITERIA, GROUPED_CRITERIA, GROUPS, basic, grouped, rewrite_part, workbook_bytes
+from tests.helpers import (
+    BIDS,
+    CRITERIA,
+    GROUPED_CRITERIA,
+    GROUPS,
+    basic,
+    grouped,
+    rewrite_part,
+    workbook_bytes,
+)
 
 
 def problems(data: bytes) -> list[str]:
@@ -709,7 +718,8 @@ def test_groups_sheet_weights_criteria_by_factor_times_weight_within():
      "Criteria!D4", "did you mean 'Cost'"),
     (GROUPED_CRITERIA, [*GROUPS, ["Risk", 10, ""]], "Groups!A4", "group 'Risk' has no criterion"),
     (GROUPED_CRITERIA, [GROUPS[0], ["Quality", "lots", ""], GROUPS[2]], "Groups!B2", "weight of group"),
-    (GROUPED_CRITERIA, [GROUPS[0], ["Quality", 0, ""], ["Cost", 0, ""]], "Groups!B", "every group's weight is 0"),
+    (GROUPED_CRITERIA, [GROUPS[0], ["Quality", 0, ""], ["Cost", 0, ""]], "Groups!B",
+     "every group's weight is 0"),
 ])
 def test_groups_sheet_problems_are_located(criteria, groups, where, says):  # type: ignore[no-untyped-def]
     found = problems(grouped(Criteria=criteria, Groups=groups))
