@@ -13,11 +13,12 @@ ev = state.evaluation()
 st.title("Robustness")
 st.write(
     "How sure is this ranking, and what would have to change for someone else to win? "
-    "Weights are drawn at random around the ones in use (or with no preference at all) and "
-    "every lot is re-ranked for each draw; where evaluators scored, the panel itself is drawn "
-    "again from their scores, to show how much their disagreement matters."
+    "Weights are drawn at random around the ones in use (or with no preference at all, or "
+    "inside the published weight ranges) and every lot is re-ranked for each draw; where "
+    "evaluators scored, the panel itself is drawn again from their scores, to show how much "
+    "their disagreement matters."
 )
-controls.robustness_inputs(ev)
+controls.robustness_inputs(ev, open_wb.bidset)
 
 results = cache.results(ev, open_wb.bidset)
 bar = st.progress(0.0, text="Drawing weights...")
@@ -64,6 +65,10 @@ else:
     else:
         st.markdown("No change of a single criterion's weight puts another bid first.")
 
+check = next((x for x in result.ranges if x.lot == lot), None)
+if check is not None:
+    views.range_verdict(check)
+
 if views.shown(acc) < len(acc.vendors):
     st.caption(f"The charts show the {views.shown(acc)} highest-ranked of the lot's "
                f"{len(acc.vendors)} bids; the report and `python -m scoring sensitivity` give every "
@@ -97,9 +102,16 @@ if lot in result.stability:
     stated = views.stated_weights(model)
     with left:
         st.subheader("Weight ranges that keep the winner first")
-        vega.show(views.stability_chart(result.stability[lot], stated))
+        published = views.published_ranges(open_wb.bidset)
+        vega.show(views.stability_chart(result.stability[lot], stated, published))
         st.caption("Bars: the range of each criterion's weight in which the current winner stays "
-                   "first. Black ticks: the weights in use.")
+                   "first. Black ticks: the weights in use."
+                   + (" Red lines: the published weight ranges." if published else ""))
+        if published:
+            st.dataframe(views.published_frame(result.stability[lot], published), hide_index=True,
+                         column_config={c: st.column_config.NumberColumn(format="%.1f %%") for c in (
+                             "Published from", "Published to", "Winner first from",
+                             "Winner first to")})
     with right:
         st.subheader("One-way weight sweep")
         j = st.selectbox("Criterion to sweep", range(len(model.criteria)),

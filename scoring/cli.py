@@ -73,7 +73,8 @@ def _shared() -> dict[str, argparse.ArgumentParser]:
     robust.add_argument("--seed", type=_seed, help=f"random seed, 0 to {MAX_SEED:,} (default 0)")
     robust.add_argument("--weights", choices=tuple(DrawModel),
                         help="stated: Dirichlet around the weights in use (default); uniform: "
-                             "no preference")
+                             "no preference; ranges: uniform inside the criteria's published "
+                             "weight ranges")
     robust.add_argument("--concentration", type=_positive_float,
                         help="Dirichlet concentration K for --weights stated (default 100)")
     return {"scoring": scoring, "output": output, "robustness": robust}
@@ -487,6 +488,15 @@ def _sensitivity(args: argparse.Namespace) -> str:
         "first_chance": [{"lot": lot, "vendor": v, "weights": w, "scores": sc, "both": both}
                          for lot, v, w, sc, both in found.first_chances()],
     }
+    if found.ranges:  # the winner against the published weight ranges
+        doc["published_ranges"] = {c.name: list(c.weight_range) for c in res.bidset.criteria
+                                   if c.weight_range}
+        doc["inside_published_ranges"] = [
+            {"lot": x.lot, "winner": x.winner, "same_everywhere": x.holds,
+             "exact": x.exact is not None, "share_first": x.share, "draws": x.draws,
+             "beaten_by": None if x.counter is None else {"vendor": x.counter[0],
+                                                          "at_weights": x.counter[1]}}
+            for x in found.ranges]
     if args.format == "json":
         return json.dumps(doc, indent=2)
     if args.format == "csv":
@@ -532,6 +542,13 @@ def _sensitivity_table(doc: dict) -> str:  # type: ignore[type-arg]
             stated = doc["stated_weights"]
             for crit, (lo, hi) in doc["stability"][lot].items():
                 lines.append(f"    {crit}: {lo:.3f} to {hi:.3f} (stated {stated[crit]:.3f})")
+        for x in doc.get("inside_published_ranges", ()):
+            if x["lot"] == lot:
+                how = "exact" if x["exact"] else f"in {x['share_first']:.1%} of {x['draws']:,} draws"
+                lines.append(f"  The winner ({x['winner']}) is the same everywhere inside the "
+                             f"published weight ranges: {'yes' if x['same_everywhere'] else 'no'}"
+                             f" ({how})" + (f"; {x['beaten_by']['vendor']} beats it somewhere"
+                                            if x["beaten_by"] else ""))
         swaps = [r for r in doc["rank_reversal"] if r["lot"] == lot and r["swapped"]]
         for r in swaps:
             pairs = "; ".join(f"{b} overtakes {a}" for a, b in r["swapped"])

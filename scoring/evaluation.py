@@ -74,6 +74,7 @@ WEIGHT_MODE_LABELS = {WeightMode.POINTS: "direct points", WeightMode.RANK_ORDER:
 class DrawModel(StrEnum):
     STATED = "stated"  # Dirichlet around the weights in use
     UNIFORM = "uniform"  # uniform over all weightings (no preference)
+    RANGES = "ranges"  # uniform inside the criteria's published weight ranges
 
 
 @dataclass(frozen=True)
@@ -469,6 +470,11 @@ class Evaluation:
                     out.append(("weights", f"the weights are not those the {WEIGHT_MODE_LABELS[wi.mode]} "
                                 "inputs give", "Leave the weights out (they are derived), or use "
                                 "direct points"))
+            if self.robustness.weights == DrawModel.RANGES and not any(
+                    c.weight_range for c in bidset.criteria):
+                out.append(("robustness.weights", "no criterion of the workbook has a published "
+                            "weight range to draw the weights in", "Draw them around the weights "
+                            "in use, or give the criteria weight_min and weight_max"))
             components = {c.name for c in bidset.components}
             vendors = {b.vendor.casefold() for b in bidset.bids}
             for comp, vendor in self.edited_award or ():

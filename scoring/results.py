@@ -58,6 +58,7 @@ class Robustness:
     # the evaluators' disagreement (empty without panel cells two evaluators or more scored):
     by_scores: list[Any] = field(default_factory=list)  # scores drawn, weights as stated
     by_both: list[Any] = field(default_factory=list)  # scores and weights drawn
+    ranges: list[Any] = field(default_factory=list)  # sensitivity.RangeCheck, with published ranges
 
     def first_chances(self) -> list[tuple[str, str, float, float | None, float | None]]:
         """(lot, vendor, chance of ranking first with the weights drawn, with the evaluators'
@@ -192,6 +193,8 @@ class Results:
         from scoring.sensitivity import (
             acceptability,
             lot_models,
+            published_bounds,
+            range_checks,
             rank_reversal,
             score_acceptability,
             score_models,
@@ -209,18 +212,25 @@ class Results:
         def part(k: int) -> Callable[[float], None] | None:  # progress over the passes
             return None if progress is None else (lambda x: progress((k + x) / passes))
 
+        bounds = published_bounds(scored.criteria, models[0].stated) if models else None
         acc = acceptability(models, draws=r.draws, seed=r.seed, mode=r.weights,
-                            concentration=r.concentration, progress=part(0))
+                            concentration=r.concentration, bounds=bounds, progress=part(0))
         by_scores: list[Any] = []
         by_both: list[Any] = []
         if passes == 3:
-            options = dict(draws=r.draws, seed=r.seed, mode=r.weights, concentration=r.concentration)
+            options = dict(draws=r.draws, seed=r.seed, mode=r.weights, concentration=r.concentration,
+                           bounds=bounds)
             by_scores = score_acceptability(models, drawn, evaluators, uncertainty="scores",
                                             progress=part(1), **options)  # type: ignore[arg-type]
             by_both = score_acceptability(models, drawn, evaluators, uncertainty="both",
                                           progress=part(2), **options)  # type: ignore[arg-type]
+        ranges: list[Any] = []
+        if bounds is not None:  # the winner against the published ranges, whatever the draws
+            inside = acc if r.weights == "ranges" else acceptability(
+                models, draws=r.draws, seed=r.seed, mode="ranges", bounds=bounds)
+            ranges = range_checks(models, bounds, inside)
         return Robustness(models, acc, stability_table(models), rank_reversal(scored, ev.scoring),
-                          by_scores, by_both)
+                          by_scores, by_both, ranges)
 
     def settings_in_use(self) -> list[tuple[str, object, str]]:
         """Every setting as the figures use it: (key, value, where it comes from), the source

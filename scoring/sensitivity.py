@@ -24,6 +24,7 @@ from scoring.evaluation import Scoring
 from scoring.mcda import Ranking, ScoringError, normalise_matrix, rank
 from scoring.model import BidSet, Criterion
 from scoring.ties import competition_ranks
+from scoring.weights import RangeSampler
 
 CHUNK_ELEMENTS = 100_000  # draws x bids (x criteria for VIKOR) per chunk: cache-sized, bounded memory
 SCORE_BLOCKS = 16  # ranking chunks scored by one matrix product
@@ -171,20 +172,50 @@ def _fixed_from_raw(
 
 def weight_draws(
     stated: np.ndarray, n: int, rng: np.random.Generator, *, mode: str = "stated",
-    concentration: float = 100.0,
+    concentration: float = 100.0, sampler: RangeSampler | None = None,
 ) -> np.ndarray:
-    """Weight vectors: Dirichlet(K * w) around the stated weights (zeros stay 0), or uniform."""
+    """Weight vectors: Dirichlet(K * w) around the stated weights (zeros stay 0), uniform, or
+    uniform inside the published ranges (``sampler``, which continues its chains)."""
     k = len(stated)
     if mode == "uniform":
         return rng.dirichlet(np.ones(k), size=n)
+    if mode == "ranges":
+        if sampler is None:
+            raise ScoringError("weights drawn inside the published ranges need the ranges")
+        return sampler.draw(n)
     if mode != "stated":
-        raise ScoringError("weights must be 'stated' or 'uniform'")
+        raise ScoringError("weights must be 'stated', 'uniform' or 'ranges'")
     if concentration <= 0:
         raise ScoringError("the concentration must be above 0")
     active = stated > 0
     out = np.zeros((n, k))
     out[:, active] = rng.dirichlet(concentration * stated[active], size=n)
     return out
+
+
+def published_bounds(criteria: Sequence[Criterion], stated: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The published weight ranges as fractions, over ``criteria`` (one without a range keeps
+    its stated weight); None when no criterion has one."""
+    if not any(c.weight_range for c in criteria):
+        return None
+    low = np.array([c.weight_range[0] / 100 if c.weight_range else w for c, w in zip(
+        criteria, stated, strict=True)])
+    high = np.array([c.weight_range[1] / 100 if c.weight_range else w for c, w in zip(
+        criteria, stated, strict=True)])
+    return low, high
+
+
+def _sampler(mode: str, bounds: tuple[np.ndarray, np.ndarray] | None,
+             rng: np.random.Generator) -> RangeSampler | None:
+    if mode != "ranges":
+        return None
+    if bounds is None:
+        raise ScoringError("no criterion has a published weight range to draw the weights in")
+    try:
+        return RangeSampler(*bounds, rng)
+    except ValueError as exc:
+        raise ScoringError(str(exc)) from exc
 
 
 def chunks(total: int, size: int) -> Iterator[int]:
@@ -237,19 +268,22 @@ def acceptability(
     seed: int = 0,
     mode: str = "stated",
     concentration: float = 100.0,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> list[Acceptability]:
-    """Rank acceptability of every lot's bids; all lots share the same weight draws."""
+    """Rank acceptability of every lot's bids; all lots share the same weight draws
+    (``bounds``: the published ranges, for ``mode`` ranges)."""
     if draws < 1:
         raise ScoringError("draws must be 1 or more")
     rng = np.random.default_rng(seed)
     if not models:
         return []
     stated = models[0].stated
+    sampler = _sampler(mode, bounds, rng)
     counts = [np.zeros((len(m.vendors), len(m.vendors)), dtype=np.int64) for m in models]
     done = 0
     for step in chunks(draws, chunk_size(models) * SCORE_BLOCKS):
-        w = weight_draws(stated, step, rng, mode=mode, concentration=concentration)
+        w = weight_draws(stated, step, rng, mode=mode, concentration=concentration, sampler=sampler)
         for model, count in zip(models, counts, strict=True):
             count += count_ranks(model, w)
         done += step
@@ -401,6 +435,7 @@ def score_acceptability(
     seed: int = 0,
     mode: str = "stated",
     concentration: float = 100.0,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> list[Acceptability]:
     """Rank acceptability of the lots whose cells the evaluators' disagreement can move, when
@@ -418,13 +453,15 @@ def score_acceptability(
     weights_rng = np.random.default_rng(seed)  # as acceptability draws them
     panel_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
     stated = models[0].stated
+    sampler = _sampler(mode, bounds, weights_rng) if uncertainty == "both" else None
     counts = [np.zeros((len(m.vendors), len(m.vendors)), dtype=np.int64) for m, _ in pairs]
     biggest = max(len(m.vendors) * len(m.criteria) for m, _ in pairs)
     size = max(1, CHUNK_ELEMENTS * 4 // biggest)  # draws x bids x criteria per scoring slice
     equal = np.full(evaluators, 1.0 / evaluators)
     done = 0
     for step in chunks(draws, chunk_size(models) * SCORE_BLOCKS):  # acceptability's chunks
-        w = (weight_draws(stated, step, weights_rng, mode=mode, concentration=concentration)
+        w = (weight_draws(stated, step, weights_rng, mode=mode, concentration=concentration,
+                          sampler=sampler)
              if uncertainty == "both" else np.broadcast_to(stated, (step, len(stated))))
         for start in range(0, step, size):
             part = np.asarray(w[start:start + size])
@@ -598,3 +635,54 @@ def _swapped(model: LotModel, raw: np.ndarray, criteria: Sequence[Criterion], fu
         hit = later[(seq_before[later] > seq_before[x]) & (seq_after[later] < seq_after[x])]
         out.extend((vendors[keep[x]], vendors[keep[j]]) for j in hit.tolist())
     return tuple(out)
+
+
+# -- the published weight ranges --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    """Whether a lot's winner stays first everywhere inside the published weight ranges."""
+
+    lot: str
+    winner: str
+    share: float  # share of the weightings drawn inside the ranges where it ranks first
+    draws: int
+    exact: bool | None  # WSM: first at every weighting inside them (a linear programme)
+    counter: tuple[str, dict[str, float]] | None = None  # WSM: a bid that beats it, and where
+
+    @property
+    def holds(self) -> bool:
+        """The winner is the same everywhere inside the ranges: exactly (WSM), or in every
+        weighting drawn (the other methods)."""
+        return self.exact if self.exact is not None else self.share >= 1.0
+
+
+def range_checks(models: Sequence[LotModel], bounds: tuple[np.ndarray, np.ndarray],
+                 inside: Sequence[Acceptability]) -> list[RangeCheck]:
+    """Each lot's winner against the ranges: the share of ``inside`` (acceptability with the
+    weights drawn inside the ranges) where it ranks first; under WSM, exactly, by minimising
+    its lead over each other bid across the polytope of weightings the ranges allow."""
+    from scipy.optimize import linprog
+
+    by_lot = {a.lot: a for a in inside}
+    low, high = bounds
+    out = []
+    for model in models:
+        acc = by_lot[model.lot]
+        exact: bool | None = None
+        counter = None
+        if model.method == "wsm" and len(model.vendors) > 1:
+            exact = True
+            for i in range(1, len(model.vendors)):
+                lead = model.values[0] - model.values[i]  # its score minus the other's, per weight
+                found = linprog(lead, A_eq=np.ones((1, len(lead))), b_eq=[1.0],
+                                bounds=list(zip(low, high, strict=True)), method="highs")
+                if found.status == 0 and found.fun < -1e-12:
+                    exact = False
+                    counter = (model.vendors[i], dict(zip(model.criteria, map(float, found.x),
+                                                          strict=True)))
+                    break
+        out.append(RangeCheck(model.lot, model.vendors[0], float(acc.matrix[0, 0]), acc.draws,
+                              exact, counter))
+    return out

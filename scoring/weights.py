@@ -252,49 +252,59 @@ def nearest_saaty(value: float) -> str:
 
 # -- weights drawn inside published ranges --------------------------------------------------------
 
-def range_draws(low: np.ndarray, high: np.ndarray, n: int, rng: np.random.Generator, *,
-                chains: int = 64) -> np.ndarray:
-    """``n`` weight vectors (rows summing to 1) uniform over {w : low <= w <= high, sum w = 1},
-    by hit-and-run (Smith 1984): ``chains`` chains from one interior point, a burn-in of 50 k
-    steps and k steps between kept draws (k = the criteria free to move). A criterion whose
-    range is one point keeps that weight."""
-    k = len(low)
-    free = high - low > 1e-12
-    start = low.copy()
-    slack = 1.0 - low.sum()
-    width = (high - low)[free]
-    if slack < -1e-9 or slack > width.sum() + 1e-9:
-        raise ValueError("no weighting lies inside these ranges (their minimums add up to more "
-                         "than 100 % or their maximums to less)")
-    if free.sum() <= 1:  # nothing can move: the one weighting there is
-        start[free] = low[free] + slack
-        return np.tile(start, (n, 1))
-    start[free] = low[free] + width * (slack / width.sum())
-    m = int(free.sum())
-    w = np.tile(start[free], (chains, 1))
-    lo, hi = low[free], high[free]
+class RangeSampler:
+    """Weight vectors (rows summing to 1) uniform over {w : low <= w <= high, sum w = 1}, by
+    hit-and-run (Smith 1984): ``chains`` chains from one interior point, a burn-in of 50 m steps
+    and m steps between kept draws (m = the criteria free to move). A criterion whose range is
+    one point keeps that weight. Successive ``draw`` calls continue the same chains."""
 
-    def step() -> None:
-        d = rng.standard_normal((chains, m))
+    def __init__(self, low: np.ndarray, high: np.ndarray, rng: np.random.Generator, *,
+                 chains: int = 64) -> None:
+        self.low, self.high, self.rng, self.chains = low, high, rng, chains
+        self.free = high - low > 1e-12
+        slack = 1.0 - low.sum()
+        width = (high - low)[self.free]
+        if slack < -1e-9 or slack > width.sum() + 1e-9:
+            raise ValueError("no weighting lies inside these ranges (their minimums add up to "
+                             "more than 100 % or their maximums to less)")
+        self.start = low.copy()
+        self.m = int(self.free.sum())
+        if self.m:
+            self.start[self.free] = low[self.free] + width * (slack / width.sum())
+        self.w = np.tile(self.start[self.free], (chains, 1))
+        if self.m > 1:
+            for _ in range(50 * self.m):
+                self._step()
+
+    def _step(self) -> None:
+        lo, hi, w = self.low[self.free], self.high[self.free], self.w
+        d = self.rng.standard_normal((self.chains, self.m))
         d -= d.mean(axis=1, keepdims=True)
         d /= np.linalg.norm(d, axis=1, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
             t1, t2 = (lo - w) / d, (hi - w) / d
         tmin = np.where(d != 0, np.minimum(t1, t2), -np.inf).max(axis=1)
         tmax = np.where(d != 0, np.maximum(t1, t2), np.inf).min(axis=1)
-        t = rng.uniform(np.minimum(tmin, 0.0), np.maximum(tmax, 0.0))
+        t = self.rng.uniform(np.minimum(tmin, 0.0), np.maximum(tmax, 0.0))
         w[:] = np.clip(w + t[:, None] * d, lo, hi)
 
-    for _ in range(50 * m):
-        step()
-    out = np.empty((n, k))
-    out[:, ~free] = low[~free]
-    kept = 0
-    while kept < n:
-        for _ in range(m):
-            step()
-        take = min(chains, n - kept)
-        out[kept:kept + take, free] = w[:take]
-        kept += take
-    out /= out.sum(axis=1, keepdims=True)  # clipping's rounding: rows sum to 1 exactly
-    return out
+    def draw(self, n: int) -> np.ndarray:
+        if self.m <= 1:  # nothing can move: the one weighting there is
+            return np.tile(self.start / self.start.sum(), (n, 1))
+        out = np.empty((n, len(self.low)))
+        out[:, ~self.free] = self.low[~self.free]
+        kept = 0
+        while kept < n:
+            for _ in range(self.m):
+                self._step()
+            take = min(self.chains, n - kept)
+            out[kept:kept + take, self.free] = self.w[:take]
+            kept += take
+        out /= out.sum(axis=1, keepdims=True)  # clipping's rounding: rows sum to 1 exactly
+        return out
+
+
+def range_draws(low: np.ndarray, high: np.ndarray, n: int, rng: np.random.Generator, *,
+                chains: int = 64) -> np.ndarray:
+    """``n`` weight vectors drawn uniformly inside the ranges (``RangeSampler``)."""
+    return RangeSampler(low, high, rng, chains=chains).draw(n)

@@ -259,21 +259,27 @@ def _clear_award() -> None:
 
 # -- Robustness -----------------------------------------------------------------------------------
 
-def robustness_inputs(ev: Evaluation) -> None:
+def robustness_inputs(ev: Evaluation, bidset: BidSet) -> None:
     r = ev.robustness
-    a, b, c, d = st.columns([1.2, 1.6, 1, 0.8])
+    ranged = any(c.weight_range for c in bidset.criteria)
+    a, b, c, d = st.columns([1.1, 2.2, 0.9, 0.7])
     draws = DRAWS if r.draws in DRAWS else tuple(sorted({*DRAWS, r.draws}))
     a.selectbox("Weight draws", draws, format_func="{:,}".format,
                 key=_seed("ev_rob_draws", r.draws), on_change=_robustness_changed)
-    b.radio("Weights drawn", tuple(DrawModel), horizontal=True,
+    models = tuple(m for m in DrawModel if ranged or m != DrawModel.RANGES)
+    b.radio("Weights drawn", models, horizontal=True,
             format_func={DrawModel.STATED: "Around the weights in use",
-                         DrawModel.UNIFORM: "No preference"}.get,
+                         DrawModel.UNIFORM: "No preference",
+                         DrawModel.RANGES: "Inside the published ranges"}.get,
             key=_seed("ev_rob_mode", r.weights), on_change=_robustness_changed,
             help="Around the weights in use: Dirichlet with concentration K (higher K, closer "
-                 "to the weights in use). No preference: uniform over all weightings (SMAA-2).")
+                 "to the weights in use). No preference: uniform over all weightings (SMAA-2). "
+                 "Inside the published ranges: uniform over the weightings the criteria's "
+                 "published ranges allow (hit-and-run; a criterion without a range keeps its "
+                 "weight).")
     c.number_input("Concentration K", min_value=CONCENTRATION[0], max_value=CONCENTRATION[1], step=10.0,
                    key=_seed("ev_rob_k", float(r.concentration)), on_change=_robustness_changed,
-                   disabled=r.weights == DrawModel.UNIFORM)
+                   disabled=r.weights != DrawModel.STATED)
     d.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1,
                    key=_seed("ev_rob_seed", int(r.seed)), on_change=_robustness_changed)
 

@@ -7,9 +7,11 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import numpy as np
 import pandas as pd
+import streamlit as st
 
+from scoring.model import BidSet
 from scoring.results import Robustness
-from scoring.sensitivity import Acceptability, LotModel, Reversal, sweep
+from scoring.sensitivity import Acceptability, LotModel, RangeCheck, Reversal, sweep
 from ui.charts import PALETTE
 from ui.vega import Chart, layer
 from ui.widgets import md_escape
@@ -77,17 +79,63 @@ def win_chart(acc: Acceptability) -> Chart:
     return Chart.of(frame, chart)
 
 
-def stability_frame(intervals: Mapping[str, tuple[float, float]], stated: Mapping[str, float]
-                    ) -> pd.DataFrame:
+def stability_frame(intervals: Mapping[str, tuple[float, float]], stated: Mapping[str, float],
+                    published: Mapping[str, tuple[float, float]] | None = None) -> pd.DataFrame:
+    published = published or {}
     return pd.DataFrame([
-        {"Criterion": c, "Lowest weight": lo, "Stated weight": stated[c], "Highest weight": hi}
+        {"Criterion": c, "Lowest weight": lo, "Stated weight": stated[c], "Highest weight": hi,
+         "Published from": published[c][0] / 100 if c in published else None,
+         "Published to": published[c][1] / 100 if c in published else None}
         for c, (lo, hi) in intervals.items()
     ])
 
 
-def stability_chart(intervals: Mapping[str, tuple[float, float]], stated: Mapping[str, float]
-                    ) -> Chart:
-    """Per criterion, the range of its weight in which the current winner stays first."""
+def published_ranges(bidset: BidSet) -> dict[str, tuple[float, float]]:
+    """Each criterion's published weight range (percent), for those that have one."""
+    return {c.name: c.weight_range for c in bidset.criteria if c.weight_range}
+
+
+def published_frame(intervals: Mapping[str, tuple[float, float]],
+                    published: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
+    """Per criterion with a published range: the range, the interval in which the winner stays
+    first (one weight at a time), and whether the range lies inside it."""
+    rows = []
+    for c, (low, high) in published.items():
+        lo, hi = intervals[c]
+        rows.append({"Criterion": c, "Published from": low, "Published to": high,
+                     "Winner first from": 100 * lo, "Winner first to": 100 * hi,
+                     "Range inside": "yes" if 100 * lo <= low + 1e-9 and high <= 100 * hi + 1e-9
+                     else "no"})
+    return pd.DataFrame(rows)
+
+
+def range_verdict(check: RangeCheck) -> None:
+    """The yes or no of "the winner is the same everywhere inside the published ranges"."""
+    how = ("exact: its lead over every other bid is smallest at a corner of the weightings the "
+           "ranges allow, and a linear programme finds it" if check.exact is not None else
+           f"in every one of {check.draws:,} weightings drawn uniformly inside the ranges")
+    if check.holds:
+        st.success(f"The winner is the same everywhere inside the published weight ranges: "
+                   f"**yes** ({how}).", icon=":material/verified:")
+        return
+    if check.counter is not None:
+        other, where = check.counter
+        weights = ", ".join(f"{md_escape(k)} {v:.1%}" for k, v in where.items())
+        st.warning(f"The winner is the same everywhere inside the published weight ranges: **no**. "
+                   f"At {weights} (inside the ranges), **{md_escape(other)}** beats "
+                   f"**{md_escape(check.winner)}**; {md_escape(check.winner)} ranks first in "
+                   f"{check.share:.1%} of {check.draws:,} weightings drawn inside them.",
+                   icon=":material/warning:")
+        return
+    st.warning(f"The winner is the same everywhere inside the published weight ranges: **no**. "
+               f"**{md_escape(check.winner)}** ranks first in {check.share:.1%} of "
+               f"{check.draws:,} weightings drawn uniformly inside them.", icon=":material/warning:")
+
+
+def stability_chart(intervals: Mapping[str, tuple[float, float]], stated: Mapping[str, float],
+                    published: Mapping[str, tuple[float, float]] | None = None) -> Chart:
+    """Per criterion, the range of its weight in which the current winner stays first (and the
+    published range, where there is one)."""
     base = alt.Chart().encode(
         y=alt.Y("Criterion:N", sort=list(intervals), title=None, axis=alt.Axis(labelLimit=240)),
         tooltip=[alt.Tooltip("Criterion:N"), alt.Tooltip("Lowest weight:Q", format=".3f"),
@@ -100,8 +148,12 @@ def stability_chart(intervals: Mapping[str, tuple[float, float]], stated: Mappin
         x2=alt.X2("Highest weight"),
     )
     ticks = base.mark_tick(color="#1a1a1a", thickness=3, size=26).encode(x=alt.X("Stated weight:Q"))
-    chart = layer(bars, ticks, height=alt.Step(40))
-    return Chart.of(stability_frame(intervals, stated), chart)
+    parts = [bars, ticks]
+    if published:
+        parts.append(base.mark_rule(color="#c0392b", strokeWidth=3, yOffset=13).encode(
+            x=alt.X("Published from:Q"), x2=alt.X2("Published to")))
+    chart = layer(*parts, height=alt.Step(40))
+    return Chart.of(stability_frame(intervals, stated, published), chart)
 
 
 def sweep_chart(model: LotModel, j: int) -> Chart:

@@ -129,3 +129,38 @@ def test_the_evaluators_disagreement_is_drawn_beside_the_weights():
     assert table["Vendor"].tolist() == [r[1] for r in expected]
     assert table["Evaluators' scores uncertain"].tolist() == pytest.approx([r[3] for r in expected])
     assert table["Both"].tolist() == pytest.approx([r[4] for r in expected])
+
+
+def test_published_ranges_answer_yes_or_no_and_can_be_drawn_in():
+    from scoring.results import Results
+    from scoring.workbook import read_workbook
+    from tests.helpers import basic
+    from tests.pages.test_app import upload
+    from tests.scoring.test_workbook import RANGED
+
+    data = basic(Criteria=RANGED)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    upload(at, "ranged.xlsx", data)
+    at.switch_page("app_pages/evaluate.py").run()
+    labelled(at.selectbox, "Scoring method").select("wsm").run()
+    at.switch_page("app_pages/robustness.py").run()
+    assert not at.exception
+    (check,) = Results(read_workbook(data).bidset, at.session_state["evaluation"]).robustness().ranges
+    verdict = " ".join(x.value for x in [*at.success, *at.warning] if "published weight ranges" in x.value)
+    assert ("**yes**" if check.holds else "**no**") in verdict
+    assert check.exact is not None and ("exact" in verdict or check.counter[0] in verdict)
+    table = next(df.value for df in at.dataframe if "Published from" in df.value.columns)
+    assert list(table["Criterion"]) == ["Technical", "Management", "Price"]
+    assert list(table["Published from"]) == [40, 10, 30]
+    assert set(table["Range inside"]) <= {"yes", "no"}
+    radio = at.radio(key="ev_rob_mode")
+    assert "Inside the published ranges" in radio.options
+    radio.set_value("ranges").run()
+    assert not at.exception
+    assert at.session_state["evaluation"].robustness.weights == "ranges"
+    assert "weight draws" in _headline(at)
+
+
+def test_the_ranges_option_is_offered_only_with_published_ranges(page):
+    assert "Inside the published ranges" not in page.radio(key="ev_rob_mode").options

@@ -320,3 +320,46 @@ def test_scenarios_frontier_json_gives_each_point_s_award_and_figures(capsys, sa
     assert code == 1 and "--points" in err and "Traceback" not in err
     code, out, err = run(capsys, "scenarios", sample_path, "--budget", "5000000")
     assert code == 1 and "add --frontier" in err
+
+
+def test_sensitivity_inside_published_ranges_and_weighting_by_settings(capsys, tmp_path):
+    """Published ranges: the JSON says whether the winner holds everywhere inside them (the
+    same answer as the app's); an AHP settings file weights the criteria from its judgements."""
+    from tests.scoring.test_workbook import RANGED
+
+    book = tmp_path / "ranged.xlsx"
+    book.write_bytes(basic(Criteria=RANGED))
+    code, out, err = run(capsys, "sensitivity", str(book), "--format", "json", "--draws", "2000",
+                         "--method", "wsm", "--weights", "ranges")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["published_ranges"] == {"Technical": [40, 60], "Management": [10, 30], "Price": [30, 40]}
+    (check,) = doc["inside_published_ranges"]
+    assert check["exact"] and check["draws"] == 2000
+    assert check["same_everywhere"] == (check["beaten_by"] is None)
+    code, text, _ = run(capsys, "sensitivity", str(book), "--draws", "500", "--method", "wsm")
+    assert code == 0 and "the same everywhere inside the published weight ranges" in text
+    plain = tmp_path / "plain.xlsx"
+    plain.write_bytes(basic())
+    code, _, err = run(capsys, "sensitivity", str(plain), "--weights", "ranges", "--draws", "10")
+    assert code == 1 and "published weight range" in err and "Traceback" not in err
+
+    from scoring.evaluation import Evaluation
+    from scoring.workbook import read_workbook
+
+    bidset = read_workbook(plain.read_bytes()).bidset
+    settings = Evaluation.of(bidset).to_dict()
+    del settings["weights"]
+    settings |= {"weighting": "ahp", "ahp": [
+        {"a": "Technical", "b": "Management", "value": 3}, {"a": "Technical", "b": "Price", "value": 1},
+        {"a": "Management", "b": "Price", "value": 1 / 3}]}
+    path = tmp_path / "ahp.json"
+    path.write_text(json.dumps(settings))
+    code, out, err = run(capsys, "rank", str(plain), "--settings", str(path), "--format", "json")
+    assert code == 0, err
+    weights = json.loads(out)["weights"]
+    assert weights["Technical"] == pytest.approx(weights["Price"]) == pytest.approx(3 / 7)
+    settings["ahp"][0]["value"] = 2.5
+    path.write_text(json.dumps(settings))
+    code, _, err = run(capsys, "rank", str(plain), "--settings", str(path))
+    assert code == 1 and "not on Saaty's scale" in err

@@ -382,3 +382,57 @@ def test_a_panel_that_agrees_leaves_nothing_to_draw_and_both_extends_the_weight_
     lonely = [Cell("A", "", "Tech", 4.0, {"x": 4.0})]
     scores, n = score_models(bs, models, lonely, "median", Scoring.of(bs, method="wsm"))
     assert score_acceptability(models, scores, n, uncertainty="scores", draws=50) == []
+
+
+# -- the published weight ranges --------------------------------------------------------------
+
+def _ranged(bidset: BidSet, ranges: dict[str, tuple[float, float]]) -> BidSet:
+    from dataclasses import replace
+
+    return replace(bidset, criteria=tuple(replace(c, weight_range=ranges.get(c.name))
+                                          for c in bidset.criteria))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_exact_wsm_check_inside_the_ranges_agrees_with_dense_draws(seed):
+    """The linear programme's yes or no against 50,000 weightings drawn inside the ranges: a
+    'no' is backed by a weighting inside the ranges where another bid wins (checked by scoring
+    it), and a 'yes' by no draw in which another bid ranks ahead."""
+    from scoring.sensitivity import published_bounds, range_checks
+
+    rng = np.random.default_rng(seed)
+    bidset = random_bidset(rng, 4, 3)
+    total = sum(c.weight for c in bidset.criteria)
+    ranges = {}
+    for c in bidset.criteria:
+        share = 100 * c.weight / total
+        ranges[c.name] = (max(0.0, share - rng.uniform(0, 25)), min(100.0, share + rng.uniform(0, 25)))
+    bidset = _ranged(bidset, ranges)
+    models = lot_models(bidset, Scoring.of(bidset, method="wsm"))
+    bounds = published_bounds(bidset.criteria, models[0].stated)
+    assert bounds is not None
+    inside = acceptability(models, draws=50_000, seed=seed, mode="ranges", bounds=bounds)
+    (check,) = range_checks(models, bounds, inside)
+    model = models[0]
+    if check.exact:
+        assert check.share == 1.0
+    else:
+        other, where = check.counter  # type: ignore[misc]
+        w = np.array([where[c] for c in model.criteria])
+        assert (bounds[0] - 1e-9 <= w).all() and (w <= bounds[1] + 1e-9).all()
+        assert w.sum() == pytest.approx(1.0)
+        scores = model.scores(w)[0]
+        assert scores[model.vendors.index(other)] > scores[0]
+
+
+def test_weights_drawn_in_ranges_keep_a_criterion_without_one_at_its_weight():
+    from scoring.sensitivity import published_bounds
+
+    bidset = _ranged(random_bidset(np.random.default_rng(3), 3, 3), {"c1": (0.0, 100.0)})
+    models = lot_models(bidset)
+    low, high = published_bounds(bidset.criteria, models[0].stated)  # type: ignore[misc]
+    stated = models[0].stated
+    assert low[0] == high[0] == stated[0] and low[1] == 0 and high[1] == 1
+    with pytest.raises(ScoringError, match="published weight range"):
+        acceptability(lot_models(random_bidset(np.random.default_rng(3), 3, 3)), draws=10,
+                      mode="ranges")
