@@ -3,7 +3,7 @@
 import streamlit as st
 
 from scoring.mcda import ScoringError
-from ui import cache, charts, controls, state, vega, weight_views, widgets
+from ui import cache, charts, controls, envelope_views, persistence, state, vega, weight_views, widgets
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -29,6 +29,8 @@ with right:  # folded, so that the ranking is in view
             weight_views.editor(ev, bidset)
     if not weights_panel.open:
         weight_views.summary(ev, bidset)
+if (lock := persistence.weights_lock()) is not None:
+    envelope_views.weights_lock_notice(lock, ev)
 # An input not applied (said in place above) leaves the evaluation, and so the figures below,
 # at their last valid choice.
 

@@ -87,6 +87,8 @@ if role == "chair":
         panel_views.switches_form(db, ref.evaluation_id, flags, me, members, submitted)
         controls.consensus_radio(ev, locked=locked)
         envelope_views.chair_controls(db, ref.evaluation_id, me, flags, envelope)
+        envelope_views.weights_lock_control(db, ref.evaluation_id, me,
+                                            persistence.weights_lock(db), ref.version.evaluation)
     with right:
         if who and who.signed_in:
             st.markdown("**Members**")

@@ -22,6 +22,7 @@ ITEM_LABELS = {
     "consensus_open": "consensus open", "prices_visible": "evaluators see prices",
     "consensus_method": "consensus method", "scoring_due": "scoring due by",
     "consensus_locked": "technical consensus locked", "prices_unsealed": "prices unsealed",
+    "weights_locked": "weights locked",
     **{f"what-if {k}": f"what-if: {s.label.lower()}" for k, s in SPECS.items() if s.what_if},
 }
 ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluation": "Created",
@@ -29,7 +30,7 @@ ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluatio
                  "moderation": "Moderated value", "version": "Version", "finding": "Finding",
                  "narrative": "Consensus narrative", "submission": "Submission",
                  "declaration": "Conflict-of-interest declaration",
-                 "assignment": "Assignment"}
+                 "assignment": "Assignment", "weights": "Weights"}
 ITEM_LABELS["stored"] = "stored (hash of the version's evaluation)"
 
 
@@ -95,10 +96,19 @@ def audit_rows(entries: Iterable[Any]) -> list[dict[str, Any]]:
         {"When (UTC)": e.at.replace("T", " ")[:19], "Who": e.actor,
          "Version": "" if e.version is None else e.version,
          "What": f"{ACTION_LABELS.get(e.action, e.action)}: {ITEM_LABELS.get(e.item, e.item)}",
-         "Old value": readable(e.old_value, e.item),
-         "New value": readable(e.new_value, e.item), "Why": e.reason}
+         "Old value": _value(e, e.old_value), "New value": _value(e, e.new_value), "Why": e.reason}
         for e in entries
     ]
+
+
+def _value(e: Any, value: str | None) -> str:
+    """An entry's value in the audit table (what a weights lock fixed, in words)."""
+    if e.action == "weights" and e.item == "locked" and value:
+        from scoring.weight_lock import read
+
+        lock = read([e])
+        return f"{readable(json.dumps(lock.weights))}; {lock.before_opening()}" if lock else value
+    return readable(value, "weights" if e.action == "weights" else e.item)
 
 
 
@@ -176,6 +186,17 @@ def sentence(e: Any) -> str:
         text = f"{who} assigned {label} to score {new}"
     elif e.action == "panel" and e.item == "consensus_locked":
         text = f"{who} {'locked' if e.new_value == 'yes' else 'unlocked'} the technical consensus"
+    elif e.action == "panel" and e.item == "weights_locked":
+        text = f"{who} locked the weights"
+    elif e.action == "weights" and e.item == "locked":
+        from scoring.weight_lock import read
+
+        lock = read([e])
+        return (f"The weights locked: {readable(json.dumps(lock.weights))}, "
+                f"{lock.before_opening()}{version}." if lock else f"The weights locked{version}.")
+    elif e.action == "weights":
+        text = (f"{who} changed the weights after they were locked, from "
+                f"{readable(e.old_value)} to {readable(e.new_value)}")
     elif e.action == "panel" and e.item == "prices_unsealed":
         text = f"{who} unsealed the prices"
     elif e.action == "panel" and e.item == "scoring_due":

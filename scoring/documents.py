@@ -49,6 +49,7 @@ class DocumentContext:
     evaluation_name: str = "Evaluation"
     version_label: str = "not saved"
     prepared: str = ""  # the date the draft was prepared (default: today, UTC)
+    weights_lock: tuple[tuple[str, bool], ...] = ()  # the lock and each change after it (in red)
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -257,6 +258,11 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
               f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else ""),
              "" if c.min_acceptable is None else f"{c.min_acceptable:g}",
              ranking.normalisation[c.name]] for c in bidset.criteria], numeric=(1,))
+    for line, alert in ctx.weights_lock:
+        run = doc.add_paragraph().add_run(xml_safe(line))
+        if alert:  # a change after the lock: in bold red, where it cannot be missed
+            run.bold = True
+            run.font.color.rgb = RGBColor(0x9C, 0x00, 0x06)
 
     doc.add_heading("2. Evaluation by lot", level=1)
     sla = {(r.vendor, r.lot): r for r in results.sla}

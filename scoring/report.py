@@ -129,6 +129,7 @@ class ReportContext:
     audit: Sequence[Mapping[str, Any]] | None = ()  # None: not at hand (a report from a file)
     audit_chain: str = ""  # the audit log's check when written (its hash chain's head)
     workbook_bytes: bytes | None = None
+    weights_lock: tuple[tuple[str, bool], ...] = ()  # the lock and each change after it (in red)
 
 
 RANKS_SHOWN = 10  # acceptability columns in the report (the command line gives every rank)
@@ -187,9 +188,9 @@ class Sheet:
         self.title_rows.add(self.row)
         self.row += 1
 
-    def text(self, text: str, italic: bool = False) -> None:
+    def text(self, text: str, italic: bool = False, alert: bool = False) -> None:
         cell = self.ws.cell(row=self.row, column=1, value=safe(text))
-        cell.font = Font(italic=italic)
+        cell.font = Font(italic=italic, bold=alert, color="9C0006" if alert else None)
         self.text_rows.append(self.row)  # laid out across the sheet's width by finish()
         self.row += 1
 
@@ -374,6 +375,11 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
         ("Consensus", f"{results.evaluation.consensus}; {results.evaluation.panel.describe()}"),
         ("Currency", currency),
     ])
+    if ctx.weights_lock:
+        s.title("Weights locked", 12)
+        for line, alert in ctx.weights_lock:
+            s.text(line, alert=alert)
+        s.row += 1
     s.title("Criteria, weights and normalisation", 12)
     points = results.evaluation.scoring.points
     s.table(pd.DataFrame([

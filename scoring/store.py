@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
+from scoring import weight_lock
 from scoring.evaluation import Evaluation, EvaluationError, PanelRecord, is_legacy
 from scoring.ledger import (
     Anchor,
@@ -73,7 +74,7 @@ ENV_URL = "SSW_DATABASE_URL"
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: seconds to wait for a connection
 FLAG_DEFAULTS = {"consensus_open": "no", "prices_visible": "no", "consensus_method": "median",
                  "scoring_due": "", "consensus_locked": "no", "prices_unsealed": "no",
-                 "price_envelope": "open"}
+                 "price_envelope": "open", "weights_locked": ""}
 FLAG_VALUES = {"consensus_open": ("yes", "no"), "prices_visible": ("yes", "no"),
                "consensus_locked": ("yes", "no"), "prices_unsealed": ("yes", "no"),
                "consensus_method": tuple(Consensus), "price_envelope": ("open", "sealed")}
@@ -311,11 +312,13 @@ class Store:
         workbook: bytes | None = None,
         filename: str = "",
         replace_workbook: bool = False,
+        weights_reason: str = "",
     ) -> Version:
         """Save a new version on top of ``based_on``; StaleVersion if it is not the latest.
 
         A version of another workbook (a revised bid book for the same procurement) needs its
-        bytes and ``replace_workbook=True``: the audit log records both snapshots.
+        bytes and ``replace_workbook=True``: the audit log records both snapshots. Once the
+        weights are locked, a version that changes them needs ``weights_reason``.
         """
         _require(author=author, reason=reason)
         if workbook is not None:
@@ -338,8 +341,13 @@ class Store:
                             f"workbook ({evaluation.workbook_sha256[:12]}…) into it must be chosen "
                             "explicitly, as a revised bid book")
                     sha = self._put_snapshot(conn, workbook, filename or "workbook.xlsx", author, at)
+                moved = self._refuse_unexplained_weights(conn, evaluation_id, latest, evaluation,
+                                                         weights_reason)
                 version = self._insert_version(conn, evaluation_id, based_on + 1, sha, evaluation,
                                                author, at, reason)
+                if moved is not None:
+                    self._audit(conn, evaluation_id, version.number, at, author, weight_lock.CHANGE,
+                                weight_lock.CHANGED, *moved, weights_reason.strip())
                 if sha != latest.snapshot_sha256:
                     self._audit(conn, evaluation_id, version.number, at, author, "workbook",
                                 "revised bid book", latest.snapshot_sha256, sha, reason)
@@ -430,6 +438,8 @@ class Store:
     def set_flag(self, evaluation_id: int, name: str, value: str, *, by: str, reason: str) -> None:
         if name not in FLAG_DEFAULTS:
             raise StoreError(f"unknown panel switch {name}")
+        if name == weight_lock.FLAG:
+            raise StoreError("the weights are locked with lock_weights, once")
         if name in FLAG_VALUES and value not in FLAG_VALUES[name]:
             raise StoreError(f"{name} is one of {', '.join(FLAG_VALUES[name])}")
         _require(author=by, reason=reason)
@@ -447,6 +457,37 @@ class Store:
                                                     value=value))
             self._audit(conn, evaluation_id, None, utc_now(), by, "panel", name,
                         old or FLAG_DEFAULTS[name], value, reason)
+
+    def lock_weights(self, evaluation_id: int, *, by: str, reason: str) -> None:
+        """Lock the weights of the latest version (once; audited). It records how many panel
+        scores had been entered and the state of the price envelope, so that the record says
+        whether the weights were fixed before the scores and prices were opened."""
+        _require(author=by, reason=reason)
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            now = self._flags(conn, evaluation_id)
+            if now[weight_lock.FLAG]:
+                raise StoreError("the weights are already locked")
+            latest = self._latest(conn, evaluation_id)
+            if latest is None:
+                raise StoreError(f"There is no evaluation #{evaluation_id}")
+            scores = conn.execute(select(func.count()).select_from(panel_scores).where(
+                panel_scores.c.evaluation_id == evaluation_id)).scalar() or 0
+            prices = ("open" if now["price_envelope"] != "sealed" else
+                      "unsealed" if now["prices_unsealed"] == "yes" else "sealed")
+            at = utc_now()
+            conn.execute(insert(panel_flags).values(evaluation_id=evaluation_id,
+                                                    name=weight_lock.FLAG, value="yes"))
+            self._audit(conn, evaluation_id, latest.number, at, by, "panel", weight_lock.FLAG,
+                        "", "yes", reason)
+            self._audit(conn, evaluation_id, latest.number, at, by, weight_lock.CHANGE,
+                        weight_lock.LOCKED, None, weight_lock.value(
+                            latest.number, latest.evaluation.scoring.normalised_weights(),
+                            int(scores), prices), reason)
+
+    def weights_lock(self, evaluation_id: int) -> weight_lock.WeightsLock | None:
+        """The weights' lock and every change after it (None when the weights are not locked)."""
+        return weight_lock.read(self.audit(evaluation_id))
 
     def _flags(self, conn: Connection, evaluation_id: int) -> dict[str, str]:
         rows = conn.execute(select(panel_flags.c.name, panel_flags.c.value)
@@ -466,6 +507,22 @@ class Store:
                             self._panel_record(conn, evaluation_id, None)))):
             raise StoreError(LOCKED + "; a new version cannot replace the workbook, change the "
                              "consensus method or go back to another panel record")
+
+    def _refuse_unexplained_weights(self, conn: Connection, evaluation_id: int, latest: Version,
+                                    evaluation: Evaluation, why: str) -> tuple[str, str] | None:
+        """With the weights locked, a version whose weights differ from the latest's needs a
+        reason; the weights before and after (JSON), or None when they do not change."""
+        if not self._flags(conn, evaluation_id)[weight_lock.FLAG]:
+            return None
+        before = latest.evaluation.scoring.normalised_weights()
+        after = evaluation.scoring.normalised_weights()
+        keys = set(before) | set(after)
+        if all(abs(before.get(k, 0.0) - after.get(k, 0.0)) <= 1e-9 for k in keys):
+            return None
+        if not why.strip():
+            raise StoreError("the weights are locked: a version that changes them needs the "
+                             "reason for the change")
+        return json.dumps(before), json.dumps(after)
 
     def _refuse_if_locked(self, conn: Connection, evaluation_id: int) -> None:
         if self._flags(conn, evaluation_id)["consensus_locked"] == "yes":

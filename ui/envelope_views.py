@@ -13,7 +13,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from scoring.evaluation import Evaluation
 from scoring.store import Store, StoreError
+from scoring.weight_lock import WeightsLock
 from ui.widgets import md_escape
 
 SEALED_NOTE = ("The prices are sealed: this is a two-envelope evaluation, and no one, the chair "
@@ -92,3 +94,53 @@ def _step(db: Store, evaluation_id: int, chair: str, action: str, flag: str, val
         ("prices_unsealed", "yes"): "The prices are unsealed: the priced pages show them now "
                                     "(to evaluators once you let them see prices)."}[flag, value]
     st.rerun()
+
+
+def weights_lock_control(db: Store, evaluation_id: int, chair: str, lock: WeightsLock | None,
+                         latest: Evaluation) -> None:
+    """The chair locks the weights of the latest version (once, confirmed, with a reason), or
+    the lock as it stands."""
+    if lock is not None:
+        changes = len(lock.changes)
+        st.caption(f"The weights are locked (by {md_escape(lock.by)}, version {lock.version}, "
+                   f"{md_escape(lock.before_opening())})"
+                   + (f"; changed {changes} time{'s' if changes != 1 else ''} since, each with its "
+                      "reason." if changes else "; unchanged since."))
+        return
+    weights = " · ".join(f"{md_escape(k)} {v:.1%}"
+                         for k, v in latest.scoring.normalised_weights().items())
+    with st.form("lock_weights"):
+        st.markdown("**Lock the weights** (chair)")
+        st.caption(f"The saved version's weights: {weights}. Lock them before the scores or the "
+                   "prices are opened; after that, a version that changes them needs a reason, "
+                   "and the report and decision document show the change.")
+        sure = st.checkbox("These are the weights the panel publishes and evaluates with")
+        reason = st.text_input("Reason for locking", key="lock_weights_reason",
+                               placeholder="e.g. weights as published in the solicitation")
+        if not st.form_submit_button("Lock the weights", icon=":material/lock:"):
+            return
+    if not sure or not reason.strip():
+        st.error("Tick the box and give a reason: this is recorded in the audit log.",
+                 icon=":material/error:")
+        return
+    try:
+        db.lock_weights(evaluation_id, by=chair, reason=reason.strip())
+    except StoreError as exc:
+        st.error(f"Not done: {md_escape(str(exc))}.", icon=":material/error:")
+        return
+    st.session_state["panel_flash"] = "The weights are locked."
+    st.rerun()
+
+
+def weights_lock_notice(lock: WeightsLock, ev: Evaluation) -> None:
+    """On Evaluate: the weights are locked, and whether those in use differ from the lock."""
+    moved = lock.moved(ev.scoring.normalised_weights())
+    text = (f"The weights are locked (by {md_escape(lock.by)}, "
+            f"{md_escape(lock.before_opening())}). A version that changes them needs a reason, "
+            "and the report and decision document show the change.")
+    if not moved:
+        st.info(text, icon=":material/lock:")
+        return
+    st.warning(text + " The weights in use differ from those locked: " + "; ".join(
+        f"{md_escape(k)} locked at {a:.1%}, now {b:.1%}" for k, (a, b) in moved.items()) + ".",
+        icon=":material/lock_open:")

@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from scoring.evaluation import EvaluationError, PanelRecord, check
+from scoring import weight_lock
+from scoring.evaluation import Evaluation, EvaluationError, PanelRecord, check
 from scoring.store import (
     FLAG_DEFAULTS,
     EvaluationInfo,
@@ -32,6 +33,7 @@ from scoring.store import (
     default_url,
     prepare_engine,
 )
+from scoring.weight_lock import WeightsLock
 from ui import auth, state
 
 APPLIED_LINK = "applied_share_link"
@@ -334,6 +336,32 @@ def panel_flags(db: Store | None = None, *, fresh: bool = False) -> dict[str, st
     return dict(found)
 
 
+def weights_lock(db: Store | None = None) -> WeightsLock | None:
+    """The saved evaluation's weights lock and its changes (None when not locked, or unsaved);
+    the audit log is read only when the switch says the weights are locked."""
+    ref = saved()
+    if ref is None or panel_flags().get(weight_lock.FLAG) != "yes":
+        return None
+    db = db or store()
+    if db is None:
+        return None
+    try:
+        return db.weights_lock(ref.evaluation_id)
+    except DATABASE_ERRORS as exc:
+        log.warning("evaluation database error: %s", exc)
+        return None
+
+
+def weights_moved(ev: Evaluation) -> bool:
+    """Whether the weights in use differ from the saved version's (a save then needs a reason
+    once the weights are locked)."""
+    ref = saved() or left_behind()
+    if ref is None:
+        return False
+    before, after = ref.version.evaluation.scoring.normalised_weights(), ev.scoring.normalised_weights()
+    return any(abs(before.get(k, 0.0) - after.get(k, 0.0)) > 1e-9 for k in {*before, *after})
+
+
 SEALED = "prices_sealed"  # whether this run's pages may show prices (see sealed)
 
 
@@ -432,7 +460,8 @@ def share_link(base_url: str, ref: SavedRef, page: str, lot: str | None) -> str:
 NEW, NEXT, REVISED = "new", "next", "revised"
 
 
-def save(db: Store, *, author: str, reason: str, name: str = "", target: str = NEXT) -> SavedRef:
+def save(db: Store, *, author: str, reason: str, name: str = "", target: str = NEXT,
+         weights_reason: str = "") -> SavedRef:
     """Save the evaluation in use exactly as shown: a new evaluation, the next version of the one
     opened, or (chosen explicitly) a revised bid book for the saved evaluation it replaced."""
     open_wb = state.current()
@@ -452,12 +481,14 @@ def save(db: Store, *, author: str, reason: str, name: str = "", target: str = N
             raise StoreError(f"only the chair of evaluation #{left.evaluation_id} may save a "
                              "revised bid book into it")
         version = db.save(left.evaluation_id, left.based_on, ev, author=author, reason=reason,
-                          workbook=open_wb.data, filename=open_wb.name, replace_workbook=True)
+                          workbook=open_wb.data, filename=open_wb.name, replace_workbook=True,
+                          weights_reason=weights_reason)
         ref = SavedRef(left.evaluation_id, left.name, version, version.number)
         st.session_state.pop(state.LEFT, None)
     else:
         assert ref is not None
-        version = db.save(ref.evaluation_id, ref.based_on, ev, author=author, reason=reason)
+        version = db.save(ref.evaluation_id, ref.based_on, ev, author=author, reason=reason,
+                          weights_reason=weights_reason)
         ref = SavedRef(ref.evaluation_id, ref.name, version, version.number)
     if (open_wb.bidset.settings.price_envelope == "sealed"
             and db.flags(ref.evaluation_id)["price_envelope"] != "sealed"):

@@ -20,6 +20,7 @@ from scoring.documents import (
 from scoring.mcda import METHOD_LABELS, ScoringError
 from scoring.report import ReportContext, build_report
 from scoring.store import Store
+from scoring.weight_lock import statement
 from ui import cache, controls, persistence, state, turns
 from ui.widgets import lot_label, md_escape
 
@@ -67,8 +68,21 @@ def save_form(db: Store, author: str) -> None:
                                       "of the evaluation it revises)")
         reason = st.text_area("Reason for this version", height=80,
                               placeholder="e.g. Panel agreed to raise the weight of past performance")
-        submitted = st.form_submit_button("Save", type="primary", icon=":material/save:")
         ev = state.evaluation()
+        lock = persistence.weights_lock(db)
+        ask_weights = persistence.weights_moved(ev) and (lock is not None or ref is None)
+        weights_reason = ""
+        if ask_weights:
+            if lock is not None:
+                st.warning(f"The weights were locked by {md_escape(lock.by)} "
+                           f"({md_escape(lock.before_opening())}). This version changes them: "
+                           "say why. The report and the decision document will show the change.",
+                           icon=":material/lock:")
+            weights_reason = st.text_area(
+                "Why the locked weights change" if lock is not None else
+                "Why the weights change (needed if that evaluation's weights are locked)",
+                height=68, key="weights_reason")
+        submitted = st.form_submit_button("Save", type="primary", icon=":material/save:")
         st.caption(f"The version will record **{md_escape(author)}** as its author (also in the "
                    f"audit log), and: {md_escape(ev.describe())}; {md_escape(ev.panel.describe())}.")
         if persistence.REVISED in choices and left is not None:
@@ -85,9 +99,13 @@ def save_form(db: Store, author: str) -> None:
     if not reason.strip():
         st.error("Give a reason: every version records who changed what, and why.")
         return
+    if ask_weights and lock is not None and not weights_reason.strip():
+        st.error("Say why the locked weights change: the record shows every change after the "
+                 "lock, with its reason.")
+        return
     try:
         new = persistence.save(db, author=author, reason=reason.strip(), name=name.strip(),
-                               target=target)
+                               target=target, weights_reason=weights_reason.strip())
     except persistence.StaleVersion as exc:
         st.session_state["stale_message"] = str(exc)
         st.rerun()  # the notice and its reload button sit above the form
@@ -225,7 +243,9 @@ def report_button(db: Store | None) -> None:
     ev = state.evaluation()
     status = persistence.status()
     ref = persistence.saved()
-    ctx = ReportContext(version_label=status.label())
+    lock_lines = () if ref is None or db is None else tuple(statement(
+        persistence.weights_lock(db), ev.scoring.normalised_weights()))
+    ctx = ReportContext(version_label=status.label(), weights_lock=lock_lines)
     results = cache.results(ev, open_wb.bidset)  # read now: the deferred build runs outside the session
     try:
         _ = results.ranking  # a report needs a ranking: say why there is none
@@ -254,7 +274,7 @@ def report_button(db: Store | None) -> None:
              "evaluation's JSON; every sheet marked as source selection information. It holds "
              "the figures of the evaluation in use, as every page shows them.")
     docs = DocumentContext(evaluation_name=ref.name if ref is not None else open_wb.name,
-                           version_label=status.label())
+                           version_label=status.label(), weights_lock=lock_lines)
     left, right = st.columns(2)
     left.download_button(
         "Decision document draft (.docx)", data=lambda: decision_document(results, docs),

@@ -221,3 +221,29 @@ def test_every_sheet_prints_one_page_wide_at_8_points_or_more(sample_bytes, tmp_
     assert min(fitted) >= points, [round(h / 1.3, 1) for h in fitted]
     for number, page in enumerate(pdf_pages(printed), start=1):
         assert MARKING.upper() in " ".join(page.split()).upper(), number
+
+
+def test_the_weights_lock_and_a_change_after_it_stand_out_in_the_report_and_decision_document(
+        sample_bytes):
+    import docx
+
+    from scoring.documents import DocumentContext, decision_document
+    from scoring.report import ReportContext
+
+    bidset = read_workbook(sample_bytes).bidset
+    results = Results(bidset, Evaluation.of(bidset))
+    lines = (("The weights were locked by ann on 2026-12-01 10:00 UTC (version 1).", False),
+             ("Changed after the lock by ann (version 3): Price 30.0% to 40.0%. Reason: review.", True))
+    report = load_workbook(io.BytesIO(build_report(results, ReportContext(weights_lock=lines))))
+    cells = {c.value: c for row in report["Summary"].iter_rows() for c in row if c.value}
+    assert "Weights locked" in cells
+    changed, locked = cells[lines[1][0]], cells[lines[0][0]]
+    assert changed.font.bold and changed.font.color.rgb.endswith("9C0006")
+    assert not locked.font.bold
+    paragraphs = docx.Document(io.BytesIO(decision_document(
+        results, DocumentContext(weights_lock=lines)))).paragraphs
+    para = next(p for p in paragraphs if p.text == lines[1][0])
+    assert para.runs[0].bold and str(para.runs[0].font.color.rgb) == "9C0006"
+    assert any(p.text == lines[0][0] and not p.runs[0].bold for p in paragraphs)
+    plain = load_workbook(io.BytesIO(build_report(results)))  # no lock given: no section
+    assert "Weights locked" not in {c.value for row in plain["Summary"].iter_rows() for c in row}

@@ -522,3 +522,56 @@ def test_an_assignment_holds_whatever_the_case_of_the_evaluator_s_name(store):
     with pytest.raises(StoreError, match="not among the cells assigned"):
         store.record_scores(eid, "eve@agency.gov", [("Acme", "", "Staffing", 2.0, "not hers")])
     store.record_scores(eid, "eve@agency.gov", [("Acme", "", "Technical", 2.0, "hers")])
+
+
+def test_locked_weights_need_a_reason_to_change_and_the_record_says_so(store):
+    from scoring.audit import audit_sentences
+    from scoring.weight_lock import statement
+
+    v1 = new_eval(store, ev(weights={"Price": 30.0, "Technical": 70.0}))
+    eid = v1.evaluation_id
+    with pytest.raises(StoreError, match="lock_weights"):
+        store.set_flag(eid, "weights_locked", "yes", by="ann", reason="sideways")
+    store.lock_weights(eid, by="ann", reason="before bids open")
+    with pytest.raises(StoreError, match="already locked"):
+        store.lock_weights(eid, by="ann", reason="again")
+    lock = store.weights_lock(eid)
+    assert lock is not None and lock.version == 1 and lock.scores == 0 and lock.prices == "open"
+    assert lock.weights == pytest.approx({"Price": 0.3, "Technical": 0.7})
+    # a version that keeps the weights needs no reason; one that changes them does
+    store.save(eid, 1, ev("wsm", weights={"Price": 3.0, "Technical": 7.0}), author="ann",
+               reason="WSM")  # the same weights, in other points
+    changed = ev("wsm", weights={"Price": 40.0, "Technical": 60.0})
+    with pytest.raises(StoreError, match="needs the reason for the change"):
+        store.save(eid, 2, changed, author="ann", reason="price up")
+    store.save(eid, 2, changed, author="ann", reason="price up",
+               weights_reason="the market review of 3 December")
+    lock = store.weights_lock(eid)
+    assert lock is not None and len(lock.changes) == 1
+    (change,) = lock.changes
+    assert change.version == 3 and change.reason == "the market review of 3 December"
+    assert change.before == pytest.approx({"Price": 0.3, "Technical": 0.7})
+    assert change.after == pytest.approx({"Price": 0.4, "Technical": 0.6})
+    lines = statement(lock, changed.scoring.normalised_weights())
+    assert "before any panel score was entered in the app" in lines[0][0] and not lines[0][1]
+    assert lines[1][0].startswith("Changed after the lock by ann") and lines[1][1]
+    assert "Price 30.0% to 40.0%" in lines[1][0] and "the market review" in lines[1][0]
+    assert lines[2] == ("The weights in use differ from those locked: Price locked at 30.0%, now "
+                        "40.0%, Technical locked at 70.0%, now 60.0%.", True)
+    assert statement(lock, {"Price": 0.3, "Technical": 0.7})[2] == (
+        "The weights in use are the ones locked.", False)
+    said = [s["What happened"] for s in audit_sentences(store.audit(eid))]
+    assert any(s.startswith("ann locked the weights (version 1), because: before bids open")
+               for s in said)
+    assert "The weights locked: Price 30.0%, Technical 70.0%, before any panel score was entered in " \
+        "the app, with the prices open to the chair (no sealed envelope) (version 1)." in said
+    assert any("changed the weights after they were locked, from Price 30.0%, Technical 70.0% "
+               "to Price 40.0%, Technical 60.0%" in s for s in said)
+    assert store.verify(eid).intact
+    # a lock after scores, in a sealed envelope, says so
+    other = new_eval(store).evaluation_id
+    store.record_scores(other, "bob", [("Acme", "", "Technical", 3.0, "first look")])
+    store.set_flag(other, "price_envelope", "sealed", by="ann", reason="two envelopes")
+    store.lock_weights(other, by="ann", reason="late")
+    assert store.weights_lock(other).before_opening() == (  # type: ignore[union-attr]
+        "after 1 panel score had been entered in the app, with the prices still sealed")
