@@ -65,7 +65,10 @@ if gates:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("What each criterion contributes")
-    vega.show(charts.contributions_chart(ranking, lot))
+    by_factor = bool(bidset.factors) and st.toggle(
+        "By factor", key="ev_contributions_by_factor",
+        help="Each factor's contribution: the sum of its criteria's weighted points")
+    vega.show(charts.contributions_chart(ranking, lot, bidset.groups if by_factor else None))
     if ranking.method != "wsm":
         st.caption(widgets.contributions_note(ranking, lot))
 with right:

@@ -25,8 +25,9 @@ Row = Sequence[Any]
 
 CRITERIA_HEADERS = (
     "criterion", "weight", "direction", "group", "scale_min", "scale_max",
-    "min_acceptable", "description", "rating_scale",
+    "min_acceptable", "description", "rating_scale", "weight_min", "weight_max",
 )
+GROUP_HEADERS = ("group", "weight", "description")
 RATING_HEADERS = ("scale", "label", "value")
 ADJECTIVAL: tuple[tuple[str, str, float], ...] = (
     ("Adjectival", "Outstanding", 5), ("Adjectival", "Good", 4), ("Adjectival", "Acceptable", 3),
@@ -53,7 +54,13 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("Criteria (required)", "One row per evaluation criterion: name, weight (relative points, "
      "0 or more), direction (max = more is better, min = less is better), optional group, "
      "scoring scale (scale_min/scale_max), pass/fail threshold (min_acceptable) and description. "
-     "A criterion named 'price' (direction min) puts price into the weighted analysis."),
+     "A criterion named 'price' (direction min) puts price into the weighted analysis. "
+     "weight_min and weight_max (optional, percent of all the weight) publish a range for the "
+     "criterion's weight; the weight itself must lie inside it."),
+    ("Groups (optional)", "Weights by factor: one row per group named in Criteria (group, "
+     "weight, description). With rows here, every criterion must be in a group, its weight in "
+     "Criteria is its weight within the group, and its weight in the ranking is the group's "
+     "weight times that. Leave the sheet empty to weight the criteria directly."),
     ("Bids (required)", "One row per bid: vendor, lot (a component name, ALL for a bundle bid "
      "covering every component, or blank for a single-lot evaluation), price (total evaluated "
      "price over the contract term), one column per criterion headed with its exact name, and "
@@ -182,12 +189,15 @@ def build_workbook(
     settings: Sequence[tuple[str, Any]] = (),
     example: bool = False,
     bids_title: str | None = None,
+    groups: Sequence[Row] | None = None,
 ) -> Workbook:
     """A contract-v1 workbook; ``bids`` rows are vendor, lot, price, criteria..., SLA terms."""
     wb = Workbook()
     _instructions(wb)
     ws = _table(wb, "Criteria", CRITERIA_HEADERS, criteria, example=example)
     _validation(ws, '"max,min,benefit,cost"', [3], 2, "Choose max (more is better) or min")
+    if groups is not None:
+        _table(wb, "Groups", GROUP_HEADERS, groups, example=example)
     scored = [str(row[0]) for row in criteria if str(row[0]).strip().casefold() != "price"]
     bid_headers = ["vendor", "lot", "price", *scored, *SLA_NUMERIC, *SLA_YES_NO]
     ws = _table(wb, "Bids", bid_headers, bids, example=example, title_row=bids_title)
@@ -252,6 +262,7 @@ def template_bytes() -> bytes:
         vendors=(("Example Vendor A", 0.02),),
         okrs=(("Cut case backlog by 40 %", "yes", "open cases", "under 6,000"),),
         ratings=ADJECTIVAL,
+        groups=(),  # the sheet, empty: the criteria are weighted directly until it has rows
         findings=(("Evaluator 1", "Example Vendor A", "Application", "Technical approach",
                    "strength", "Automated regression suite covers every interface",
                    "Vol. II, section 3.2, p. 14"),),

@@ -753,9 +753,7 @@ class _Reader:
             out[fold(name)] = Factor(name, 0.0 if weight is None else weight,
                                      cell_text(sheet.get(values, "description")))
             self.group_rows[fold(name)] = row
-        if not out:
-            self.problem(Location(sheet.name, sheet.header_row + 1), "the Groups sheet lists no groups",
-                         "Add one row per group (a factor and its weight), or delete the sheet")
+        if not out:  # no rows (as the template has it): the criteria are weighted directly
             return []
         used = set()
         for c in criteria:

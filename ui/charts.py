@@ -72,11 +72,21 @@ def _contributions_spec(criteria: tuple[str, ...]) -> dict[str, Any]:
     return Chart.of(None, chart).spec
 
 
-def contributions_chart(ranking: Ranking, lot: str) -> Chart:
+def contributions_chart(ranking: Ranking, lot: str, factors: Mapping[str, str] | None = None
+                        ) -> Chart:
     """Stacked bars: each criterion's weight x normalised value, per eligible bid, in ranking
-    order."""
-    return Chart(contributions_frame(ranking, lot),
-                 copy.deepcopy(_contributions_spec(tuple(ranking.weights))))
+    order; with ``factors`` (criterion -> factor), each factor's: the sum of its criteria's."""
+    frame = contributions_frame(ranking, lot)
+    if not factors:
+        return Chart(frame, copy.deepcopy(_contributions_spec(tuple(ranking.weights))))
+    names = tuple(dict.fromkeys(factors[c] for c in ranking.weights))
+    frame = frame.assign(Criterion=frame["Criterion"].map(factors))
+    grouped = frame.groupby(["Vendor", "Criterion"], sort=False, as_index=False).agg(
+        {"Weighted points": "sum", "Weight": "sum", "Bar order": "first"})
+    grouped["Normalised value"] = (grouped["Weighted points"] / grouped["Weight"]).where(
+        grouped["Weight"] > 0, 0.0)
+    grouped["Stack order"] = grouped["Criterion"].map({n: i for i, n in enumerate(names)})
+    return Chart(grouped, copy.deepcopy(_contributions_spec(names)))
 
 
 def pareto_frame(ranking: Ranking, lot: str) -> pd.DataFrame:

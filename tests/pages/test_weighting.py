@@ -153,3 +153,28 @@ def test_swing_keeps_the_weights_and_ratings_change_them(app):
     app.radio(key="ev_weights_mode").set_value("Direct points").run()
     assert _weights(app) == pytest.approx(w)
     assert app.session_state["evaluation"].weight_input.mode == "points"
+
+
+def test_contributions_by_factor_sum_their_criteria(app):
+    import pyarrow as pa
+
+    from tests.conftest import charts
+    from tests.pages.test_charts import check
+
+    upload(app, "grouped.xlsx", grouped())
+    app.switch_page("app_pages/evaluate.py").run()
+
+    def contributions():  # type: ignore[no-untyped-def]
+        table = pa.ipc.open_stream(charts(app)[0].proto.data.data).read_all().to_pandas()
+        return table.groupby(["Vendor", "Criterion"])["Weighted points"].sum()
+
+    by_criterion = contributions()
+    app.toggle(key="ev_contributions_by_factor").set_value(True).run()
+    assert not app.exception
+    check(app, 2)  # still valid Vega-Lite, naming only fields its data has
+    by_factor = contributions()
+    assert set(by_factor.index.get_level_values("Criterion")) == {"Quality", "Cost"}
+    for vendor in ("Alpha", "Bravo", "Charlie"):
+        assert by_factor[vendor, "Quality"] == pytest.approx(
+            by_criterion[vendor, "Technical"] + by_criterion[vendor, "Management"])
+        assert by_factor[vendor, "Cost"] == pytest.approx(by_criterion[vendor, "Price"])

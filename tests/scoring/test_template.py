@@ -12,8 +12,12 @@ def test_template_is_a_valid_workbook_with_instructions_and_dropdowns(tmp_path):
     path = tmp_path / "t.xlsx"
     path.write_bytes(data)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Instructions", "Criteria", "Bids", "Components", "Vendors", "Scores",
-                             "Ratings", "Findings", "Finding kinds", "OKRs", "Settings"]
+    assert wb.sheetnames == ["Instructions", "Criteria", "Groups", "Bids", "Components", "Vendors",
+                             "Scores", "Ratings", "Findings", "Finding kinds", "OKRs", "Settings"]
+    # the Groups sheet ships empty: the criteria are weighted directly until it has rows
+    assert [c.value for c in wb["Groups"][1]] == ["group", "weight", "description"]
+    assert result.bidset.factors == ()
+    assert [c.value for c in wb["Criteria"][1]][-2:] == ["weight_min", "weight_max"]
     assert result.bidset.criteria[1].rating_scale == "Adjectival"
     assert result.bidset.criteria[1].show(4) == "Good (4)"
     kinds = [dv.formula1 for dv in wb["Findings"].data_validations.dataValidation]
@@ -27,6 +31,7 @@ def test_template_is_a_valid_workbook_with_instructions_and_dropdowns(tmp_path):
     assert '"yes,no"' in bids_lists
     instructions = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
     assert "Criteria (required)" in instructions and "European" in instructions
+    assert "Groups (optional)" in instructions and "weight_min" in instructions
 
 
 def test_bundled_sample_matches_its_generator(tmp_path, sample_bytes):
