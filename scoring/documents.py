@@ -249,8 +249,9 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
         f"Bids were scored with {METHOD_LABELS[ranking.method]}; price by "
         f"{PRICE_FORMULA_LABELS[ranking.price_formula]}. Panel scores combine by the "
         f"{ev.consensus} of the evaluators' scores unless the chair moderated a cell with a "
-        f"written rationale ({ev.panel.describe()}). The bid workbook evaluated has SHA-256 "
-        f"{bidset.sha256}.")
+        f"written rationale ({ev.panel.describe()}). Weights set by "
+        f"{ev.weight_input.describe(bidset.groups, bidset.factor_names)}. The bid workbook "
+        f"evaluated has SHA-256 {bidset.sha256}.")
     _table(doc, ["Criterion", "Weight", "Better", "Scale", "Pass/fail threshold", "Normalisation"],
            [[c.name, f"{ranking.weights[c.name]:.1%}",
              "higher" if c.direction == "max" else "lower",

@@ -35,6 +35,7 @@ from scoring.settings import (
 from scoring.weights import (
     CRITERIA,
     FACTORS,
+    INCONSISTENT,
     AHPResult,
     Judgement,
     Level,
@@ -214,6 +215,30 @@ class WeightInput:
             return {k: 100.0 * v for k, v in found[CRITERIA, ""].items()}
         local = {c: w for (kind, _), ws in found.items() if kind == CRITERIA for c, w in ws.items()}
         return combine(groups, found[FACTORS, ""], local)
+
+    def describe(self, groups: Mapping[str, str], factors: Sequence[str]) -> str:
+        """How the weights were set, in words (the report's and decision document's basis)."""
+        how = {WeightMode.POINTS: "direct points",
+               WeightMode.RANK_ORDER: "rank order (rank-order centroid weights)",
+               WeightMode.SWING: "swing weighting (each swing rated 0-100 against the most valued)",
+               WeightMode.AHP: "AHP pairwise comparison on Saaty's 1-9 scale (principal "
+                               "eigenvector)"}[self.mode]
+        if factors:
+            how += "; by factor: the factors weighted, then the criteria within each, a " \
+                   "criterion's weight the product"
+        if self.mode == WeightMode.AHP and not self.problems(groups, factors):
+            members = sorted({j.member for j in self.judgements})
+            if len(members) > 1:
+                how += (f"; the judgements of {len(members)} members ({', '.join(members)}) "
+                        "combined by their geometric mean")
+            ratios = [(lv.title, self.ahp(lv).consistency_ratio)
+                      for lv in levels(groups, factors) if len(lv.items) > 2]
+            if ratios:
+                how += "; consistency ratio " + ", ".join(
+                    f"{title.lower()} {cr:.3f}"
+                    + (f" (inconsistent: {INCONSISTENT:.2f} or more)" if cr >= INCONSISTENT else "")
+                    for title, cr in ratios)
+        return how
 
     def problems(self, groups: Mapping[str, str], factors: Sequence[str]
                  ) -> list[tuple[str, str, str]]:

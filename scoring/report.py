@@ -36,6 +36,7 @@ from scoring.panel import merge_scores
 from scoring.record import describe as describe_checks
 from scoring.results import Results
 from scoring.settings import SPECS
+from scoring.weights import split
 
 MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
 ADVISORY = ("This report is advisory. The tool scores and explains bids; it does not select the "
@@ -371,6 +372,8 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
         ("Price formula", PRICE_FORMULA_LABELS[ranking.price_formula]
          + (f" (floor {ranking.price_floor:,.0f}, ceiling {ranking.price_ceiling:,.0f})"
             if ranking.price_formula == "linear" else "")),
+        ("Weights set by", results.evaluation.weight_input.describe(bidset.groups,
+                                                                      bidset.factor_names)),
         ("Mission-grade SLA gate", "applied" if ranking.sla_gate else "not applied"),
         ("Consensus", f"{results.evaluation.consensus}; {results.evaluation.panel.describe()}"),
         ("Currency", currency),
@@ -382,12 +385,18 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
         s.row += 1
     s.title("Criteria, weights and normalisation", 12)
     points = results.evaluation.scoring.points
+    factor, within = split(bidset.groups, points) if bidset.factors else ({}, {})
     s.table(pd.DataFrame([
         {"Criterion": c.name, "Group": c.group, "Points": points.get(c.name),
+         **({"Factor weight": factor.get(c.group, 0.0) / 100,
+             "Within the factor": within[c.name] / 100} if bidset.factors else {}),
          "Weight": ranking.weights[c.name],
+         **({"Published range": f"{c.weight_range[0]:g}-{c.weight_range[1]:g} %"
+             if c.weight_range else ""} if any(x.weight_range for x in bidset.criteria) else {}),
          "Direction": "higher is better" if c.direction == "max" else "lower is better",
          "Pass/fail threshold": c.min_acceptable, "Normalisation": ranking.normalisation[c.name]}
-        for c in bidset.criteria]), {"Weight": "0.0%"})
+        for c in bidset.criteria]), {"Weight": "0.0%", "Factor weight": "0.0%",
+                                     "Within the factor": "0.0%"})
     s.title("Ranking per lot", 12)
     top, last = s.table(_ranking_frame(ranking, currency),
                         {f"Price ({currency})": "#,##0", "Score": "0.0000"})

@@ -222,6 +222,9 @@ def test_ahp_judgements_in_the_json_give_the_weights(sample_bytes):
     w = ev.scoring.normalised_weights()
     assert w[names[0]] > 0.4 and len({round(w[n], 9) for n in names[1:]}) == 1
     assert json.loads(ev.to_json())["weighting"] == "ahp"
+    assert ev.weight_input.describe(bidset.groups, bidset.factor_names) == (
+        "AHP pairwise comparison on Saaty's 1-9 scale (principal eigenvector); the judgements of "
+        "2 members (Ann, Bo) combined by their geometric mean; consistency ratio criteria 0.000")
     again = Evaluation.from_json(ev.to_json())
     assert check(again, bidset) == ev
     doc["weights"] = {n: 20 for n in names}  # weights that are not what the judgements give
