@@ -107,16 +107,18 @@ if lot in result.stability:
         st.caption("Bars: the range of each criterion's weight in which the current winner stays "
                    "first. Black ticks: the weights in use."
                    + (" Red lines: the published weight ranges." if published else ""))
-        if published:
-            st.dataframe(views.published_frame(result.stability[lot], published), hide_index=True,
-                         column_config={c: st.column_config.NumberColumn(format="%.1f %%") for c in (
-                             "Published from", "Published to", "Winner first from",
-                             "Winner first to")})
+
     with right:
         st.subheader("One-way weight sweep")
         j = st.selectbox("Criterion to sweep", range(len(model.criteria)),
                          format_func=lambda i: model.criteria[i])
         vega.show(views.sweep_chart(model, j))
+    if published:
+        st.dataframe(views.published_frame(result.stability[lot], published), hide_index=True)
+        st.caption("One weight at a time, the others rescaled in proportion: where the published "
+                   "range lies inside the interval in which the winner stays first, no change of "
+                   "that weight alone within its range puts another bid first. The answer above "
+                   "moves every weight at once.")
 
 st.subheader("Rank reversal when a bid is removed")
 reversals = views.reversal_frame(result.reversals, lot)

@@ -36,7 +36,7 @@ from scoring.panel import merge_scores
 from scoring.record import describe as describe_checks
 from scoring.results import Results
 from scoring.settings import SPECS
-from scoring.weights import split
+from scoring.weights import describe_outside, outside_ranges, split
 
 MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
 ADVISORY = ("This report is advisory. The tool scores and explains bids; it does not select the "
@@ -397,6 +397,9 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
          "Pass/fail threshold": c.min_acceptable, "Normalisation": ranking.normalisation[c.name]}
         for c in bidset.criteria]), {"Weight": "0.0%", "Factor weight": "0.0%",
                                      "Within the factor": "0.0%"})
+    outside = outside_ranges({c.name: c.weight_range for c in bidset.criteria}, ranking.weights)
+    if outside:
+        s.text(f"Outside the published weight ranges: {describe_outside(outside)}.", alert=True)
     s.title("Ranking per lot", 12)
     top, last = s.table(_ranking_frame(ranking, currency),
                         {f"Price ({currency})": "#,##0", "Score": "0.0000"})

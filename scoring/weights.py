@@ -116,6 +116,25 @@ def split(groups: Mapping[str, str], weights: Mapping[str, float]) -> tuple[dict
     return {g: 100.0 * v / total for g, v in factor.items()}, within
 
 
+def outside_ranges(ranges: Mapping[str, tuple[float, float] | None], weights: Mapping[str, float]
+                   ) -> list[tuple[str, float, float, float]]:
+    """Criteria whose weight (``weights``: fractions) lies outside its published range (percent):
+    (criterion, weight %, range from, range to)."""
+    out = []
+    for name, published in ranges.items():
+        if published is None:
+            continue
+        share = 100.0 * weights.get(name, 0.0)
+        if not published[0] - 1e-9 <= share <= published[1] + 1e-9:
+            out.append((name, share, *published))
+    return out
+
+
+def describe_outside(found: Sequence[tuple[str, float, float, float]]) -> str:
+    return "; ".join(f"{name} weighs {share:.1f} %, outside its published range "
+                     f"{low:g}-{high:g} %" for name, share, low, high in found)
+
+
 # -- swing weighting ----------------------------------------------------------------------------
 
 def swing(ratings: Mapping[str, float]) -> dict[str, float]:

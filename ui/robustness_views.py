@@ -102,10 +102,10 @@ def published_frame(intervals: Mapping[str, tuple[float, float]],
     rows = []
     for c, (low, high) in published.items():
         lo, hi = intervals[c]
-        rows.append({"Criterion": c, "Published from": low, "Published to": high,
-                     "Winner first from": 100 * lo, "Winner first to": 100 * hi,
-                     "Range inside": "yes" if 100 * lo <= low + 1e-9 and high <= 100 * hi + 1e-9
-                     else "no"})
+        rows.append({"Criterion": c, "Published range": f"{low:.1f}-{high:.1f} %",
+                     "Winner stays first": f"{100 * lo:.1f}-{100 * hi:.1f} %",
+                     "Published range inside it": "yes" if 100 * lo <= low + 1e-9
+                     and high <= 100 * hi + 1e-9 else "no"})
     return pd.DataFrame(rows)
 
 

@@ -27,9 +27,11 @@ from scoring.weights import (
     Judgement,
     Level,
     combine,
+    describe_outside,
     levels,
     nearest_saaty,
     normalise_points,
+    outside_ranges,
     split,
 )
 from ui import state
@@ -174,9 +176,19 @@ def editor(ev: Evaluation, bidset: BidSet) -> None:
                  icon=":material/error:")
     if factors:
         tree(ev, bidset)
+    _ranges_warning(ev, bidset)
     weights = ev.scoring.normalised_weights()
     st.caption("Normalised weights: " + " · ".join(f"{_esc(k)} {v:.1%}" for k, v in weights.items()))
     del groups
+
+
+def _ranges_warning(ev: Evaluation, bidset: BidSet) -> None:
+    found = outside_ranges({c.name: c.weight_range for c in bidset.criteria},
+                           ev.scoring.normalised_weights())
+    if found:
+        st.warning(f"Outside the published weight ranges: {_esc(describe_outside(found))}. The "
+                   "weights used must lie inside the ranges published to bidders.",
+                   icon=":material/warning:")
 
 
 def tree(ev: Evaluation, bidset: BidSet) -> None:
@@ -184,12 +196,14 @@ def tree(ev: Evaluation, bidset: BidSet) -> None:
     groups, factors = _shape(bidset)
     factor, within = split(groups, ev.scoring.points)
     overall = ev.scoring.normalised_weights()
-    rows = [{"Factor": f, "Factor weight": factor.get(f, 0.0), "Criterion": c,
-             "Within the factor": within[c], "In the ranking": 100 * overall[c]}
+    st.markdown("**The weights by factor**  \n" + " · ".join(
+        f"{_esc(f)} **{factor.get(f, 0.0):.1f} %**" for f in factors))
+    rows = [{"Criterion": c, "Factor": f, "Factor weight": factor.get(f, 0.0),
+             "Within": within[c], "In the ranking": 100 * overall[c]}
             for f in factors for c, g in groups.items() if g == f]
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-        c: st.column_config.NumberColumn(format="%.1f %%")
-        for c in ("Factor weight", "Within the factor", "In the ranking")})
+        "Factor weight": None,  # kept in the frame (tests, downloads), said above
+        **{c: st.column_config.NumberColumn(format="%.1f %%") for c in ("Within", "In the ranking")}})
 
 
 def summary(ev: Evaluation, bidset: BidSet) -> None:
@@ -206,16 +220,17 @@ def summary(ev: Evaluation, bidset: BidSet) -> None:
         factor, _ = split(bidset.groups, ev.scoring.points)
         st.caption("Factors: " + " · ".join(f"{_esc(f)} {factor.get(f, 0.0):.1f}%"
                                             for f in bidset.factor_names))
+    _ranges_warning(ev, bidset)
 
 
 def _table(key: str, base: pd.DataFrame, column: str, config: Any,
-           apply: Callable[[dict[str, Any]], None], item: str) -> None:
+           apply: Callable[[dict[str, Any]], None], item: str, hidden: tuple[str, ...] = ()) -> None:
     """One editor of one column of values per item; its shown values are the truth."""
     st.session_state[f"{key}_base"] = base
     shown = st.data_editor(base, key=key, hide_index=True,
                            disabled=[c for c in base.columns if c != column],
                            on_change=lambda: apply(_edited(key, column, item)),
-                           column_config={column: config})
+                           column_config={column: config, **dict.fromkeys(hidden)})
     _reconcile(lambda: apply(dict(zip(shown[item], shown[column], strict=True))))
 
 
@@ -253,12 +268,15 @@ def _points_editors(ev: Evaluation, bidset: BidSet, gen: int) -> None:
                                               "Points": [factor.get(f, 0.0) for f in factors]}),
            "Points", config, lambda v: _set_points(combine(
                groups, {k: _number(x) for k, x in v.items()}, within)), "Factor")
-    st.markdown("**Criteria, within their factor**")
+    st.markdown("**Criteria, within their factor** (% of the factor)")
     _table(_keyed("points", gen, within), pd.DataFrame({
         "Criterion": list(groups), "Factor": list(groups.values()),
         "Points": [within[c] for c in groups]}),
-           "Points", config, lambda v: _set_points(combine(
-               groups, factor, {k: _number(x) for k, x in v.items()})), "Criterion")
+           "Points", st.column_config.NumberColumn(
+               min_value=0.0, format="%.4g", help="The criterion's share of its factor: any "
+               "relative points (the factor's criteria are rescaled to 100 %)"),
+           lambda v: _set_points(combine(groups, factor, {k: _number(x) for k, x in v.items()})),
+           "Criterion")
 
 
 def _keyed(name: str, gen: int, shown: Mapping[str, float]) -> str:
@@ -361,7 +379,8 @@ def _ahp_editors(ev: Evaluation, bidset: BidSet, gen: int) -> None:
                                  judged.get((a, b), 1 / judged[b, a] if (b, a) in judged else 1.0))
                                  for a, b in pairs]})
         _table(f"ev_ahp_{i}_{gen}", base, "Judgement", config,
-               lambda v, lv=lv, member=member: _set_judgements(bidset, lv, member, v), "Pair")
+               lambda v, lv=lv, member=member: _set_judgements(bidset, lv, member, v), "Pair",
+               hidden=("Pair",))
         _consistency(wi, lv)
 
 
@@ -455,12 +474,13 @@ def _mode_preview(ev: Evaluation, bidset: BidSet, mode: WeightMode) -> None:
     wi = proposed(ev, bidset, mode)
     now, after = ev.scoring.normalised_weights(), normalise_points(wi.weights(groups, factors))
     label = WEIGHT_MODE_LABELS[mode]
-    start = {WeightMode.RANK_ORDER: "the items' order of importance",
-             WeightMode.AHP: "pairwise judgements, each the Saaty ratio nearest to the weights' "
-                             "ratio,", WeightMode.SWING: "swing ratings"}[mode]
-    st.warning(f"Switching to {label} starts from {start} turned into weights, so the weights "
-               "(and the ranking) would change as below. Nothing changes until you choose.",
-               icon=":material/swap_vert:")
+    start = {WeightMode.RANK_ORDER: "Rank order keeps only the order of importance of the "
+                                    "weights in use and turns it into rank-order centroid weights",
+             WeightMode.AHP: "AHP starts from a judgement per pair: the value on Saaty's 1-9 "
+                             "scale nearest to the ratio of the two weights in use",
+             WeightMode.SWING: "Swing starts from ratings in proportion to the weights in use"}[mode]
+    st.warning(f"{start}. The weights (and the ranking) would change as below. Nothing changes "
+               "until you choose.", icon=":material/swap_vert:")
     st.dataframe(pd.DataFrame([{"Criterion": k, "Weight now": 100 * now[k],
                                 f"Weight by {label}": 100 * after[k]} for k in now]),
                  hide_index=True, column_config={

@@ -150,10 +150,14 @@ def test_published_ranges_answer_yes_or_no_and_can_be_drawn_in():
     verdict = " ".join(x.value for x in [*at.success, *at.warning] if "published weight ranges" in x.value)
     assert ("**yes**" if check.holds else "**no**") in verdict
     assert check.exact is not None and ("exact" in verdict or check.counter[0] in verdict)
-    table = next(df.value for df in at.dataframe if "Published from" in df.value.columns)
+    table = next(df.value for df in at.dataframe if "Published range" in df.value.columns)
     assert list(table["Criterion"]) == ["Technical", "Management", "Price"]
-    assert list(table["Published from"]) == [40, 10, 30]
-    assert set(table["Range inside"]) <= {"yes", "no"}
+    assert list(table["Published range"]) == ["40.0-60.0 %", "10.0-30.0 %", "30.0-40.0 %"]
+    intervals = Results(read_workbook(data).bidset, at.session_state["evaluation"]).robustness(
+        ).stability[""]
+    for (crit, (lo, hi)), inside, (low, high) in zip(intervals.items(), table["Published range inside it"],
+                                                    [(40, 60), (10, 30), (30, 40)], strict=True):
+        assert inside == ("yes" if 100 * lo <= low and high <= 100 * hi else "no"), crit
     radio = at.radio(key="ev_rob_mode")
     assert "Inside the published ranges" in radio.options
     radio.set_value("ranges").run()

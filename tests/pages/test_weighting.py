@@ -49,7 +49,7 @@ def test_factors_show_as_a_tree_and_a_factor_weight_scales_its_criteria(app):
     tree = _tree(app)
     assert list(tree["Factor"]) == ["Quality", "Quality", "Cost"]
     assert list(tree["Factor weight"]) == pytest.approx([70, 70, 30])
-    assert list(tree["Within the factor"]) == pytest.approx([500 / 7, 200 / 7, 100])
+    assert list(tree["Within"]) == pytest.approx([500 / 7, 200 / 7, 100])
     assert list(tree["In the ranking"]) == pytest.approx([50, 20, 30])
     # Quality from 70 to 35 points (Cost stays 30): its criteria keep their shares within it
     app.session_state[app.session_state["ev_fpoints_key"]] = {"edited_rows": {0: {"Points": 35}},
@@ -178,3 +178,18 @@ def test_contributions_by_factor_sum_their_criteria(app):
         assert by_factor[vendor, "Quality"] == pytest.approx(
             by_criterion[vendor, "Technical"] + by_criterion[vendor, "Management"])
         assert by_factor[vendor, "Cost"] == pytest.approx(by_criterion[vendor, "Price"])
+
+
+def test_weights_outside_the_published_ranges_are_flagged(app):
+    from tests.scoring.test_workbook import RANGED
+
+    upload(app, "ranged.xlsx", grouped(Groups=None, Criteria=RANGED))
+    _evaluate(app)
+    assert not any("Outside the published" in w.value for w in app.warning)
+    # Price from 30 to 10 points: 12.5 %, where its published range is 30-40 %
+    app.session_state[editor_key(app, "points")] = {"edited_rows": {2: {"Points": 10}},
+                                                    "added_rows": [], "deleted_rows": []}
+    app.run()
+    warning = next(w.value for w in app.warning if "Outside the published" in w.value).replace("\\", "")
+    assert "Price weighs 12.5 %, outside its published range 30-40 %" in warning
+    assert "Technical weighs 62.5 %, outside its published range 40-60 %" in warning
