@@ -88,7 +88,7 @@ if role == "chair":
         controls.consensus_radio(ev, locked=locked)
         envelope_views.chair_controls(db, ref.evaluation_id, me, flags, envelope)
         envelope_views.weights_lock_control(db, ref.evaluation_id, me,
-                                            persistence.weights_lock(db), ref.version.evaluation)
+                                            persistence.weights_lock(db), ref.version)
     with right:
         if who and who.signed_in:
             st.markdown("**Members**")

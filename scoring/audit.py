@@ -39,6 +39,8 @@ def readable(value: str | None, item: str = "weights") -> str:
     mapping read as weights only for the item ``weights``."""
     if value is None or value == "null":
         return "(not set)"
+    if item == "weight inputs":
+        return weight_inputs(value)
     if value in METHOD_LABELS:
         return METHOD_LABELS[value]
     if value in PRICE_FORMULA_LABELS:
@@ -109,6 +111,26 @@ def _value(e: Any, value: str | None) -> str:
         lock = read([e])
         return f"{readable(json.dumps(lock.weights))}; {lock.before_opening()}" if lock else value
     return readable(value, "weights" if e.action == "weights" else e.item)
+
+
+def weight_inputs(value: str) -> str:
+    """A weighting method's inputs (the audit item ``weight inputs``) in words."""
+    data = json.loads(value)
+    parts = []
+    for key, label in (("factor_ranks", "factor ranks"), ("importance_ranks", "ranks"),
+                       ("factor_swing", "factor swing ratings"), ("swing", "swing ratings")):
+        if data.get(key):
+            parts.append(f"{label} " + ", ".join(f"{k} {_number(v)}" for k, v in data[key].items()))
+    if data.get("ahp"):
+        parts.append("AHP " + "; ".join(
+            f"{j['member'] or 'panel'}: {j['a']} {_ratio(j['value'])} as important as {j['b']}"
+            for j in data["ahp"]))
+    return "; ".join(parts) or "(none)"
+
+
+def _ratio(value: float) -> str:
+    """A judgement as read: '3×' as important, or '1/3×'."""
+    return f"{value:g}×" if value >= 1 else f"1/{1 / value:.0f}×"
 
 
 

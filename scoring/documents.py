@@ -30,6 +30,7 @@ from scoring.model import ADVERSE_KINDS, BUNDLE_LOT, FINDING_KINDS, BidSet, Find
 from scoring.record import describe as describe_checks
 from scoring.report import MARKING  # the one marking: the report's sheets and these pages
 from scoring.results import Results
+from scoring.weights import describe_outside, outside_ranges
 
 DEBRIEF_MARKING = "PROCUREMENT SENSITIVE — FOR THE NAMED BIDDER ONLY"
 DRAFT = "DRAFT — prepared from the evaluation record for the source selection authority to complete"
@@ -202,7 +203,7 @@ def _robustness_sentence(results: Results, lot: str, winner: str) -> str:
     if acc is not None and winner in acc.vendors:
         share = acc.win_probability()[winner]
         parts.append(f"{winner} is first in {share:.0%} of {acc.draws:,} plausible weightings "
-                     "drawn around the stated weights")
+                     f"drawn {results.evaluation.robustness.describe()}")
         drawn = next((a for a in rob.by_scores if a.lot == lot), None)
         if drawn is not None and winner in drawn.vendors:
             parts.append(f"in {drawn.win_probability()[winner]:.0%} of panels drawn again from "
@@ -227,7 +228,9 @@ def _robustness_sentence(results: Results, lot: str, winner: str) -> str:
                          "another bid first")
         else:
             parts.append("it stays first whatever any single weight is")
-    return "; ".join(parts) + "." if parts else ""
+    sentence = "; ".join(parts) + "." if parts else ""
+    check = next((x for x in rob.ranges if x.lot == lot and x.winner == winner), None)
+    return f"{sentence} {check.describe()}".strip() if check is not None else sentence
 
 
 def decision_document(results: Results, ctx: DocumentContext | None = None) -> bytes:
@@ -259,6 +262,12 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
               f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else ""),
              "" if c.min_acceptable is None else f"{c.min_acceptable:g}",
              ranking.normalisation[c.name]] for c in bidset.criteria], numeric=(1,))
+    outside = outside_ranges({c.name: c.weight_range for c in bidset.criteria}, ranking.weights)
+    if outside:
+        run = doc.add_paragraph().add_run(xml_safe(
+            f"Outside the published weight ranges: {describe_outside(outside)}."))
+        run.bold = True
+        run.font.color.rgb = RGBColor(0x9C, 0x00, 0x06)
     for line, alert in ctx.weights_lock:
         run = doc.add_paragraph().add_run(xml_safe(line))
         if alert:  # a change after the lock: in bold red, where it cannot be missed

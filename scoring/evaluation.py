@@ -231,13 +231,13 @@ class WeightInput:
             if len(members) > 1:
                 how += (f"; the judgements of {len(members)} members ({', '.join(members)}) "
                         "combined by their geometric mean")
-            ratios = [(lv.title, self.ahp(lv).consistency_ratio)
+            ratios = [(lv.subject, self.ahp(lv).consistency_ratio)
                       for lv in levels(groups, factors) if len(lv.items) > 2]
             if ratios:
-                how += "; consistency ratio " + ", ".join(
-                    f"{title.lower()} {cr:.3f}"
+                how += "; consistency ratio: " + ", ".join(
+                    f"{subject} {cr:.3f}"
                     + (f" (inconsistent: {INCONSISTENT:.2f} or more)" if cr >= INCONSISTENT else "")
-                    for title, cr in ratios)
+                    for subject, cr in ratios)
         return how
 
     def problems(self, groups: Mapping[str, str], factors: Sequence[str]
@@ -248,20 +248,36 @@ class WeightInput:
         key = {WeightMode.RANK_ORDER: "importance_ranks", WeightMode.SWING: "swing",
                WeightMode.AHP: "ahp"}[self.mode]
         out: list[tuple[str, str, str]] = []
-        known = set(groups) | set(factors)
+        names = {FACTORS: set(factors), CRITERIA: set(groups)}
+        seen: set[tuple[str, str, frozenset[str]]] = set()
         for j in self.judgements:
+            pair = frozenset((j.a, j.b))
             if (why := saaty_problem(j.value)) is not None:
                 out.append(("ahp", f"{j.a} against {j.b}: {why}", "Use Saaty's 1-9 scale"))
-            elif j.a not in known or j.b not in known or j.a == j.b:
-                out.append(("ahp", f"{j.a} against {j.b}: not two items of the evaluation",
-                            "Compare two factors, or two criteria"))
+            elif not {j.a, j.b} <= names[j.kind] or j.a == j.b:
+                what = "factors" if j.kind == FACTORS else "criteria"
+                out.append(("ahp", f"{j.a} against {j.b}: not two {what} of the evaluation",
+                            f"Name two {what} (\"between\": \"{j.kind}\")"))
             elif j.kind == CRITERIA and factors and groups.get(j.a) != groups.get(j.b):
                 out.append(("ahp", f"{j.a} and {j.b} are in different factors",
                             "Compare criteria within their factor; compare the factors apart"))
-        if out:  # a judgement that cannot count: said first, once
-            return out
+            elif (j.kind, j.member, pair) in seen:
+                out.append(("ahp", f"{j.member or 'a member'} compares {j.a} with {j.b} twice",
+                            "Give each pair one judgement"))
+            seen.add((j.kind, j.member, pair))
+        if self.mode in (WeightMode.RANK_ORDER, WeightMode.SWING):
+            crit = [k for k, _ in (self.ranks if self.mode == WeightMode.RANK_ORDER else self.swing)]
+            fac = [k for k, _ in (self.factor_ranks if self.mode == WeightMode.RANK_ORDER
+                                  else self.factor_swing)]
+            stray = [k for k in crit if k not in groups] + [k for k in fac if k not in factors]
+            if stray:
+                out.append((key, f"'{stray[0]}' is not a "
+                            f"{'criterion' if stray[0] in crit else 'factor'} of the evaluation",
+                            "Name the workbook's criteria and factors"))
+        if out:  # an input that cannot count: said first, once
+            return out[:1]
         for lv in levels(groups, factors):
-            where = lv.title.lower().replace("criteria of", "the criteria of")
+            where = lv.subject
             if self.mode == WeightMode.AHP:
                 members = self.members(lv)
                 if len(lv.items) > 1 and not members:
@@ -299,6 +315,13 @@ class RobustnessOptions:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weights", DrawModel(self.weights))
+
+    def describe(self) -> str:
+        """How the weights are drawn, in words."""
+        return {DrawModel.STATED: f"around the weights in use (Dirichlet, concentration "
+                                  f"{self.concentration:g})",
+                DrawModel.UNIFORM: "uniformly over all weightings (no preference)",
+                DrawModel.RANGES: "uniformly inside the published weight ranges"}[self.weights]
 
 
 @dataclass(frozen=True)
@@ -483,9 +506,6 @@ class Evaluation:
                 out.append(("weights", f"no such criterion: {', '.join(unknown)}",
                             "Name the workbook's criteria"))
             wi = self.weight_input
-            if wi.mode == WeightMode.RANK_ORDER and any(r < 1 for _, r in (*wi.ranks, *wi.factor_ranks)):
-                out.append(("importance_ranks", "the importance ranks must give every criterion "
-                            "a rank of 1 or more", "Rank every criterion"))
             given = wi.problems(bidset.groups, bidset.factor_names)
             out.extend(given)
             if not given and not unknown and wi.mode != WeightMode.POINTS and self.scoring.weights:
@@ -562,7 +582,7 @@ class Evaluation:
             "robustness": json.dumps(_plain(self.robustness)),
             "simulation": json.dumps(_plain(self.simulation)),
         }
-        if self.weight_input.mode in (WeightMode.AHP, WeightMode.SWING):  # the judgements or ratings
+        if self.weight_input.mode != WeightMode.POINTS:  # the ranks, ratings or judgements
             items["weight inputs"] = json.dumps(_weight_inputs(self.weight_input), sort_keys=True)
         if self.frontier != FrontierOptions():  # audited once asked for (older versions lack it)
             items["frontier"] = json.dumps(_plain(self.frontier))

@@ -520,9 +520,9 @@ def _robustness(s: Sheet, results: Results) -> None:
     r = results.evaluation.robustness
     found = results.robustness()
     acc, models = found.acceptability, found.models
-    around = ("around the weights in use, concentration " + f"{r.concentration:g}"
-              if r.weights == "stated" else "uniform, no preference")
-    s.title(f"Rank acceptability ({r.draws:,} weight draws {around}, seed {r.seed})")
+    s.title(f"Rank acceptability ({r.draws:,} weight draws {r.describe()}, seed {r.seed})")
+    for check in found.ranges:
+        s.text(f"{lot_name(check.lot)}: {check.describe()}", alert=not check.holds)
     most = max((len(a.vendors) for a in acc), default=1)
     width = min(most, RANKS_SHOWN)  # a lot of 500 bids would need 500 columns
     rows = []

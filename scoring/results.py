@@ -212,7 +212,7 @@ class Results:
         def part(k: int) -> Callable[[float], None] | None:  # progress over the passes
             return None if progress is None else (lambda x: progress((k + x) / passes))
 
-        bounds = published_bounds(scored.criteria, models[0].stated) if models else None
+        bounds = published_bounds(scored.criteria) if models else None
         acc = acceptability(models, draws=r.draws, seed=r.seed, mode=r.weights,
                             concentration=r.concentration, bounds=bounds, progress=part(0))
         by_scores: list[Any] = []

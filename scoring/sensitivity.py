@@ -193,16 +193,17 @@ def weight_draws(
     return out
 
 
-def published_bounds(criteria: Sequence[Criterion], stated: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray] | None:
-    """The published weight ranges as fractions, over ``criteria`` (one without a range keeps
-    its stated weight); None when no criterion has one."""
+def published_bounds(criteria: Sequence[Criterion]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The published weight ranges as fractions, over ``criteria``; one without a range keeps
+    its published weight (the workbook's, whatever the weights in use), so the workbook's own
+    weighting always lies inside. None when no criterion has a range."""
     if not any(c.weight_range for c in criteria):
         return None
-    low = np.array([c.weight_range[0] / 100 if c.weight_range else w for c, w in zip(
-        criteria, stated, strict=True)])
-    high = np.array([c.weight_range[1] / 100 if c.weight_range else w for c, w in zip(
-        criteria, stated, strict=True)])
+    total = sum(c.weight for c in criteria) or 1.0
+    low = np.array([c.weight_range[0] / 100 if c.weight_range else c.weight / total
+                    for c in criteria])
+    high = np.array([c.weight_range[1] / 100 if c.weight_range else c.weight / total
+                     for c in criteria])
     return low, high
 
 
@@ -656,6 +657,22 @@ class RangeCheck:
         """The winner is the same everywhere inside the ranges: exactly (WSM), or in every
         weighting drawn (the other methods)."""
         return self.exact if self.exact is not None else self.share >= 1.0
+
+    def describe(self) -> str:
+        """The answer in a sentence (the report's and the decision document's)."""
+        how = ("exactly, by a linear programme over the ranges" if self.exact is not None else
+               f"in every one of {self.draws:,} weightings drawn uniformly inside them")
+        if self.holds:
+            return (f"{self.winner} is first everywhere inside the published weight ranges "
+                    f"({how}).")
+        beaten = ""
+        if self.counter is not None:
+            other, where = self.counter
+            beaten = (f" {other} beats it at " + ", ".join(f"{k} {v:.1%}" for k, v in where.items())
+                      + ", inside the ranges;")
+        return (f"{self.winner} is not first everywhere inside the published weight ranges:"
+                f"{beaten} it is first in {self.share:.1%} of {self.draws:,} weightings drawn "
+                "uniformly inside them.")
 
 
 def range_checks(models: Sequence[LotModel], bounds: tuple[np.ndarray, np.ndarray],

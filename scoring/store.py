@@ -458,10 +458,12 @@ class Store:
             self._audit(conn, evaluation_id, None, utc_now(), by, "panel", name,
                         old or FLAG_DEFAULTS[name], value, reason)
 
-    def lock_weights(self, evaluation_id: int, *, by: str, reason: str) -> None:
-        """Lock the weights of the latest version (once; audited). It records how many panel
-        scores had been entered and the state of the price envelope, so that the record says
-        whether the weights were fixed before the scores and prices were opened."""
+    def lock_weights(self, evaluation_id: int, *, by: str, reason: str,
+                     version: int | None = None) -> None:
+        """Lock the weights of the latest version (once; audited); ``version``, the one whose
+        weights the chair saw (StaleVersion if another was saved since). It records how many
+        panel scores had been entered and the state of the price envelope, so that the record
+        says whether the weights were fixed before the scores and prices were opened."""
         _require(author=by, reason=reason)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
@@ -471,6 +473,8 @@ class Store:
             latest = self._latest(conn, evaluation_id)
             if latest is None:
                 raise StoreError(f"There is no evaluation #{evaluation_id}")
+            if version is not None and latest.number != version:
+                raise StaleVersion(latest.number, latest.author, latest.created_at)
             scores = conn.execute(select(func.count()).select_from(panel_scores).where(
                 panel_scores.c.evaluation_id == evaluation_id)).scalar() or 0
             prices = ("open" if now["price_envelope"] != "sealed" else

@@ -75,6 +75,13 @@ class Level:
             return "Factors"
         return f"Criteria of {self.factor}" if self.factor else "Criteria"
 
+    @property
+    def subject(self) -> str:
+        """The level within a sentence ("the criteria of IT Security"), names as written."""
+        if self.kind == FACTORS:
+            return "the factors"
+        return f"the criteria of {self.factor}" if self.factor else "the criteria"
+
 
 def levels(groups: Mapping[str, str], factors: Sequence[str]) -> list[Level]:
     """The levels weights are set on: ``groups`` is criterion -> factor (in criteria order) and
@@ -96,6 +103,9 @@ def combine(groups: Mapping[str, str], factor_weights: Mapping[str, float],
     for f in factor:
         members = {c: local[c] for c, g in groups.items() if g == f}
         total = sum(members.values())
+        if total <= 0 and factor[f] > 0:
+            raise ValueError(f"every criterion of {f} has weight 0 while the factor weighs "
+                             f"{factor[f]:.1%}: give a criterion of it a weight, or the factor 0")
         for c, v in members.items():
             within[c] = v / total if total > 0 else 1.0 / len(members)
     return {c: 100.0 * factor[g] * within[c] for c, g in groups.items()}

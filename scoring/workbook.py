@@ -780,6 +780,14 @@ class _Reader:
         if not self.problems and all(f.weight == 0 for f in out.values()):
             self.problem(sheet.loc(None, "weight"), "every group's weight is 0",
                          "Give at least one group a weight above 0")
+        for key, factor in out.items():
+            members = [c for c in criteria if fold(c.group) == key]
+            if not self.problems and factor.weight > 0 and members and all(
+                    c.weight == 0 for c in members):
+                self.problem(sheet.loc(self.group_rows[key], "weight"),
+                             f"group '{factor.name}' weighs {factor.weight:g} but every criterion "
+                             "in it has weight 0", "Give a criterion of the group a weight, or "
+                             "the group weight 0")
         return list(out.values())
 
     def _flagged_any(self, sheet: Sheet, row: int, keys: tuple[str, ...]) -> bool:
@@ -1347,7 +1355,7 @@ def _weighted(reader: _Reader, criteria: list[Criterion], factors: list[Factor])
 
         def product(c: Criterion) -> float:  # a factor's one criterion keeps its points exactly
             f, local = by[fold(c.group)], within[fold(c.group)]
-            return f.weight * (c.weight / sum(local) if sum(local) > 0 else 1.0 / len(local))
+            return f.weight * c.weight / sum(local) if sum(local) > 0 else 0.0  # a factor at 0
 
         criteria = [replace(c, group=by[fold(c.group)].name, weight=product(c),
                             local_weight=c.weight) for c in criteria]

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from scoring.evaluation import Evaluation
-from scoring.store import Store, StoreError
+from scoring.store import StaleVersion, Store, StoreError, Version
 from scoring.weight_lock import WeightsLock
 from ui.widgets import md_escape
 
@@ -97,7 +97,7 @@ def _step(db: Store, evaluation_id: int, chair: str, action: str, flag: str, val
 
 
 def weights_lock_control(db: Store, evaluation_id: int, chair: str, lock: WeightsLock | None,
-                         latest: Evaluation) -> None:
+                         version: Version) -> None:
     """The chair locks the weights of the latest version (once, confirmed, with a reason), or
     the lock as it stands."""
     if lock is not None:
@@ -108,10 +108,10 @@ def weights_lock_control(db: Store, evaluation_id: int, chair: str, lock: Weight
                       "reason." if changes else "; unchanged since."))
         return
     weights = " · ".join(f"{md_escape(k)} {v:.1%}"
-                         for k, v in latest.scoring.normalised_weights().items())
+                         for k, v in version.evaluation.scoring.normalised_weights().items())
     with st.form("lock_weights"):
         st.markdown("**Lock the weights** (chair)")
-        st.caption(f"The saved version's weights: {weights}. Lock them before the scores or the "
+        st.caption(f"Version {version.number}'s weights: {weights}. Lock them before the scores or the "
                    "prices are opened; after that, a version that changes them needs a reason, "
                    "and the report and decision document show the change.")
         sure = st.checkbox("These are the weights the panel publishes and evaluates with")
@@ -124,7 +124,11 @@ def weights_lock_control(db: Store, evaluation_id: int, chair: str, lock: Weight
                  icon=":material/error:")
         return
     try:
-        db.lock_weights(evaluation_id, by=chair, reason=reason.strip())
+        db.lock_weights(evaluation_id, by=chair, reason=reason.strip(), version=version.number)
+    except StaleVersion as exc:
+        st.error(f"Not locked: {md_escape(str(exc))}. Open the latest version and lock its "
+                 "weights.", icon=":material/error:")
+        return
     except StoreError as exc:
         st.error(f"Not done: {md_escape(str(exc))}.", icon=":material/error:")
         return

@@ -21,11 +21,13 @@ import streamlit as st
 from scoring.evaluation import WEIGHT_MODE_LABELS, Evaluation, WeightInput, WeightMode
 from scoring.model import BidSet
 from scoring.weights import (
+    CRITERIA,
     FACTORS,
     INCONSISTENT,
     SAATY,
     Judgement,
     Level,
+    ahp,
     combine,
     describe_outside,
     levels,
@@ -75,18 +77,18 @@ def _level_weights_now(ev: Evaluation, bidset: BidSet) -> dict[tuple[str, str], 
     groups, factors = _shape(bidset)
     points = ev.scoring.points
     if not factors:
-        return {("criteria", ""): normalise_points(points)}
+        return {(CRITERIA, ""): normalise_points(points)}
     factor, within = split(groups, points)
     out = {(FACTORS, ""): {f: factor.get(f, 0.0) / 100 for f in factors}}
     for f in factors:
-        out["criteria", f] = {c: within[c] / 100 for c, g in groups.items() if g == f}
+        out[CRITERIA, f] = {c: within[c] / 100 for c, g in groups.items() if g == f}
     return out
 
 
 def proposed(ev: Evaluation, bidset: BidSet, mode: WeightMode) -> WeightInput:
     """The inputs of ``mode`` closest to the weights in use: ranks in their order, swing ratings
     in proportion to them, AHP judgements (one member, the panel) as the nearest Saaty ratios."""
-    groups, factors = _shape(bidset)
+    factors = bidset.factor_names
     now = _level_weights_now(ev, bidset)
     if mode == WeightMode.POINTS:
         return WeightInput()
@@ -112,22 +114,15 @@ def proposed(ev: Evaluation, bidset: BidSet, mode: WeightMode) -> WeightInput:
         return out
 
     factor_w = now.get((FACTORS, ""), {})
-    criteria_w = {c: w for (kind, _), ws in now.items() if kind == "criteria" for c, w in ws.items()}
+    levels_now = [ws for (kind, _), ws in now.items() if kind == CRITERIA]
     if mode == WeightMode.RANK_ORDER:
-        crit = {}
-        for (kind, _), ws in now.items():
-            if kind == "criteria":
-                crit.update(ranks(ws))
+        crit = {k: r for ws in levels_now for k, r in ranks(ws).items()}
         return WeightInput(mode, tuple(crit.items()), tuple(ranks(factor_w).items()) if factors else ())
     if mode == WeightMode.SWING:
-        crit = {}
-        for (kind, _), ws in now.items():
-            if kind == "criteria":
-                crit.update(ratings(ws))
+        crit = {k: r for ws in levels_now for k, r in ratings(ws).items()}
         return WeightInput(mode, swing=tuple(crit.items()),
                            factor_swing=tuple(ratings(factor_w).items()) if factors else ())
     judged = [j for (kind, _), ws in now.items() for j in pairs(kind, ws)]
-    del criteria_w, groups
     return WeightInput(mode, judgements=tuple(judged))
 
 
@@ -147,7 +142,7 @@ def _use(wi: WeightInput, bidset: BidSet) -> None:
 
 def editor(ev: Evaluation, bidset: BidSet) -> None:
     """The method, its inputs on each level, and (with factors) the weights as a tree."""
-    groups, factors = _shape(bidset)
+    factors = bidset.factor_names
     mode = LABEL[ev.weight_input.mode]
     pending = st.session_state.get(MODE_PENDING)
     st.radio("How to set weights", tuple(MODES), horizontal=True,
@@ -179,7 +174,6 @@ def editor(ev: Evaluation, bidset: BidSet) -> None:
     _ranges_warning(ev, bidset)
     weights = ev.scoring.normalised_weights()
     st.caption("Normalised weights: " + " · ".join(f"{_esc(k)} {v:.1%}" for k, v in weights.items()))
-    del groups
 
 
 def _ranges_warning(ev: Evaluation, bidset: BidSet) -> None:
@@ -257,17 +251,21 @@ def _points_editors(ev: Evaluation, bidset: BidSet, gen: int) -> None:
         base = pd.DataFrame({"Criterion": list(groups), "Group": [c.group for c in bidset.criteria],
                              "Points": [points[n] for n in groups]})
         _table(f"ev_points_{gen}", base, "Points", config, lambda v: _set_points(
-            {k: _number(x) for k, x in v.items()}), "Criterion")
+            lambda: {k: _number(x) for k, x in v.items()}), "Criterion")
         return
     factor, within = split(groups, points)
+
+    def now() -> tuple[dict[str, float], dict[str, float]]:  # as the callback finds them
+        return split(groups, state.evaluation().scoring.points)
+
     # Both show shares that a change renormalises (a factor's weight is a share of all the
     # weight): each editor is keyed by what it shows, so an applied edit is not applied again
     # on the values it changed.
     st.markdown("**Factors**")
     _table(_keyed("fpoints", gen, factor), pd.DataFrame({"Factor": list(factors),
                                               "Points": [factor.get(f, 0.0) for f in factors]}),
-           "Points", config, lambda v: _set_points(combine(
-               groups, {k: _number(x) for k, x in v.items()}, within)), "Factor")
+           "Points", config, lambda v: _set_points(lambda: combine(
+               groups, {k: _number(x) for k, x in v.items()}, now()[1]), "factor"), "Factor")
     st.markdown("**Criteria, within their factor** (% of the factor)")
     _table(_keyed("points", gen, within), pd.DataFrame({
         "Criterion": list(groups), "Factor": list(groups.values()),
@@ -275,8 +273,8 @@ def _points_editors(ev: Evaluation, bidset: BidSet, gen: int) -> None:
            "Points", st.column_config.NumberColumn(
                min_value=0.0, format="%.4g", help="The criterion's share of its factor: any "
                "relative points (the factor's criteria are rescaled to 100 %)"),
-           lambda v: _set_points(combine(groups, factor, {k: _number(x) for k, x in v.items()})),
-           "Criterion")
+           lambda v: _set_points(lambda: combine(groups, now()[0], {
+               k: _number(x) for k, x in v.items()})), "Criterion")
 
 
 def _keyed(name: str, gen: int, shown: Mapping[str, float]) -> str:
@@ -287,16 +285,26 @@ def _keyed(name: str, gen: int, shown: Mapping[str, float]) -> str:
     return key
 
 
-def _set_points(points: dict[str, float]) -> None:
+ERROR_FROM = "weights_error_from"  # the editor whose values the weights message is about
+
+
+def _set_points(compute: Callable[[], dict[str, float]], what: str = "criterion") -> None:
+    """Apply the points ``compute`` gives (or say in place why they cannot be used); points
+    that give the weights in use change nothing (the same weights in other points). A message
+    is cleared only by the editor it is about (``what``), never by another one's values."""
     ev = state.evaluation()
-    if ev.weight_input.mode == WeightMode.POINTS and all(
-            abs(points[k] - v) < 1e-12 for k, v in ev.scoring.points.items() if k in points):
-        errors().pop(WEIGHTS, None)
-        return
     try:
-        normalise_points(points)
+        points = compute()
+        after = normalise_points(points)
     except ValueError as exc:
-        errors()[WEIGHTS] = f"weights cannot be used: {exc}"  # the editor keeps its edits
+        errors()[WEIGHTS] = f"weights cannot be used: {str(exc).replace('criterion', what)}"
+        st.session_state[ERROR_FROM] = what
+        return  # the editor keeps its edits
+    now = ev.scoring.normalised_weights()
+    if ev.weight_input.mode == WeightMode.POINTS and all(
+            abs(after.get(k, 0.0) - v) <= 1e-12 for k, v in now.items()):
+        if st.session_state.get(ERROR_FROM, what) == what:
+            errors().pop(WEIGHTS, None)
         return
     _apply(lambda e: e.with_scoring(weights=tuple(points.items())).replace(
         weight_input=WeightInput()), WEIGHTS)
@@ -372,13 +380,16 @@ def _ahp_editors(ev: Evaluation, bidset: BidSet, gen: int) -> None:
                 st.caption(f"{_esc(lv.title)}: one criterion, all of the factor's weight.")
             continue
         judged = wi.members(lv).get(member, {})
-        pairs = [(a, b) for n, a in enumerate(lv.items) for b in lv.items[n + 1:]]
+        pairs = _pairs(lv)
         st.markdown(f"**{_esc(lv.title)}**")
-        base = pd.DataFrame({"Pair": [f"{a} | {b}" for a, b in pairs], "A": [a for a, _ in pairs],
+        base = pd.DataFrame({"Pair": [str(n) for n in range(len(pairs))], "A": [a for a, _ in pairs],
                              "B": [b for _, b in pairs], "Judgement": [_label(
                                  judged.get((a, b), 1 / judged[b, a] if (b, a) in judged else 1.0))
                                  for a, b in pairs]})
-        _table(f"ev_ahp_{i}_{gen}", base, "Judgement", config,
+        # keyed by member too: one member's edits are never carried onto another's judgements
+        key = f"ev_ahp_{i}_{gen}_{abs(hash(member)) % 10**8}"
+        st.session_state[f"ev_ahp_{i}_key"] = key
+        _table(key, base, "Judgement", config,
                lambda v, lv=lv, member=member: _set_judgements(bidset, lv, member, v), "Pair",
                hidden=("Pair",))
         _consistency(wi, lv)
@@ -390,7 +401,7 @@ def _consistency(wi: WeightInput, lv: Level) -> None:
     each = ""
     if len(members) > 1:
         each = " Each member: " + ", ".join(
-            f"{_esc(m)} {wi_ahp(lv, j).consistency_ratio:.3f}" for m, j in members.items()) + "."
+            f"{_esc(m)} {ahp(lv.items, j).consistency_ratio:.3f}" for m, j in members.items()) + "."
     if result.consistent:
         st.caption(f"Consistency ratio {result.consistency_ratio:.3f}: consistent enough "
                    f"(below {INCONSISTENT:.2f}).{each}")
@@ -403,23 +414,19 @@ def _consistency(wi: WeightInput, lv: Level) -> None:
                  f"{nearest_saaty(judged)}, where the other judgements imply about "
                  f"{nearest_saaty(implied)}. Review it.")
     st.warning(f"Consistency ratio {result.consistency_ratio:.3f}, at or above {INCONSISTENT:.2f}: "
-               f"the judgements on {_esc(lv.title.lower())} contradict each other. {which}{each}",
+               f"the judgements on {_esc(lv.subject)} contradict each other. {which}{each}",
                icon=":material/warning:")
 
 
-def wi_ahp(lv: Level, judged: Mapping[tuple[str, str], float]) -> Any:
-    from scoring.weights import ahp
-
-    return ahp(lv.items, judged)
+def _pairs(lv: Level) -> list[tuple[str, str]]:
+    return [(a, b) for n, a in enumerate(lv.items) for b in lv.items[n + 1:]]
 
 
 def _set_judgements(bidset: BidSet, lv: Level, member: str, values: dict[str, Any]) -> None:
     wi = state.evaluation().weight_input
     kind = lv.kind
-    chosen = {}
-    for pair, label in values.items():
-        a, b = pair.split(" | ", 1)
-        chosen[a, b] = _BY_LABEL.get(label, 1.0)
+    pairs = _pairs(lv)
+    chosen = {pairs[int(row)]: _BY_LABEL.get(label, 1.0) for row, label in values.items()}
     items = set(lv.items)
     kept = [j for j in wi.judgements
             if not (j.member == member and j.kind == kind and j.a in items and j.b in items)]

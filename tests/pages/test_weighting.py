@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from scoring.weights import ahp
 from tests.conftest import ROOT
-from tests.helpers import editor_key, grouped, open_weights
+from tests.helpers import BIDS, GROUPS, editor_key, grouped, open_weights
 from tests.pages.test_app import ranking_table, upload
 
 
@@ -81,7 +81,7 @@ def test_ahp_by_factor_previews_asks_and_flags_inconsistency(app):
     app.text_input(key="ev_ahp_new").input("J. Rivera")
     next(b for b in app.button if b.label.startswith("Add")).click().run()
     assert app.selectbox(key="ev_ahp_member").value == "J. Rivera"
-    app.session_state[editor_key(app, "ahp_1")] = {
+    app.session_state[app.session_state["ev_ahp_1_key"]] = {
         "edited_rows": {0: {"Judgement": "1/3 · B moderately more important"}},
         "added_rows": [], "deleted_rows": []}
     app.run()
@@ -109,9 +109,11 @@ def test_inconsistent_judgements_are_flagged_naming_the_worst(app):
     assert not any(b.label.startswith("Use the") for b in app.button)  # so nothing to ask
     assert _weights(app) == pytest.approx({"Technical": 4 / 9, "Management": 2 / 9,
                                            "Support": 1 / 9, "Price": 2 / 9})
-    base = app.session_state[f"{editor_key(app, 'ahp_0')}_base"]
-    row = list(base["Pair"]).index("Technical | Support")
-    app.session_state[editor_key(app, "ahp_0")] = {
+    key = app.session_state["ev_ahp_0_key"]
+    base = app.session_state[f"{key}_base"]
+    row = next(i for i, (a, b) in enumerate(zip(base["A"], base["B"], strict=True))
+               if (a, b) == ("Technical", "Support"))
+    app.session_state[key] = {
         "edited_rows": {row: {"Judgement": "1/3 · B moderately more important"}},
         "added_rows": [], "deleted_rows": []}
     app.run()
@@ -193,3 +195,59 @@ def test_weights_outside_the_published_ranges_are_flagged(app):
     warning = next(w.value for w in app.warning if "Outside the published" in w.value).replace("\\", "")
     assert "Price weighs 12.5 %, outside its published range 30-40 %" in warning
     assert "Technical weighs 62.5 %, outside its published range 40-60 %" in warning
+
+
+def test_one_member_s_edits_never_land_on_another_s_judgements(app):
+    upload(app, "four.xlsx", grouped(Groups=None, Criteria=FOUR, Bids=FOUR_BIDS))
+    _evaluate(app)
+    _switch(app, "AHP pairwise")
+    app.text_input(key="ev_ahp_new").input("J. Rivera")
+    next(b for b in app.button if b.label.startswith("Add")).click().run()
+    key = app.session_state["ev_ahp_0_key"]
+    app.session_state[key] = {"edited_rows": {0: {"Judgement": "1/7 · B very strongly more important"}},
+                              "added_rows": [], "deleted_rows": []}
+    app.run()
+    panel_before = {(j.a, j.b): j.value for j in app.session_state["evaluation"].weight_input.judgements
+                    if j.member == "Panel"}
+    app.selectbox(key="ev_ahp_member").select("Panel").run()
+    app.run()
+    assert not app.exception
+    judgements = app.session_state["evaluation"].weight_input.judgements
+    assert {(j.a, j.b): j.value for j in judgements if j.member == "Panel"} == panel_before
+    assert {(j.a, j.b): j.value for j in judgements if j.member == "J. Rivera"}[
+        "Technical", "Management"] == pytest.approx(1 / 7)
+
+
+def test_names_with_a_bar_work_in_ahp_and_a_factor_at_zero_is_said_in_place(app):
+    bar = [["criterion", "weight", "direction", "group", "scale_min", "scale_max"],
+           ["Tech | Design", 5, "max", "Quality", 0, 5], ["Management", 2, "max", "Quality", 0, 5],
+           ["Price", 1, "min", "Cost", None, None]]
+    bids = [["vendor", "lot", "price", "Tech | Design", "Management"], *BIDS[1:]]
+    upload(app, "bar.xlsx", grouped(Criteria=bar, Bids=bids))
+    _evaluate(app)
+    before = app.session_state["evaluation"]
+    # the factors at 0 and 0: refused in place, no traceback, the weights kept
+    app.session_state[app.session_state["ev_fpoints_key"]] = {
+        "edited_rows": {0: {"Points": 0}, 1: {"Points": 0}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert not app.exception
+    assert any("give at least one factor a weight above 0" in e.value for e in app.error)
+    assert app.session_state["evaluation"].scoring == before.scoring
+    _switch(app, "AHP pairwise")
+    assert not app.exception and not app.error
+    key = app.session_state["ev_ahp_1_key"]  # the criteria of Quality
+    app.session_state[key] = {"edited_rows": {0: {"Judgement": "5 · A strongly more important"}},
+                              "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert not app.exception and not app.error
+    w = _weights(app)
+    assert w["Tech | Design"] / w["Management"] == pytest.approx(5)
+
+
+def test_unfolding_the_weights_changes_nothing_when_the_factor_weights_do_not_add_to_100(app):
+    upload(app, "seven.xlsx", grouped(Groups=[GROUPS[0], ["Quality", 7, ""], ["Cost", 3, ""]]))
+    app.switch_page("app_pages/evaluate.py").run()
+    before = app.session_state["evaluation"]
+    _evaluate(app)
+    app.run()
+    assert app.session_state["evaluation"] == before

@@ -224,7 +224,7 @@ def test_ahp_judgements_in_the_json_give_the_weights(sample_bytes):
     assert json.loads(ev.to_json())["weighting"] == "ahp"
     assert ev.weight_input.describe(bidset.groups, bidset.factor_names) == (
         "AHP pairwise comparison on Saaty's 1-9 scale (principal eigenvector); the judgements of "
-        "2 members (Ann, Bo) combined by their geometric mean; consistency ratio criteria 0.000")
+        "2 members (Ann, Bo) combined by their geometric mean; consistency ratio: the criteria 0.000")
     again = Evaluation.from_json(ev.to_json())
     assert check(again, bidset) == ev
     doc["weights"] = {n: 20 for n in names}  # weights that are not what the judgements give
@@ -256,3 +256,25 @@ def test_swing_and_rank_order_by_factor_multiply_factor_and_within_weights():
     with pytest.raises(EvaluationError, match="different factors"):
         check(Evaluation.from_dict({**base, "weighting": "ahp", "ahp": [
             {"between": "criteria", "a": "Technical", "b": "Price", "value": 3}]}), bidset)
+
+
+@pytest.mark.parametrize(("inputs", "says"), [
+    ({"weighting": "swing", "swing": {"Technical": 100, "Management": 25, "Price": 100,
+                                      "Pricing": 50}, "factor_swing": {"Quality": 100, "Cost": 50}},
+     "'Pricing' is not a criterion"),
+    ({"weighting": "rank_order", "importance_ranks": {"Technical": 1, "Management": 2, "Price": 1},
+      "factor_ranks": {"Quality": 1, "Cost": 2, "Risk": 3}}, "'Risk' is not a factor"),
+    ({"weighting": "ahp", "ahp": [{"between": "factors", "a": "Technical", "b": "Price", "value": 3}]},
+     "not two factors"),
+    ({"weighting": "ahp", "ahp": [
+        {"between": "factors", "a": "Quality", "b": "Cost", "value": 3},
+        {"between": "factors", "a": "Cost", "b": "Quality", "value": 3}]},
+     "compares Cost with Quality twice"),
+])
+def test_a_weighting_input_that_cannot_count_is_named_once(inputs, says):
+    bidset = read_workbook(grouped()).bidset
+    base = Evaluation.of(bidset).to_dict()
+    del base["weights"]
+    ev = Evaluation.from_dict({**base, **inputs})
+    problems = ev.problems(bidset)
+    assert len(problems) == 1 and says in problems[0][1], problems

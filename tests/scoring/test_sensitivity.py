@@ -409,7 +409,7 @@ def test_the_exact_wsm_check_inside_the_ranges_agrees_with_dense_draws(seed):
         ranges[c.name] = (max(0.0, share - rng.uniform(0, 25)), min(100.0, share + rng.uniform(0, 25)))
     bidset = _ranged(bidset, ranges)
     models = lot_models(bidset, Scoring.of(bidset, method="wsm"))
-    bounds = published_bounds(bidset.criteria, models[0].stated)
+    bounds = published_bounds(bidset.criteria)
     assert bounds is not None
     inside = acceptability(models, draws=50_000, seed=seed, mode="ranges", bounds=bounds)
     (check,) = range_checks(models, bounds, inside)
@@ -425,14 +425,19 @@ def test_the_exact_wsm_check_inside_the_ranges_agrees_with_dense_draws(seed):
         assert scores[model.vendors.index(other)] > scores[0]
 
 
-def test_weights_drawn_in_ranges_keep_a_criterion_without_one_at_its_weight():
+def test_weights_drawn_in_ranges_keep_a_criterion_without_one_at_its_published_weight():
+    """Whatever the weights in use: a criterion without a range keeps the workbook's weight."""
     from scoring.sensitivity import published_bounds
 
     bidset = _ranged(random_bidset(np.random.default_rng(3), 3, 3), {"c1": (0.0, 100.0)})
-    models = lot_models(bidset)
-    low, high = published_bounds(bidset.criteria, models[0].stated)  # type: ignore[misc]
-    stated = models[0].stated
-    assert low[0] == high[0] == stated[0] and low[1] == 0 and high[1] == 1
+    published = lot_models(bidset)[0].stated
+    moved = {c.name: 1.0 for c in bidset.criteria}  # weights in use far from the workbook's
+    models = lot_models(bidset, Scoring.of(bidset, weights=moved))
+    assert not np.allclose(models[0].stated, published)
+    low, high = published_bounds(bidset.criteria)  # type: ignore[misc]
+    assert low[0] == high[0] == pytest.approx(published[0]) and low[1] == 0 and high[1] == 1
+    acc = acceptability(models, draws=200, mode="ranges", bounds=(low, high))
+    assert acc[0].draws == 200
     with pytest.raises(ScoringError, match="published weight range"):
         acceptability(lot_models(random_bidset(np.random.default_rng(3), 3, 3)), draws=10,
                       mode="ranges")

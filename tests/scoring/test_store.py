@@ -532,7 +532,9 @@ def test_locked_weights_need_a_reason_to_change_and_the_record_says_so(store):
     eid = v1.evaluation_id
     with pytest.raises(StoreError, match="lock_weights"):
         store.set_flag(eid, "weights_locked", "yes", by="ann", reason="sideways")
-    store.lock_weights(eid, by="ann", reason="before bids open")
+    with pytest.raises(StaleVersion):  # the chair saw version 0's weights: not the latest
+        store.lock_weights(eid, by="ann", reason="before bids open", version=0)
+    store.lock_weights(eid, by="ann", reason="before bids open", version=1)
     with pytest.raises(StoreError, match="already locked"):
         store.lock_weights(eid, by="ann", reason="again")
     lock = store.weights_lock(eid)

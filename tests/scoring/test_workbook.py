@@ -720,6 +720,9 @@ def test_groups_sheet_weights_criteria_by_factor_times_weight_within():
     (GROUPED_CRITERIA, [GROUPS[0], ["Quality", "lots", ""], GROUPS[2]], "Groups!B2", "weight of group"),
     (GROUPED_CRITERIA, [GROUPS[0], ["Quality", 0, ""], ["Cost", 0, ""]], "Groups!B",
      "every group's weight is 0"),
+    ([GROUPED_CRITERIA[0], [*GROUPED_CRITERIA[1][:1], 0, *GROUPED_CRITERIA[1][2:]],
+      [*GROUPED_CRITERIA[2][:1], 0, *GROUPED_CRITERIA[2][2:]], GROUPED_CRITERIA[3]], GROUPS,
+     "Groups!B2", "group 'Quality' weighs 70 but every criterion in it has weight 0"),
 ])
 def test_groups_sheet_problems_are_located(criteria, groups, where, says):  # type: ignore[no-untyped-def]
     found = problems(grouped(Criteria=criteria, Groups=groups))
