@@ -396,6 +396,9 @@ def _ahp_editors(ev: Evaluation, bidset: BidSet, gen: int) -> None:
 
 
 def _consistency(wi: WeightInput, lv: Level) -> None:
+    if len(lv.items) < 3:  # one comparison cannot contradict another
+        st.caption("One comparison: consistent by construction.")
+        return
     result = wi.ahp(lv)
     members = wi.members(lv)
     each = ""
