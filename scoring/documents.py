@@ -30,7 +30,7 @@ from scoring.model import ADVERSE_KINDS, BUNDLE_LOT, FINDING_KINDS, BidSet, Find
 from scoring.record import describe as describe_checks
 from scoring.report import MARKING  # the one marking: the report's sheets and these pages
 from scoring.results import Results
-from scoring.weights import describe_outside, outside_ranges
+from scoring.weights import describe_outside, outside_ranges, split
 
 DEBRIEF_MARKING = "PROCUREMENT SENSITIVE — FOR THE NAMED BIDDER ONLY"
 DRAFT = "DRAFT — prepared from the evaluation record for the source selection authority to complete"
@@ -255,13 +255,16 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
         f"written rationale ({ev.panel.describe()}). Weights set by "
         f"{ev.weight_input.describe(bidset.groups, bidset.factor_names)}. The bid workbook "
         f"evaluated has SHA-256 {bidset.sha256}.")
-    _table(doc, ["Criterion", "Weight", "Better", "Scale", "Pass/fail threshold", "Normalisation"],
-           [[c.name, f"{ranking.weights[c.name]:.1%}",
+    factor = split(bidset.groups, ev.scoring.points)[0] if bidset.factors else {}
+    _table(doc, ["Criterion", *(["Factor"] if factor else []), "Weight", "Better", "Scale",
+                 "Pass/fail threshold", "Normalisation"],
+           [[c.name, *([f"{c.group} ({factor.get(c.group, 0.0):.1f}%)"] if factor else []),
+             f"{ranking.weights[c.name]:.1%}",
              "higher" if c.direction == "max" else "lower",
              (", ".join(f"{lb} {v:g}" for lb, v in c.ratings) if c.ratings else
               f"{c.scale_min:g}-{c.scale_max:g}" if c.has_scale else ""),
              "" if c.min_acceptable is None else f"{c.min_acceptable:g}",
-             ranking.normalisation[c.name]] for c in bidset.criteria], numeric=(1,))
+             ranking.normalisation[c.name]] for c in bidset.criteria], numeric=(2 if factor else 1,))
     outside = outside_ranges({c.name: c.weight_range for c in bidset.criteria}, ranking.weights)
     if outside:
         run = doc.add_paragraph().add_run(xml_safe(

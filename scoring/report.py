@@ -30,6 +30,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.compliance import ELEMENTS
+from scoring.evaluation import WEIGHT_MODE_LABELS
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking
 from scoring.model import lot_name
 from scoring.panel import merge_scores
@@ -372,8 +373,8 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
         ("Price formula", PRICE_FORMULA_LABELS[ranking.price_formula]
          + (f" (floor {ranking.price_floor:,.0f}, ceiling {ranking.price_ceiling:,.0f})"
             if ranking.price_formula == "linear" else "")),
-        ("Weights set by", results.evaluation.weight_input.describe(bidset.groups,
-                                                                      bidset.factor_names)),
+        ("Weights set by", WEIGHT_MODE_LABELS[results.evaluation.weight_input.mode]
+         + (", by factor" if bidset.factors else "")),
         ("Mission-grade SLA gate", "applied" if ranking.sla_gate else "not applied"),
         ("Consensus", f"{results.evaluation.consensus}; {results.evaluation.panel.describe()}"),
         ("Currency", currency),
@@ -384,6 +385,8 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
             s.text(line, alert=alert)
         s.row += 1
     s.title("Criteria, weights and normalisation", 12)
+    s.text("Weights set by " + results.evaluation.weight_input.describe(bidset.groups,
+                                                                        bidset.factor_names) + ".")
     points = results.evaluation.scoring.points
     factor, within = split(bidset.groups, points) if bidset.factors else ({}, {})
     s.table(pd.DataFrame([
@@ -400,6 +403,7 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
     outside = outside_ranges({c.name: c.weight_range for c in bidset.criteria}, ranking.weights)
     if outside:
         s.text(f"Outside the published weight ranges: {describe_outside(outside)}.", alert=True)
+        s.row += 1
     s.title("Ranking per lot", 12)
     top, last = s.table(_ranking_frame(ranking, currency),
                         {f"Price ({currency})": "#,##0", "Score": "0.0000"})
