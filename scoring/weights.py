@@ -301,21 +301,25 @@ class RangeSampler:
         if self.m:
             self.start[self.free] = low[self.free] + width * (slack / width.sum())
         self.w = np.tile(self.start[self.free], (chains, 1))
+        self.lo, self.hi = low[self.free], high[self.free]
         if self.m > 1:
-            for _ in range(50 * self.m):
-                self._step()
+            self._steps(50 * self.m)
 
-    def _step(self) -> None:
-        lo, hi, w = self.low[self.free], self.high[self.free], self.w
-        d = self.rng.standard_normal((self.chains, self.m))
-        d -= d.mean(axis=1, keepdims=True)
-        d /= np.linalg.norm(d, axis=1, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t1, t2 = (lo - w) / d, (hi - w) / d
-        tmin = np.where(d != 0, np.minimum(t1, t2), -np.inf).max(axis=1)
-        tmax = np.where(d != 0, np.maximum(t1, t2), np.inf).min(axis=1)
-        t = self.rng.uniform(np.minimum(tmin, 0.0), np.maximum(tmax, 0.0))
-        w[:] = np.clip(w + t[:, None] * d, lo, hi)
+    def _steps(self, k: int) -> None:
+        """``k`` hit-and-run steps of every chain: each a random direction within the plane of
+        weights summing to 1 (its length does not matter: the chord is the same line), the
+        chord of the box along it, a point drawn uniformly on the chord."""
+        lo, hi, w = self.lo, self.hi, self.w
+        directions = self.rng.standard_normal((k, self.chains, self.m))
+        directions -= directions.mean(axis=2, keepdims=True)  # a zero component: probability 0
+        where = self.rng.random((k, self.chains))
+        for d, u in zip(directions, where, strict=True):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                t1, t2 = (lo - w) / d, (hi - w) / d
+            tmin = np.minimum(np.minimum(t1, t2).max(axis=1), 0.0)
+            tmax = np.maximum(np.maximum(t1, t2).min(axis=1), 0.0)
+            w += (tmin + (tmax - tmin) * u)[:, None] * d
+            np.clip(w, lo, hi, out=w)
 
     def draw(self, n: int) -> np.ndarray:
         if self.m <= 1:  # nothing can move: the one weighting there is
@@ -324,8 +328,7 @@ class RangeSampler:
         out[:, ~self.free] = self.low[~self.free]
         kept = 0
         while kept < n:
-            for _ in range(self.m):
-                self._step()
+            self._steps(self.m)
             take = min(self.chains, n - kept)
             out[kept:kept + take, self.free] = self.w[:take]
             kept += take
