@@ -69,22 +69,34 @@ def chair_controls(db: Store, evaluation_id: int, chair: str, flags: Mapping[str
           "Let the panel change its scores again")
 
 
-def _step(db: Store, evaluation_id: int, chair: str, action: str, flag: str, value: str,
-          confirm: str, key: str = "envelope") -> None:
+def _confirmed(key: str, action: str, confirm: str, *, icon: str, caption: str = "",
+               reason_label: str = "Reason for this step",
+               placeholder: str = "e.g. consensus meeting of 3 December closed") -> str | None:
+    """A chair's step in a form: ticked as meant and with a reason; the reason once both are
+    given and the step is asked for (None otherwise, said in place when incomplete)."""
     with st.form(key):
         st.markdown(f"**{action}** (chair)")
+        if caption:
+            st.caption(caption)
         sure = st.checkbox(confirm)
-        reason = st.text_input("Reason for this step", key=f"{key}_reason",
-                               placeholder="e.g. consensus meeting of 3 December closed")
-        if not st.form_submit_button(action, icon=":material/lock:" if value == "yes"
-                                     else ":material/lock_open:"):
-            return
+        reason = st.text_input(reason_label, key=f"{key}_reason", placeholder=placeholder)
+        if not st.form_submit_button(action, icon=icon):
+            return None
     if not sure or not reason.strip():
         st.error("Tick the box and give a reason: this is recorded in the audit log.",
                  icon=":material/error:")
+        return None
+    return reason.strip()
+
+
+def _step(db: Store, evaluation_id: int, chair: str, action: str, flag: str, value: str,
+          confirm: str, key: str = "envelope") -> None:
+    reason = _confirmed(key, action, confirm,
+                        icon=":material/lock:" if value == "yes" else ":material/lock_open:")
+    if reason is None:
         return
     try:
-        db.set_flag(evaluation_id, flag, value, by=chair, reason=reason.strip())
+        db.set_flag(evaluation_id, flag, value, by=chair, reason=reason)
     except StoreError as exc:
         st.error(f"Not done: {md_escape(str(exc))}.", icon=":material/error:")
         return
@@ -109,22 +121,18 @@ def weights_lock_control(db: Store, evaluation_id: int, chair: str, lock: Weight
         return
     weights = " · ".join(f"{md_escape(k)} {v:.1%}"
                          for k, v in version.evaluation.scoring.normalised_weights().items())
-    with st.form("lock_weights"):
-        st.markdown("**Lock the weights** (chair)")
-        st.caption(f"Version {version.number}'s weights: {weights}. Lock them before the scores or the "
-                   "prices are opened; after that, a version that changes them needs a reason, "
-                   "and the report and decision document show the change.")
-        sure = st.checkbox("These are the weights the panel publishes and evaluates with")
-        reason = st.text_input("Reason for locking", key="lock_weights_reason",
-                               placeholder="e.g. weights as published in the solicitation")
-        if not st.form_submit_button("Lock the weights", icon=":material/lock:"):
-            return
-    if not sure or not reason.strip():
-        st.error("Tick the box and give a reason: this is recorded in the audit log.",
-                 icon=":material/error:")
+    reason = _confirmed(
+        "lock_weights", "Lock the weights",
+        "These are the weights the panel publishes and evaluates with", icon=":material/lock:",
+        caption=f"Version {version.number}'s weights: {weights}. Lock them before the scores or "
+                "the prices are opened; after that, a version that changes them needs a reason, "
+                "and the report and decision document show the change.",
+        reason_label="Reason for locking",
+        placeholder="e.g. weights as published in the solicitation")
+    if reason is None:
         return
     try:
-        db.lock_weights(evaluation_id, by=chair, reason=reason.strip(), version=version.number)
+        db.lock_weights(evaluation_id, by=chair, reason=reason, version=version.number)
     except StaleVersion as exc:
         st.error(f"Not locked: {md_escape(str(exc))}. Open the latest version and lock its "
                  "weights.", icon=":material/error:")
