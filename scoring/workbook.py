@@ -14,7 +14,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -308,7 +308,8 @@ class _Reader:
 
     def sheet(self, name: str, required: tuple[str, ...], *, optional: bool) -> Sheet | None:
         sheet = self.sheets.get(name)
-        title = {"okrs": "OKRs", "finding kinds": "Finding kinds"}.get(name, name.capitalize())
+        title = {"okrs": "OKRs", "finding kinds": "Finding kinds", "kpis": "KPIs",
+                 "techdebt": "TechDebt", "tech debt": "TechDebt"}.get(name, name.capitalize())
         if sheet is None:
             if not optional:
                 self.problem(
@@ -1278,29 +1279,47 @@ def read_grids(data: bytes) -> dict[str, list[list[Any]]]:
             for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet}
 
 
-def read_workbook(data: bytes) -> ReadResult:
-    """Validate a bid workbook's bytes into a BidSet, or list every problem found."""
-    digest = hashlib.sha256(data).hexdigest()
+def open_book(data: bytes) -> tuple[_Reader, XlsxInfo] | tuple[Problem, ...]:
+    """A workbook's bytes through the guard and the parser: a reader of its sheets (its notes
+    taken), or the problems that stop it being read (refused, or damaged inside)."""
     info: XlsxInfo | None = None
     try:
         info = inspect_xlsx(data)
         grids = read_grids(data)
     except WorkbookRefused as exc:
-        return ReadResult(None, (Problem(Location(exc.sheet or "Workbook"), str(exc)),), sha256=digest)
+        return (Problem(Location(exc.sheet or "Workbook"), str(exc)),)
     except Exception:  # a parser failure on a file that passed the guard: damaged inside
         damaged = [Problem(Location(s.name, row, col), why,
                            "Type the value again in Excel and save the workbook")
                    for s in (info.sheets if info else ()) for row, col, why in s.bad_values]
-        return ReadResult(
-            None,
-            tuple(damaged) or (
-                Problem(Location("Workbook"), "The workbook could not be read: it is damaged",
-                        "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"),),
-            sha256=digest,
-        )
+        return tuple(damaged) or (
+            Problem(Location("Workbook"), "The workbook could not be read: it is damaged",
+                    "Open it in Excel, save it as an Excel Workbook (.xlsx) and upload that file"),)
     reader = _Reader(grids, info)
     for text in info.notes:
         reader.note(Location("Workbook"), text)
+    return reader, info
+
+
+def in_place(info: XlsxInfo, problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems in the workbook's order: by sheet (as in the workbook), row, column."""
+    order = {norm_header(s.name): i for i, s in enumerate(info.sheets)}
+
+    def place(p: Problem) -> tuple[int, int, int]:
+        sheet = -1 if p.location.sheet == "Workbook" else order.get(norm_header(p.location.sheet),
+                                                                     len(order))
+        return sheet, p.location.row or 0, p.location.col or 0
+
+    return tuple(sorted(problems, key=place))
+
+
+def read_workbook(data: bytes) -> ReadResult:
+    """Validate a bid workbook's bytes into a BidSet, or list every problem found."""
+    digest = hashlib.sha256(data).hexdigest()
+    opened = open_book(data)
+    if len(opened) != 2 or not isinstance(opened[0], _Reader):
+        return ReadResult(None, opened, sha256=digest)  # type: ignore[arg-type]
+    reader, info = opened
     criteria = reader.criteria(reader.ratings())
     factors = reader.factors(criteria)
     criteria = _weighted(reader, criteria, factors)
@@ -1314,16 +1333,9 @@ def read_workbook(data: bytes) -> ReadResult:
     bids = _apply_consensus(reader, bids, panel, criteria)
     labels = reader.finding_labels()
     findings = _findings(reader, criteria, bids, labels)
-    order = {norm_header(s.name): i for i, s in enumerate(info.sheets)}
-
-    def place(p: Problem) -> tuple[int, int, int]:  # by sheet (as in the workbook), row, column
-        sheet = -1 if p.location.sheet == "Workbook" else order.get(norm_header(p.location.sheet),
-                                                                     len(order))
-        return sheet, p.location.row or 0, p.location.col or 0
-
-    notes = tuple(sorted(reader.notes, key=place))
+    notes = in_place(info, reader.notes)
     if reader.problems:
-        return ReadResult(None, tuple(sorted(reader.problems, key=place)), notes, digest)
+        return ReadResult(None, in_place(info, reader.problems), notes, digest)
     bidset = BidSet(
         criteria=tuple(criteria),
         bids=tuple(bids),
