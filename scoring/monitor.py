@@ -274,6 +274,8 @@ def fee_at_risk(book: PerformanceBook) -> list[MonthCredit]:
                     streak[key] = 0
                     continue
                 streak[key] = streak.get(key, 0) + 1
+                if k.weight_pct <= 0:  # a KPI with no share of the pool (an OKR): no credit
+                    continue
                 credit = k.weight_pct / 100.0 * at_risk * book.escalation ** (streak[key] - 1)
                 misses.append(KPICredit(k.name, k.component, value, k.target, k.weight_pct,
                                         streak[key], max(0.0, credit)))

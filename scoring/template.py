@@ -157,17 +157,17 @@ def _validation(ws: Worksheet, formula: str, columns: Sequence[int], first_row: 
         dv.add(f"{letter}{first_row}:{letter}{MAX_ROWS}")
 
 
-def _instructions(wb: Workbook) -> None:
+def _instructions(wb: Workbook, rows: Sequence[tuple[str, str]] = INSTRUCTIONS) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = "Instructions"
-    for r, (a, b) in enumerate(INSTRUCTIONS, start=1):
+    for r, (a, b) in enumerate(rows, start=1):
         ws.cell(row=r, column=1, value=a or None)
         ws.cell(row=r, column=2, value=b or None)
         ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
     ws["A1"].font = Font(bold=True, size=14)
-    for r, (a, _) in enumerate(INSTRUCTIONS, start=1):
+    for r, (a, _) in enumerate(rows, start=1):
         if a in ("Sheet", "Rules"):
             ws.cell(row=r, column=1).font = Font(bold=True)
             ws.cell(row=r, column=2).font = Font(bold=True)
