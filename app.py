@@ -24,10 +24,12 @@ ROBUSTNESS = page("robustness", "Robustness", "ssid_chart", "robustness")
 SCENARIOS = page("scenarios", "Scenarios", "account_tree", "scenarios")
 COMPLIANCE = page("compliance", "Compliance", "verified", "compliance")
 REPORT = page("report", "Report & share", "share", "report")
-PAGES = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT]
+MONITOR = page("monitor", "Monitor", "monitoring", "monitor")
+PAGES = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT, MONITOR]
 # Pages whose every figure rests on prices: while the price envelope is sealed they say so, and
-# do not run (Import, Panel and Report & share show what is not priced)
-PRICED = (EVALUATE, ROBUSTNESS, SCENARIOS, COMPLIANCE)
+# do not run (Import, Panel and Report & share show what is not priced). Monitor comes after the
+# award, when the prices are open; while they are sealed, it waits too.
+PRICED = (EVALUATE, ROBUSTNESS, SCENARIOS, COMPLIANCE, MONITOR)
 
 
 def main() -> None:

@@ -150,6 +150,14 @@ def _parser() -> _Parser:
     template = sub.add_parser("template", help="write the bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
 
+    mon = sub.add_parser("monitor", help="after the award: the contract's KPIs, the fee at risk "
+                         "and credits, trend flags and the registers, from a performance workbook",
+                         parents=[output])
+    mon.add_argument("workbook", help="the evaluation's bid workbook (.xlsx)")
+    mon.add_argument("performance", help="the performance workbook (.xlsx)")
+    mon.add_argument("--month", type=_month, help="the review month, YYYY-MM (default: the "
+                     "last month reported)")
+
     verify = sub.add_parser("verify", help="check that saved evaluations' records are what the app "
                             "wrote (the audit log's hash chain and what it records)")
     verify.add_argument("--database", help="SQLAlchemy URL (default: SSW_DATABASE_URL, else the "
@@ -165,6 +173,14 @@ def _parser() -> _Parser:
     setup.add_argument("--database", required=True, help="SQLAlchemy URL of the schema's owner")
     setup.add_argument("--app-role", help="the login the app connects as (created beforehand)")
     return parser
+
+
+def _month(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month: write it as 2026-01")
+    return text
 
 
 def _finite_float(text: str) -> float:
@@ -777,11 +793,80 @@ def _db_setup(args: argparse.Namespace) -> str:
     return "; ".join(done)
 
 
+def _monitor(args: argparse.Namespace) -> str:
+    """The Monitor page's figures for a performance workbook, as a table, JSON or CSV."""
+    from scoring.monitor import debt_by_deferral, fee_at_risk, stale_risks, trends
+    from scoring.performance import read_performance
+
+    _, bidset = _read(args.workbook)
+    try:
+        with open(args.performance, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise CliError(f"cannot open {args.performance}: {exc.strerror or exc}") from exc
+    found = read_performance(data, bidset)
+    if found.book is None:
+        raise CliError("\n".join(" ".join(str(p).split("\n")) for p in found.problems),
+                       EXIT_INVALID)
+    book = found.book
+    month = args.month or (book.months[-1] if book.months else "")
+    credits = fee_at_risk(book)
+    series = trends(book)
+    doc = {
+        "performance_sha256": book.sha256, "workbook_sha256": bidset.sha256, "month": month,
+        "kpis": [{"kpi": k.name, "vendor": k.vendor, "component": k.component,
+                  "target": k.target, "direction": k.direction, "unit": k.unit,
+                  "weight_pct": k.weight_pct, "critical": k.critical, "source": k.source}
+                 for k in book.kpis],
+        "fee_at_risk": [{"month": m.month, "vendor": m.vendor, "component": m.component,
+                         "invoice": m.invoice, "fee_at_risk_pct": m.fee_at_risk_pct,
+                         "at_risk": m.at_risk, "credit": m.credit, "capped": m.capped,
+                         "misses": [{"kpi": x.kpi, "component": x.component, "value": x.value,
+                                     "target": x.target, "allocation_pct": x.allocation_pct,
+                                     "repeat": x.repeat, "credit": x.credit} for x in m.misses],
+                         "unreported": list(m.unreported)} for m in credits],
+        "credits_due": sum(m.credit for m in credits),
+        "flags": [{"kpi": s.kpi.name, "vendor": s.kpi.vendor, "component": s.kpi.component,
+                   "kind": f.kind, "month": f.month, "text": f.text}
+                  for s in series for f in s.flags],
+        "stale_risks": [r.risk for r in stale_risks(book, month)] if month else [],
+        "tech_debt": [{"item": d.item, "system": d.system, "cost_of_deferral": d.cost_of_deferral,
+                       "remediation_cost": d.remediation_cost} for d in debt_by_deferral(book)],
+    }
+    if args.format == "json":
+        return json.dumps(doc, indent=2)
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["month", "vendor", "component", "invoice", "at_risk", "credit", "capped",
+                         "missed"])
+        for m in doc["fee_at_risk"]:
+            writer.writerow([m["month"], _csv_safe(m["vendor"]), _csv_safe(m["component"]),
+                             m["invoice"], m["at_risk"], m["credit"], "yes" if m["capped"] else "no",
+                             _csv_safe("; ".join(x["kpi"] for x in m["misses"]))])
+        return buf.getvalue().rstrip("\n")
+    lines = [f"Performance workbook {book.sha256[:16]}… for workbook {bidset.sha256[:16]}…; "
+             f"{len(book.months)} months, review month {month}", "",
+             f"Credits due to date: {doc['credits_due']:,.2f} {book.currency}"]
+    for m in credits:
+        if m.misses:
+            lines.append(f"  {m.month} {m.vendor}{f' ({m.component})' if m.component else ''}: "
+                         f"{m.credit:,.2f} of {m.at_risk:,.2f} at risk"
+                         + (" (capped)" if m.capped else "") + " — "
+                         + ", ".join(f"{x.kpi} {x.value:g}" for x in m.misses))
+    lines += ["", "Flags:"] + [f"  {f['month']} {f['vendor']} {f['kpi']}: {f['text']}"
+                               for f in doc["flags"] if f["kind"] != "breach"]
+    if doc["stale_risks"]:
+        lines += ["", f"Stale risks (not updated within {book.review_days} days of {month}'s end): "
+                  + "; ".join(doc["stale_risks"])]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
                 "compliance": _compliance, "panel": _panel, "checks": _checks, "report": _report,
-                "documents": _documents,
+                "documents": _documents, "monitor": _monitor,
                 "template": _template, "verify": _verify, "db-setup": _db_setup}
     code = EXIT_OK
     try:

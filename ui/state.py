@@ -9,6 +9,7 @@ shown on the Import page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -180,6 +181,12 @@ def in_secrets(section: str, name: str | None = None) -> bool:
 
 def sample_bytes() -> bytes:
     return SAMPLE_PATH.read_bytes()
+
+
+@functools.cache
+def sample_sha256() -> str:
+    """The bundled sample's SHA-256 (its performance workbook goes with it)."""
+    return hashlib.sha256(sample_bytes()).hexdigest()
 
 
 def init() -> None:

@@ -363,3 +363,24 @@ def test_sensitivity_inside_published_ranges_and_weighting_by_settings(capsys, t
     path.write_text(json.dumps(settings))
     code, _, err = run(capsys, "rank", str(plain), "--settings", str(path))
     assert code == 1 and "not on Saaty's scale" in err
+
+
+def test_monitor_json_and_a_bad_performance_workbook(capsys, sample_path, tmp_path):
+    from scoring.monitor import fee_at_risk
+    from scoring.performance import read_performance
+    from scoring.workbook import read_workbook
+
+    perf = ROOT / "data" / "sample_performance.xlsx"
+    code, out, err = run(capsys, "monitor", str(sample_path), str(perf), "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    book = read_performance(perf.read_bytes(), read_workbook(sample_path.read_bytes()).bidset).book
+    assert doc["credits_due"] == sum(m.credit for m in fee_at_risk(book))
+    assert sum(m["capped"] for m in doc["fee_at_risk"]) == 2 and doc["month"] == "2026-12"
+    assert all(0 <= m["credit"] <= m["at_risk"] for m in doc["fee_at_risk"])
+    code, out, _ = run(capsys, "monitor", str(sample_path), str(perf), "--month", "2026-06")
+    assert code == 0 and "review month 2026-06" in out and "(capped)" in out
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(basic())  # a bid workbook is not a performance workbook
+    code, _, err = run(capsys, "monitor", str(sample_path), str(bad))
+    assert code == 2 and "no 'Actuals' sheet" in err and "Traceback" not in err

@@ -1,0 +1,127 @@
+"""Monitor: after the award, the contract's KPIs, the fee at risk, trends and the registers."""
+
+import streamlit as st
+
+from scoring.monitor import fee_at_risk, stale_risks, trends
+from scoring.performance_template import performance_template_bytes
+from ui import monitor_state, state, vega
+from ui import monitor_views as views
+from ui.widgets import md_escape as esc
+from ui.widgets import show_problems
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+open_wb = state.current()
+bidset = open_wb.bidset
+
+st.title("Monitor")
+st.write("After the award: the awarded bids' commitments become the contract's KPIs and "
+         "obligations, and a performance workbook reports, month by month, what each vendor "
+         "delivered and invoiced. The page works out the fee at risk and the credits due, flags "
+         "trends and anomalies, and keeps the risk and tech-debt registers.")
+
+left, right = st.columns([3, 2])
+with left:
+    upload = st.file_uploader("Performance workbook (.xlsx)", type=["xlsx"], key="perf_upload",
+                              help="Sheets Actuals (required), KPIs, Invoices, Incidents, Risks, "
+                                   "TechDebt and Settings; see the template")
+with right:
+    st.download_button("Download the performance template", performance_template_bytes(),
+                       file_name="performance-template.xlsx", mime=XLSX,
+                       icon=":material/download:")
+found = monitor_state.book(upload)
+if found is None:
+    st.info("Upload the performance workbook of this evaluation's award. The bundled sample "
+            "evaluation opens with its own (twelve months, three vendors).",
+            icon=":material/upload_file:")
+    st.stop()
+name, read = found
+if not read.ok:
+    st.error(f"**{esc(name)}** has {len(read.problems)} problem"
+             f"{'s' if len(read.problems) != 1 else ''}; nothing of it is used until they are "
+             "fixed.", icon=":material/error:")
+    show_problems(read.problems)
+    st.stop()
+book = read.book
+assert book is not None
+st.caption(f"{esc(name)} · {len(book.months)} months ({book.months[0]} to {book.months[-1]}) · "
+           f"{len(book.vendors)} vendors on {len(book.services)} awarded bids · SHA-256 "
+           f"{book.sha256[:12]}…" if book.months else esc(name))
+
+credits = fee_at_risk(book)
+series = trends(book)
+month = st.select_slider("Review month", options=list(book.months) or ["—"],
+                         value=book.months[-1] if book.months else "—", key="perf_month",
+                         help="The month under review: stale register entries are counted to its "
+                              "end, and the month's figures lead the page")
+
+tabs = st.tabs(["Fee at risk", "KPIs and trends", "Registers", "The contract"])
+with tabs[0]:
+    due = sum(m.credit for m in credits)
+    at_risk = sum(m.at_risk for m in credits)
+    this = [m for m in credits if m.month == month]
+    a, b, c = st.columns(3)
+    a.metric(f"Credits due to date ({book.currency})", f"{due:,.0f}")
+    b.metric(f"At risk to date ({book.currency})", f"{at_risk:,.0f}")
+    c.metric(f"Credits for {month}", f"{sum(m.credit for m in this):,.0f}")
+    vega.show(views.running_total_chart(credits, book.currency))
+    st.dataframe(views.credits_frame(credits), hide_index=True, column_config={
+        col: st.column_config.NumberColumn(format="%,.0f")
+        for col in ("Invoice", "At risk", "Credit", "Running total")})
+    st.caption(
+        "Each month, the amount at risk is the bid's fee-at-risk share of the invoice. A missed "
+        "KPI earns its share of that amount (shares may add up to more than 100 %); "
+        + (f"a KPI missed again the month after earns {book.escalation:g} times as much for each "
+           "miss in a row before it; " if book.escalation > 1 else "")
+        + "the month's credit is capped at the amount at risk. A KPI with no share of the pool "
+        "(an OKR) is tracked, not credited.")
+with tabs[1]:
+    if not series:
+        st.info("No KPI has a value reported yet.", icon=":material/info:")
+    else:
+        chosen = st.selectbox("KPI", range(len(series)), format_func=lambda i: views.series_label(series[i]),
+                              key="perf_series")
+        vega.show(views.series_chart(series[chosen]))
+        flags = views.flags_frame(series)
+        if flags.empty:
+            st.success("No flags: every KPI met its target, without a run of declines or an "
+                       "unusual value.", icon=":material/check:")
+        else:
+            st.dataframe(flags, hide_index=True)
+        st.caption("Flags: a missed target; three consecutive declines; a value outside the "
+                   "series' usual range (Tukey's fences, 1.5 interquartile ranges beyond the "
+                   "quartiles, from six months); a target met every month of the last twelve (a "
+                   "candidate to tighten at renewal).")
+with tabs[2]:
+    stale = [r.risk for r in stale_risks(book, month)] if book.months else []
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.subheader("Open risks")
+        vega.show(views.heat_map_chart(book))
+    with right:
+        st.subheader("Risk register")
+        if stale:
+            st.warning(f"{len(stale)} open risk{'s' if len(stale) != 1 else ''} not updated within "
+                       f"{book.review_days} days of the end of {month}: "
+                       + "; ".join(esc(s) for s in stale) + ".", icon=":material/schedule:")
+        st.dataframe(views.risks_frame(book, stale), hide_index=True)
+    st.subheader("Tech-debt register")
+    debt = views.debt_frame(book)
+    if debt.empty:
+        st.caption("No tech debt recorded.")
+    else:
+        st.dataframe(debt, hide_index=True, column_config={
+            col: st.column_config.NumberColumn(format="%,.0f") for col in debt.columns[2:]})
+        st.caption(f"In all: carrying cost {debt['Carrying cost a year'].sum():,.0f} a year; "
+                   f"remediation {debt['Remediation'].sum():,.0f}; deferring everything a year "
+                   f"costs {debt['Cost of deferring a year'].sum():,.0f} ({book.currency}). "
+                   "Costliest to defer first.")
+    st.subheader("Incidents")
+    st.dataframe(views.incidents_frame(book), hide_index=True)
+with tabs[3]:
+    st.dataframe(views.kpi_frame(book.kpis), hide_index=True, column_config={
+        "Share of the pool": st.column_config.NumberColumn(format="%g %%")})
+    st.caption("The awarded bids' committed uptime is a KPI with all of the vendor's fee-at-risk "
+               "pool unless the KPIs sheet restates it; the KPIs sheet adds the others.")
+    st.markdown("**Obligations as bid**")
+    st.dataframe(views.obligations_frame(book), hide_index=True)

@@ -1,0 +1,69 @@
+"""AppTest of the Monitor page: the bundled sample opens with its performance workbook; a bad
+book is refused with located problems; every chart is valid Vega-Lite."""
+
+from streamlit.testing.v1 import AppTest
+
+from scoring.monitor import fee_at_risk
+from scoring.performance import read_performance
+from scoring.workbook import read_path
+from tests.conftest import ROOT
+from tests.pages.test_charts import check
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def monitor() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/monitor.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_sample_opens_with_its_performance_workbook_and_the_cli_s_figures():
+    at = monitor()
+    assert any("sample_performance.xlsx · 12 months" in c.value.replace("\\", "")
+               for c in at.caption)
+    bidset = read_path(str(ROOT / "data" / "sample_evaluation.xlsx")).bidset
+    book = read_performance((ROOT / "data" / "sample_performance.xlsx").read_bytes(), bidset).book
+    due = sum(m.credit for m in fee_at_risk(book))
+    metric = next(m for m in at.metric if m.label.startswith("Credits due to date"))
+    assert metric.value == f"{due:,.0f}"
+    table = next(df.value for df in at.dataframe if "Running total" in df.value.columns)
+    assert table["Credit"].sum() == due and (table["Capped"] == "yes").sum() == 2
+    flags = next(df.value for df in at.dataframe if "Flag" in df.value.columns)
+    assert {"Missed the target", "Three declines in a row", "Outside the usual range",
+            "Candidate to tighten"} <= set(flags["Flag"])
+    assert any("4 open risks not updated within 31 days of the end of 2026-12" in w.value
+               for w in at.warning)
+    check(at, 3)  # running total, the KPI's series, the risk heat map
+
+
+def test_a_bad_performance_workbook_is_refused_with_located_problems():
+    import io
+
+    from scoring.performance_template import build_performance, sample_rows
+
+    rows = sample_rows()
+    rows["actuals"] = [("2026-13", *rows["actuals"][0][1:]), *rows["actuals"][1:]]
+    buf = io.BytesIO()
+    build_performance(**rows).save(buf)
+    at = monitor()
+    at.file_uploader[0].upload("bad.xlsx", buf.getvalue(), XLSX).run()
+    assert not at.exception
+    assert any("has 1 problem" in e.value for e in at.error)
+    table = next(t.value for t in at.table)
+    assert [w.replace("\\", "") for w in table["Where"]] == ["Actuals!A2"]
+    assert not any(m.label.startswith("Credits due") for m in at.metric)
+
+
+def test_another_evaluation_starts_with_no_book():
+    from tests.helpers import basic
+    from tests.pages.test_app import upload
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    upload(at, "other.xlsx", basic())
+    at.switch_page("app_pages/monitor.py").run()
+    assert not at.exception
+    assert any("Upload the performance workbook" in i.value for i in at.info)
