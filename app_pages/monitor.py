@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-from scoring.monitor import fee_at_risk, stale_risks, trends
+from scoring.model import fold
+from scoring.monitor import CPARS_LEVELS, fee_at_risk, ratings, stale_risks, trends
 from scoring.performance_template import performance_template_bytes
+from scoring.review_pack import ratings_document, review_document, review_workbook
 from ui import monitor_state, state, vega
 from ui import monitor_views as views
 from ui.widgets import md_escape as esc
 from ui.widgets import show_problems
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 open_wb = state.current()
 bidset = open_wb.bidset
@@ -55,7 +58,17 @@ month = st.select_slider("Review month", options=list(book.months) or ["—"],
                          help="The month under review: stale register entries are counted to its "
                               "end, and the month's figures lead the page")
 
-tabs = st.tabs(["Fee at risk", "KPIs and trends", "Registers", "The contract"])
+pack_left, pack_right = st.columns(2)
+pack_left.download_button(
+    f"Review pack for {month} (.xlsx)", data=lambda: review_workbook(book, month, name),
+    file_name=f"performance-review-{month}.xlsx", mime=XLSX, icon=":material/table_view:",
+    help="KPI status, credits, flags, incidents, top risks, tech debt, OKR progress and the "
+         "decisions to take, for the program, security, procurement, legal and business owners")
+pack_right.download_button(
+    f"Review pack for {month} (.docx)", data=lambda: review_document(book, month, name),
+    file_name=f"performance-review-{month}.docx", mime=DOCX, icon=":material/description:")
+
+tabs = st.tabs(["Fee at risk", "KPIs and trends", "Registers", "Annual ratings", "The contract"])
 with tabs[0]:
     due = sum(m.credit for m in credits)
     at_risk = sum(m.at_risk for m in credits)
@@ -65,7 +78,10 @@ with tabs[0]:
     b.metric(f"At risk to date ({book.currency})", f"{at_risk:,.0f}")
     c.metric(f"Credits for {month}", f"{sum(m.credit for m in this):,.0f}")
     vega.show(views.running_total_chart(credits, book.currency))
-    st.dataframe(views.credits_frame(credits), hide_index=True, column_config={
+    table = views.credits_frame(credits)
+    if st.toggle("Only the months with a missed KPI", value=True, key="perf_only_misses"):
+        table = table[table["Missed"] != ""]
+    st.dataframe(table, hide_index=True, column_config={
         col: st.column_config.NumberColumn(format="%,.0f")
         for col in ("Invoice", "At risk", "Credit", "Running total")})
     st.caption(
@@ -79,8 +95,10 @@ with tabs[1]:
     if not series:
         st.info("No KPI has a value reported yet.", icon=":material/info:")
     else:
-        chosen = st.selectbox("KPI", range(len(series)), format_func=lambda i: views.series_label(series[i]),
-                              key="perf_series")
+        flagged = next((i for i, x in enumerate(series)
+                        if any(f.kind != "tighten" for f in x.flags)), 0)
+        chosen = st.selectbox("KPI", range(len(series)), index=flagged, key="perf_series",
+                              format_func=lambda i: views.series_label(series[i]))
         vega.show(views.series_chart(series[chosen]))
         flags = views.flags_frame(series)
         if flags.empty:
@@ -94,17 +112,20 @@ with tabs[1]:
                    "candidate to tighten at renewal).")
 with tabs[2]:
     stale = [r.risk for r in stale_risks(book, month)] if book.months else []
+    st.subheader("Risk register")
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.subheader("Open risks")
         vega.show(views.heat_map_chart(book))
+        st.caption("Open risks by likelihood and impact (1-5 each); hover a cell for its risks.")
     with right:
-        st.subheader("Risk register")
         if stale:
             st.warning(f"{len(stale)} open risk{'s' if len(stale) != 1 else ''} not updated within "
                        f"{book.review_days} days of the end of {month}: "
                        + "; ".join(esc(s) for s in stale) + ".", icon=":material/schedule:")
-        st.dataframe(views.risks_frame(book, stale), hide_index=True)
+        else:
+            st.success(f"Every open risk was updated within {book.review_days} days of the end of "
+                       f"{month}.", icon=":material/check:")
+    st.dataframe(views.risks_frame(book, stale), hide_index=True)
     st.subheader("Tech-debt register")
     debt = views.debt_frame(book)
     if debt.empty:
@@ -119,6 +140,40 @@ with tabs[2]:
     st.subheader("Incidents")
     st.dataframe(views.incidents_frame(book), hide_index=True)
 with tabs[3]:
+    years = sorted({m[:4] for m in book.months}, reverse=True)
+    year = st.selectbox("Year", years, key="perf_year") if years else None
+    if year is not None:
+        narratives, levels = {}, {}
+        for v in ratings(book, year):
+            st.markdown(f"**{esc(v.vendor)}** · suggested **{v.cpars}** (KPIs' attainment "
+                        f"{v.attainment:.0%}, weighted by their share of the fee at risk)")
+            st.dataframe(views.rating_frame(v), hide_index=True)
+            left, right = st.columns([1, 3])
+            levels[v.vendor] = left.selectbox(
+                "CPARS level", CPARS_LEVELS, index=CPARS_LEVELS.index(v.cpars),
+                key=f"perf_level_{fold(v.vendor)}",
+                help="The assessing official's rating: the suggestion, or another with the "
+                     "narrative saying why")
+            narratives[v.vendor] = right.text_area(
+                "Narrative (required)", key=f"perf_narrative_{fold(v.vendor)}", height=90,
+                placeholder="What the vendor delivered this year, where it fell short, and why "
+                            "this rating")
+        missing = [v for v, text in narratives.items() if not text.strip()]
+        if missing:
+            st.caption("The ratings document needs a narrative for every vendor: "
+                       + ", ".join(esc(v) for v in missing) + " still without.")
+        else:
+            st.download_button(f"Annual ratings {year} (.docx)", data=lambda: ratings_document(
+                book, year, narratives, levels, name), file_name=f"performance-ratings-{year}.docx",
+                mime=DOCX, icon=":material/grading:")
+        st.caption("Each KPI on the UK Procurement Act 2023's four levels: good (met every month "
+                   "reported), approaching target (90 % of months or more), requires improvement "
+                   "(75 % or more), inadequate (less). The CPARS level (FAR 42.1503) is suggested "
+                   "from the KPIs' attainment weighted by their share of the fee at risk: "
+                   "Exceptional when every KPI is good, then Very Good from 95 %, Satisfactory "
+                   "from 85 %, Marginal from 70 %; a critical KPI below approaching target keeps "
+                   "it from Very Good, and one inadequate caps it at Marginal.")
+with tabs[4]:
     st.dataframe(views.kpi_frame(book.kpis), hide_index=True, column_config={
         "Share of the pool": st.column_config.NumberColumn(format="%g %%")})
     st.caption("The awarded bids' committed uptime is a KPI with all of the vendor's fee-at-risk "

@@ -165,14 +165,14 @@ def versions() -> list[tuple[str, str]]:
 class Sheet:
     """Writes rows into a worksheet under the marking, with styled headers and widths."""
 
-    def __init__(self, wb: Workbook, title: str, first: bool = False) -> None:
+    def __init__(self, wb: Workbook, title: str, first: bool = False, marking: str = MARKING) -> None:
         self.ws: Worksheet = wb.active if first else wb.create_sheet()  # type: ignore[assignment]
         self.ws.title = title
         self.row = 1
-        self.ws.cell(row=1, column=1, value=MARKING).font = MARK_FONT
+        self.ws.cell(row=1, column=1, value=marking).font = MARK_FONT
         self.ws.cell(row=1, column=1).fill = MARK_FILL
-        self.ws.oddHeader.center.text = MARKING
-        self.ws.oddFooter.center.text = MARKING + " — page &P of &N"
+        self.ws.oddHeader.center.text = marking
+        self.ws.oddFooter.center.text = marking + " — page &P of &N"
         self.ws.page_setup.orientation = "landscape"
         self.ws.page_setup.paperSize = self.ws.PAPERSIZE_LETTER
         self.ws.page_margins.left = self.ws.page_margins.right = 0.4

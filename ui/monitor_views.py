@@ -7,7 +7,15 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from scoring.monitor import KPI, MonthCredit, PerformanceBook, Series, debt_by_deferral, heat_map
+from scoring.monitor import (
+    KPI,
+    MonthCredit,
+    PerformanceBook,
+    Series,
+    VendorRating,
+    debt_by_deferral,
+    heat_map,
+)
 from ui.charts import PALETTE
 from ui.vega import Chart, layer
 
@@ -57,7 +65,7 @@ def running_total_chart(credits: Sequence[MonthCredit], currency: str) -> Chart:
     frame["Running total"] = frame.groupby("Vendor")["Credit"].cumsum()
     chart = alt.Chart(height=260).mark_line(point=True, interpolate="step-after").encode(
         x=alt.X("Month:O", title=None),
-        y=alt.Y("Running total:Q", title=f"Credits to date ({currency})",
+        y=alt.Y("Running total:Q", title=f"Credits ({currency})",
                 axis=alt.Axis(format="~s")),
         color=alt.Color("Vendor:N", scale=alt.Scale(range=PALETTE),
                         legend=alt.Legend(orient="bottom", title=None, labelLimit=260)),
@@ -77,7 +85,7 @@ def series_chart(s: Series) -> Chart:
     frame = pd.DataFrame([{"Month": m, "Value": v, "Target": s.kpi.target,
                            "Flag": flagged.get(m, "no flag")} for m, v in s.points])
     unit = f" ({s.kpi.unit})" if s.kpi.unit else ""
-    base = alt.Chart().encode(x=alt.X("Month:O", title=None))
+    base = alt.Chart().encode(x=alt.X("Month:O", title=None, axis=alt.Axis(labelAngle=-45)))
     line = base.mark_line(color=PALETTE[0]).encode(
         y=alt.Y("Value:Q", title=f"{s.kpi.name}{unit}", scale=alt.Scale(zero=False)))
     points = base.mark_point(filled=True, size=80).encode(
@@ -106,7 +114,7 @@ def heat_map_chart(book: PerformanceBook) -> Chart:
                            "Score": lk * im, "Names": "; ".join(cells.get((lk, im), []))}
                           for lk in range(1, 6) for im in range(1, 6)])
     base = alt.Chart().encode(
-        x=alt.X("Impact:O", title="Impact", sort="ascending"),
+        x=alt.X("Impact:O", title="Impact", sort="ascending", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("Likelihood:O", title="Likelihood", sort="descending"))
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("Score:Q", scale=alt.Scale(domain=[1, 25], range=["#e8f5e9", "#fff3cd",
@@ -140,3 +148,11 @@ def incidents_frame(book: PerformanceBook) -> pd.DataFrame:
                           "Severity": i.severity, "What happened": i.description,
                           "Resolved": i.resolved or "open"}
                          for i in sorted(book.incidents, key=lambda i: i.date, reverse=True)])
+
+
+def rating_frame(v: VendorRating) -> pd.DataFrame:
+    return pd.DataFrame([{"KPI": k.kpi.name, "Component": k.kpi.component,
+                          "Months reported": k.months, "Met": k.met,
+                          "Attainment": f"{k.attainment:.0%}", "Rating": k.uk,
+                          "Share of the pool": f"{k.kpi.weight_pct:g} %",
+                          "Critical": "yes" if k.kpi.critical else ""} for k in v.kpis])

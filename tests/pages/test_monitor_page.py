@@ -67,3 +67,18 @@ def test_another_evaluation_starts_with_no_book():
     at.switch_page("app_pages/monitor.py").run()
     assert not at.exception
     assert any("Upload the performance workbook" in i.value for i in at.info)
+
+
+def test_the_ratings_need_a_narrative_per_vendor_before_their_document():
+    at = monitor()
+    assert any("still without" in c.value for c in at.caption)
+    assert not any(getattr(b.proto, "label", "").startswith("Annual ratings")
+                   for b in at.get("download_button"))
+    for area in at.text_area:
+        if area.label == "Narrative (required)":
+            area.input("Delivered the year's releases; two outages in Q3.")
+    at.run()
+    assert not at.exception
+    assert any(b.proto.label == "Annual ratings 2026 (.docx)" for b in at.get("download_button"))
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"Review pack for 2026-12 (.xlsx)", "Review pack for 2026-12 (.docx)"} <= labels

@@ -148,3 +148,29 @@ def test_stale_risks_heat_map_and_the_debt_by_cost_of_deferral():
     assert [r.risk for r in stale_risks(b, "2026-12")] == ["b"]  # 77 days before 31 December
     assert heat_map(b.risks) == {(3, 4): ["a", "b"]}
     assert [d.item for d in debt_by_deferral(b)] == ["y", "x"]  # 28 against 15
+
+
+# -- annual ratings ---------------------------------------------------------------------------
+
+def test_ratings_follow_the_stated_bands():
+    from scoring.monitor import KPIRating, VendorRating, ratings
+
+    def rated(met: int, of: int, weight: float = 50, critical: bool = False) -> KPIRating:
+        return KPIRating(KPI("k", "Acme", "Hosting", 1, "max", "", weight, critical), of, met)
+
+    assert [rated(m, 12).uk for m in (12, 11, 9, 8)] == [
+        "good", "approaching target", "requires improvement", "inadequate"]  # 100, 91.7, 75, 66.7 %
+    assert VendorRating("Acme", "2026", (rated(12, 12), rated(12, 12))).cpars == "Exceptional"
+    # weighted: 60 % x 11/12 + 40 % x 12/12 = 95 % -> Very Good
+    assert VendorRating("Acme", "2026", (rated(11, 12, 60), rated(12, 12, 40))).cpars == "Very Good"
+    # the same with the missed KPI critical and below 90 %: no longer Very Good
+    vr = VendorRating("Acme", "2026", (rated(10, 12, 10, critical=True), rated(12, 12, 90)))
+    assert vr.attainment == pytest.approx(0.1 * 10 / 12 + 0.9) and vr.cpars == "Satisfactory"
+    # a critical KPI inadequate caps the rating at Marginal, whatever the attainment
+    vr = VendorRating("Acme", "2026", (rated(6, 12, 1, critical=True), rated(12, 12, 99)))
+    assert vr.attainment > 0.95 and vr.cpars == "Marginal"
+    assert VendorRating("Acme", "2026", (rated(8, 12), rated(8, 12))).cpars == "Unsatisfactory"
+    b = book([UPTIME], [Actual(m, "Acme", "Hosting", "uptime", 99.0 if m == "2026-03" else 99.95)
+                        for m in months(12)], [])
+    (acme,) = ratings(b, "2026")
+    assert (acme.kpis[0].months, acme.kpis[0].met, acme.kpis[0].uk) == (12, 11, "approaching target")
