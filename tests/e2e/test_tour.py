@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from tests.e2e.conftest import shot, wait_idle
 from tests.helpers import basic
 
-PAGES = ("Import", "Evaluate", "Panel", "Robustness", "Scenarios", "Compliance", "Report & share")
+PAGES = ("Import", "Evaluate", "Panel", "Robustness", "Scenarios", "Compliance", "Report & share",
+         "Monitor")
 
 
 def go(page, title: str) -> None:  # type: ignore[no-untyped-def]
