@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scoring import monitor
 from scoring.model import fold
 from scoring.monitor import CPARS_LEVELS, fee_at_risk, ratings, stale_risks, trends
 from scoring.performance_template import performance_template_bytes
@@ -91,6 +92,17 @@ with tabs[0]:
            "miss in a row before it; " if book.escalation > 1 else "")
         + "the month's credit is capped at the amount at risk. A KPI with no share of the pool "
         "(an OKR) is tracked, not credited.")
+    failing = monitor.failing(book)
+    if failing:
+        st.subheader("What would replacing a vendor cost?")
+        st.caption("The awarded bids that missed a critical KPI, or whose credits reached the whole "
+                   "amount at risk in a month. Each opens the Scenarios comparison with an award "
+                   "that replaces the vendor on that component by the best-ranked other bid "
+                   "(the hand-edited award, beside the monolithic, modular and optimized ones).")
+        for n, s in enumerate(failing):
+            if st.button(f"Replace {s.vendor} on {s.component}", key=f"perf_replace_{n}",
+                         icon=":material/swap_horiz:"):
+                monitor_state.open_replacement(s.vendor, s.component)
 with tabs[1]:
     if not series:
         st.info("No KPI has a value reported yet.", icon=":material/info:")

@@ -4,7 +4,17 @@ import streamlit as st
 
 from scoring.mcda import ScoringError
 from scoring.scenarios import HHI_HIGH
-from ui import cache, charts, controls, frontier_views, scenario_views, state, vega, widgets
+from ui import (
+    cache,
+    charts,
+    controls,
+    frontier_views,
+    monitor_state,
+    scenario_views,
+    state,
+    vega,
+    widgets,
+)
 from ui.widgets import md_escape as esc
 
 open_wb = state.current()
@@ -18,6 +28,12 @@ st.write(
     "everything (the best bundle bid), the best bid in each lot, and the award of least total "
     "cost under the caps, on cost, concentration and replaceability."
 )
+if (replaced := st.session_state.pop(monitor_state.REPLACED, None)) is not None:
+    vendor, component, other = replaced
+    st.info(f"From the Monitor page: the **edited award** replaces **{esc(vendor)}** on "
+            f"**{esc(component)}** by **{esc(other)}**, the best-ranked other bid there. Compare "
+            "its cost, concentration and replaceability with the other awards below.",
+            icon=":material/swap_horiz:")
 if not bidset.components:
     st.info(
         "Scenarios need a **Components** sheet in the workbook listing the parts of the "

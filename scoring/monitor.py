@@ -26,8 +26,12 @@ import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scoring.model import BUNDLE_LOT, BidSet, fold
+
+if TYPE_CHECKING:
+    from scoring.mcda import Ranking
 
 DIRECTIONS = ("max", "min")  # max: at least the target is met; min: at most the target
 UPTIME = "uptime_pct"  # the bid's committed uptime: a KPI of every awarded bid that states one
@@ -538,3 +542,31 @@ def review(book: PerformanceBook, month: str, top: int = 5) -> Review:
     return Review(month, tuple(status), this, sum(m.credit for m in credits if m.month <= month),
                   flags, incidents, tuple(open_risks[:top]), stale, tuple(debt_by_deferral(book)),
                   tuple(decisions))
+
+
+# -- back to the scenarios --------------------------------------------------------------------
+
+def failing(book: PerformanceBook, year: str | None = None) -> list[Service]:
+    """The awarded bids that missed a critical KPI, or had a month's credits reach the whole
+    amount at risk (in ``year``, or ever)."""
+    credits = [m for m in fee_at_risk(book) if year is None or m.month.startswith(year)]
+    bad: set[tuple[str, str]] = set()
+    for m in credits:
+        for x in m.misses:
+            k = next((k for k in book.kpis if fold(k.name) == fold(x.kpi)
+                      and fold(k.vendor) == fold(m.vendor) and fold(k.component) == fold(x.component)),
+                     None)
+            if m.capped or (k is not None and k.critical):
+                bad.add((fold(m.vendor), fold(x.component)))
+    return [s for s in book.services if (fold(s.vendor), fold(s.component)) in bad]
+
+
+def replacing(award: dict[str, str], ranking: Ranking, component: str, vendor: str
+              ) -> tuple[dict[str, str], str] | None:
+    """``award`` (component -> vendor) with ``vendor`` replaced on ``component`` by the
+    best-ranked eligible bid of another vendor in that component's lot; None when there is none."""
+    other = next((b for b in ranking.in_lot(component)
+                  if b.eligible and fold(b.vendor) != fold(vendor)), None)
+    if other is None:
+        return None
+    return {**award, component: other.vendor}, other.vendor

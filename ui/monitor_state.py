@@ -32,3 +32,30 @@ def book(upload: Any) -> tuple[str, PerformanceRead] | None:
 @st.cache_data(max_entries=16, show_spinner=False)
 def _read(data: bytes, workbook_sha256: str) -> PerformanceRead:
     return read_performance(data, state.current().bidset)
+
+
+def open_replacement(vendor: str, component: str) -> None:
+    """The Scenarios page, with the award in force (the hand-edited one, else the modular award)
+    replacing ``vendor`` on ``component`` by the best-ranked bid of another vendor."""
+    from scoring.monitor import replacing
+    from ui import cache
+
+    ev = state.evaluation()
+    results = cache.results(ev, state.current().bidset)
+    if ev.edited_award is not None:
+        award = dict(ev.edited_award)
+    else:
+        modular = results.scenarios.named("modular")
+        award = {a.component: a.vendor for a in modular.awards} if modular is not None else {}
+    found = replacing(award, results.ranking, component, vendor)
+    if found is None:
+        st.warning(f"No other eligible bid for {component}: {vendor} cannot be replaced there.",
+                   icon=":material/warning:")
+        return
+    award, other = found
+    state.replace_evaluation(ev.replace(edited_award=tuple(award.items())))
+    st.session_state[REPLACED] = (vendor, component, other)
+    st.switch_page("app_pages/scenarios.py")
+
+
+REPLACED = "monitor_replaced"  # (vendor, component, replacement) the Scenarios page announces

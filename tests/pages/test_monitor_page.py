@@ -82,3 +82,17 @@ def test_the_ratings_need_a_narrative_per_vendor_before_their_document():
     assert any(b.proto.label == "Annual ratings 2026 (.docx)" for b in at.get("download_button"))
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Review pack for 2026-12 (.xlsx)", "Review pack for 2026-12 (.docx)"} <= labels
+
+
+def test_replacing_a_failing_vendor_opens_the_scenarios_with_that_award():
+    at = monitor()
+    button = next(b for b in at.button if b.label == "Replace Cascade Cloud Services on Infrastructure")
+    button.click().run()
+    assert not at.exception
+    award = dict(at.session_state["evaluation"].edited_award)
+    # the modular award with the infrastructure lot's best other bid in place of Cascade's
+    assert award == {"Infrastructure": "Summit Integrators", "Application": "Northwind Digital",
+                     "Analytics": "Meridian Analytics", "Security": "Bastion Security Group"}
+    assert any("replaces **Cascade Cloud Services** on **Infrastructure** by **Summit Integrators**"
+               in i.value for i in at.info)
+    assert any("Edited" in str(df.value.to_dict()) for df in at.dataframe)

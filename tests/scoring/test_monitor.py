@@ -174,3 +174,17 @@ def test_ratings_follow_the_stated_bands():
                         for m in months(12)], [])
     (acme,) = ratings(b, "2026")
     assert (acme.kpis[0].months, acme.kpis[0].met, acme.kpis[0].uk) == (12, 11, "approaching target")
+
+
+def test_failing_bids_are_those_with_a_critical_miss_or_a_capped_month():
+    critical = KPI("uptime", "Acme", "Hosting", 99.9, "max", "%", 10, critical=True)
+    plain = KPI("response", "Acme", "Hosting", 30, "min", "min", 10)
+    from scoring.monitor import failing
+
+    def run(kpi, value):  # type: ignore[no-untyped-def]
+        return failing(book([kpi], [Actual("2026-01", "Acme", "Hosting", kpi.name, value)],
+                            [Invoice("2026-01", "Acme", "", 1_000)]))
+
+    assert run(critical, 99.0) == [ACME]
+    assert run(plain, 45) == []  # 10 % of the pool, not critical, not capped
+    assert run(KPI("response", "Acme", "Hosting", 30, "min", "min", 100), 45) == [ACME]  # capped
