@@ -244,7 +244,13 @@ class MonthCredit:
 
     @property
     def capped(self) -> bool:
+        """The KPIs' credits came to more than the amount at risk (the cap applied)."""
         return self.claimed > self.at_risk
+
+    @property
+    def exhausted(self) -> bool:
+        """The month's credit is the whole amount at risk."""
+        return self.at_risk > 0 and self.credit >= self.at_risk * (1 - 1e-12)
 
 
 def fee_at_risk(book: PerformanceBook) -> list[MonthCredit]:
@@ -521,7 +527,7 @@ def review(book: PerformanceBook, month: str, top: int = 5) -> Review:
             decisions.append(f"{k.vendor} did not report {k.name} for {month}: ask for the figure "
                              "or apply the contract's rule for unreported KPIs (procurement, legal)")
     for m in this:
-        if m.capped:
+        if m.exhausted:
             decisions.append(f"{_of(m.vendor)} credits for {month} reached the whole amount at risk "
                              f"({m.at_risk:,.0f}): consider the contract's remedies beyond the "
                              "credits (procurement, legal)")
@@ -556,7 +562,7 @@ def failing(book: PerformanceBook, year: str | None = None) -> list[Service]:
             k = next((k for k in book.kpis if fold(k.name) == fold(x.kpi)
                       and fold(k.vendor) == fold(m.vendor) and fold(k.component) == fold(x.component)),
                      None)
-            if m.capped or (k is not None and k.critical):
+            if m.exhausted or (k is not None and k.critical):
                 bad.add((fold(m.vendor), fold(x.component)))
     return [s for s in book.services if (fold(s.vendor), fold(s.component)) in bad]
 
