@@ -30,7 +30,8 @@ ACTION_LABELS = {"setting": "Setting", "workbook": "Workbook", "create evaluatio
                  "moderation": "Moderated value", "version": "Version", "finding": "Finding",
                  "narrative": "Consensus narrative", "submission": "Submission",
                  "declaration": "Conflict-of-interest declaration",
-                 "assignment": "Assignment", "weights": "Weights"}
+                 "assignment": "Assignment", "weights": "Weights",
+                 "performance": "Performance workbook"}
 ITEM_LABELS["stored"] = "stored (hash of the version's evaluation)"
 
 
@@ -210,6 +211,8 @@ def sentence(e: Any) -> str:
         text = f"{who} {'locked' if e.new_value == 'yes' else 'unlocked'} the technical consensus"
     elif e.action == "panel" and e.item == "weights_locked":
         text = f"{who} locked the weights"
+    elif e.action == "performance":
+        text = f"{who} stored the performance workbook {label} ({str(e.new_value)[:16]}…)"
     elif e.action == "weights" and e.item == "locked":
         from scoring.weight_lock import read
 

@@ -121,7 +121,8 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
           narratives: Sequence[Mapping[str, Any]] = (),
           submissions: Sequence[Mapping[str, Any]] = (),
           declarations: Sequence[Mapping[str, Any]] = (),
-          assignments: Sequence[Mapping[str, Any]] = ()) -> Verdict:
+          assignments: Sequence[Mapping[str, Any]] = (),
+          books: Sequence[Mapping[str, Any]] = ()) -> Verdict:
     """The checks of ``verify`` on rows already read (see the module's note)."""
     if anchor is not None and evaluation is None and not entries:
         return Verdict(evaluation_id, 0, "", f"the evaluation is not in the database, but the anchor "
@@ -148,7 +149,8 @@ def check(evaluation_id: int, entries: Sequence[Mapping[str, Any]], *, versions:
                            f"the one the anchor {anchor} recorded (the chain was rewritten)", at["id"])
     verdict = _records(evaluation_id, entries, versions, snapshots, scores, moderations, members,
                        flags, evaluation) or _written(entries, findings, narratives,
-                                                       submissions, declarations, assignments)
+                                                       submissions, declarations, assignments) \
+        or _books(entries, books, snapshots)
     return Verdict(evaluation_id, len(entries), head, verdict[0], verdict[1]) if verdict else Verdict(
         evaluation_id, len(entries), head)
 
@@ -239,6 +241,24 @@ def _written(entries: Sequence[Mapping[str, Any]], findings: Sequence[Mapping[st
               x["reason"], x["at"]) for x in assignments]
     if found != audited:
         return "the assignments in the database are not the ones the audit log recorded", None
+    return None
+
+
+def _books(entries: Sequence[Mapping[str, Any]], books: Sequence[Mapping[str, Any]],
+           snapshots: Mapping[str, bytes]) -> tuple[str, int | None] | None:
+    """The performance workbooks stored are, in order, the ones the audit log recorded, each
+    snapshot's bytes still hashing to its name."""
+    audited = [(e["actor"], e["item"], e["new_value"], e["reason"], e["at"]) for e in entries
+               if e["action"] == "performance"]
+    found = [(b["by"], plain_text(b["filename"])[:300], b["snapshot_sha256"], b["reason"], b["at"])
+             for b in sorted(books, key=lambda b: b["number"])]
+    if found != audited:
+        return "the performance workbooks in the database are not the ones the audit log recorded", None
+    for b in books:
+        data = snapshots.get(b["snapshot_sha256"])
+        if data is None or hashlib.sha256(data).hexdigest() != b["snapshot_sha256"]:
+            return (f"performance workbook {b['number']}'s bytes are missing or not the ones "
+                    "stored", None)
     return None
 
 

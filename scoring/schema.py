@@ -184,3 +184,14 @@ assignments = Table(
     CheckConstraint("length(trim(reason)) > 0", name="assignments_reason"),
     Index("assignments_evaluation", "evaluation_id", "id"),
 )
+performance_books = Table(  # the performance workbooks of an evaluation's contract, numbered
+    "performance_books", metadata,
+    Column("evaluation_id", Integer, ForeignKey("evaluations.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("snapshot_sha256", String(64), ForeignKey("snapshots.sha256"), nullable=False),
+    Column("filename", String(300), nullable=False),
+    Column("by", String(320), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+    CheckConstraint("length(trim(reason)) > 0", name="performance_books_reason"),
+)

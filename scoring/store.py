@@ -64,6 +64,7 @@ from scoring.schema import (
     panel_findings,
     panel_flags,
     panel_scores,
+    performance_books,
     snapshots,
     submissions,
     versions,
@@ -641,6 +642,35 @@ class Store:
             self._audit(conn, evaluation_id, None, at, chair, "submission", evaluator,
                         "submitted", "reopened", reason)
 
+    # -- performance workbooks: the contract's monitoring, after the award ----------------------
+    def save_performance(self, evaluation_id: int, data: bytes, filename: str, *, by: str,
+                         reason: str) -> int:
+        """Store a performance workbook with the evaluation (its bytes once, content-addressed),
+        as the next numbered book; audited. The latest book is the one in force."""
+        _require(author=by, reason=reason)
+        at = utc_now()
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            if self._latest(conn, evaluation_id) is None:
+                raise StoreError(f"There is no evaluation #{evaluation_id}")
+            sha = self._put_snapshot(conn, data, filename or "performance.xlsx", by, at)
+            number = (conn.execute(select(func.max(performance_books.c.number)).where(
+                performance_books.c.evaluation_id == evaluation_id)).scalar() or 0) + 1
+            conn.execute(insert(performance_books).values(
+                evaluation_id=evaluation_id, number=number, snapshot_sha256=sha,
+                filename=plain_text(filename)[:300], by=by, reason=plain_text(reason), at=at))
+            self._audit(conn, evaluation_id, None, at, by, "performance",
+                        plain_text(filename)[:300], None, sha, reason)
+        return number
+
+    def performance_books(self, evaluation_id: int) -> list[dict[str, Any]]:
+        """The evaluation's stored performance workbooks, oldest first (number, snapshot_sha256,
+        filename, by, reason, at)."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(performance_books).where(
+                performance_books.c.evaluation_id == evaluation_id)
+                .order_by(performance_books.c.number)).mappings()]
+
     # -- assignments: which lots and criteria each evaluator scores ------------------------------
     def assign(self, evaluation_id: int, evaluator: str, criteria: Sequence[str],
                lots: Sequence[str], *, chair: str, reason: str) -> None:
@@ -933,8 +963,8 @@ class Store:
                     query = query.order_by(table.c.id)
                 return [dict(r) for r in conn.execute(query).mappings().all()]
 
-            entries, found_versions = rows(audit_log), rows(versions)
-            shas = {v["snapshot_sha256"] for v in found_versions}
+            entries, found_versions, books = rows(audit_log), rows(versions), rows(performance_books)
+            shas = {v["snapshot_sha256"] for v in (*found_versions, *books)}
             data = {r[0]: bytes(r[1]) for r in conn.execute(
                 select(snapshots.c.sha256, snapshots.c.data).where(snapshots.c.sha256.in_(shas)))}
             evaluation = conn.execute(select(evaluations).where(
@@ -946,7 +976,7 @@ class Store:
                 scores=rows(panel_scores), moderations=rows(moderations),
                 findings=rows(panel_findings), narratives=rows(narratives),
                 submissions=rows(submissions), declarations=rows(declarations),
-                assignments=rows(assignments),
+                assignments=rows(assignments), books=books,
                 members={r["user_id"]: r["role"] for r in rows(members)},
                 flags={r["name"]: r["value"] for r in rows(panel_flags)},
                 evaluation=dict(evaluation) if evaluation else None, key=self.audit_key,
@@ -967,7 +997,7 @@ APP_PRIVILEGES = {
     "panel_scores": "SELECT, INSERT", "moderations": "SELECT, INSERT", "evaluations": "SELECT, INSERT",
     "panel_findings": "SELECT, INSERT", "narratives": "SELECT, INSERT",
     "submissions": "SELECT, INSERT", "declarations": "SELECT, INSERT",
-    "assignments": "SELECT, INSERT",
+    "assignments": "SELECT, INSERT", "performance_books": "SELECT, INSERT",
     "members": "SELECT, INSERT, UPDATE, DELETE", "panel_flags": "SELECT, INSERT, UPDATE, DELETE",
     "alembic_version": "SELECT",
 }

@@ -57,11 +57,13 @@ def worked(store: Store) -> int:
                   detail="advised Acme in 2024")
     store.decide_conflict(eid, "bob", recuse=False, chair="ann", reason="ended two years ago")
     store.assign(eid, "cy", ["Technical"], [], chair="ann", reason="technical only")
+    store.save_performance(eid, b"performance, month one", "performance.xlsx", by="ann",
+                           reason="January's figures")
     return eid
 
 
 TABLES = ("audit_log", "versions", "panel_scores", "moderations", "evaluations", "panel_findings",
-          "narratives", "submissions", "declarations", "assignments")
+          "narratives", "submissions", "declarations", "assignments", "performance_books")
 
 
 def owner_sql(store: Store, *statements: str) -> None:
@@ -150,6 +152,10 @@ def test_a_record_written_by_the_app_is_intact(store):
     # an assignment widened (the evaluator could then score cells the chair did not give them)
     ("UPDATE assignments SET criteria = '[]' WHERE evaluation_id = {eid}", "assignments"),
     ("DELETE FROM assignments WHERE evaluation_id = {eid}", "assignments"),
+    # a performance workbook removed, or repointed at another stored workbook's bytes
+    ("DELETE FROM performance_books WHERE evaluation_id = {eid}", "performance workbooks"),
+    ("UPDATE performance_books SET snapshot_sha256 = '{other}' WHERE evaluation_id = {eid}",
+     "performance workbooks"),
 ])
 def test_every_change_made_outside_the_app_is_found(store, change, expected):
     other = store.create(f"Other {uuid.uuid4().hex[:6]}", OTHER, "o.xlsx", ev(workbook=OTHER),
@@ -200,7 +206,8 @@ def test_an_anchor_finds_entries_removed_from_the_end_and_an_evaluation_removed_
     assert not verdict.intact and "removed from its end" in verdict.problem, verdict.describe()
 
     tables = ("audit_log", "versions", "panel_scores", "moderations", "members", "panel_flags",
-              "panel_findings", "narratives", "submissions", "declarations", "assignments")
+              "panel_findings", "narratives", "submissions", "declarations", "assignments",
+              "performance_books")
     owner_sql(store, *(f"DELETE FROM {t} WHERE evaluation_id = {eid}" for t in tables),
               f"DELETE FROM evaluations WHERE id = {eid}")
     assert all(v.evaluation_id != eid for v in store.verify_all())

@@ -577,3 +577,23 @@ def test_locked_weights_need_a_reason_to_change_and_the_record_says_so(store):
     store.lock_weights(other, by="ann", reason="late")
     assert store.weights_lock(other).before_opening() == (  # type: ignore[union-attr]
         "after 1 panel score had been entered in the app, with the prices still sealed")
+
+
+def test_performance_workbooks_are_stored_numbered_with_the_evaluation(store):
+    from scoring.audit import audit_sentences
+
+    eid = new_eval(store).evaluation_id
+    assert store.performance_books(eid) == []
+    with pytest.raises(StoreError, match="reason"):
+        store.save_performance(eid, b"book one", "perf.xlsx", by="ann", reason=" ")
+    assert store.save_performance(eid, b"book one", "perf.xlsx", by="ann", reason="January") == 1
+    assert store.save_performance(eid, b"book two", "perf-feb.xlsx", by="ann", reason="February") == 2
+    books = store.performance_books(eid)
+    assert [(b["number"], b["filename"], b["reason"]) for b in books] == [
+        (1, "perf.xlsx", "January"), (2, "perf-feb.xlsx", "February")]
+    assert store.snapshot(books[1]["snapshot_sha256"]) == b"book two"
+    said = [s["What happened"] for s in audit_sentences(store.audit(eid))]
+    assert any(s.startswith("ann stored the performance workbook perf-feb.xlsx") for s in said)
+    assert store.verify(eid).intact
+    with pytest.raises(StoreError, match="no evaluation"):
+        store.save_performance(999_999, b"x", "x.xlsx", by="ann", reason="nowhere")
