@@ -33,13 +33,14 @@ with right:
     st.download_button("Download the performance template", performance_template_bytes(),
                        file_name="performance-template.xlsx", mime=XLSX,
                        icon=":material/download:")
-found = monitor_state.book(upload)
-if found is None:
-    st.info("Upload the performance workbook of this evaluation's award. The bundled sample "
-            "evaluation opens with its own (twelve months, three vendors).",
+in_use = monitor_state.book(upload)
+if in_use is None:
+    st.info("Upload the performance workbook of this evaluation's award. A saved evaluation "
+            "opens with the latest one stored with it; the bundled sample evaluation with its "
+            "own (twelve months, three vendors).",
             icon=":material/upload_file:")
     st.stop()
-name, read = found
+name, read = in_use.name, in_use.read
 if not read.ok:
     st.error(f"**{esc(name)}** has {len(read.problems)} problem"
              f"{'s' if len(read.problems) != 1 else ''}; nothing of it is used until they are "
@@ -48,6 +49,7 @@ if not read.ok:
     st.stop()
 book = read.book
 assert book is not None
+monitor_state.store_form(in_use)
 st.caption(f"{esc(name)} · {len(book.months)} months ({book.months[0]} to {book.months[-1]}) · "
            f"{len(book.vendors)} vendors on {len(book.services)} awarded bids · SHA-256 "
            f"{book.sha256[:12]}…" if book.months else esc(name))

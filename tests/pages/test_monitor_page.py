@@ -96,3 +96,24 @@ def test_replacing_a_failing_vendor_opens_the_scenarios_with_that_award():
     assert any("replaces **Cascade Cloud Services** on **Infrastructure** by **Summit Integrators**"
                in i.value for i in at.info)
     assert any("Edited" in str(df.value.to_dict()) for df in at.dataframe)
+
+
+def test_the_chair_stores_the_book_with_the_saved_evaluation_and_it_reopens_with_it():
+    from tests.pages.test_panel_page import labelled, saved_app
+
+    at = saved_app("Monitored")
+    ref = at.session_state["saved_version"]
+    at.switch_page("app_pages/monitor.py").run()
+    labelled(at.text_input, "Reason").set_value("December's figures")
+    next(b for b in at.button if b.label == "Store").click().run()
+    assert not at.exception
+    assert any("as performance workbook 1 of 1" in c.value for c in at.caption)
+
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    fresh.query_params["evaluation"], fresh.query_params["version"] = str(ref.evaluation_id), "1"
+    fresh.run()
+    fresh.switch_page("app_pages/monitor.py").run()
+    assert not fresh.exception
+    stored = next(c.value for c in fresh.caption if "as performance workbook 1 of 1" in c.value)
+    assert "December's figures" in stored.replace("\\\\", "")
+    assert not any(b.label == "Store" for b in fresh.button)
