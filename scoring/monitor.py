@@ -456,9 +456,10 @@ class VendorRating:
         return CPARS_LEVELS[level]
 
 
-def ratings(book: PerformanceBook, year: str) -> list[VendorRating]:
-    """Each vendor's year: every KPI's months reported and met (OKRs with no share of the pool
-    are rated too, as the UK levels, and weigh nothing in the CPARS suggestion)."""
+def ratings(book: PerformanceBook, year: str, through: str = "") -> list[VendorRating]:
+    """Each vendor's year (up to the month ``through``, when given): every KPI's months reported
+    and met (OKRs with no share of the pool are rated too, as the UK levels, and weigh nothing
+    in the CPARS suggestion)."""
     out = []
     for vendor in book.vendors:
         rows = []
@@ -466,6 +467,7 @@ def ratings(book: PerformanceBook, year: str) -> list[VendorRating]:
             if fold(k.vendor) != fold(vendor):
                 continue
             values = [a.value for a in book.actuals if a.month.startswith(year)
+                      and (not through or a.month <= through)
                       and fold(a.vendor) == fold(k.vendor) and fold(a.component) == fold(k.component)
                       and fold(a.kpi) == fold(k.name)]
             rows.append(KPIRating(k, len(values), sum(k.met(v) for v in values)))

@@ -87,6 +87,15 @@ def review_workbook(book: PerformanceBook, month: str, name: str = "") -> bytes:
             sheet.table(frame, {k: v for k, v in money.items() if k in frame.columns},
                         wrap=tuple(c for c in ("What", "What happened", "Mitigation") if c in frame))
         sheet.finish()
+    sheet = Sheet(wb, "Ratings", marking=MARKING)
+    sheet.title(f"Ratings, {month[:4]} to {month} (suggested; the year's ratings need the "
+                "assessing official's narrative)", 13)
+    year = ratings(book, month[:4], through=month)
+    sheet.table(pd.DataFrame([{"Vendor": v.vendor, "KPI": k.kpi.name, "Component": k.kpi.component,
+                               "Months reported": k.months, "Met": k.met,
+                               "UK Procurement Act rating": k.uk, "CPARS suggested": v.cpars}
+                              for v in year for k in v.kpis]))
+    sheet.finish()
     _neutralise(wb)
     buf = io.BytesIO()
     wb.save(buf)

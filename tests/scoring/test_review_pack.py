@@ -45,7 +45,10 @@ def test_the_month_s_review_holds_its_figures_and_decisions(book):
 def test_the_excel_and_word_packs_agree(book):
     wb = load_workbook(io.BytesIO(review_workbook(book, "2026-09", "Tax system")))
     assert wb.sheetnames == ["Summary", "KPI status", "Credits", "Flags", "Incidents",
-                             "Top risks", "Tech debt", "OKR progress"]
+                             "Top risks", "Tech debt", "OKR progress", "Ratings"]
+    rows = list(wb["Ratings"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Vendor")
+    assert "UK Procurement Act rating" in header and "CPARS suggested" in header
     assert wb["Summary"]["A1"].value == MARKING
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
     r = review(book, "2026-09")
