@@ -67,7 +67,7 @@ def review_workbook(book: PerformanceBook, month: str, name: str = "") -> bytes:
     s = Sheet(wb, "Summary", first=True, marking=MARKING)
     s.title(f"Monthly performance review, {month}", 16)
     s.pairs([("Contract", name or "the awarded contract"), ("Month", month),
-             ("For", ", ".join(f"the {x} owner" for x in REVIEWERS)),
+             ("For the owners", ", ".join(REVIEWERS[:-1]) + f" and {REVIEWERS[-1]}"),
              (f"Credits this month ({book.currency})", f"{sum(m.credit for m in r.credits):,.2f}"),
              (f"Credits to date ({book.currency})", f"{r.credits_to_date:,.2f}"),
              ("KPIs missed", str(sum(1 for _, _, met in r.status if met is False))),
