@@ -808,8 +808,8 @@ def _monitor(args: argparse.Namespace) -> str:
     if found.book is None:
         raise CliError("\n".join(" ".join(str(p).split("\n")) for p in found.problems),
                        EXIT_INVALID)
-    book = found.book
-    month = args.month or (book.months[-1] if book.months else "")
+    month = args.month or (found.book.months[-1] if found.book.months else "")
+    book = found.book.through(month) if month else found.book  # as it stood at the month's end
     credits = fee_at_risk(book)
     series = trends(book)
     doc = {
@@ -825,7 +825,7 @@ def _monitor(args: argparse.Namespace) -> str:
                                      "target": x.target, "allocation_pct": x.allocation_pct,
                                      "repeat": x.repeat, "credit": x.credit} for x in m.misses],
                          "unreported": list(m.unreported)} for m in credits],
-        "credits_due": sum(m.credit for m in credits),
+        "credits_due": sum(m.credit for m in credits),  # to the review month
         "flags": [{"kpi": s.kpi.name, "vendor": s.kpi.vendor, "component": s.kpi.component,
                    "kind": f.kind, "month": f.month, "text": f.text}
                   for s in series for f in s.flags],

@@ -149,6 +149,15 @@ class PerformanceBook:
     currency: str = "USD"
     sha256: str = ""
 
+    def through(self, month: str) -> PerformanceBook:
+        """The book as it stood at the end of ``month``: its actuals, invoices and incidents up
+        to then (the registers as they are). Every figure of a review month comes from this."""
+        from dataclasses import replace
+
+        return replace(self, actuals=tuple(a for a in self.actuals if a.month <= month),
+                       invoices=tuple(i for i in self.invoices if i.month <= month),
+                       incidents=tuple(i for i in self.incidents if i.month <= month))
+
     @property
     def months(self) -> tuple[str, ...]:
         return tuple(sorted({a.month for a in self.actuals} | {i.month for i in self.invoices}))
@@ -253,6 +262,28 @@ class MonthCredit:
         return self.at_risk > 0 and self.credit >= self.at_risk * (1 - 1e-12)
 
 
+def _previous(month: str) -> str:
+    year, mon = map(int, month.split("-"))
+    return f"{year - (mon == 1):04d}-{(mon - 2) % 12 + 1:02d}"
+
+
+def misses_in_a_row(book: PerformanceBook) -> dict[tuple[str, str, str, str], int]:
+    """(month, vendor, component, KPI) -> how many calendar months in a row, up to and including
+    that month, the KPI was reported missed. A month with no figure reported, or missing from
+    the book, ends the run (it is neither a miss nor a met month)."""
+    kpis = {(fold(k.vendor), fold(k.component), fold(k.name)): k for k in book.kpis}
+    missed = {}
+    for a in book.actuals:
+        k = kpis.get((fold(a.vendor), fold(a.component), fold(a.kpi)))
+        if k is not None and not k.met(a.value):
+            missed[a.month, fold(a.vendor), fold(a.component), fold(a.kpi)] = True
+    out: dict[tuple[str, str, str, str], int] = {}
+    for key in sorted(missed):
+        month, *rest = key
+        out[key] = out.get((_previous(month), *rest), 0) + 1
+    return out
+
+
 def fee_at_risk(book: PerformanceBook) -> list[MonthCredit]:
     """Every invoice's at-risk amount and the credit its month's misses earn (see the module's
     model), in month order. An invoice names a component, or none for all the vendor holds;
@@ -263,7 +294,7 @@ def fee_at_risk(book: PerformanceBook) -> list[MonthCredit]:
         held.setdefault(fold(s.vendor), []).append(s)
     values = {(a.month, fold(a.vendor), fold(a.component), fold(a.kpi)): a.value
               for a in book.actuals}
-    streak: dict[tuple[str, str, str], int] = {}  # (vendor, component, kpi) -> misses in a row
+    runs = misses_in_a_row(book)
     out = []
     for month in book.months:
         for inv in sorted((i for i in book.invoices if i.month == month),
@@ -275,20 +306,17 @@ def fee_at_risk(book: PerformanceBook) -> list[MonthCredit]:
                 if fold(k.vendor) != fold(inv.vendor) or (
                         inv.component and fold(k.component) != fold(inv.component)):
                     continue
-                value = values.get((month, fold(k.vendor), fold(k.component), fold(k.name)))
-                key = (fold(k.vendor), fold(k.component), fold(k.name))
+                key = (month, fold(k.vendor), fold(k.component), fold(k.name))
+                value = values.get(key)
                 if value is None:
                     unreported.append(k.name)
                     continue
-                if k.met(value):
-                    streak[key] = 0
+                if k.met(value) or k.weight_pct <= 0:  # met, or no share of the pool (an OKR)
                     continue
-                streak[key] = streak.get(key, 0) + 1
-                if k.weight_pct <= 0:  # a KPI with no share of the pool (an OKR): no credit
-                    continue
-                credit = k.weight_pct / 100.0 * at_risk * book.escalation ** (streak[key] - 1)
+                repeat = runs[key]
+                credit = k.weight_pct / 100.0 * at_risk * book.escalation ** (repeat - 1)
                 misses.append(KPICredit(k.name, k.component, value, k.target, k.weight_pct,
-                                        streak[key], max(0.0, credit)))
+                                        repeat, max(0.0, credit)))
             out.append(MonthCredit(month, inv.vendor, inv.component, inv.amount,
                                    service.fee_at_risk_pct, at_risk, tuple(misses),
                                    tuple(unreported)))
@@ -396,6 +424,7 @@ def debt_by_deferral(book: PerformanceBook) -> list[TechDebt]:
 # or overrides with the narrative the ratings require.
 UK_LEVELS = ("good", "approaching target", "requires improvement", "inadequate")
 CPARS_LEVELS = ("Exceptional", "Very Good", "Satisfactory", "Marginal", "Unsatisfactory")
+NOT_RATED = "not rated (nothing reported)"
 UK_BANDS = (1.0, 0.90, 0.75)  # attainment from which: good, approaching target, requires improvement
 CPARS_BANDS = (0.95, 0.85, 0.70)  # weighted attainment from which: Very Good, Satisfactory, Marginal
 
@@ -413,7 +442,9 @@ class KPIRating:
     @property
     def uk(self) -> str:
         """good: met every month; approaching target: 90 % of months or more; requires
-        improvement: 75 % or more; inadequate: less."""
+        improvement: 75 % or more; inadequate: less ("not reported" without a month)."""
+        if not self.months:
+            return NOT_RATED
         a = self.attainment
         return next((level for level, floor in zip(UK_LEVELS, UK_BANDS, strict=False) if a >= floor),
                     UK_LEVELS[-1])
@@ -444,7 +475,10 @@ class VendorRating:
         more; Unsatisfactory: less. A critical KPI rated inadequate caps the rating at
         Marginal."""
         rated = [k for k in self.kpis if k.months]
-        if rated and all(k.uk == "good" for k in rated):
+        if not rated:
+            return NOT_RATED
+        weighted = [k for k in rated if k.kpi.weight_pct > 0] or rated
+        if all(k.uk == "good" for k in weighted):
             return CPARS_LEVELS[0]
         a = self.attainment
         critical = [k.uk for k in rated if k.kpi.critical]
@@ -503,7 +537,8 @@ class Review:
 
 def review(book: PerformanceBook, month: str, top: int = 5) -> Review:
     """The month's review pack: KPI status, credits, flags, incidents, the top risks, the tech
-    debt, and the decisions the month calls for."""
+    debt, and the decisions the month calls for; the book as it stood at the month's end."""
+    book = book.through(month)
     credits = fee_at_risk(book)
     values = {(fold(a.vendor), fold(a.component), fold(a.kpi)): a.value
               for a in book.actuals if a.month == month}
@@ -555,26 +590,37 @@ def review(book: PerformanceBook, month: str, top: int = 5) -> Review:
 # -- back to the scenarios --------------------------------------------------------------------
 
 def failing(book: PerformanceBook, year: str | None = None) -> list[Service]:
-    """The awarded bids that missed a critical KPI, or had a month's credits reach the whole
-    amount at risk (in ``year``, or ever)."""
-    credits = [m for m in fee_at_risk(book) if year is None or m.month.startswith(year)]
+    """The awarded bids that missed a critical KPI (as reported), or had a month's credit take
+    the whole amount at risk (in ``year``, or ever)."""
+    kpis = {(fold(k.vendor), fold(k.component), fold(k.name)): k for k in book.kpis}
     bad: set[tuple[str, str]] = set()
-    for m in credits:
-        for x in m.misses:
-            k = next((k for k in book.kpis if fold(k.name) == fold(x.kpi)
-                      and fold(k.vendor) == fold(m.vendor) and fold(k.component) == fold(x.component)),
-                     None)
-            if m.exhausted or (k is not None and k.critical):
-                bad.add((fold(m.vendor), fold(x.component)))
+    for a in book.actuals:
+        k = kpis.get((fold(a.vendor), fold(a.component), fold(a.kpi)))
+        if k is not None and k.critical and not k.met(a.value) and (
+                year is None or a.month.startswith(year)):
+            bad.add((fold(a.vendor), fold(a.component)))
+    for m in fee_at_risk(book):
+        if m.exhausted and (year is None or m.month.startswith(year)):
+            held = [s for s in book.services if fold(s.vendor) == fold(m.vendor)
+                    and (not m.component or fold(s.component) == fold(m.component))]
+            bad.update((fold(s.vendor), fold(s.component)) for s in held)
     return [s for s in book.services if (fold(s.vendor), fold(s.component)) in bad]
 
 
 def replacing(award: dict[str, str], ranking: Ranking, component: str, vendor: str
-              ) -> tuple[dict[str, str], str] | None:
+              ) -> tuple[dict[str, str], str] | str:
     """``award`` (component -> vendor) with ``vendor`` replaced on ``component`` by the
-    best-ranked eligible bid of another vendor in that component's lot; None when there is none."""
+    best-ranked eligible bid of another vendor in that component's lot; or why there is none
+    (no other eligible bid; or the award's other components held through a bundle bid, which
+    a change on one component would break)."""
     other = next((b for b in ranking.in_lot(component)
                   if b.eligible and fold(b.vendor) != fold(vendor)), None)
     if other is None:
-        return None
-    return {**award, component: other.vendor}, other.vendor
+        return f"no other eligible bid for {component}"
+    lot_bids = {(fold(b.vendor), fold(b.lot)) for b in ranking.bids}
+    result = {**award, component: other.vendor}
+    held = [c for c, v in result.items() if (fold(v), fold(c)) not in lot_bids]
+    if held:
+        return (f"the award in force holds {', '.join(held)} through a bundle bid, which has no "
+                "bid for a single component: edit the award on the Scenarios page")
+    return result, other.vendor

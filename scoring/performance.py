@@ -31,7 +31,7 @@ from scoring.monitor import (
     bid_kpis,
     merge_kpis,
 )
-from scoring.workbook import Sheet, _Reader, cell_text, closest, in_place, open_book
+from scoring.workbook import Sheet, _Reader, cell_text, closest, in_place, norm_header, open_book
 
 SEVERITIES = ("critical", "high", "medium", "low")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
@@ -61,6 +61,7 @@ class _PerformanceReader:
         for b in bidset.bids:
             self.lots.setdefault(fold(b.vendor), []).append(b.lot)
         self.components = [c.name for c in bidset.components] or [""]
+        self.failed: set[str] = set()  # KPIs whose own row was refused (folded names)
 
     # -- cells -------------------------------------------------------------------------------
     def month(self, sheet: Sheet, row: int, values: list[Any], key: str = "month") -> str | None:
@@ -70,7 +71,13 @@ class _PerformanceReader:
         text = cell_text(raw)
         m = _MONTH.match(text)
         if m and 1 <= int(m.group(2)) <= 12:
-            return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+            if text.count("-") == 2:  # a full date: it must be one
+                try:
+                    dt.date(*map(int, text.split("-")))
+                except ValueError:
+                    m = None
+            if m:
+                return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
         self.r.problem(sheet.loc(row, key), f"the month is {f'{text!r}' if text else 'blank'}",
                        "Write the month as 2026-01 (or enter a date in it)")
         return None
@@ -169,9 +176,11 @@ class _PerformanceReader:
                                    fix="The KPI's share of the fee-at-risk pool, in percent")
             critical = self.r.yes_no(sheet, row, values, "critical", f"critical of '{name}'")
             if vendor is None or target is None or direction is None:
+                self.failed.add(fold(name))  # its Actuals rows get no second message
                 continue
             component = self.component(sheet, row, values, vendor, blank_ok=True)
             if component is None:
+                self.failed.add(fold(name))
                 continue
             held = self.held(vendor) if not component else [component]
             for c in held:
@@ -212,10 +221,13 @@ class _PerformanceReader:
             if component is None or value is None:
                 continue
             if (fold(name), fold(vendor), fold(component)) not in known:
+                if fold(name) in self.failed:
+                    continue  # its KPIs row was refused, with its message
                 names = sorted({k for k, v, c in known if v == fold(vendor)})
                 guess = closest(name, names) if name else None
                 self.r.problem(sheet.loc(row, "kpi"),
-                               f"'{name}' is not a KPI of {vendor}'s contract"
+                               (f"'{name}' is not a KPI of the contract of {vendor}" if name else
+                                f"the KPI is blank ({vendor})")
                                + (f" for {component}" if component else ""),
                                f"Did you mean '{guess}'? Or add it to the KPIs sheet" if guess else
                                "Add it to the KPIs sheet (kpi, vendor, component, target)")
@@ -255,10 +267,14 @@ class _PerformanceReader:
                                + ")", "Invoice each component on its own row")
                 continue
             key = (month, fold(vendor), fold(component))
-            if key in seen:
+            whole = (month, fold(vendor), "")
+            parts = [r for (m, v, c), r in seen.items() if m == month and v == fold(vendor) and c]
+            clash = seen.get(key) or (seen.get(whole) if component else (parts[0] if parts else None))
+            if clash is not None:
                 self.r.problem(sheet.loc(row, "amount"), f"{vendor} is invoiced twice for {month}"
-                               f"{f' ({component})' if component else ''} (first on row {seen[key]})",
-                               "Add the amounts into one row")
+                               f"{f' ({component})' if component else ''} (first on row {clash})",
+                               "Add the amounts into one row, or invoice each component on its "
+                               "own row and none for the whole vendor")
                 continue
             seen[key] = row
             out.append(Invoice(month, vendor, component, amount, row))
@@ -278,6 +294,10 @@ class _PerformanceReader:
             if None in (day, vendor, severity, resolved):
                 continue
             assert vendor is not None and day is not None and severity is not None
+            if resolved and resolved < day:
+                self.r.problem(sheet.loc(row, "resolved"), f"resolved on {resolved}, before the "
+                               f"incident of {day}", "Check the dates")
+                continue
             component = self.component(sheet, row, values, vendor, blank_ok=True)
             if component is None:
                 continue
@@ -337,8 +357,14 @@ class _PerformanceReader:
         cadence, escalation = 31, 1.0
         if sheet is None:
             return cadence, escalation
+        seen: dict[str, int] = {}
         for row, values in sheet.rows():
-            key = cell_text(sheet.get(values, "key")).casefold().replace(" ", "_")
+            key = norm_header(cell_text(sheet.get(values, "key"))).replace(" ", "_")
+            if key in seen:
+                self.r.problem(sheet.loc(row, "key"), f"{key} is set twice (first on row "
+                               f"{seen[key]})", "Keep one row per setting")
+                continue
+            seen[key] = row
             if key == "review_cadence_days":
                 found = self.whole(sheet, row, values, "value", 1, 366, "review_cadence_days")
                 cadence = cadence if found is None else found
@@ -348,8 +374,9 @@ class _PerformanceReader:
                                       "1 (none) to 10")
                 escalation = escalation if value is None else value
             elif key:
-                self.r.problem(sheet.loc(row, "key"), f"'{key}' is not a setting of the "
-                               "performance workbook", "Use review_cadence_days or escalation")
+                self.r.problem(sheet.loc(row, "key"), f"'{cell_text(sheet.get(values, 'key'))}' "
+                               "is not a setting of the performance workbook",
+                               "Use review_cadence_days or escalation")
         return cadence, escalation
 
 
@@ -376,10 +403,18 @@ def read_performance(data: bytes, bidset: BidSet) -> PerformanceRead:
     risks = p.risks()
     techdebt = p.techdebt()
     cadence, escalation = p.settings()
+    invoiced = reader.sheets.get("invoices")
     for inv in invoices:
-        if not any(v == fold(inv.vendor) for v, _ in services):
-            reader.problem(Location("Invoices", inv.row), f"{inv.vendor} is invoiced but no KPI of "
-                           "theirs is reported in Actuals", "Report their KPIs in Actuals")
+        where = invoiced.loc(inv.row, "component" if inv.component else "vendor") if invoiced \
+            else Location("Invoices", inv.row)
+        if reader.problems:  # a row refused above may be the one that reports it: said once
+            break
+        if not any(v == fold(inv.vendor) and (not inv.component or c == fold(inv.component))
+                   for v, c in services):
+            reader.problem(where, f"{inv.vendor} is invoiced"
+                           + (f" for {inv.component}" if inv.component else "")
+                           + " but no KPI of it is reported in Actuals",
+                           "Report its KPIs in Actuals, or invoice the component they are on")
     notes = in_place(info, reader.notes)
     if reader.problems:
         return PerformanceRead(None, in_place(info, reader.problems), notes, digest)

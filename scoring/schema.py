@@ -24,7 +24,8 @@ from sqlalchemy import (
 metadata = MetaData()
 
 APPEND_ONLY = ("snapshots", "versions", "audit_log", "panel_scores", "moderations",
-               "panel_findings", "narratives", "submissions", "declarations", "assignments")
+               "panel_findings", "narratives", "submissions", "declarations", "assignments",
+               "performance_books")
 """Tables whose rows are never updated or deleted: database triggers refuse it."""
 
 ROLES = ("chair", "evaluator", "viewer")

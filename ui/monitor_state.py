@@ -15,7 +15,7 @@ from scoring.performance import PerformanceRead, read_performance
 from ui import persistence, state
 
 SAMPLE_PERFORMANCE = Path(__file__).resolve().parent.parent / "data" / "sample_performance.xlsx"
-BOOK = "performance_book"  # (bid workbook SHA-256, name, bytes) of the book uploaded
+BOOK = "performance_book"  # (its evaluation, or unsaved its workbook's SHA-256, name, bytes)
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,15 @@ def _stored() -> tuple[dict[str, Any], ...]:
 def book(upload: Any) -> InUse | None:
     """The book in use, or None when there is none yet."""
     open_wb = state.current()
+    ref = persistence.saved()
+    owner = f"evaluation {ref.evaluation_id}" if ref is not None else open_wb.sha256
     if upload is not None:
-        st.session_state[BOOK] = (open_wb.sha256, upload.name, upload.getvalue())
+        st.session_state[BOOK] = (owner, upload.name, upload.getvalue())
     books = _stored()
     kept = st.session_state.get(BOOK)
-    if kept is not None and kept[0] == open_wb.sha256:  # a book belongs to its evaluation
+    if kept is not None and kept[0] == open_wb.sha256 and ref is not None and not books:
+        kept = st.session_state[BOOK] = (owner, *kept[1:])  # uploaded, then the evaluation saved
+    if kept is not None and kept[0] == owner:  # a book belongs to its evaluation
         sha = hashlib.sha256(kept[2]).hexdigest()
         same = next((b for b in books if b["snapshot_sha256"] == sha), None)
         return InUse(kept[1], kept[2], _read(kept[2], open_wb.sha256), "uploaded", same, books)
@@ -135,8 +139,8 @@ def open_replacement(vendor: str, component: str) -> None:
         modular = results.scenarios.named("modular")
         award = {a.component: a.vendor for a in modular.awards} if modular is not None else {}
     found = replacing(award, results.ranking, component, vendor)
-    if found is None:
-        st.warning(f"No other eligible bid for {component}: {vendor} cannot be replaced there.",
+    if isinstance(found, str):
+        st.warning(f"{vendor} cannot be replaced on {component} here: {found}.",
                    icon=":material/warning:")
         return
     award, other = found

@@ -1,6 +1,7 @@
 """AppTest of the Monitor page: the bundled sample opens with its performance workbook; a bad
 book is refused with located problems; every chart is valid Vega-Lite."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring.monitor import fee_at_risk
@@ -27,7 +28,7 @@ def test_the_sample_opens_with_its_performance_workbook_and_the_cli_s_figures():
     bidset = read_path(str(ROOT / "data" / "sample_evaluation.xlsx")).bidset
     book = read_performance((ROOT / "data" / "sample_performance.xlsx").read_bytes(), bidset).book
     due = sum(m.credit for m in fee_at_risk(book))
-    metric = next(m for m in at.metric if m.label.startswith("Credits due to date"))
+    metric = next(m for m in at.metric if m.label.startswith("Credits due to 2026-12"))
     assert metric.value == f"{due:,.0f}"
     table = next(df.value for df in at.dataframe if "Running total" in df.value.columns)
     assert table["Credit"].sum() == due and (table["Capped"] == "yes").sum() == 2
@@ -55,6 +56,28 @@ def test_a_bad_performance_workbook_is_refused_with_located_problems():
     table = next(t.value for t in at.table)
     assert [w.replace("\\", "") for w in table["Where"]] == ["Actuals!A2"]
     assert not any(m.label.startswith("Credits due") for m in at.metric)
+
+
+def test_the_review_month_is_one_as_of_view_for_the_page_the_pack_and_the_command_line(capsys):
+    import json
+
+    from scoring.cli import main
+    from scoring.monitor import review
+
+    at = monitor()
+    at.select_slider(key="perf_month").set_value("2026-06").run()
+    assert not at.exception
+    metric = next(m for m in at.metric if m.label.startswith("Credits due to 2026-06"))
+    bidset = read_path(str(ROOT / "data" / "sample_evaluation.xlsx")).bidset
+    book = read_performance((ROOT / "data" / "sample_performance.xlsx").read_bytes(), bidset).book
+    june = review(book, "2026-06").credits_to_date
+    assert metric.value == f"{june:,.0f}"
+    assert main(["monitor", str(ROOT / "data" / "sample_evaluation.xlsx"),
+                 str(ROOT / "data" / "sample_performance.xlsx"), "--month", "2026-06",
+                 "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["credits_due"] == pytest.approx(june)
+    assert all(f["month"] <= "2026-06" for f in doc["flags"])
 
 
 def test_another_evaluation_starts_with_no_book():

@@ -188,3 +188,57 @@ def test_failing_bids_are_those_with_a_critical_miss_or_a_capped_month():
     assert run(critical, 99.0) == [ACME]
     assert run(plain, 45) == []  # 10 % of the pool, not critical, not capped
     assert run(KPI("response", "Acme", "Hosting", 30, "min", "min", 100), 45) == [ACME]  # capped
+
+
+
+def test_a_run_of_misses_counts_calendar_months_and_a_gap_or_an_unreported_month_ends_it():
+    # missed in January (invoiced), met in February (not invoiced), missed in March: a first
+    # miss again; missed in April and May with May uninvoiced: June's miss is the third in a row
+    values = {"2026-01": 99.0, "2026-02": 99.95, "2026-03": 99.0, "2026-04": 99.0,
+              "2026-05": 99.0, "2026-06": 99.0}
+    invoiced = ["2026-01", "2026-03", "2026-04", "2026-06"]
+    b = book([UPTIME], [Actual(m, "Acme", "Hosting", "uptime", v) for m, v in values.items()],
+             [Invoice(m, "Acme", "", 20_000) for m in invoiced], escalation=1.5)
+    assert [x.repeat for m in fee_at_risk(b) for x in m.misses] == [1, 1, 2, 4]
+    # a month with no figure ends the run: July unreported, August missed is a first miss
+    b = book([UPTIME], [Actual("2026-06", "Acme", "Hosting", "uptime", 99.0),
+                        Actual("2026-08", "Acme", "Hosting", "uptime", 99.0)],
+             [Invoice(m, "Acme", "", 20_000) for m in ("2026-06", "2026-07", "2026-08")],
+             escalation=1.5)
+    found = fee_at_risk(b)
+    assert [x.repeat for m in found for x in m.misses] == [1, 1]
+    assert found[1].unreported == ("uptime",) and found[1].credit == 0
+
+
+def test_the_book_through_a_month_leaves_out_what_came_after():
+    b = book([UPTIME], [Actual(m, "Acme", "Hosting", "uptime", 99.0) for m in months(4)],
+             [Invoice(m, "Acme", "", 20_000) for m in months(4)])
+    assert b.through("2026-02").months == ("2026-01", "2026-02")
+    assert sum(m.credit for m in fee_at_risk(b.through("2026-02"))) == pytest.approx(2 * 1_200)
+
+
+def test_nothing_reported_is_not_rated():
+    from scoring.monitor import NOT_RATED, KPIRating, VendorRating
+
+    none = KPIRating(UPTIME, 0, 0)
+    assert none.uk == NOT_RATED and VendorRating("Acme", "2026", (none,)).cpars == NOT_RATED
+    okr = KPIRating(KPI("okr", "Acme", "Hosting", 1, "max", "", 0), 12, 2)
+    assert VendorRating("Acme", "2026", (KPIRating(UPTIME, 12, 12), okr)).cpars == "Exceptional"
+
+
+def test_replacing_refuses_an_award_a_bundle_holds():
+    from scoring.evaluation import Evaluation
+    from scoring.monitor import replacing
+    from scoring.results import Results
+    from scoring.workbook import read_path
+    from tests.conftest import ROOT
+
+    bidset = read_path(str(ROOT / "data" / "sample_evaluation.xlsx")).bidset
+    ranking = Results(bidset, Evaluation.of(bidset)).ranking
+    modular = {"Infrastructure": "Cascade Cloud Services", "Application": "Northwind Digital",
+               "Analytics": "Meridian Analytics", "Security": "Bastion Security Group"}
+    award, other = replacing(modular, ranking, "Infrastructure", "Cascade Cloud Services")
+    assert other == "Summit Integrators" and award["Infrastructure"] == other
+    bundle = dict.fromkeys(modular, "Keystone Systems")  # Keystone's bundle bid, everywhere
+    why = replacing(bundle, ranking, "Application", "Keystone Systems")
+    assert isinstance(why, str) and "through a bundle bid" in why

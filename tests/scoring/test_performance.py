@@ -73,6 +73,8 @@ def _actuals(row):  # type: ignore[no-untyped-def]
      "value of 'uptime_pct'"),
     (("2026-02", "Cascade Cloud Services", "Infrastructure", "uptime_pct", 99.9), "Actuals!E",
      "reported twice"),
+    (("2026-02-31", "Cascade Cloud Services", "Infrastructure", "uptime_pct", 99.9), "Actuals!A2",
+     "the month is '2026-02-31'"),
 ])
 def test_a_bad_actual_gets_one_located_message(bidset, row, starts, says):
     message = _one(bidset, actuals=_actuals(row))
@@ -89,3 +91,27 @@ def test_bad_registers_and_invoices_are_located(bidset):
     assert message.startswith("Invoices!C2") and "different shares of their fee at risk" in message
     debt = [("Hard-coded rules", "Application", -5.0, 1.0, 1.0)]
     assert _one(bidset, debt=debt).startswith("TechDebt!C2")
+
+
+
+def test_one_mistake_in_the_kpis_sheet_gives_one_message(bidset):
+    kpis = [("incident_response_minutes", "Cascade Clud Services", "Infrastructure", 30, "min",
+             "min", 40, "no", ""), *sample_rows()["kpis"][2:]]
+    message = _one(bidset, kpis=[sample_rows()["kpis"][0], *kpis])
+    assert message.startswith("KPIs!B3") and "Cascade Cloud Services" in message
+
+
+def test_invoices_that_overlap_or_cover_nothing_are_refused(bidset):
+    rows = sample_rows()
+    both = [*rows["invoices"], ("2026-01", "Cascade Cloud Services", "", 1_000.0)]
+    assert "invoiced twice for 2026-01" in _one(bidset, invoices=both)
+    elsewhere = [("2026-01", "Cascade Cloud Services", "Security", 1_000.0)]
+    message = _one(bidset, invoices=elsewhere)
+    assert message.startswith("Invoices!C2") and "invoiced for Security but no KPI" in message
+
+
+def test_settings_keys_read_like_headers_and_once(bidset):
+    ok = read_performance(_bytes(settings=(("Review-Cadence Days", 45, ""), ("escalation", 2, ""))),
+                          bidset)
+    assert ok.ok and (ok.book.review_days, ok.book.escalation) == (45, 2)
+    assert "set twice" in _one(bidset, settings=(("escalation", 2, ""), ("escalation", 3, "")))
