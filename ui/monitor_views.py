@@ -48,12 +48,11 @@ def credits_frame(credits: Sequence[MonthCredit]) -> pd.DataFrame:
         total[m.vendor] = total.get(m.vendor, 0.0) + m.credit
         rows.append({
             "Month": m.month, "Vendor": m.vendor, "Component": m.component or "all",
-            "Invoice": m.invoice, "At risk": m.at_risk,
+            "Invoice": m.invoice, "At risk": m.at_risk, "Credit": m.credit,
+            "Capped": "yes" if m.capped else "", "Running total": total[m.vendor],
             "Missed": "; ".join(f"{x.kpi} {x.value:g} ({x.allocation_pct:g} %"
                                 + (f", miss {x.repeat} in a row" if x.repeat > 1 else "") + ")"
                                 for x in m.misses),
-            "Credit": m.credit, "Capped": "yes" if m.capped else "",
-            "Running total": total[m.vendor],
             "Not reported": ", ".join(m.unreported)})
     return pd.DataFrame(rows)
 
