@@ -52,6 +52,8 @@ st.caption(f"{esc(name)} · {len(book.months)} months ({book.months[0]} to {book
            f"{len(book.vendors)} vendors on {len(book.services)} awarded bids · SHA-256 "
            f"{book.sha256[:12]}…" if book.months else esc(name))
 
+for text in monitor_state.award_mismatch(book):
+    st.warning(esc(text), icon=":material/rule:")
 if not book.months:
     st.info("The book reports no month yet: the contract's KPIs and obligations are below; the "
             "fee at risk, trends and reviews follow once Actuals has a month.",

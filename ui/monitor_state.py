@@ -150,3 +150,21 @@ def open_replacement(vendor: str, component: str) -> None:
 
 
 REPLACED = "monitor_replaced"  # (vendor, component, replacement) the Scenarios page announces
+
+
+def award_mismatch(book: Any) -> list[str]:
+    """Where the book monitors bids other than the award the evaluation states (its hand-edited
+    award, when it has one): said, not refused (the contract may have been varied since)."""
+    from scoring.model import fold
+
+    ev = state.evaluation()
+    if ev.edited_award is None:
+        return []
+    award = {fold(c): v for c, v in ev.edited_award}
+    out = []
+    for s in book.services:
+        stated = award.get(fold(s.component))
+        if stated is not None and fold(stated) != fold(s.vendor):
+            out.append(f"The evaluation's award gives {stated} the {s.component} component, but "
+                       f"the performance workbook monitors {s.vendor} on it.")
+    return out

@@ -140,3 +140,16 @@ def test_the_chair_stores_the_book_with_the_saved_evaluation_and_it_reopens_with
     stored = next(c.value for c in fresh.caption if "as performance workbook 1 of 1" in c.value)
     assert "December's figures" in stored.replace("\\\\", "")
     assert not any(b.label == "Store" for b in fresh.button)
+
+
+def test_a_book_monitoring_other_bids_than_the_stated_award_is_said():
+    at = monitor()
+    assert not any("monitors" in w.value for w in at.warning)  # no award stated
+    ev = at.session_state["evaluation"]
+    at.session_state["evaluation"] = ev.replace(edited_award=(
+        ("Infrastructure", "Harbor Data Works"), ("Application", "Northwind Digital"),
+        ("Analytics", "Northwind Digital"), ("Security", "Bastion Security Group")))
+    at.run()
+    warning = next(w.value for w in at.warning if "monitors" in w.value)
+    assert "gives Harbor Data Works the Infrastructure component" in warning.replace("\\\\", "")
+    assert "monitors Cascade Cloud Services on it" in warning.replace("\\\\", "")
