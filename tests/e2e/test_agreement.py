@@ -168,6 +168,9 @@ def browser_ranking(page, lots: list[str]) -> dict[tuple[str, str], tuple]:  # t
         page.locator('[data-testid="stRadio"]').filter(has_text="Lot").get_by_text(
             label, exact=True).click()
         wait_idle(page)
+        # the page has redrawn for this lot (not only gone idle: a rerun may start late)
+        page.get_by_text(re.compile(rf"ranked (bid )?in {re.escape(label)}")).first.wait_for()
+        wait_idle(page)
         grid = page.locator('[data-testid="stDataFrame"]').filter(has_text="Rank").last
         cells = grid.locator("table td, table th").all_inner_texts()
         width = 7  # Rank, Vendor, Price, Score, Eligible, Failed gates, Pareto front
