@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-PAGES = ("robustness", "scenarios", "compliance", "panel", "report", "import")
+PAGES = ("robustness", "scenarios", "compliance", "panel", "report", "import", "monitor")
 
 
 def free_port() -> int:

@@ -36,7 +36,10 @@ def warm() -> float:
                    "alembic", "streamlit", "scoring.results", "scoring.report", "scoring.store",
                    "scoring.cli", "ui.cache", "ui.charts", "ui.controls", "ui.persistence",
                    "ui.share_views", "ui.panel_views", "ui.robustness_views", "ui.scenario_views",
-                   "ui.compliance_views", "ui.widgets", "ui.state", "ui.auth"):
+                   "ui.compliance_views", "ui.widgets", "ui.state", "ui.auth", "ui.weight_views",
+                   "ui.envelope_views", "ui.frontier_views", "ui.assignment_views",
+                   "ui.monitor_state", "ui.monitor_views", "ui.monitor_tabs", "scoring.monitor",
+                   "scoring.performance", "scoring.review_pack", "scoring.documents"):
         importlib.import_module(module)
     import hashlib
 
