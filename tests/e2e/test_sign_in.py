@@ -97,16 +97,18 @@ def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-de
 
     box, choice = page.get_by_role("combobox", name=label), page.get_by_role(
         "option", name=option, exact=True)
-    for _ in range(6):  # a loaded machine may take a while to re-lay the form out
+    for attempt in range(6):  # a loaded machine may take a while to re-lay the form out
         box.click()
         try:
             choice.wait_for(timeout=5000)
-            break
+            # the list may be drawn again while it opens (its option detached): open it again
+            choice.click(timeout=5000)
+            return
         except PlaywrightTimeout:
+            if attempt == 5:
+                raise
             page.keyboard.press("Escape")
             wait_idle(page)
-            continue
-    choice.click()
 
 
 def declare_no_conflict(page) -> None:  # type: ignore[no-untyped-def]
