@@ -589,9 +589,10 @@ def review(book: PerformanceBook, month: str, top: int = 5) -> Review:
 
 # -- back to the scenarios --------------------------------------------------------------------
 
-def failing(book: PerformanceBook, year: str | None = None) -> list[Service]:
+def failing(book: PerformanceBook, year: str | None = None,
+            credits: Sequence[MonthCredit] | None = None) -> list[Service]:
     """The awarded bids that missed a critical KPI (as reported), or had a month's credit take
-    the whole amount at risk (in ``year``, or ever)."""
+    the whole amount at risk (in ``year``, or ever); ``credits``: the book's, when at hand."""
     kpis = {(fold(k.vendor), fold(k.component), fold(k.name)): k for k in book.kpis}
     bad: set[tuple[str, str]] = set()
     for a in book.actuals:
@@ -599,7 +600,7 @@ def failing(book: PerformanceBook, year: str | None = None) -> list[Service]:
         if k is not None and k.critical and not k.met(a.value) and (
                 year is None or a.month.startswith(year)):
             bad.add((fold(a.vendor), fold(a.component)))
-    for m in fee_at_risk(book):
+    for m in fee_at_risk(book) if credits is None else credits:
         if m.exhausted and (year is None or m.month.startswith(year)):
             held = [s for s in book.services if fold(s.vendor) == fold(m.vendor)
                     and (not m.component or fold(s.component) == fold(m.component))]

@@ -43,7 +43,7 @@ def fee_tab(book: PerformanceBook, credits: list[MonthCredit], month: str) -> No
            "miss in a row before it; " if book.escalation > 1 else "")
         + "the month's credit is capped at the amount at risk. A KPI with no share of the pool "
         "(an OKR) is tracked, not credited.")
-    failing = monitor.failing(book)
+    failing = monitor.failing(book, credits=credits)  # the credits computed once a run
     if failing:
         st.subheader("What would replacing a vendor cost?")
         st.caption("The awarded bids that missed a critical KPI, or whose credits reached the whole "
