@@ -17,6 +17,7 @@ def page(path: str, title: str, icon: str, url: str, default: bool = False) -> s
                    default=default)
 
 
+STRATEGY = page("strategy", "Strategy", "route", "strategy")
 IMPORT = page("import_bids", "Import", "upload_file", "import")
 EVALUATE = page("evaluate", "Evaluate", "leaderboard", "evaluate", default=True)
 PANEL = page("panel", "Panel", "groups", "panel")
@@ -25,7 +26,7 @@ SCENARIOS = page("scenarios", "Scenarios", "account_tree", "scenarios")
 COMPLIANCE = page("compliance", "Compliance", "verified", "compliance")
 REPORT = page("report", "Report & share", "share", "report")
 MONITOR = page("monitor", "Monitor", "monitoring", "monitor")
-PAGES = [IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT, MONITOR]
+PAGES = [STRATEGY, IMPORT, EVALUATE, PANEL, ROBUSTNESS, SCENARIOS, COMPLIANCE, REPORT, MONITOR]
 # Pages whose every figure rests on prices: while the price envelope is sealed they say so, and
 # do not run (Import, Panel and Report & share show what is not priced). Monitor comes after the
 # award, when the prices are open; while they are sealed, it waits too.

@@ -150,6 +150,18 @@ def _parser() -> _Parser:
     template = sub.add_parser("template", help="write the bid-workbook template")
     template.add_argument("out", help="where to write the .xlsx")
 
+    strat = sub.add_parser("strategy", help="before the bids: how to buy (delivery-model fit, "
+                           "risk allocation, value for money) from the workbook's Strategy sheet",
+                           parents=[output])
+    strat.add_argument("workbook", help="bid workbook (.xlsx) with a Strategy sheet")
+    strat.add_argument("--settings", metavar="FILE.json",
+                       help="a saved version's evaluation: its strategy, as changed in the app")
+    strat.add_argument("--model", help="the delivery model chosen (default: the assessment's, "
+                       "else the best fit)")
+    strat.add_argument("--template", metavar="OUT.xlsx", help="also write the bid-workbook "
+                       "template for the model chosen (its criteria and SLA terms suggested, "
+                       "the assessment in its Strategy sheet)")
+
     mon = sub.add_parser("monitor", help="after the award: the contract's KPIs, the fee at risk "
                          "and credits, trend flags and the registers, from a performance workbook",
                          parents=[output])
@@ -793,6 +805,77 @@ def _db_setup(args: argparse.Namespace) -> str:
     return "; ".join(done)
 
 
+def _strategy(args: argparse.Namespace) -> str:
+    """The Strategy page's figures: the models ranked, the allocation and value for money."""
+    from scoring.strategy import PROFILES, QUESTIONS, summary
+
+    _, bidset = _read(args.workbook)
+    assessment = _evaluation(args, bidset).assessment(bidset)
+    if assessment is None:
+        raise CliError(f"{args.workbook} has no Strategy sheet, and the settings change no "
+                       "delivery strategy: add the sheet (see the template) and run again",
+                       EXIT_INVALID)
+    if args.model:
+        by = {m.casefold(): m for m in PROFILES}
+        if args.model.strip().casefold() not in by:
+            raise CliError(f"--model: '{args.model}' is not a delivery model; choose one of "
+                           + ", ".join(PROFILES), EXIT_INVALID)
+        assessment = assessment.replace(model=by[args.model.strip().casefold()])
+    found = summary(assessment)
+    currency = bidset.settings.currency
+    written = ""
+    if args.template:
+        from scoring.template import template_bytes
+
+        try:
+            with open(args.template, "wb") as fh:
+                fh.write(template_bytes(assessment))
+        except OSError as exc:
+            raise CliError(f"cannot write {args.template}: {exc.strerror or exc}") from exc
+        written = f"Template for {found.model.lower()} written to {args.template}"
+        print(written, file=sys.stderr)
+    doc = {
+        "workbook_sha256": bidset.sha256, "model": found.model, "years": assessment.years,
+        "answers": assessment.answer_map, "weights": assessment.weight_map,
+        "ranking": [{"rank": f.rank, "model": f.model, "fit": f.score,
+                     "first_share": f.first_share, "fits": f.fits} for f in found.ranking],
+        "allocation": [{"risk": a.risk, "owner": a.owner, "usual": a.usual, "flag": a.flag}
+                       for a in found.allocation],
+        "value_for_money": {"traditional": found.traditional, "model": found.partnership,
+                            "model_cheaper_share": found.cheaper, "draws": assessment.draws,
+                            "seed": assessment.seed, "risk_premium": assessment.risk_premium},
+    }
+    if args.format == "json":
+        return json.dumps(doc, indent=2)
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["rank", "model", "fit", "first_share", *(q for q, _ in QUESTIONS)])
+        for f in found.ranking:
+            writer.writerow([f.rank, f.model, f"{f.score:.4f}", f"{f.first_share:.4f}",
+                             *(f"{f.fits[q]:.4f}" for q, _ in QUESTIONS)])
+        return buf.getvalue().rstrip("\n")
+    from scoring.report import strategy_line
+
+    lines = ["Delivery-model fit (weighted sum of each model's fit, 0-5; first: share of weight "
+             "draws ranking it first):"]
+    for f in found.ranking:
+        good, bad = f.why(assessment.answer_map)
+        lines.append(f"  {f.rank}. {f.model:<20} {f.score:5.2f}  first {f.first_share:4.0%}  "
+                     f"fits on {good}" + (f"; less on {bad}" if bad else ""))
+    lines += ["", f"Chosen: {strategy_line(found)}", "",
+              f"Risk allocation under {found.model.lower()}:"]
+    for a in found.allocation:
+        lines.append((f"  {a.risk:<24} {a.owner:<8}" + (f" RECONSIDER: {a.flag}" if a.flag else "")).rstrip())
+    t, p = found.traditional, found.partnership
+    lines += ["", f"Value for money over {assessment.years} years ({currency}):"]
+    for name, x in (("Traditional delivery", t), (found.model, p)):
+        lines.append(f"  {name:<22} mean {x['mean']:>14,.0f}  P50 {x['p50']:>14,.0f}  "
+                     f"P90 {x['p90']:>14,.0f}")
+    lines.append("  " + found.verdict(currency))
+    return "\n".join(lines)
+
+
 def _monitor(args: argparse.Namespace) -> str:
     """The Monitor page's figures for a performance workbook, as a table, JSON or CSV."""
     from scoring.monitor import debt_by_deferral, fee_at_risk, stale_risks, trends
@@ -866,7 +949,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"rank": _rank, "scenarios": _scenarios, "sensitivity": _sensitivity,
                 "compliance": _compliance, "panel": _panel, "checks": _checks, "report": _report,
-                "documents": _documents, "monitor": _monitor,
+                "documents": _documents, "monitor": _monitor, "strategy": _strategy,
                 "template": _template, "verify": _verify, "db-setup": _db_setup}
     code = EXIT_OK
     try:

@@ -22,14 +22,15 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Inches, Pt, RGBColor
 from docx.table import Table
 
 from scoring.mcda import METHOD_LABELS, PRICE_FORMULA_LABELS, Ranking, ScoredBid, ScoringError
 from scoring.model import ADVERSE_KINDS, BUNDLE_LOT, FINDING_KINDS, BidSet, Finding, fold, lot_name
 from scoring.record import describe as describe_checks
-from scoring.report import MARKING  # the one marking: the report's sheets and these pages
+from scoring.report import MARKING, strategy_line  # the one marking: the report's and these
 from scoring.results import Results
+from scoring.strategy import Summary
 from scoring.weights import describe_outside, outside_ranges, split
 
 DEBRIEF_MARKING = "PROCUREMENT SENSITIVE — FOR THE NAMED BIDDER ONLY"
@@ -108,7 +109,8 @@ def _new(marking: str, landscape: bool = False):  # type: ignore[no-untyped-def]
 
 
 def _table(doc, header: Sequence[str], rows: Sequence[Sequence[object]],  # type: ignore[no-untyped-def]
-           numeric: Sequence[int] = ()) -> Table:
+           numeric: Sequence[int] = (), widths: Sequence[float] = ()) -> Table:
+    """A table; ``widths`` (inches, a column each) where the columns' text is uneven."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Light Grid Accent 1"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -122,6 +124,11 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[object]],  # type
             if i in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     last = len(table.rows) - 1
+    if widths:
+        table.autofit = False
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Inches(width)
     for i, row in enumerate(table.rows):
         for cell in row.cells:
             for p in cell.paragraphs:
@@ -233,6 +240,28 @@ def _robustness_sentence(results: Results, lot: str, winner: str) -> str:
     return f"{sentence} {check.describe()}".strip() if check is not None else sentence
 
 
+def _strategy(doc, found: Summary, currency: str) -> None:  # type: ignore[no-untyped-def]
+    """How the programme is bought: the model, its fit, the risks to reconsider, value for
+    money (the figures of the report's Delivery strategy sheet)."""
+    doc.add_heading("Delivery strategy", level=2)
+    doc.add_paragraph(xml_safe(f"Delivery model: {strategy_line(found)}. {found.verdict(currency)}"))
+    a = found.assessment
+    _table(doc, ["Rank", "Model", "Fit (0-5)", "First in weight draws", "Fits on", "Fits less on"],
+           [[f.rank, f.model, f"{f.score:.2f}", f"{f.first_share:.0%}", *f.why(a.answer_map)]
+            for f in found.ranking[:3]], numeric=(0, 2, 3), widths=(0.5, 1.6, 0.8, 1.0, 2.8, 2.8))
+    t, p = found.traditional, found.partnership
+    _table(doc, ["Over the term", "Mean", "P50", "P90"],
+           [[name, *(_money(x[k], currency) for k in ("mean", "p50", "p90"))]
+            for name, x in (("Traditional delivery", t), (found.model, p))], numeric=(1, 2, 3))
+    if found.flags:
+        doc.add_paragraph("Risk allocations to reconsider:")
+        for r in found.flags:
+            doc.add_paragraph(xml_safe(f"{r.risk} ({r.owner}): {r.flag}."), style="List Bullet")
+    else:
+        doc.add_paragraph(xml_safe(f"Every risk has an owner, each the usual one under "
+                                   f"{found.model.lower()}."))
+
+
 def decision_document(results: Results, ctx: DocumentContext | None = None) -> bytes:
     """The Source Selection Decision Document draft of ``results`` as .docx bytes."""
     ctx = ctx or DocumentContext()
@@ -276,6 +305,9 @@ def decision_document(results: Results, ctx: DocumentContext | None = None) -> b
         if alert:  # a change after the lock: in bold red, where it cannot be missed
             run.bold = True
             run.font.color.rgb = RGBColor(0x9C, 0x00, 0x06)
+
+    if results.strategy is not None:
+        _strategy(doc, results.strategy, currency)
 
     doc.add_heading("2. Evaluation by lot", level=1)
     sla = {(r.vendor, r.lot): r for r in results.sla}

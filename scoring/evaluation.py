@@ -32,6 +32,7 @@ from scoring.settings import (
     Settings,
     bounds_problems,
 )
+from scoring.strategy import Assessment
 from scoring.weights import (
     CRITERIA,
     FACTORS,
@@ -427,6 +428,8 @@ class Evaluation:
     robustness: RobustnessOptions = field(default_factory=RobustnessOptions)
     simulation: SimulationOptions = field(default_factory=SimulationOptions)
     frontier: FrontierOptions = field(default_factory=FrontierOptions)
+    # the delivery strategy as changed on the Strategy page (None: the workbook's, if any)
+    strategy: Assessment | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "consensus", Consensus(self.consensus))
@@ -459,6 +462,11 @@ class Evaluation:
         """The workbook's settings with the what-ifs in place (scenarios and governance use these)."""
         return replace(workbook, **dict(self.what_ifs)) if self.what_ifs else workbook
 
+    def assessment(self, bidset: BidSet) -> Assessment | None:
+        """The delivery strategy in use: as changed on the Strategy page, else the workbook's
+        Strategy sheet (None when neither assesses it)."""
+        return self.strategy if self.strategy is not None else bidset.strategy
+
     def key(self, part: str) -> Hashable:
         """What a part of the figures depends on: the caches' key for that part."""
         panel = (self.workbook_sha256, self.consensus, self.panel)
@@ -475,6 +483,7 @@ class Evaluation:
             "frontier": (*ranking, self.what_ifs, self.frontier),
             "scenarios": (*ranking, self.what_ifs, self.edited_award, self.simulation),
             "robustness": (*ranking, self.robustness),
+            "strategy": (self.workbook_sha256, self.strategy),
         }[part]
 
     def problems(self, bidset: BidSet | None = None) -> list[tuple[str, str, str]]:
@@ -489,6 +498,8 @@ class Evaluation:
         if not CONCENTRATION[0] <= r.concentration <= CONCENTRATION[1]:
             out.append(("robustness.concentration", f"the concentration must be from "
                         f"{CONCENTRATION[0]:g} to {CONCENTRATION[1]:g}", "Pick another"))
+        if self.strategy is not None and (why := self.strategy.problems()):
+            out.append(("strategy", why[0], "Correct the delivery strategy"))
         for key, value in self.what_ifs:
             if key not in WHAT_IFS:
                 out.append((key, f"'{key}' is not a scenario what-if",
@@ -560,6 +571,8 @@ class Evaluation:
             out.append("cost simulation settings")
         if self.frontier != other.frontier:
             out.append("best-value frontier options")
+        if self.strategy != other.strategy:
+            out.append("delivery strategy")
         if self.workbook_sha256 != other.workbook_sha256:
             out.insert(0, "workbook")
         return out
@@ -586,6 +599,8 @@ class Evaluation:
             items["weight inputs"] = json.dumps(_weight_inputs(self.weight_input), sort_keys=True)
         if self.frontier != FrontierOptions():  # audited once asked for (older versions lack it)
             items["frontier"] = json.dumps(_plain(self.frontier))
+        if self.strategy is not None:  # audited once changed on the Strategy page
+            items["strategy"] = json.dumps(self.strategy.to_dict(), sort_keys=True)
         for key, value in self.what_ifs:
             items[f"what-if {key}"] = json.dumps(value)
         return items
@@ -609,6 +624,7 @@ class Evaluation:
             "robustness": _plain(self.robustness),
             "simulation": _plain(self.simulation),
             **({} if self.frontier == FrontierOptions() else {"frontier": _plain(self.frontier)}),
+            **({} if self.strategy is None else {"strategy": self.strategy.to_dict()}),
             "consensus": str(self.consensus),
             "panel": {
                 "through": dict(zip(("scores", "moderations", "findings", "narratives"),
@@ -678,6 +694,12 @@ class Evaluation:
         sim = r.mapping("simulation", optional=True)
         front = r.mapping("frontier", optional=True)
         panel = r.mapping("panel", optional=True)
+        strategy = None
+        if data.get("strategy") is not None:
+            try:
+                strategy = Assessment.from_dict(data["strategy"])
+            except ValueError as exc:
+                raise EvaluationError(f"strategy: {exc}") from exc
         ev = cls(
             workbook_sha256=sha,
             scoring=scoring,
@@ -696,6 +718,7 @@ class Evaluation:
                 draws=_whole(sim.get("draws", 100_000), "simulation.draws", 1),
                 seed=_whole(sim.get("seed", 0), "simulation.seed", 0)),
             frontier=_frontier_options(front),
+            strategy=strategy,
         )
         problems = ev.problems()
         if problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from scoring.settings import (  # noqa: F401  (re-exported: the domain's vocabulary)
     METHODS,
@@ -16,6 +17,9 @@ from scoring.settings import (  # noqa: F401  (re-exported: the domain's vocabul
     PriceFormula,
     Settings,
 )
+
+if TYPE_CHECKING:
+    from scoring.strategy import Assessment
 
 BUNDLE_LOT = "ALL"
 """Lot name of a bundle bid covering every component."""
@@ -294,6 +298,7 @@ class BidSet:
     notes: tuple[Problem, ...] = ()  # non-blocking observations (ignored columns, ...)
     finding_labels: tuple[tuple[str, str], ...] = ()  # (kind, label) from the Finding kinds sheet
     factors: tuple[Factor, ...] = ()  # the Groups sheet's factors (none: a flat list of criteria)
+    strategy: Assessment | None = None  # the Strategy sheet's delivery-strategy assessment
 
     @property
     def groups(self) -> dict[str, str]:

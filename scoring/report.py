@@ -37,6 +37,7 @@ from scoring.panel import merge_scores
 from scoring.record import describe as describe_checks
 from scoring.results import Results
 from scoring.settings import SPECS
+from scoring.strategy import QUESTIONS, Summary
 from scoring.weights import describe_outside, outside_ranges, split
 
 MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
@@ -333,6 +334,28 @@ def _ranking_frame(ranking: Ranking, currency: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+VFM_BASIS = ("Traditional delivery: the agency's own cost and financing, plus competitive "
+             "neutrality ({neutrality:,.0f}), keeping every risk. The model: its price, the risks "
+             "it keeps (public: all, shared: half), and the risks it transfers priced at their "
+             "expected cost plus a {premium:.0%} premium. Each year each risk happens with its "
+             "chance and costs a triangular draw between its low and high cost; {draws:,} "
+             "simulated terms, seed {seed}.")
+
+
+def strategy_line(found: Summary) -> str:
+    """The model chosen and how it ranks, in one line (the report's and document's)."""
+    f = found.fit
+    best = found.ranking[0]
+    line = (f"{found.model}: fit {f.score:.2f} of 5, ranked {f.rank} of {len(found.ranking)}, "
+            f"first in {f.first_share:.0%} of weight draws")
+    if best.model != found.model:
+        line += f"; the best fit is {best.model} ({best.score:.2f})"
+    if found.flags:
+        line += f"; {len(found.flags)} risk allocation{'s' if len(found.flags) > 1 else ''} to " \
+                "reconsider"
+    return line
+
+
 def build_report(results: Results, ctx: ReportContext | None = None) -> bytes:
     """The evaluation report of ``results`` as .xlsx bytes."""
     ctx = ctx or ReportContext()
@@ -341,6 +364,8 @@ def build_report(results: Results, ctx: ReportContext | None = None) -> bytes:
     currency = bidset.settings.currency
     wb = Workbook()
     _summary(Sheet(wb, "Summary", first=True), results, ranking, ctx, currency)
+    if results.strategy is not None:
+        _strategy(Sheet(wb, "Delivery strategy"), results.strategy, currency)
     _scores(Sheet(wb, "Scores"), results, ranking)
     _findings(Sheet(wb, "Findings"), results)
     _narratives(Sheet(wb, "Narratives"), results)
@@ -378,6 +403,7 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
         ("Mission-grade SLA gate", "applied" if ranking.sla_gate else "not applied"),
         ("Consensus", f"{results.evaluation.consensus}; {results.evaluation.panel.describe()}"),
         ("Currency", currency),
+        *([("Delivery model", strategy_line(results.strategy))] if results.strategy else []),
     ])
     if ctx.weights_lock:
         s.title("Weights locked", 12)
@@ -417,6 +443,48 @@ def _summary(s: Sheet, results: Results, ranking: Ranking, ctx: ReportContext, c
          "Source": source} for key, value, source in results.settings_in_use()]))
     s.title("Software", 12)
     s.pairs(versions())
+    s.finish()
+
+
+def _strategy(s: Sheet, found: Summary, currency: str) -> None:
+    """How the programme is bought: the models' fit, the allocation of its risks, and value for
+    money against traditional delivery."""
+    a = found.assessment
+    s.title("Delivery strategy: how to buy")
+    s.text(strategy_line(found) + ".")
+    s.row += 1
+    s.title("Delivery-model fit", 12)
+    rows = []
+    for f in found.ranking:
+        good, bad = f.why(a.answer_map)
+        rows.append({"Model": f.model, "Rank": f.rank, "Fit (0-5)": f.score, "Fits on": good,
+                     "Fits less on": bad, "First in (weight draws)": f.first_share})
+    s.table(pd.DataFrame(rows), {"Fit (0-5)": "0.00", "First in (weight draws)": "0%"},
+            wrap=("Fits on", "Fits less on"))
+    s.text("Each model's fit on a question is 5 at the answer it suits best, falling to 0 four "
+           "points away (25 years for the partnership's length); the models are ranked by "
+           "scikit-criteria's weighted sum of those fits. \"First in\" is the share of 5,000 "
+           "weight draws (Dirichlet around the weights) in which the model ranks first.",
+           italic=True)
+    s.row += 1
+    s.title("The programme's answers", 12)
+    w = a.weight_map
+    total = sum(w.values())
+    s.table(pd.DataFrame([{"Question": label, "Answer": a.answer_map[q],
+                           "Weight": w[q] / total if total else 0.0} for q, label in QUESTIONS]),
+            {"Weight": "0.0%"}, wrap=("Question",))
+    s.title(f"Risk allocation under {found.model.lower()}", 12)
+    s.table(pd.DataFrame([{"Risk": r.risk, "Owner": r.owner, "Usual owner": r.usual or
+                           "(the programme's own risk)", "Reconsider": r.flag}
+                          for r in found.allocation]), wrap=("Reconsider",))
+    s.title(f"Value for money over {a.years} years ({currency})", 12)
+    t, p = found.traditional, found.partnership
+    s.table(pd.DataFrame([{"Option": name, "Mean": x["mean"], "P50": x["p50"], "P90": x["p90"]}
+                          for name, x in (("Traditional delivery", t), (found.model, p))]),
+            {"Mean": "#,##0", "P50": "#,##0", "P90": "#,##0"})
+    s.text(found.verdict(currency), alert=False)
+    s.text(VFM_BASIS.format(premium=a.risk_premium, draws=a.draws, seed=a.seed,
+                            neutrality=a.neutrality), italic=True)
     s.finish()
 
 

@@ -32,6 +32,7 @@ from scoring.scenarios import (
     simulate,
 )
 from scoring.settings import SPECS
+from scoring.strategy import Summary, summary
 
 T = TypeVar("T")
 Memo = Callable[[str, Hashable, Callable[[], Any]], Any]
@@ -145,6 +146,13 @@ class Results:
     def ranking(self) -> Ranking:
         """Raises ScoringError when the figures cannot be scored with the method chosen."""
         return self._part("ranking", lambda: rank(self._panel()[0], self.evaluation.scoring))
+
+    @property
+    def strategy(self) -> Summary | None:
+        """The delivery strategy's figures (model fit, allocation, value for money), or None
+        when neither the workbook nor the Strategy page assesses it."""
+        a = self.evaluation.assessment(self.workbook)
+        return None if a is None else self._part("strategy", lambda: summary(a))
 
     @property
     def frontier(self) -> Frontier:

@@ -36,6 +36,11 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
 )
 YEARS = "partnership_years"
 
+
+def question_name(q: str) -> str:
+    """A question's short name (capability_gap: Capability gap)."""
+    return q.replace("_", " ").capitalize()
+
 # The answer each model suits best, question by question (the order of QUESTIONS).
 PROFILES: dict[str, tuple[float, ...]] = {
     "Monolithic contract": (3, 4, 2, 3, 2, 4, 5),
@@ -60,6 +65,17 @@ class Fit:
         """Its best-fitting and worst-fitting questions."""
         order = sorted(self.fits, key=lambda q: (-self.fits[q], q))
         return order[:n], order[::-1][:n]
+
+    def why(self, answers: Mapping[str, float]) -> tuple[str, str]:
+        """Why it fits and why not, in words: its two best and two worst questions, each with
+        the programme's answer and the model's ideal one."""
+        ideal = dict(zip((q for q, _ in QUESTIONS), PROFILES[self.model], strict=True))
+        best, worst = self.reasons()
+
+        def said(q: str) -> str:
+            return f"{question_name(q).lower()} {answers[q]:g} (suits {ideal[q]:g})"
+
+        return "; ".join(map(said, best)), "; ".join(said(q) for q in worst if self.fits[q] < 5)
 
 
 def _fit(answer: float, ideal: float, question: str) -> float:
@@ -172,3 +188,352 @@ def expected_totals(years: int, traditional_cost: float, partnership_cost: float
         r.expected_cost * ((1 - r.transferred_share) + (1 + risk_premium) * r.transferred_share)
         for r in risks)
     return trad, part
+
+
+# -- risk allocation -------------------------------------------------------------------------
+
+PUBLIC, PRIVATE, SHARED, NONE = "public", "private", "shared", "none"
+OWNERS = (PUBLIC, PRIVATE, SHARED)
+TRANSFERRED = {PUBLIC: 0.0, PRIVATE: 1.0, SHARED: 0.5, NONE: 0.0}  # the share a provider takes
+_LETTER = {"P": PUBLIC, "V": PRIVATE, "S": SHARED}
+
+# The standard risks of a technology programme: the usual owner under each model (the order of
+# PROFILES: P public, V private, S shared) and who is best placed to manage it, and why.
+RISKS: tuple[tuple[str, str, str], ...] = (
+    ("Design", "VSVVSSS", "whoever designs the solution controls whether it meets the "
+     "requirement; the agency keeps it only where it integrates the design of several suppliers"),
+    ("Build and migration", "VSVVSSS", "the builder controls the schedule, the quality and the "
+     "data migration; the agency shares it where it integrates several contracts"),
+    ("Operations", "SPVVSSS", "the operator controls availability and running cost; with "
+     "modular contracts the agency runs the whole and the suppliers their parts"),
+    ("Demand", "PPPVSSS", "the agency decides how much the service is used; a provider takes "
+     "demand risk only where users pay it and it can shape demand (a concession)"),
+    ("Technology obsolescence", "PPVVSSS", "whoever owns and refreshes the technology; under a "
+     "service or a concession the provider refreshes it within the price"),
+    ("Cyber security", "SSSVSSS", "the provider secures what it runs; the agency stays "
+     "accountable for its systems and its users, so the risk is nearly always shared"),
+    ("Data protection", "PPSSSSS", "the agency is the data controller and cannot hand that "
+     "duty over; a provider processing the data shares the risk of a breach"),
+    ("Regulatory change", "PPPSPPS", "the government makes the law; a provider takes only "
+     "changes it could foresee or that apply to every business alike"),
+    ("Political", "PPPPPPP", "only the government controls policy, budgets and its own "
+     "decisions; no provider can manage them"),
+    ("Financing", "PPPVSPS", "whoever raises the capital: the agency's budget, or the "
+     "concessionaire's or the joint venture's funding"),
+    ("Force majeure", "SSSSSSS", "no party controls it; each bears its own loss, and the "
+     "contract sets relief and termination"),
+    ("Exit and transition", "PPSSSSS", "the agency must be able to move the service; the "
+     "incumbent's cooperation at exit has to be a contractual duty"),
+)
+RISK_NAMES = tuple(name for name, _, _ in RISKS)
+_USUAL = {name: dict(zip(PROFILES, (_LETTER[x] for x in letters), strict=True))
+          for name, letters, _ in RISKS}
+_WHY = {name: why for name, _, why in RISKS}
+
+
+def usual_owner(risk: str, model: str) -> str | None:
+    """The usual owner of a standard risk under ``model`` (None for a risk of the programme's
+    own, which has no usual allocation)."""
+    return _USUAL.get(risk, {}).get(model)
+
+
+@dataclass(frozen=True)
+class RiskLine:
+    """One risk of the programme: who owns it (blank: the usual owner under the model chosen;
+    ``none``: no one) and, for value for money, its annual chance and its cost if it happens."""
+
+    name: str
+    owner: str = ""
+    chance: float = 0.0  # per year, 0-1
+    low: float = 0.0
+    likely: float = 0.0
+    high: float = 0.0
+
+
+@dataclass(frozen=True)
+class Allocation:
+    risk: str
+    owner: str  # public, private, shared or none
+    usual: str | None  # the usual owner under the model (None: a risk of the programme's own)
+    flag: str  # why to reconsider ("" when the allocation is the usual one)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A programme's delivery strategy: its answers to the questions (with their weights), the
+    model chosen (blank: the best fit), its risks and what each costs, and the costs of
+    traditional delivery and of the model over the term (the partnership's length)."""
+
+    answers: tuple[tuple[str, float], ...]
+    weights: tuple[tuple[str, float], ...] = ()  # question -> relative points (missing: 1)
+    model: str = ""
+    risks: tuple[RiskLine, ...] = ()
+    traditional_cost: float = 0.0  # raw cost and financing of the agency delivering itself
+    partnership_cost: float = 0.0  # the price of the model over the term
+    neutrality: float = 0.0  # competitive neutrality: what the agency's own delivery escapes
+    risk_premium: float = 0.2
+    draws: int = 20_000
+    seed: int = 0
+
+    def __post_init__(self) -> None:  # one order (the questions'), so that equal means equal
+        order = [q for q, _ in QUESTIONS]
+        for name in ("answers", "weights"):
+            given = dict(getattr(self, name))
+            object.__setattr__(self, name, tuple((q, float(given[q])) for q in order if q in given)
+                               + tuple((q, float(v)) for q, v in given.items() if q not in order))
+
+    @property
+    def answer_map(self) -> dict[str, float]:
+        return dict(self.answers)
+
+    @property
+    def weight_map(self) -> dict[str, float]:
+        given = dict(self.weights)
+        return {q: float(given.get(q, 1.0)) for q, _ in QUESTIONS}
+
+    @property
+    def years(self) -> int:
+        return max(1, round(self.answer_map.get(YEARS, 1)))
+
+    def ranking(self, draws: int = 5_000) -> list[Fit]:
+        return model_fit(self.answer_map, self.weight_map, draws=draws, seed=self.seed)
+
+    def chosen(self, ranking: Sequence[Fit] | None = None) -> str:
+        """The model chosen, or the best fit when none is."""
+        return self.model or (ranking or self.ranking())[0].model
+
+    def replace(self, **changes: object) -> Assessment:
+        from dataclasses import replace
+
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def problems(self) -> list[str]:
+        """What stops the assessment being used, in words (empty when it can be)."""
+        out = []
+        for q, _ in QUESTIONS:
+            a = self.answer_map.get(q)
+            low, high = (1, 50) if q == YEARS else (1, 5)
+            if a is None or not low <= a <= high:
+                out.append(f"{question_name(q)}: the answer must be from {low} to {high}")
+        w = self.weight_map
+        if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
+            out.append("the questions' weights must be 0 or more, at least one above 0")
+        if self.model and self.model not in PROFILES:
+            out.append(f"'{self.model}' is not one of the delivery models ({', '.join(PROFILES)})")
+        seen: set[str] = set()
+        for r in self.risks:
+            if r.name.casefold() in seen:
+                out.append(f"the risk '{r.name}' is listed twice")
+            seen.add(r.name.casefold())
+            if r.owner not in ("", NONE, *OWNERS):
+                out.append(f"{r.name}: the owner must be public, private, shared or none")
+            if not 0 <= r.chance <= 1:
+                out.append(f"{r.name}: the chance must be from 0 to 100 % a year")
+            if not 0 <= r.low <= r.likely <= r.high:
+                out.append(f"{r.name}: the costs must be 0 or more, low ≤ likely ≤ high")
+        if min(self.traditional_cost, self.partnership_cost, self.neutrality) < 0:
+            out.append("the costs must be 0 or more")
+        if not 0 <= self.risk_premium <= 5:
+            out.append("the risk premium must be from 0 to 500 %")
+        if not 1 <= self.draws <= 1_000_000:
+            out.append("the draws must be from 1 to 1,000,000")
+        return out
+
+    def allocation(self, model: str | None = None) -> list[Allocation]:
+        """Each risk's owner under ``model`` (the one chosen by default), against the usual
+        allocation; deviations and risks with no owner flagged with the reason to reconsider."""
+        model = model or self.chosen()
+        out = []
+        for r in self.risks:
+            usual = usual_owner(r.name, model)
+            owner = r.owner or usual or NONE
+            why = _WHY.get(r.name, "")
+            if owner == NONE:
+                flag = "no one owns it: give it to the party best placed to manage it" + (
+                    f" (usually {usual} under {model}: {why})" if usual else "")
+            elif usual is not None and owner != usual:
+                flag = f"usually {usual} under {model}, here {owner}: {why}"
+            else:
+                flag = ""
+            out.append(Allocation(r.name, owner, usual, flag))
+        return out
+
+    def risk_inputs(self, model: str | None = None) -> list[Risk]:
+        """The risks as value for money reads them: the share transferred by their owner."""
+        owners = {a.risk: a.owner for a in self.allocation(model)}
+        return [Risk(r.name, r.chance, r.low, r.likely, r.high, TRANSFERRED[owners[r.name]])
+                for r in self.risks]
+
+    def value_for_money(self, model: str | None = None) -> Comparison:
+        return value_for_money(self.years, self.traditional_cost + self.neutrality,
+                               self.partnership_cost, self.risk_inputs(model),
+                               risk_premium=self.risk_premium, draws=self.draws, seed=self.seed)
+
+    # -- JSON (a saved version's and the settings file's "strategy") ---------------------------
+    def to_dict(self) -> dict[str, object]:
+        return {"answers": dict(self.answers), "weights": dict(self.weights), "model": self.model,
+                "risks": [{"name": r.name, "owner": r.owner, "chance": r.chance, "low": r.low,
+                           "likely": r.likely, "high": r.high} for r in self.risks],
+                "traditional_cost": self.traditional_cost,
+                "partnership_cost": self.partnership_cost, "neutrality": self.neutrality,
+                "risk_premium": self.risk_premium, "draws": self.draws, "seed": self.seed}
+
+    @classmethod
+    def from_dict(cls, data: object) -> Assessment:
+        """Read ``to_dict``'s shape; ValueError naming the key at fault."""
+        if not isinstance(data, dict):
+            raise ValueError("expected an object")
+
+        def number(value: object, key: str) -> float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    not np.isfinite(value):
+                raise ValueError(f"{key}: expected a number")
+            return float(value)
+
+        def pairs(key: str) -> tuple[tuple[str, float], ...]:
+            given = data.get(key, {})
+            if not isinstance(given, dict):
+                raise ValueError(f"{key}: expected an object of question: number")
+            known = {q for q, _ in QUESTIONS}
+            for q in given:
+                if q not in known:
+                    raise ValueError(f"{key}.{q}: not one of the questions ({', '.join(known)})")
+            return tuple((q, number(given[q], f"{key}.{q}")) for q, _ in QUESTIONS if q in given)
+
+        risks = data.get("risks", [])
+        if not isinstance(risks, list) or not all(isinstance(r, dict) for r in risks):
+            raise ValueError("risks: expected a list of objects")
+        lines = []
+        for i, r in enumerate(risks):
+            if not isinstance(r.get("name"), str) or not r["name"].strip():
+                raise ValueError(f"risks[{i}].name: expected the risk's name")
+            lines.append(RiskLine(r["name"].strip(), str(r.get("owner", "") or ""),
+                                  *(number(r.get(k, 0.0), f"risks[{i}].{k}")
+                                    for k in ("chance", "low", "likely", "high"))))
+        draws, seed = data.get("draws", 20_000), data.get("seed", 0)
+        if not isinstance(draws, int) or not isinstance(seed, int) or isinstance(draws, bool):
+            raise ValueError("draws and seed: expected whole numbers")
+        out = cls(pairs("answers"), pairs("weights"), str(data.get("model", "") or ""),
+                  tuple(lines), *(number(data.get(k, 0.0), k) for k in (
+                      "traditional_cost", "partnership_cost", "neutrality")),
+                  number(data.get("risk_premium", 0.2), "risk_premium"), draws, seed)
+        if out.problems():
+            raise ValueError(out.problems()[0])
+        return out
+
+
+# A programme with no assessment of its own starts from these answers (a mid-sized system
+# replacement at an agency that can fund and govern it) and the standard risks.
+DEFAULT_ANSWERS: tuple[tuple[str, float], ...] = (
+    ("capability_gap", 3), ("capital_available", 4), ("innovation_speed", 3),
+    ("risk_transfer", 3), ("governance_capacity", 4), ("data_ownership", 5),
+    ("partnership_years", 5))
+DEFAULT_RISKS: tuple[RiskLine, ...] = (
+    RiskLine("Design", "", 0.20, 50_000, 150_000, 400_000),
+    RiskLine("Build and migration", "", 0.30, 100_000, 300_000, 900_000),
+    RiskLine("Operations", "", 0.25, 30_000, 80_000, 250_000),
+    RiskLine("Demand", "", 0.10, 20_000, 60_000, 200_000),
+    RiskLine("Technology obsolescence", "", 0.10, 50_000, 120_000, 300_000),
+    RiskLine("Cyber security", "", 0.05, 100_000, 400_000, 2_000_000),
+    RiskLine("Data protection", "", 0.03, 50_000, 200_000, 1_000_000),
+    RiskLine("Regulatory change", "", 0.15, 20_000, 80_000, 250_000),
+    RiskLine("Political", "", 0.05, 50_000, 150_000, 500_000),
+    RiskLine("Financing", "", 0.02, 20_000, 50_000, 150_000),
+    RiskLine("Force majeure", "", 0.01, 100_000, 300_000, 1_500_000),
+    RiskLine("Exit and transition", "", 0.04, 80_000, 250_000, 800_000),
+)
+
+
+def default_assessment() -> Assessment:
+    return Assessment(DEFAULT_ANSWERS, risks=DEFAULT_RISKS, traditional_cost=5_400_000.0,
+                      partnership_cost=5_700_000.0)
+
+
+# -- into the evaluation: criteria and SLA terms suggested for each model --------------------
+
+# criterion, weight, direction, group, scale_min, scale_max, min_acceptable, description
+SUGGESTED_CRITERIA: dict[str, tuple[tuple[str, str], ...]] = {
+    "Monolithic contract": (
+        ("Integration approach", "How one prime integrates design, build and run"),
+        ("Schedule realism", "A credible plan to one go-live, with its critical path"),),
+    "Modular contracts": (
+        ("Interface conformance", "Works to the published APIs and data standards"),
+        ("Replaceability", "How easily the module can be re-competed or replaced"),),
+    "Managed services": (
+        ("Service management", "ITIL-grade service desk, incident and change management"),
+        ("Transition in and out", "Plans to take the service over and to hand it back"),),
+    "Concession / BOT": (
+        ("Financial strength", "Capacity to fund the build and carry the demand risk"),
+        ("Handback condition", "The state the assets and data are returned in"),),
+    "Joint venture": (
+        ("Governance proposal", "Board, decision rights and dispute resolution"),
+        ("Capability contribution", "What the partner brings the agency lacks"),),
+    "Alliance": (
+        ("Collaboration and culture", "Joint planning, open books, best-for-programme behaviour"),
+        ("Gain-share proposal", "How pain and gain are shared against target cost"),),
+    "Data partnership": (
+        ("Data stewardship", "Controls on the agency's data, access and reuse"),
+        ("IP and licensing", "Who owns what is built from the data, on what licence"),),
+}
+# the SLA terms to ask for (the Bids sheet's columns): uptime %, fee at risk %, notice days,
+# version pinning days, then the yes/no terms
+SUGGESTED_SLA: dict[str, tuple[float, float, float, float, str, str, str, str, str]] = {
+    "Monolithic contract": (99.9, 10, 60, 180, "yes", "yes", "yes", "yes", "no"),
+    "Modular contracts": (99.9, 10, 60, 180, "yes", "yes", "yes", "yes", "yes"),
+    "Managed services": (99.95, 15, 90, 365, "yes", "yes", "yes", "yes", "yes"),
+    "Concession / BOT": (99.95, 20, 90, 365, "yes", "yes", "yes", "yes", "no"),
+    "Joint venture": (99.9, 10, 60, 180, "yes", "yes", "yes", "yes", "no"),
+    "Alliance": (99.9, 8, 60, 180, "yes", "yes", "no", "yes", "yes"),
+    "Data partnership": (99.5, 5, 90, 365, "yes", "no", "yes", "yes", "no"),
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An assessment's figures, as the Strategy page, the report, the decision document and the
+    command line show them: the ranking, the model chosen, its allocation and value for money."""
+
+    assessment: Assessment
+    ranking: tuple[Fit, ...]
+    model: str
+    allocation: tuple[Allocation, ...]
+    comparison: Comparison
+
+    @property
+    def fit(self) -> Fit:
+        return next(f for f in self.ranking if f.model == self.model)
+
+    @property
+    def flags(self) -> tuple[Allocation, ...]:
+        return tuple(a for a in self.allocation if a.flag)
+
+    @property
+    def traditional(self) -> dict[str, float]:
+        return self.comparison.summary("traditional")
+
+    @property
+    def partnership(self) -> dict[str, float]:
+        return self.comparison.summary("partnership")
+
+    @property
+    def cheaper(self) -> float:
+        """The share of draws in which the model costs less than traditional delivery."""
+        return self.comparison.partnership_cheaper
+
+    def verdict(self, currency: str = "") -> str:
+        """Which is cheaper, at what confidence, in one sentence."""
+        t, p = self.traditional["mean"], self.partnership["mean"]
+        unit = f" {currency}" if currency else ""
+        which = f"{self.model} is" if p < t else "Traditional delivery is"
+        share = self.cheaper if p < t else 1 - self.cheaper
+        return (f"{which} cheaper on average over {self.assessment.years} years "
+                f"({abs(t - p):,.0f}{unit} less in expectation), and cheaper in {share:.0%} of "
+                f"{self.assessment.draws:,} simulated terms.")
+
+
+def summary(a: Assessment) -> Summary:
+    """The figures of assessment ``a``: its ranking, the model chosen (the best fit when none
+    is), that model's allocation, and value for money against traditional delivery."""
+    ranking = tuple(a.ranking())
+    model = a.chosen(ranking)
+    return Summary(a, ranking, model, tuple(a.allocation(model)), a.value_for_money(model))

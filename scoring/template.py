@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.model import FINDING_KINDS, METHODS, PRICE_FORMULAS, SLA_NUMERIC, SLA_YES_NO
 from scoring.settings import SPECS
+from scoring.strategy import (
+    DEFAULT_RISKS,
+    SUGGESTED_CRITERIA,
+    SUGGESTED_SLA,
+    Assessment,
+    RiskLine,
+    summary,
+)
+from scoring.strategy_sheet import HEADERS as STRATEGY_HEADERS
+from scoring.strategy_sheet import SHEET as STRATEGY_SHEET
+from scoring.strategy_sheet import strategy_rows
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -85,6 +97,13 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
      "(Outstanding, Good...) or numbers."),
     ("OKRs (optional)", "okr, mission_outcome (yes/no), metric, target."),
     ("Settings (optional)", "key and value pairs; see the meaning column for each key."),
+    ("Strategy (optional)", "How the programme is bought, so that the assessment travels with "
+     "the evaluation: one row per item. The seven questions (value: the answer, 1-5, the "
+     "partnership's length in years; weight: its relative points), delivery_model (blank: the "
+     "best fit), traditional_cost, partnership_cost, competitive_neutrality and "
+     "risk_premium_pct (value), and one row per risk: owner (public, private, shared or none; "
+     "blank: the usual owner under the model), chance_pct a year, and its low, likely and high "
+     "cost if it happens. Leave the sheet empty if the delivery model is not assessed."),
     ("", ""),
     ("Rules", ""),
     ("Names", "Sheet names and column headers ignore case, surrounding spaces, and treat space, "
@@ -190,10 +209,12 @@ def build_workbook(
     example: bool = False,
     bids_title: str | None = None,
     groups: Sequence[Row] | None = None,
+    strategy: Assessment | None = None,
+    instructions: Sequence[tuple[str, str]] = INSTRUCTIONS,
 ) -> Workbook:
     """A contract-v1 workbook; ``bids`` rows are vendor, lot, price, criteria..., SLA terms."""
     wb = Workbook()
-    _instructions(wb)
+    _instructions(wb, instructions)
     ws = _table(wb, "Criteria", CRITERIA_HEADERS, criteria, example=example)
     _validation(ws, '"max,min,benefit,cost"', [3], 2, "Choose max (more is better) or min")
     if groups is not None:
@@ -228,6 +249,10 @@ def build_workbook(
         dv = DataValidation(type="list", formula1=f'"{",".join(options)}"', allow_blank=True)
         ws.add_data_validation(dv)
         dv.add(cell)
+    ws = _table(wb, STRATEGY_SHEET, STRATEGY_HEADERS, strategy_rows(strategy) if strategy else ())
+    _validation(ws, '"public,private,shared,none"', [4], 2,
+                "Choose public, private, shared or none (blank: the usual owner under the model)")
+    ws.column_dimensions["I"].width = 60
     return wb
 
 
@@ -253,11 +278,31 @@ def write_template(path: str | Path) -> Path:
     return out
 
 
-def template_bytes() -> bytes:
-    """The template as .xlsx bytes."""
+def template_bytes(strategy: Assessment | None = None) -> bytes:
+    """The template as .xlsx bytes; with a delivery-strategy assessment, written for the model
+    it chooses (that model's suggested criteria and SLA terms) and carrying the assessment in
+    its Strategy sheet."""
+    criteria, bids = TEMPLATE_CRITERIA, TEMPLATE_BIDS
+    instructions = INSTRUCTIONS
+    if strategy is not None:
+        model = summary(strategy).model
+        extra = SUGGESTED_CRITERIA[model]
+        criteria = (*TEMPLATE_CRITERIA[:3],
+                    *((name, 10, "max", "Delivery model", 0, 5, None, what) for name, what in extra),
+                    TEMPLATE_CRITERIA[3])
+        sla = SUGGESTED_SLA[model]
+        bids = tuple((*row[:6], *(3 + i % 2 for i in range(len(extra))), *sla) for row in bids)
+        instructions = (*INSTRUCTIONS[:2], (
+            "Delivery model", f"Written for {model.lower()}: the criteria "
+            + " and ".join(name for name, _ in extra) + " are suggested for it, and the example "
+            "bids show the SLA terms to ask for (uptime {:g} %, fee at risk {:g} %, {:g} days' "
+            "notice of model updates, versions pinned {:g} days). The Strategy sheet holds the "
+            "assessment behind the choice.".format(*sla[:4])), ("", ""), *INSTRUCTIONS[2:])
     wb = build_workbook(
-        TEMPLATE_CRITERIA,
-        TEMPLATE_BIDS,
+        criteria,
+        bids,
+        instructions=instructions,
+        strategy=strategy,
         components=(("Application", 5, 500_000.0, 9),),
         vendors=(("Example Vendor A", 0.02),),
         okrs=(("Cut case backlog by 40 %", "yes", "open cases", "under 6,000"),),
@@ -407,6 +452,23 @@ SAMPLE_SETTINGS: tuple[tuple[str, Any], ...] = (
 )
 
 
+# How the agency chose to buy: modular contracts, one per component (the lots of the sample),
+# with the exit risk shared with the suppliers rather than kept, and a risk of its own.
+SAMPLE_STRATEGY = Assessment(
+    answers=(("capability_gap", 2), ("capital_available", 4), ("innovation_speed", 4),
+             ("risk_transfer", 2), ("governance_capacity", 5), ("data_ownership", 5),
+             ("partnership_years", 5)),
+    weights=(("data_ownership", 2), ("governance_capacity", 1.5)),
+    model="Modular contracts",
+    risks=(*(replace(r, owner="shared") if r.name == "Exit and transition" else r
+             for r in DEFAULT_RISKS),
+           RiskLine("Tax law interpretation", "public", 0.2, 40_000, 120_000, 350_000)),
+    traditional_cost=5_900_000.0,
+    partnership_cost=5_450_000.0,
+    neutrality=150_000.0,
+)
+
+
 def write_sample(path: str | Path) -> Path:
     """Write the bundled sample evaluation (the app's default data) to ``path``."""
     wb = build_workbook(
@@ -418,6 +480,7 @@ def write_sample(path: str | Path) -> Path:
         scores=_sample_scores(),
         findings=_SAMPLE_FINDINGS,
         settings=SAMPLE_SETTINGS,
+        strategy=SAMPLE_STRATEGY,
         bids_title="Bids received — RFP DOR-2026-114, Integrated Tax System Modernization",
     )
     out = Path(path)

@@ -46,13 +46,15 @@ from scoring.model import (
 from scoring.panel import apply as apply_consensus
 from scoring.panel import consensus
 from scoring.settings import SPECS, Kind
+from scoring.strategy_sheet import read_strategy
 from scoring.xlsx_guard import MAX_CELL_TEXT, WorkbookRefused, XlsxInfo, inspect_xlsx
 
 HEADER_SCAN_ROWS = 10
 _CONTRACT_SHEETS = {"criteria": "Criteria", "bids": "Bids", "components": "Components",
                     "vendors": "Vendors", "scores": "Scores", "findings": "Findings",
                     "ratings": "Ratings", "finding kinds": "Finding kinds",
-                    "okrs": "OKRs", "settings": "Settings", "groups": "Groups"}
+                    "okrs": "OKRs", "settings": "Settings", "groups": "Groups",
+                    "strategy": "Strategy"}
 _SETTING_BY_HEADER = {header_key(key): spec for key, spec in SPECS.items()}
 SETTING_KEYS = frozenset(_SETTING_BY_HEADER)
 
@@ -1333,6 +1335,7 @@ def read_workbook(data: bytes) -> ReadResult:
     bids = _apply_consensus(reader, bids, panel, criteria)
     labels = reader.finding_labels()
     findings = _findings(reader, criteria, bids, labels)
+    strategy = read_strategy(reader)
     notes = in_place(info, reader.notes)
     if reader.problems:
         return ReadResult(None, in_place(info, reader.problems), notes, digest)
@@ -1349,6 +1352,7 @@ def read_workbook(data: bytes) -> ReadResult:
         notes=notes,
         finding_labels=tuple((k, labels[k]) for k in FINDING_KINDS if k in labels),
         factors=tuple(factors),
+        strategy=strategy,
     )
     return ReadResult(bidset, (), notes, digest)
 

@@ -24,7 +24,7 @@ from ui import reader_pool, turns
 
 PART_SIZES = {"panel": 64, "ranking": 256, "record": 64, "technical_record": 64, "optimized": 64,
               "scenarios": 64, "frontier": 32,
-              "robustness": 32}
+              "robustness": 32, "strategy": 64}
 # Parts that take long to compute (the MILP, the cost simulation, rank acceptability and rank
 # reversal): a script run steps aside while it computes them (``ui.turns``).
 LONG_PARTS = frozenset({"optimized", "scenarios", "robustness", "frontier"})

@@ -28,7 +28,13 @@ def sealed_workbook(sample: bytes) -> tuple[bytes, list[int]]:
     """The sample with the price envelope sealed and distinctive prices (so that a search for
     them finds nothing else): the workbook and its prices."""
     wb = load_workbook(io.BytesIO(sample))
-    wb["Settings"].append(["price_envelope", "sealed", "two-envelope evaluation"])
+    settings = wb["Settings"]
+    row = next((r for r in range(1, settings.max_row + 1)
+                if settings.cell(r, 1).value == "price_envelope"), None)
+    if row is None:
+        settings.append(["price_envelope", "sealed", "two-envelope evaluation"])
+    else:
+        settings.cell(row, 2).value = "sealed"
     bids = wb["Bids"]
     header = next(r for r in range(1, 10) if bids.cell(r, 1).value == "vendor")
     prices = []

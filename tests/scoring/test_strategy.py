@@ -62,3 +62,79 @@ def test_with_nothing_transferred_the_partnership_is_its_cost_difference_dearer(
     found = value_for_money(5, 1_000_000, 1_200_000, kept, draws=2_000)
     assert (found.partnership - found.traditional) == pytest.approx(200_000)
     assert found.partnership_cheaper == 0.0
+
+
+# -- the assessment: allocation, value for money through the allocation, JSON ----------------
+
+from scoring.strategy import (  # noqa: E402
+    PROFILES as MODELS,
+)
+from scoring.strategy import (  # noqa: E402
+    RISK_NAMES,
+    TRANSFERRED,
+    Assessment,
+    RiskLine,
+    default_assessment,
+    summary,
+    usual_owner,
+)
+
+
+def test_every_standard_risk_has_a_usual_owner_under_every_model():
+    assert len(RISK_NAMES) == 12
+    for risk in RISK_NAMES:
+        for model in MODELS:
+            assert usual_owner(risk, model) in ("public", "private", "shared")
+    assert usual_owner("Demand", "Concession / BOT") == "private"  # users pay the concessionaire
+    assert usual_owner("Political", "Managed services") == "public"
+    assert usual_owner("A risk of our own", "Alliance") is None
+
+
+def test_deviations_and_risks_no_one_owns_are_flagged_with_the_reason():
+    a = default_assessment().replace(model="Managed services", risks=(
+        RiskLine("Operations"),  # blank: the usual owner, private
+        RiskLine("Political", "private"),  # a deviation
+        RiskLine("Cyber security", "none"),  # no one
+        RiskLine("Legacy interfaces"),  # the programme's own, no owner given
+        RiskLine("Key staff", "public")))
+    by = {x.risk: x for x in a.allocation()}
+    assert by["Operations"].owner == "private" and not by["Operations"].flag
+    assert by["Political"].flag.startswith("usually public under Managed services, here private: "
+                                           "only the government controls policy")
+    assert by["Cyber security"].flag.startswith("no one owns it") and "usually shared" in \
+        by["Cyber security"].flag
+    assert by["Legacy interfaces"].owner == "none" and by["Legacy interfaces"].flag
+    assert not by["Key staff"].flag and by["Key staff"].usual is None
+    shares = {r.name: r.transferred_share for r in a.risk_inputs()}
+    assert shares == {"Operations": 1.0, "Political": 1.0, "Cyber security": 0.0,
+                      "Legacy interfaces": 0.0, "Key staff": 0.0}
+    assert TRANSFERRED["shared"] == 0.5
+
+
+def test_the_allocation_drives_value_for_money_and_its_mean_is_the_analytic_one():
+    a = default_assessment().replace(model="Concession / BOT", draws=100_000, seed=7)
+    found = summary(a)
+    trad, part = expected_totals(a.years, a.traditional_cost + a.neutrality, a.partnership_cost,
+                                 a.risk_inputs("Concession / BOT"), a.risk_premium)
+    assert found.traditional["mean"] == pytest.approx(trad, rel=0.01)
+    assert found.partnership["mean"] == pytest.approx(part, rel=0.01)
+    # everything kept: the partnership costs its price difference more, in every draw
+    kept = a.replace(risks=tuple(r.__class__(r.name, "public", r.chance, r.low, r.likely, r.high)
+                                 for r in a.risks), draws=2_000)
+    c = kept.value_for_money()
+    assert (c.partnership - c.traditional) == pytest.approx(a.partnership_cost - a.traditional_cost)
+
+
+def test_the_assessment_round_trips_through_json_and_bad_json_names_the_key():
+    a = default_assessment().replace(model="Alliance", weights=(("capability_gap", 3.0),))
+    assert Assessment.from_dict(a.to_dict()) == a
+    bad = a.to_dict()
+    bad["answers"] = {**bad["answers"], "capability_gap": 9}
+    with pytest.raises(ValueError, match="Capability gap.*from 1 to 5"):
+        Assessment.from_dict(bad)
+    with pytest.raises(ValueError, match="answers.colour: not one of the questions"):
+        Assessment.from_dict({**a.to_dict(), "answers": {"colour": 3}})
+    with pytest.raises(ValueError, match="not one of the delivery models"):
+        Assessment.from_dict({**a.to_dict(), "model": "Outsourcing"})
+    with pytest.raises(ValueError, match=r"risks\[0\].chance: expected a number"):
+        Assessment.from_dict({**a.to_dict(), "risks": [{"name": "X", "chance": "often"}]})

@@ -13,7 +13,8 @@ def test_template_is_a_valid_workbook_with_instructions_and_dropdowns(tmp_path):
     path.write_bytes(data)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Instructions", "Criteria", "Groups", "Bids", "Components", "Vendors",
-                             "Scores", "Ratings", "Findings", "Finding kinds", "OKRs", "Settings"]
+                             "Scores", "Ratings", "Findings", "Finding kinds", "OKRs", "Settings",
+                             "Strategy"]
     # the Groups sheet ships empty: the criteria are weighted directly until it has rows
     assert [c.value for c in wb["Groups"][1]] == ["group", "weight", "description"]
     assert result.bidset.factors == ()
