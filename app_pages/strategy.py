@@ -83,14 +83,11 @@ with vfm_tab:
              "its chance and costs a triangular draw between its low and high cost; the same "
              "seeded draws for both.")
     views.vfm_inputs(ev, bidset, a)
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        st.dataframe(views.vfm_frame(found), hide_index=True, width="stretch", column_config={
-            k: st.column_config.NumberColumn(f"{k} ({currency})", format="%,.0f")
-            for k in ("Mean", "P50", "P90")})
-        st.markdown(esc(found.verdict(currency)))
-    with right:
-        vega.show(views.vfm_chart(found, esc(currency)))
+    st.dataframe(views.vfm_frame(found), hide_index=True, column_config={
+        k: st.column_config.NumberColumn(f"{k} ({currency})", format="%,.0f")
+        for k in ("Mean", "P50", "P90")})
+    st.markdown(esc(found.verdict(currency)))
+    vega.show(views.vfm_chart(found, esc(currency)))
 
 st.divider()
 st.subheader("Into the evaluation")

@@ -39,7 +39,8 @@ def warm() -> float:
                    "ui.compliance_views", "ui.widgets", "ui.state", "ui.auth", "ui.weight_views",
                    "ui.envelope_views", "ui.frontier_views", "ui.assignment_views",
                    "ui.monitor_state", "ui.monitor_views", "ui.monitor_tabs", "scoring.monitor",
-                   "scoring.performance", "scoring.review_pack", "scoring.documents"):
+                   "scoring.performance", "scoring.review_pack", "scoring.documents",
+                   "scoring.strategy_sheet", "ui.strategy_views"):
         importlib.import_module(module)
     import hashlib
 

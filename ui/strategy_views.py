@@ -21,6 +21,7 @@ from scoring.strategy import (
     PROFILES,
     QUESTIONS,
     YEARS,
+    Allocation,
     Assessment,
     RiskLine,
     Summary,
@@ -124,8 +125,8 @@ FIT_COLUMNS = {
         format="%.0f%%", min_value=0, max_value=100,
         help="How robust the ranking is: the share of 5,000 weight draws around the weights "
              "(Dirichlet) in which the model ranks first"),
-    "Fits on": st.column_config.TextColumn(width="large"),
-    "Fits less on": st.column_config.TextColumn(width="large"),
+    "Fits on": st.column_config.TextColumn(width="medium"),
+    "Fits less on": st.column_config.TextColumn(width="medium"),
 }
 
 
@@ -165,9 +166,16 @@ def risk_frame(a: Assessment, found: Summary) -> pd.DataFrame:
     return pd.DataFrame([{"Risk": r.name, "Owner": flags[r.name].owner,
                           "Usual owner": flags[r.name].usual or "(own risk)",
                           "Chance a year (%)": 100 * r.chance, "Low": r.low, "Likely": r.likely,
-                          "High": r.high, "Reconsider": flags[r.name].flag} for r in a.risks],
+                          "High": r.high, "Reconsider": _mark(flags[r.name])} for r in a.risks],
                         columns=["Risk", "Owner", "Usual owner", "Chance a year (%)", "Low",
                                  "Likely", "High", "Reconsider"])
+
+
+def _mark(x: Allocation) -> str:
+    """The table's short flag (the reason is listed under the table)."""
+    if not x.flag:
+        return ""
+    return "⚑ no owner" if x.owner == NONE else "⚑ not the usual owner"
 
 
 def risk_editor(ev: Evaluation, bidset: BidSet, a: Assessment, found: Summary) -> None:
@@ -178,7 +186,7 @@ def risk_editor(ev: Evaluation, bidset: BidSet, a: Assessment, found: Summary) -
     st.session_state[f"{key}_base"] = base
     money = st.column_config.NumberColumn(min_value=0.0, format="%,.0f")
     shown = st.data_editor(
-        base, key=key, hide_index=True, num_rows="dynamic", width="stretch",
+        base, key=key, hide_index=True, num_rows="dynamic", width="stretch", height="content",
         disabled=["Usual owner", "Reconsider"], on_change=_risks_changed, args=(key, bidset),
         column_config={
             "Risk": st.column_config.TextColumn(required=True, width="medium"),
@@ -189,7 +197,9 @@ def risk_editor(ev: Evaluation, bidset: BidSet, a: Assessment, found: Summary) -
             "Chance a year (%)": st.column_config.NumberColumn(min_value=0.0, max_value=100.0,
                                                                format="%g"),
             "Low": money, "Likely": money, "High": money,
-            "Reconsider": st.column_config.TextColumn(width="large")})
+            "Reconsider": st.column_config.TextColumn(
+                width="medium", help="A deviation from the usual allocation, or no owner: the "
+                                     "reason to reconsider is listed under the table")})
     if _take(shown.to_dict("records"), bidset):  # edits that reached it without its callback
         st.rerun()
     if (why := st.session_state.get(REFUSED)) is not None:
@@ -251,17 +261,19 @@ def _take(rows: list[dict[str, Any]], bidset: BidSet) -> bool:
 
 # -- 3. value for money ----------------------------------------------------------------------
 
-_MONEY = (("traditional_cost", "Traditional delivery: cost and financing over the term"),
-          ("partnership_cost", "The model's price over the term"),
-          ("neutrality", "Competitive neutrality (added to traditional delivery)"))
+_MONEY = (("traditional_cost", "Traditional delivery", "The agency delivering itself: raw cost "
+           "and financing over the term"),
+          ("partnership_cost", "The model's price", "What the model costs over the term"),
+          ("neutrality", "Competitive neutrality", "What the agency's own delivery escapes "
+           "(taxes, insurance, a commercial return), added to traditional delivery"))
 
 
 def vfm_inputs(ev: Evaluation, bidset: BidSet, a: Assessment) -> None:
     currency = esc(bidset.settings.currency)
     cols = st.columns(3)
-    for col, (name, label) in zip(cols, _MONEY, strict=True):
+    for col, (name, label, what) in zip(cols, _MONEY, strict=True):
         col.number_input(f"{label} ({currency})", min_value=0.0, step=50_000.0, format="%.0f",
-                         key=_seed(f"ev_strat_{name}", float(getattr(a, name))),
+                         key=_seed(f"ev_strat_{name}", float(getattr(a, name))), help=what,
                          on_change=_number, args=(name, bidset))
         col.caption(f"{currency} {getattr(a, name):,.0f}")
     cols = st.columns(3)
@@ -301,11 +313,12 @@ def vfm_chart(found: Summary, currency: str) -> vega.Chart:
                                      "Share": share})
                        for name, x in (("Traditional delivery", c.traditional),
                                        (found.model, c.partnership))], ignore_index=True)
-    chart = alt.Chart(height=280).mark_line().encode(
+    chart = alt.Chart(height=340).mark_line(strokeWidth=2.5).encode(
         alt.X("Cost:Q", title=f"Total over {found.assessment.years} years ({currency})",
               axis=alt.Axis(format="~s"), scale=alt.Scale(zero=False)),
-        alt.Y("Share:Q", title="Share of simulated terms costing at most this",
-              axis=alt.Axis(format="%")),
-        alt.Color("Option:N", title=None, legend=alt.Legend(orient="bottom")),
+        alt.Y("Share:Q", title="Share of terms", axis=alt.Axis(format="%")),
+        alt.Color("Option:N", title=None, legend=alt.Legend(orient="top"),
+                  scale=alt.Scale(domain=["Traditional delivery", found.model],
+                                  range=["#a0a0a0", "#1f3864"])),
         alt.Tooltip("Cost:Q", format=",.0f"))
     return vega.Chart.of(frame, chart)

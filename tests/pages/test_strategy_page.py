@@ -137,3 +137,54 @@ def test_a_workbook_without_a_strategy_sheet_starts_one_on_request():
     at.button[0].click().run()
     assert evaluation(at).strategy is not None
     assert len(fit_table(at)) == 7
+
+
+def test_a_saved_version_s_share_link_and_its_settings_file_reproduce_the_strategy(tmp_path,
+                                                                                     capsys):
+    import os
+
+    from scoring.store import Store
+    from tests.pages.test_report_page import save, share_link
+
+    at = strategy()
+    at.number_input(key="ev_strat_a_capability_gap").set_value(5.0).run()
+    at.selectbox(key="ev_strat_model").set_value("Managed services").run()
+    expected = fit_table(at)
+    save(at, "Ann Chair", "delivery model agreed", name="Strategy agreed")
+    query = share_link(at)
+    b = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key in ("evaluation", "version"):
+        b.query_params[key] = query[key]
+    b.run()
+    b.switch_page("app_pages/strategy.py").run()
+    assert not b.exception
+    assert fit_table(b).equals(expected)
+    assert fit_table(b).loc[fit_table(b)["Chosen"] == "✓", "Model"].tolist() == ["Managed services"]
+    ref = at.session_state["saved_version"]
+    db = Store(os.environ["SSW_DATABASE_URL"])
+    (tmp_path / "s.xlsx").write_bytes(db.snapshot(ref.version.snapshot_sha256))
+    (tmp_path / "s.json").write_text(db.version(ref.evaluation_id, 1).evaluation.to_json())
+    assert main(["strategy", str(tmp_path / "s.xlsx"), "--settings", str(tmp_path / "s.json"),
+                 "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["model"] == "Managed services"
+    assert [r["fit"] for r in doc["ranking"]] == pytest.approx(list(expected["Fit (0-5)"]))
+    assert db.version(ref.evaluation_id, 1).evaluation.strategy == evaluation(at).strategy
+
+
+def test_risk_names_from_the_workbook_are_shown_as_text():
+    from scoring.strategy import RiskLine
+    from scoring.strategy_sheet import HEADERS, strategy_rows
+    from scoring.template import SAMPLE_STRATEGY
+    from tests.helpers import basic
+
+    hostile = SAMPLE_STRATEGY.replace(risks=(RiskLine("**bold** <script>x</script>", "none"),))
+    data = basic(Strategy=[list(HEADERS), *strategy_rows(hostile)])
+    at = strategy()
+    at.switch_page("app_pages/import_bids.py").run()
+    at.file_uploader[0].upload("h.xlsx", data, "application/vnd.openxmlformats-officedocument."
+                               "spreadsheetml.sheet").run()
+    at.switch_page("app_pages/strategy.py").run()
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning)
+    assert "\\*\\*bold\\*\\*" in shown and "<script>" not in shown

@@ -138,3 +138,20 @@ def test_the_assessment_round_trips_through_json_and_bad_json_names_the_key():
         Assessment.from_dict({**a.to_dict(), "model": "Outsourcing"})
     with pytest.raises(ValueError, match=r"risks\[0\].chance: expected a number"):
         Assessment.from_dict({**a.to_dict(), "risks": [{"name": "X", "chance": "often"}]})
+
+
+def test_the_readme_s_tables_are_the_models_and_allocations_in_use():
+    import re
+
+    from scoring.strategy import QUESTIONS, RISKS
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    profiles = {m.group(1): tuple(float(x) for x in m.group(2).split(" | "))
+                for m in re.finditer(r"^\| ([A-Z][^|]+?) \| ([\d |]+?) \|$", text, re.M)}
+    assert {m: profiles[m] for m in MODELS} == {m: tuple(map(float, p))
+                                                 for m, p in MODELS.items()}
+    assert all(len(p) == len(QUESTIONS) for p in MODELS.values())
+    for name, letters, _ in RISKS:
+        row = re.search(rf"^\| {re.escape(name)} \| ([PVS ]+) \|", text, re.M)
+        assert row is not None and row.group(1).replace(" ", "") == letters, name
