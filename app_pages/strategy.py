@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scoring.strategy import percent, shown
 from scoring.template import template_bytes
 from ui import cache, state, vega
 from ui import strategy_views as views
@@ -52,8 +53,9 @@ with fit_tab:
         st.subheader("How each model fits")
         vega.show(views.fit_chart(found))
         best = found.ranking[0]
-        st.markdown(f"**{esc(best.model)}** fits best ({best.score:.2f} of 5) and ranks first "
-                    f"in **{best.first_share:.0%}** of 5,000 weight draws around these weights.")
+        st.markdown(f"**{esc(best.model)}** fits best ({shown(best.score):.2f} of 5) and ranks "
+                    f"first in **{percent(best.first_share)}%** of 5,000 weight draws around "
+                    "these weights.")
         views.model_select(ev, bidset, a, found)
     st.dataframe(views.fit_frame(found), hide_index=True, width="stretch",
                  column_config=views.FIT_COLUMNS)

@@ -21,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-PAGES = ("robustness", "scenarios", "compliance", "panel", "report", "import", "monitor")
+PAGES = ("robustness", "scenarios", "compliance", "panel", "report", "import", "monitor",
+         "strategy")
 
 
 def free_port() -> int:

@@ -807,7 +807,7 @@ def _db_setup(args: argparse.Namespace) -> str:
 
 def _strategy(args: argparse.Namespace) -> str:
     """The Strategy page's figures: the models ranked, the allocation and value for money."""
-    from scoring.strategy import PROFILES, QUESTIONS, summary
+    from scoring.strategy import PROFILES, QUESTIONS, percent, shown, summary
 
     _, bidset = _read(args.workbook)
     assessment = _evaluation(args, bidset).assessment(bidset)
@@ -861,7 +861,8 @@ def _strategy(args: argparse.Namespace) -> str:
              "draws ranking it first):"]
     for f in found.ranking:
         good, bad = f.why(assessment.answer_map)
-        lines.append(f"  {f.rank}. {f.model:<20} {f.score:5.2f}  first {f.first_share:4.0%}  "
+        lines.append(f"  {f.rank}. {f.model:<20} {shown(f.score):5.2f}  "
+                     f"first {percent(f.first_share):3d}%  "
                      f"fits on {good}" + (f"; less on {bad}" if bad else ""))
     lines += ["", f"Chosen: {strategy_line(found)}", "",
               f"Risk allocation under {found.model.lower()}:"]

@@ -37,7 +37,7 @@ from scoring.panel import merge_scores
 from scoring.record import describe as describe_checks
 from scoring.results import Results
 from scoring.settings import SPECS
-from scoring.strategy import QUESTIONS, Summary
+from scoring.strategy import QUESTIONS, Summary, percent, shown
 from scoring.weights import describe_outside, outside_ranges, split
 
 MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
@@ -337,7 +337,7 @@ def _ranking_frame(ranking: Ranking, currency: str) -> pd.DataFrame:
 VFM_BASIS = ("Traditional delivery: the agency's own cost and financing, plus competitive "
              "neutrality ({neutrality:,.0f}), keeping every risk. The model: its price, the risks "
              "it keeps (public: all, shared: half), and the risks it transfers priced at their "
-             "expected cost plus a {premium:.0%} premium. Each year each risk happens with its "
+             "expected cost plus a {premium:g}% premium. Each year each risk happens with its "
              "chance and costs a triangular draw between its low and high cost; {draws:,} "
              "simulated terms, seed {seed}.")
 
@@ -346,10 +346,10 @@ def strategy_line(found: Summary) -> str:
     """The model chosen and how it ranks, in one line (the report's and document's)."""
     f = found.fit
     best = found.ranking[0]
-    line = (f"{found.model}: fit {f.score:.2f} of 5, ranked {f.rank} of {len(found.ranking)}, "
-            f"first in {f.first_share:.0%} of weight draws")
+    line = (f"{found.model}: fit {shown(f.score):.2f} of 5, ranked {f.rank} of "
+            f"{len(found.ranking)}, first in {percent(f.first_share)}% of weight draws")
     if best.model != found.model:
-        line += f"; the best fit is {best.model} ({best.score:.2f})"
+        line += f"; the best fit is {best.model} ({shown(best.score):.2f})"
     if found.flags:
         line += f"; {len(found.flags)} risk allocation{'s' if len(found.flags) > 1 else ''} to " \
                 "reconsider"
@@ -457,8 +457,9 @@ def _strategy(s: Sheet, found: Summary, currency: str) -> None:
     rows = []
     for f in found.ranking:
         good, bad = f.why(a.answer_map)
-        rows.append({"Model": f.model, "Rank": f.rank, "Fit (0-5)": f.score, "Fits on": good,
-                     "Fits less on": bad, "First in (weight draws)": f.first_share})
+        rows.append({"Model": f.model, "Rank": f.rank, "Fit (0-5)": shown(f.score),
+                     "Fits on": good, "Fits less on": bad,
+                     "First in (weight draws)": percent(f.first_share) / 100})
     s.table(pd.DataFrame(rows), {"Fit (0-5)": "0.00", "First in (weight draws)": "0%"},
             wrap=("Fits on", "Fits less on"))
     s.text("Each model's fit on a question is 5 at the answer it suits best, falling to 0 four "
@@ -483,7 +484,7 @@ def _strategy(s: Sheet, found: Summary, currency: str) -> None:
                           for name, x in (("Traditional delivery", t), (found.model, p))]),
             {"Mean": "#,##0", "P50": "#,##0", "P90": "#,##0"})
     s.text(found.verdict(currency), alert=False)
-    s.text(VFM_BASIS.format(premium=a.risk_premium, draws=a.draws, seed=a.seed,
+    s.text(VFM_BASIS.format(premium=shown(100 * a.risk_premium, 6), draws=a.draws, seed=a.seed,
                             neutrality=a.neutrality), italic=True)
     s.finish()
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -35,6 +36,17 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
     ("partnership_years", "How long the arrangement should run, in years"),
 )
 YEARS = "partnership_years"
+
+
+def percent(share: float) -> int:
+    """A share as whole percent, half up: what every surface shows (the page, the report, the
+    decision document and the command line print this one number)."""
+    return int(Decimal(repr(100 * share)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def shown(x: float, places: int = 2) -> float:
+    """A figure rounded half up to ``places`` decimals, as every surface shows it."""
+    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
 
 
 def question_name(q: str) -> str:
@@ -170,10 +182,12 @@ def value_for_money(years: int, traditional_cost: float, partnership_cost: float
     trad = np.full(draws, float(traditional_cost))
     part = np.full(draws, float(partnership_cost))
     for r in risks:
-        happens = rng.random((draws, years)) < r.annual_probability
-        cost = rng.triangular(r.low, r.likely, r.high, size=(draws, years)) if r.high > r.low \
-            else np.full((draws, years), r.likely)
-        hit = (happens * cost).sum(axis=1)
+        hit = np.zeros(draws)
+        for _ in range(years):  # a year at a time: memory of a few draws-long vectors
+            happens = rng.random(draws) < r.annual_probability
+            cost = rng.triangular(r.low, r.likely, r.high, size=draws) if r.high > r.low \
+                else np.full(draws, r.likely)
+            hit += happens * cost
         trad += hit
         part += (1 - r.transferred_share) * hit
         part += years * (1 + risk_premium) * r.transferred_share * r.expected_cost
@@ -229,6 +243,10 @@ RISK_NAMES = tuple(name for name, _, _ in RISKS)
 _USUAL = {name: dict(zip(PROFILES, (_LETTER[x] for x in letters), strict=True))
           for name, letters, _ in RISKS}
 _WHY = {name: why for name, _, why in RISKS}
+_STANDARD = {name.casefold(): name for name in RISK_NAMES}
+MAX_DRAWS = 200_000  # simulated terms: up to 50 years of a dozen risks in a few seconds
+MAX_SEED = 2**31 - 1
+MAX_WEIGHT = 1_000.0  # a question's relative points
 
 
 def usual_owner(risk: str, model: str) -> str | None:
@@ -248,6 +266,16 @@ class RiskLine:
     low: float = 0.0
     likely: float = 0.0
     high: float = 0.0
+
+    def __post_init__(self) -> None:  # one spelling: the page, the sheet and JSON agree
+        object.__setattr__(self, "name", risk_name(self.name))
+
+
+def risk_name(text: str) -> str:
+    """A risk's name as the assessment keeps it: one line, single spaces, and a standard risk
+    spelt as the standard list spells it (whatever its case)."""
+    name = " ".join(str(text).split())
+    return _STANDARD.get(name.casefold(), name)
 
 
 @dataclass(frozen=True)
@@ -293,7 +321,8 @@ class Assessment:
 
     @property
     def years(self) -> int:
-        return max(1, round(self.answer_map.get(YEARS, 1)))
+        """The term value for money runs over: the partnership's length (whole years)."""
+        return max(1, int(self.answer_map.get(YEARS, 1)))
 
     def ranking(self, draws: int = 5_000) -> list[Fit]:
         return model_fit(self.answer_map, self.weight_map, draws=draws, seed=self.seed)
@@ -315,9 +344,12 @@ class Assessment:
             low, high = (1, 50) if q == YEARS else (1, 5)
             if a is None or not low <= a <= high:
                 out.append(f"{question_name(q)}: the answer must be from {low} to {high}")
+            elif q == YEARS and not float(a).is_integer():
+                out.append(f"{question_name(q)}: the answer must be a whole number of years")
         w = self.weight_map
-        if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
-            out.append("the questions' weights must be 0 or more, at least one above 0")
+        if any(not 0 <= v <= MAX_WEIGHT for v in w.values()) or sum(w.values()) <= 0:
+            out.append(f"the questions' weights must be from 0 to {MAX_WEIGHT:,.0f}, at least "
+                       "one above 0")
         if self.model and self.model not in PROFILES:
             out.append(f"'{self.model}' is not one of the delivery models ({', '.join(PROFILES)})")
         seen: set[str] = set()
@@ -335,8 +367,10 @@ class Assessment:
             out.append("the costs must be 0 or more")
         if not 0 <= self.risk_premium <= 5:
             out.append("the risk premium must be from 0 to 500 %")
-        if not 1 <= self.draws <= 1_000_000:
-            out.append("the draws must be from 1 to 1,000,000")
+        if isinstance(self.draws, bool) or not 1 <= self.draws <= MAX_DRAWS:
+            out.append(f"the draws must be from 1 to {MAX_DRAWS:,}")
+        if isinstance(self.seed, bool) or not 0 <= self.seed <= MAX_SEED:
+            out.append(f"the seed must be from 0 to {MAX_SEED:,}")
         return out
 
     def allocation(self, model: str | None = None) -> list[Allocation]:
@@ -411,7 +445,7 @@ class Assessment:
                                   *(number(r.get(k, 0.0), f"risks[{i}].{k}")
                                     for k in ("chance", "low", "likely", "high"))))
         draws, seed = data.get("draws", 20_000), data.get("seed", 0)
-        if not isinstance(draws, int) or not isinstance(seed, int) or isinstance(draws, bool):
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (draws, seed)):
             raise ValueError("draws and seed: expected whole numbers")
         out = cls(pairs("answers"), pairs("weights"), str(data.get("model", "") or ""),
                   tuple(lines), *(number(data.get(k, 0.0), k) for k in (
@@ -524,11 +558,16 @@ class Summary:
         """Which is cheaper, at what confidence, in one sentence."""
         t, p = self.traditional["mean"], self.partnership["mean"]
         unit = f" {currency}" if currency else ""
+        terms = f"{self.assessment.draws:,} simulated terms"
+        if round(t) == round(p):
+            return (f"{self.model} and traditional delivery cost the same on average over "
+                    f"{self.assessment.years} years; {self.model} is cheaper in "
+                    f"{percent(self.cheaper)} % of {terms}.")
         which = f"{self.model} is" if p < t else "Traditional delivery is"
         share = self.cheaper if p < t else 1 - self.cheaper
         return (f"{which} cheaper on average over {self.assessment.years} years "
-                f"({abs(t - p):,.0f}{unit} less in expectation), and cheaper in {share:.0%} of "
-                f"{self.assessment.draws:,} simulated terms.")
+                f"({abs(t - p):,.0f}{unit} less in expectation), and cheaper in "
+                f"{percent(share)} % of {terms}.")
 
 
 def summary(a: Assessment) -> Summary:

@@ -22,7 +22,6 @@ from scoring.strategy import (
     SUGGESTED_SLA,
     Assessment,
     RiskLine,
-    summary,
 )
 from scoring.strategy_sheet import HEADERS as STRATEGY_HEADERS
 from scoring.strategy_sheet import SHEET as STRATEGY_SHEET
@@ -285,7 +284,7 @@ def template_bytes(strategy: Assessment | None = None) -> bytes:
     criteria, bids = TEMPLATE_CRITERIA, TEMPLATE_BIDS
     instructions = INSTRUCTIONS
     if strategy is not None:
-        model = summary(strategy).model
+        model = strategy.chosen()
         extra = SUGGESTED_CRITERIA[model]
         criteria = (*TEMPLATE_CRITERIA[:3],
                     *((name, 10, "max", "Delivery model", 0, 5, None, what) for name, what in extra),

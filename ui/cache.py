@@ -27,7 +27,7 @@ PART_SIZES = {"panel": 64, "ranking": 256, "record": 64, "technical_record": 64,
               "robustness": 32, "strategy": 64}
 # Parts that take long to compute (the MILP, the cost simulation, rank acceptability and rank
 # reversal): a script run steps aside while it computes them (``ui.turns``).
-LONG_PARTS = frozenset({"optimized", "scenarios", "robustness", "frontier"})
+LONG_PARTS = frozenset({"optimized", "scenarios", "robustness", "frontier", "strategy"})
 
 
 READS = 64  # workbooks kept read per process (their results are immutable)

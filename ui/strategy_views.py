@@ -16,6 +16,9 @@ import streamlit as st
 from scoring.evaluation import Evaluation
 from scoring.model import BidSet
 from scoring.strategy import (
+    MAX_DRAWS,
+    MAX_SEED,
+    MAX_WEIGHT,
     NONE,
     OWNERS,
     PROFILES,
@@ -26,7 +29,10 @@ from scoring.strategy import (
     RiskLine,
     Summary,
     default_assessment,
+    percent,
     question_name,
+    risk_name,
+    shown,
     usual_owner,
 )
 from ui import state, vega
@@ -35,8 +41,9 @@ from ui.widgets import md_escape as esc
 
 BEST = "Best fit"
 RISK_EDITS = "strategy_risk_edits"  # how many edits of the risk table applied (names the editor)
-REFUSED = "strategy_refused"  # why the last edit of the risk table was not applied
-NO_WEIGHT = "strategy_no_weight"  # a weight of 0 refused: every question would weigh 0
+# ev_-prefixed: dropped with the evaluation's other widget state when it is replaced
+REFUSED = "ev_strat_refused"  # why the last edit of the risk table was not applied
+NO_WEIGHT = "ev_strat_no_weight"  # a weight of 0 refused: every question would weigh 0
 
 
 def slug(model: str) -> str:
@@ -59,6 +66,8 @@ def reset() -> None:
 def _change(ev: Evaluation, bidset: BidSet, **changes: Any) -> None:
     a = ev.assessment(bidset)
     assert a is not None
+    if "weights" not in changes:
+        st.session_state.pop(NO_WEIGHT, None)
     _apply(lambda e: e.replace(strategy=a.replace(**changes)))
 
 
@@ -74,12 +83,16 @@ def answers_inputs(ev: Evaluation, bidset: BidSet, a: Assessment) -> None:
     for q, label in QUESTIONS:
         row = st.columns([6, 2, 2], vertical_alignment="center")
         row[0].write(label)
-        years = q == YEARS
-        row[1].number_input(f"Answer: {question_name(q)}", min_value=1.0,
-                            max_value=50.0 if years else 5.0, step=1.0, format="%g",
-                            key=_seed(f"ev_strat_a_{q}", float(a.answer_map[q])),
-                            label_visibility="collapsed", on_change=_answer, args=(q, bidset))
-        row[2].number_input(f"Weight: {question_name(q)}", min_value=0.0, max_value=100.0,
+        if q == YEARS:  # whole years: the term value for money runs over
+            row[1].number_input(f"Answer: {question_name(q)}", min_value=1, max_value=50,
+                                step=1, key=_seed(f"ev_strat_a_{q}", int(a.answer_map[q])),
+                                label_visibility="collapsed", on_change=_answer, args=(q, bidset))
+        else:
+            row[1].number_input(f"Answer: {question_name(q)}", min_value=1.0, max_value=5.0,
+                                step=1.0, format="%g",
+                                key=_seed(f"ev_strat_a_{q}", float(a.answer_map[q])),
+                                label_visibility="collapsed", on_change=_answer, args=(q, bidset))
+        row[2].number_input(f"Weight: {question_name(q)}", min_value=0.0, max_value=MAX_WEIGHT,
                             step=0.5, format="%g", key=_seed(f"ev_strat_w_{q}", weights[q]),
                             label_visibility="collapsed", on_change=_weight, args=(q, bidset),
                             help="Relative points: how much this question counts in the fit")
@@ -112,8 +125,8 @@ def fit_frame(found: Summary) -> pd.DataFrame:
     rows = []
     for f in found.ranking:
         good, bad = f.why(a.answer_map)
-        rows.append({"Rank": f.rank, "Model": f.model, "Fit (0-5)": f.score,
-                     "First in weight draws": 100 * f.first_share, "Fits on": good,
+        rows.append({"Rank": f.rank, "Model": f.model, "Fit (0-5)": shown(f.score),
+                     "First in weight draws": percent(f.first_share), "Fits on": good,
                      "Fits less on": bad, "Chosen": "✓" if f.model == found.model else ""})
     return pd.DataFrame(rows)
 
@@ -217,6 +230,16 @@ def _risks_changed(key: str, bidset: BidSet) -> None:
     _take(rows, bidset)
 
 
+def _text(value: Any) -> str:
+    """A text cell of the risk table: blank (None, or NaN in the frame shown) is ""."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _num(value: Any) -> float:
+    """A cell of the risk table as a number: blank (None, or NaN in the frame shown) is 0."""
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
 def _same(a: tuple[RiskLine, ...], b: tuple[RiskLine, ...]) -> bool:
     """The same risks, owners and figures (the editor's percentages round-trip inexactly)."""
     return len(a) == len(b) and all(
@@ -235,19 +258,19 @@ def _take(rows: list[dict[str, Any]], bidset: BidSet) -> bool:
     before = {r.name: r.owner for r in a.risks}
     lines = []
     for r in rows:
-        name = " ".join(str(r.get("Risk") or "").split())
+        name = risk_name(_text(r.get("Risk")))
         if not name:
             continue  # a row added but not yet named
-        owner = r.get("Owner") or NONE
+        owner = _text(r.get("Owner")) or NONE
         usual = usual_owner(name, model)
         if name in before and owner == (before[name] or usual or NONE):
             owner = before[name]  # unchanged: as it was given (blank follows the model)
         elif owner == usual:
             owner = ""
-        costs = [float(r.get(k) or 0.0) for k in ("Low", "Likely", "High")]
-        lines.append(RiskLine(name, owner, float(r.get("Chance a year (%)") or 0.0) / 100,
-                              *costs))
+        costs = [_num(r.get(k)) for k in ("Low", "Likely", "High")]
+        lines.append(RiskLine(name, owner, _num(r.get("Chance a year (%)")) / 100, *costs))
     if _same(a.risks, tuple(lines)):
+        st.session_state.pop(REFUSED, None)  # what the table shows is in use
         return False
     candidate = a.replace(risks=tuple(lines))
     if problems := candidate.problems():
@@ -282,10 +305,10 @@ def vfm_inputs(ev: Evaluation, bidset: BidSet, a: Assessment) -> None:
                                                           round(100 * a.risk_premium, 6)),
                          on_change=_number, args=("risk_premium", bidset),
                          help="What a provider charges over the expected cost of a risk it takes")
-    cols[1].number_input("Simulated terms", min_value=1, max_value=1_000_000, step=1_000,
+    cols[1].number_input("Simulated terms", min_value=1, max_value=MAX_DRAWS, step=1_000,
                          key=_seed("ev_strat_draws", a.draws), on_change=_number,
                          args=("draws", bidset))
-    cols[2].number_input("Seed", min_value=0, max_value=2**31 - 1, step=1,
+    cols[2].number_input("Seed", min_value=0, max_value=MAX_SEED, step=1,
                          key=_seed("ev_strat_seed", a.seed), on_change=_number,
                          args=("seed", bidset))
 

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from tests.e2e.conftest import shot, wait_idle
 from tests.helpers import basic
 
-PAGES = ("Import", "Evaluate", "Panel", "Robustness", "Scenarios", "Compliance", "Report & share",
-         "Monitor")
+PAGES = ("Strategy", "Import", "Evaluate", "Panel", "Robustness", "Scenarios", "Compliance",
+         "Report & share", "Monitor")
 
 
 def go(page, title: str) -> None:  # type: ignore[no-untyped-def]

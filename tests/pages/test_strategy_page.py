@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring.cli import main
-from scoring.strategy import summary
+from scoring.strategy import percent, shown, summary
 from scoring.workbook import read_path
 from tests.conftest import ROOT
 from tests.pages.test_charts import check
@@ -39,7 +39,9 @@ def test_the_sample_s_assessment_is_shown_with_the_command_line_s_figures(capsys
     assert main(["strategy", str(SAMPLE), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert list(table["Model"]) == [r["model"] for r in doc["ranking"]]
-    assert list(table["Fit (0-5)"]) == pytest.approx([r["fit"] for r in doc["ranking"]])
+    assert list(table["Fit (0-5)"]) == [shown(r["fit"]) for r in doc["ranking"]]  # as shown
+    assert list(table["First in weight draws"]) == [percent(r["first_share"])
+                                                    for r in doc["ranking"]]
     assert table.loc[table["Chosen"] == "✓", "Model"].tolist() == [doc["model"]]
     vfm = next(df.value for df in at.dataframe if "P90" in df.value.columns)
     assert vfm["Mean"].tolist() == pytest.approx([doc["value_for_money"]["traditional"]["mean"],
@@ -168,7 +170,7 @@ def test_a_saved_version_s_share_link_and_its_settings_file_reproduce_the_strate
                  "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["model"] == "Managed services"
-    assert [r["fit"] for r in doc["ranking"]] == pytest.approx(list(expected["Fit (0-5)"]))
+    assert [shown(r["fit"]) for r in doc["ranking"]] == list(expected["Fit (0-5)"])
     assert db.version(ref.evaluation_id, 1).evaluation.strategy == evaluation(at).strategy
 
 

@@ -155,3 +155,27 @@ def test_the_readme_s_tables_are_the_models_and_allocations_in_use():
     for name, letters, _ in RISKS:
         row = re.search(rf"^\| {re.escape(name)} \| ([PVS ]+) \|", text, re.M)
         assert row is not None and row.group(1).replace(" ", "") == letters, name
+
+
+def test_bad_json_seeds_and_draws_are_refused_and_shown_figures_round_half_up():
+    from scoring.strategy import MAX_DRAWS, percent, shown
+
+    a = default_assessment()
+    for key, value in (("seed", -1), ("seed", True), ("seed", 2**31), ("draws", MAX_DRAWS + 1)):
+        with pytest.raises(ValueError, match=key):
+            Assessment.from_dict({**a.to_dict(), key: value})
+    assert percent(0.125) == 13 and percent(0.124) == 12 and shown(3.125) == 3.13
+
+
+def test_the_largest_simulation_allowed_stays_small_in_memory():
+    import tracemalloc
+
+    from scoring.strategy import MAX_DRAWS
+
+    a = default_assessment().replace(answers=(*default_assessment().answers[:6],
+                                              ("partnership_years", 50.0)), draws=MAX_DRAWS)
+    tracemalloc.start()
+    a.value_for_money()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 64 * 2**20  # a few draws-long vectors, not draws × years arrays

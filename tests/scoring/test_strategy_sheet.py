@@ -72,3 +72,45 @@ def test_a_misspelt_item_is_one_problem_and_a_missing_question_another():
                                       "mean 'capability_gap'?")]
     found = problems(sheet(rows[1:]))
     assert found == [("Strategy!A27", "the Strategy sheet has no answer to capability_gap")]
+
+
+def _with(rows_edit):
+    rows = [list(r) for r in strategy_rows(default_assessment())]
+    rows_edit(rows)
+    return sheet(rows)
+
+
+def test_a_blank_cost_weights_all_zero_and_part_years_are_refused_at_their_cell():
+    assert problems(sheet(Design=("likely", None))) == [
+        ("Strategy!G16", "the likely cost of Design is blank")]
+    every = _with(lambda rows: [r.__setitem__(2, 0) for r in rows[:7]])
+    assert problems(every) == [("Strategy!C2", "every question weighs 0")]
+    assert problems(sheet(partnership_years=("value", 7.5))) == [
+        ("Strategy!B8", "the answer to partnership_years is 7.5; it must be a whole number of "
+                        "years")]
+    assert problems(sheet(seed=("value", -1))) == [
+        ("Strategy!B15", "seed is -1; it must be at least 0")]
+
+
+def test_a_misnamed_question_with_no_close_match_is_one_problem():
+    found = problems(_with(lambda rows: rows[6].__setitem__(0, "years")))
+    assert len(found) == 1 and found[0][0] == "Strategy!A8"
+
+
+def test_a_note_alone_is_ignored_and_a_foreign_strategy_sheet_is_noted_not_refused():
+    data = _with(lambda rows: rows.append([None] * 8 + ["a note under the table"]))
+    assert read_workbook(data).bidset.strategy == default_assessment()
+    other = read_workbook(basic(Strategy=[["Our IT strategy 2026-2030"], ["Cloud first"]]))
+    assert other.ok and other.bidset.strategy is None
+    assert any("not read as the delivery-strategy sheet" in n.message for n in other.notes)
+
+
+def test_risk_names_are_one_spelling_and_percentages_typed_read_back_exactly():
+    from scoring.strategy import RiskLine
+
+    a = default_assessment().replace(
+        risks=(RiskLine("cyber   SECURITY", "private", 33.3 / 100, 1, 2, 3),
+               RiskLine(" Tax  law ", "public", 7 / 100)), risk_premium=12.5 / 100)
+    assert [r.name for r in a.risks] == ["Cyber security", "Tax law"]
+    assert a.allocation("Alliance")[0].flag.startswith("usually shared under Alliance")
+    assert read_workbook(sheet(strategy_rows(a))).bidset.strategy == a
