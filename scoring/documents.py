@@ -124,8 +124,10 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[object]],  # type
             if i in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     last = len(table.rows) - 1
-    if widths:
+    if widths:  # the grid's columns (LibreOffice reads these) and each cell (Word reads those)
         table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Inches(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Inches(width)

@@ -277,7 +277,9 @@ def _take(rows: list[dict[str, Any]], bidset: BidSet) -> bool:
         st.session_state[REFUSED] = problems[0]
         return False
     st.session_state.pop(REFUSED, None)
-    st.session_state[RISK_EDITS] = st.session_state.get(RISK_EDITS, 0) + 1
+    done = st.session_state.get(RISK_EDITS, 0)
+    st.session_state.pop(f"ev_strat_risks_{done}_base", None)  # the editor drawn anew, keyed anew
+    st.session_state[RISK_EDITS] = done + 1
     _apply(lambda e: e.replace(strategy=candidate))
     return True
 
