@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from scoring.strategy import percent, shown
+from scoring.strategy import percent, shown, stability_sentence
 from scoring.template import template_bytes
 from ui import cache, state, vega
 from ui import strategy_views as views
@@ -59,6 +59,9 @@ with fit_tab:
         views.model_select(ev, bidset, a, found)
     st.dataframe(views.fit_frame(found), hide_index=True, width="stretch",
                  column_config=views.FIT_COLUMNS)
+    st.markdown("**What would change the best fit.** " + esc(stability_sentence(found)))
+    with st.expander("Each answer's range"):
+        st.dataframe(views.stability_frame(found), hide_index=True, width="stretch")
     st.caption("A model's fit on a question is 5 at the answer it suits best, falling to 0 four "
                "points away (25 years for the partnership's length); scikit-criteria's weighted "
                "sum ranks the models on those fits with the questions' weights. \"Suits\" is the "

@@ -807,7 +807,7 @@ def _db_setup(args: argparse.Namespace) -> str:
 
 def _strategy(args: argparse.Namespace) -> str:
     """The Strategy page's figures: the models ranked, the allocation and value for money."""
-    from scoring.strategy import PROFILES, QUESTIONS, percent, shown, summary
+    from scoring.strategy import PROFILES, QUESTIONS, percent, shown, stability_sentence, summary
 
     _, bidset = _read(args.workbook)
     assessment = _evaluation(args, bidset).assessment(bidset)
@@ -839,6 +839,8 @@ def _strategy(args: argparse.Namespace) -> str:
         "answers": assessment.answer_map, "weights": assessment.weight_map,
         "ranking": [{"rank": f.rank, "model": f.model, "fit": f.score,
                      "first_share": f.first_share, "fits": f.fits} for f in found.ranking],
+        "stability": [{"question": s.question, "answer": s.answer, "low": s.low, "high": s.high,
+                       "below": s.below, "above": s.above} for s in found.stability],
         "allocation": [{"risk": a.risk, "owner": a.owner, "usual": a.usual, "flag": a.flag}
                        for a in found.allocation],
         "value_for_money": {"traditional": found.traditional, "model": found.partnership,
@@ -864,7 +866,7 @@ def _strategy(args: argparse.Namespace) -> str:
         lines.append(f"  {f.rank}. {f.model:<20} {shown(f.score):5.2f}  "
                      f"first {percent(f.first_share):3d}%  "
                      f"fits on {good}" + (f"; less on {bad}" if bad else ""))
-    lines += ["", f"Chosen: {strategy_line(found)}", "",
+    lines += ["", stability_sentence(found), "", f"Chosen: {strategy_line(found)}", "",
               f"Risk allocation under {found.model.lower()}:"]
     for a in found.allocation:
         lines.append((f"  {a.risk:<24} {a.owner:<8}" + (f" RECONSIDER: {a.flag}" if a.flag else "")).rstrip())

@@ -30,7 +30,7 @@ from scoring.model import ADVERSE_KINDS, BUNDLE_LOT, FINDING_KINDS, BidSet, Find
 from scoring.record import describe as describe_checks
 from scoring.report import MARKING, strategy_line  # the one marking: the report's and these
 from scoring.results import Results
-from scoring.strategy import Summary, percent, shown
+from scoring.strategy import Summary, percent, shown, stability_sentence
 from scoring.weights import describe_outside, outside_ranges, split
 
 DEBRIEF_MARKING = "PROCUREMENT SENSITIVE — FOR THE NAMED BIDDER ONLY"
@@ -252,6 +252,7 @@ def _strategy(doc, found: Summary, currency: str) -> None:  # type: ignore[no-un
            [[f.rank, f.model, f"{shown(f.score):.2f}", f"{percent(f.first_share)}%",
              *f.why(a.answer_map)]
             for f in found.ranking[:3]], numeric=(0, 2, 3), widths=(0.5, 1.6, 0.8, 1.0, 2.8, 2.8))
+    doc.add_paragraph(xml_safe(stability_sentence(found)))
     t, p = found.traditional, found.partnership
     _table(doc, ["Over the term", "Mean", "P50", "P90"],
            [[name, *(_money(x[k], currency) for k in ("mean", "p50", "p90"))]

@@ -37,7 +37,7 @@ from scoring.panel import merge_scores
 from scoring.record import describe as describe_checks
 from scoring.results import Results
 from scoring.settings import SPECS
-from scoring.strategy import QUESTIONS, Summary, percent, shown
+from scoring.strategy import QUESTIONS, Summary, percent, shown, stability_sentence
 from scoring.weights import describe_outside, outside_ranges, split
 
 MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
@@ -462,6 +462,7 @@ def _strategy(s: Sheet, found: Summary, currency: str) -> None:
                      "First in (weight draws)": percent(f.first_share) / 100})
     s.table(pd.DataFrame(rows), {"Fit (0-5)": "0.00", "First in (weight draws)": "0%"},
             wrap=("Fits on", "Fits less on"))
+    s.text(stability_sentence(found))
     s.text("Each model's fit on a question is 5 at the answer it suits best, falling to 0 four "
            "points away (25 years for the partnership's length); the models are ranked by "
            "scikit-criteria's weighted sum of those fits. \"First in\" is the share of 5,000 "

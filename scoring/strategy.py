@@ -80,12 +80,13 @@ class Fit:
 
     def why(self, answers: Mapping[str, float]) -> tuple[str, str]:
         """Why it fits and why not, in words: its two best and two worst questions, each with
-        the programme's answer and the model's ideal one."""
+        the programme's answer and the model's ideal one (the name alone where they match)."""
         ideal = dict(zip((q for q, _ in QUESTIONS), PROFILES[self.model], strict=True))
         best, worst = self.reasons()
 
-        def said(q: str) -> str:
-            return f"{question_name(q).lower()} {answers[q]:g} (suits {ideal[q]:g})"
+        def said(q: str) -> str:  # an exact fit needs no numbers
+            name = question_name(q).lower()
+            return name if self.fits[q] >= 5 else f"{name} {answers[q]:g} (suits {ideal[q]:g})"
 
         return "; ".join(map(said, best)), "; ".join(said(q) for q in worst if self.fits[q] < 5)
 
@@ -134,6 +135,66 @@ def model_fit(answers: Mapping[str, float], weights: Mapping[str, float] | None 
     out = [Fit(m, float(scores[i]), ranks[m], dict(zip(names, map(float, matrix[i]), strict=True)),
                float(first[i])) for i, m in enumerate(PROFILES)]
     return sorted(out, key=lambda f: (f.rank, f.model))
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How far one answer can move, the others as given, before another model fits best."""
+
+    question: str
+    answer: float
+    low: float  # the best model stays best from ``low`` to ``high``
+    high: float
+    below: str | None  # the model that fits best just below ``low`` (None: the scale's end)
+    above: str | None
+
+    @property
+    def anywhere(self) -> bool:
+        """True when no answer on the scale changes the best fit."""
+        return self.below is None and self.above is None
+
+    def describe(self) -> str:
+        """What would change the best fit, in words."""
+        if self.anywhere:
+            return "any answer on the scale"
+        parts = []
+        if self.below is not None:
+            parts.append(f"below {self.low:g}, {self.below} fits best")
+        if self.above is not None:
+            parts.append(f"above {self.high:g}, {self.above} fits best")
+        return f"from {self.low:g} to {self.high:g}; " + "; ".join(parts)
+
+
+def answer_stability(answers: Mapping[str, float], weights: Mapping[str, float] | None = None,
+                     best_now: str | None = None) -> list[Stability]:
+    """For each question, the range of its answer (in steps of 0.1; whole years) over which the
+    best-fitting model stays best, the other answers as given: what would have to change for
+    another model to fit better. The weighted sum of the fits, as the ranking computes it."""
+    names = [q for q, _ in QUESTIONS]
+    w = np.array([float((weights or {}).get(q, 1.0)) for q in names])
+    w = w / w.sum()
+    models = list(PROFILES)
+
+    def best(given: Mapping[str, float]) -> str:
+        return models[int(np.argmax(fit_matrix(given) @ w))]
+
+    winner = best_now or best(answers)  # the ranking's first (a tie: as the ranking breaks it)
+    out = []
+    for q in names:
+        grid = np.arange(1, 51) if q == YEARS else np.round(np.arange(10, 51) / 10, 1)
+        here = float(answers[q])
+        steps = sorted({*map(float, grid), here})
+        i = steps.index(here)
+        tops = [winner if x == here else best({**answers, q: x}) for x in steps]
+        lo = i
+        while lo > 0 and tops[lo - 1] == winner:
+            lo -= 1
+        hi = i
+        while hi < len(steps) - 1 and tops[hi + 1] == winner:
+            hi += 1
+        out.append(Stability(q, here, steps[lo], steps[hi], tops[lo - 1] if lo > 0 else None,
+                             tops[hi + 1] if hi < len(steps) - 1 else None))
+    return out
 
 
 # -- value for money ------------------------------------------------------------------------
@@ -532,6 +593,7 @@ class Summary:
     model: str
     allocation: tuple[Allocation, ...]
     comparison: Comparison
+    stability: tuple[Stability, ...]  # each answer's range keeping the best fit best
 
     @property
     def fit(self) -> Fit:
@@ -570,9 +632,21 @@ class Summary:
                 f"{percent(share)} % of {terms}.")
 
 
+def stability_sentence(found: Summary) -> str:
+    """What would change the best fit, one answer at a time, in one sentence."""
+    best = found.ranking[0].model
+    moves = [s for s in found.stability if not s.anywhere]
+    if not moves:
+        return (f"{best} fits best whatever any one answer changes to (the others as given).")
+    return (f"{best} stays the best fit unless one answer moves: "
+            + "; ".join(f"{question_name(s.question).lower()} {s.describe()}" for s in moves)
+            + ".")
+
+
 def summary(a: Assessment) -> Summary:
     """The figures of assessment ``a``: its ranking, the model chosen (the best fit when none
     is), that model's allocation, and value for money against traditional delivery."""
     ranking = tuple(a.ranking())
     model = a.chosen(ranking)
-    return Summary(a, ranking, model, tuple(a.allocation(model)), a.value_for_money(model))
+    return Summary(a, ranking, model, tuple(a.allocation(model)), a.value_for_money(model),
+                   tuple(answer_stability(a.answer_map, a.weight_map, ranking[0].model)))

@@ -132,15 +132,24 @@ def fit_frame(found: Summary) -> pd.DataFrame:
 
 
 FIT_COLUMNS = {
-    "Fit (0-5)": st.column_config.NumberColumn(format="%.2f", help="The weighted sum of the "
-                                               "model's fit on each question, 0 to 5"),
+    "Rank": st.column_config.NumberColumn(width=50),
+    "Chosen": st.column_config.TextColumn(width=60),
+    "Fit (0-5)": st.column_config.NumberColumn(format="%.2f", width=70, help="The weighted sum "
+                                               "of the model's fit on each question, 0 to 5"),
     "First in weight draws": st.column_config.ProgressColumn(
-        format="%.0f%%", min_value=0, max_value=100,
+        format="%.0f%%", min_value=0, max_value=100, width=110,
         help="How robust the ranking is: the share of 5,000 weight draws around the weights "
              "(Dirichlet) in which the model ranks first"),
-    "Fits on": st.column_config.TextColumn(width="medium"),
-    "Fits less on": st.column_config.TextColumn(width="medium"),
+    "Fits on": st.column_config.TextColumn(width=270),
+    "Fits less on": st.column_config.TextColumn(width=330),
 }
+
+
+def stability_frame(found: Summary) -> pd.DataFrame:
+    """Each answer, and how far it can move before another model fits best."""
+    return pd.DataFrame([{"Question": question_name(s.question), "Answer": s.answer,
+                          f"{found.ranking[0].model} stays best": s.describe()}
+                         for s in found.stability])
 
 
 def fit_chart(found: Summary) -> vega.Chart:

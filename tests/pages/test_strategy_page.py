@@ -49,6 +49,11 @@ def test_the_sample_s_assessment_is_shown_with_the_command_line_s_figures(capsys
     flagged = [a["risk"] for a in doc["allocation"] if a["flag"]]
     assert flagged == ["Exit and transition"]
     assert [w.value.split("**")[1] for w in at.warning] == flagged
+    moved = next(m.value for m in at.markdown if "What would change the best fit" in m.value)
+    assert "data ownership from 1.6 to 5; below 1.6, Data partnership fits best" in \
+        moved.replace("\\", "")
+    assert [(s["question"], s["low"], s["below"]) for s in doc["stability"]
+            if s["below"] or s["above"]] == [("data_ownership", 1.6, "Data partnership")]
     check(at, 2)  # the fit bars, the value-for-money curves
 
 

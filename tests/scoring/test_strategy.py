@@ -179,3 +179,39 @@ def test_the_largest_simulation_allowed_stays_small_in_memory():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 64 * 2**20  # a few draws-long vectors, not draws × years arrays
+
+
+@pytest.mark.parametrize("answers", [MANAGED, CONCESSION, MODULAR])
+def test_each_answer_s_range_is_where_the_ranking_keeps_its_best_fit(answers):
+    from scoring.strategy import YEARS, answer_stability
+
+    best = model_fit(answers, draws=10)[0].model
+    found = answer_stability(answers)
+    assert len(found) == 7
+    for s in found:
+        step = 1.0 if s.question == YEARS else 0.1
+        assert s.low <= answers[s.question] <= s.high
+        for edge in (s.low, s.high):
+            assert model_fit({**answers, s.question: edge}, draws=10)[0].model == best
+        if s.below is not None:  # one step beyond the range, the ranking names another model
+            assert model_fit({**answers, s.question: round(s.low - step, 1)},
+                             draws=10)[0].model == s.below != best
+        if s.above is not None:
+            assert model_fit({**answers, s.question: round(s.high + step, 1)},
+                             draws=10)[0].model == s.above != best
+    assert all(s.anywhere for s in found)  # built to need their model: no one answer moves it
+
+
+def test_the_sample_s_best_fit_moves_only_if_data_ownership_falls_below_1_6():
+    from scoring.template import SAMPLE_STRATEGY
+
+    found = summary(SAMPLE_STRATEGY)
+    moves = {s.question: s for s in found.stability if not s.anywhere}
+    assert set(moves) == {"data_ownership"}
+    s = moves["data_ownership"]
+    assert (s.low, s.high, s.below, s.above) == (1.6, 5.0, "Data partnership", None)
+    weights = SAMPLE_STRATEGY.weight_map
+    for answer, model in ((1.6, "Modular contracts"), (1.5, "Data partnership")):
+        ranked = model_fit({**SAMPLE_STRATEGY.answer_map, "data_ownership": answer}, weights,
+                           draws=10)
+        assert ranked[0].model == model
