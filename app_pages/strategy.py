@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scoring.documents import file_part
 from scoring.strategy import percent, shown, stability_sentence
 from scoring.template import template_bytes
 from ui import cache, state, vega
@@ -48,7 +49,7 @@ with fit_tab:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("The programme's answers")
-        views.answers_inputs(ev, bidset, a)
+        views.answers_inputs(bidset, a)
     with right:
         st.subheader("How each model fits")
         vega.show(views.fit_chart(found))
@@ -56,7 +57,7 @@ with fit_tab:
         st.markdown(f"**{esc(best.model)}** fits best ({shown(best.score):.2f} of 5) and ranks "
                     f"first in **{percent(best.first_share)}%** of 5,000 weight draws around "
                     "these weights.")
-        views.model_select(ev, bidset, a, found)
+        views.model_select(bidset, found)
     st.dataframe(views.fit_frame(found), hide_index=True, width="stretch",
                  column_config=views.FIT_COLUMNS)
     st.markdown("**What would change the best fit.** " + esc(stability_sentence(found)))
@@ -73,7 +74,7 @@ with risk_tab:
              "programme's own risks as rows. A deviation from the usual allocation, or a risk "
              "no one owns, is flagged with the reason to reconsider. The chance and the costs "
              "drive value for money.")
-    views.risk_editor(ev, bidset, a, found)
+    views.risk_editor(bidset, found)
     for x in found.flags:
         st.warning(f"**{esc(x.risk)}** ({esc(x.owner)}): {esc(x.flag)}.", icon=":material/flag:")
     if not found.flags:
@@ -87,7 +88,7 @@ with vfm_tab:
              f"over the partnership's length ({a.years} years). Each year each risk happens with "
              "its chance and costs a triangular draw between its low and high cost; the same "
              "seeded draws for both.")
-    views.vfm_inputs(ev, bidset, a)
+    views.vfm_inputs(bidset, a)
     st.dataframe(views.vfm_frame(found), hide_index=True, column_config={
         k: st.column_config.NumberColumn(f"{k} ({currency})", format="%,.0f")
         for k in ("Mean", "P50", "P90")})
@@ -101,5 +102,5 @@ st.write(f"The bid workbook template written for **{esc(model.lower())}** sugges
          "and SLA terms, and carries this assessment in its Strategy sheet. The report (its "
          "Delivery strategy sheet) and the decision document show the same figures.")
 st.download_button(f"Bid workbook template for {model.lower()}", data=lambda: template_bytes(a),
-                   file_name=f"bid-template-{views.slug(model)}.xlsx",
+                   file_name=f"bid-template-{file_part(model)}.xlsx",
                    mime=XLSX, icon=":material/download:")

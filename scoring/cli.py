@@ -807,7 +807,7 @@ def _db_setup(args: argparse.Namespace) -> str:
 
 def _strategy(args: argparse.Namespace) -> str:
     """The Strategy page's figures: the models ranked, the allocation and value for money."""
-    from scoring.strategy import PROFILES, QUESTIONS, percent, shown, stability_sentence, summary
+    from scoring.strategy import PROFILES, QUESTIONS, model_named, stability_sentence, summary
 
     _, bidset = _read(args.workbook)
     assessment = _evaluation(args, bidset).assessment(bidset)
@@ -816,14 +816,13 @@ def _strategy(args: argparse.Namespace) -> str:
                        "delivery strategy: add the sheet (see the template) and run again",
                        EXIT_INVALID)
     if args.model:
-        by = {m.casefold(): m for m in PROFILES}
-        if args.model.strip().casefold() not in by:
+        model = model_named(args.model)
+        if model is None:
             raise CliError(f"--model: '{args.model}' is not a delivery model; choose one of "
                            + ", ".join(PROFILES), EXIT_INVALID)
-        assessment = assessment.replace(model=by[args.model.strip().casefold()])
+        assessment = assessment.replace(model=model)
     found = summary(assessment)
     currency = bidset.settings.currency
-    written = ""
     if args.template:
         from scoring.template import template_bytes
 
@@ -832,8 +831,7 @@ def _strategy(args: argparse.Namespace) -> str:
                 fh.write(template_bytes(assessment))
         except OSError as exc:
             raise CliError(f"cannot write {args.template}: {exc.strerror or exc}") from exc
-        written = f"Template for {found.model.lower()} written to {args.template}"
-        print(written, file=sys.stderr)
+        print(f"Template for {found.model.lower()} written to {args.template}", file=sys.stderr)
     doc = {
         "workbook_sha256": bidset.sha256, "model": found.model, "years": assessment.years,
         "answers": assessment.answer_map, "weights": assessment.weight_map,
@@ -861,18 +859,16 @@ def _strategy(args: argparse.Namespace) -> str:
 
     lines = ["Delivery-model fit (weighted sum of each model's fit, 0-5; first: share of weight "
              "draws ranking it first):"]
-    for f in found.ranking:
-        good, bad = f.why(assessment.answer_map)
-        lines.append(f"  {f.rank}. {f.model:<20} {shown(f.score):5.2f}  "
-                     f"first {percent(f.first_share):3d}%  "
-                     f"fits on {good}" + (f"; less on {bad}" if bad else ""))
+    for r in found.fit_rows():
+        lines.append(f"  {r['Rank']}. {r['Model']:<20} {r['Fit (0-5)']:5.2f}  "
+                     f"first {r['First in weight draws']:3d}%  fits on {r['Fits on']}"
+                     + (f"; less on {r['Fits less on']}" if r["Fits less on"] else ""))
     lines += ["", stability_sentence(found), "", f"Chosen: {strategy_line(found)}", "",
               f"Risk allocation under {found.model.lower()}:"]
     for a in found.allocation:
         lines.append((f"  {a.risk:<24} {a.owner:<8}" + (f" RECONSIDER: {a.flag}" if a.flag else "")).rstrip())
-    t, p = found.traditional, found.partnership
     lines += ["", f"Value for money over {assessment.years} years ({currency}):"]
-    for name, x in (("Traditional delivery", t), (found.model, p)):
+    for name, x in found.options:
         lines.append(f"  {name:<22} mean {x['mean']:>14,.0f}  P50 {x['p50']:>14,.0f}  "
                      f"P90 {x['p90']:>14,.0f}")
     lines.append("  " + found.verdict(currency))

@@ -30,7 +30,7 @@ from scoring.model import ADVERSE_KINDS, BUNDLE_LOT, FINDING_KINDS, BidSet, Find
 from scoring.record import describe as describe_checks
 from scoring.report import MARKING, strategy_line  # the one marking: the report's and these
 from scoring.results import Results
-from scoring.strategy import Summary, percent, shown, stability_sentence
+from scoring.strategy import Summary, stability_sentence
 from scoring.weights import describe_outside, outside_ranges, split
 
 DEBRIEF_MARKING = "PROCUREMENT SENSITIVE — FOR THE NAMED BIDDER ONLY"
@@ -247,16 +247,15 @@ def _strategy(doc, found: Summary, currency: str) -> None:  # type: ignore[no-un
     money (the figures of the report's Delivery strategy sheet)."""
     doc.add_heading("Delivery strategy", level=2)
     doc.add_paragraph(xml_safe(f"Delivery model: {strategy_line(found)}. {found.verdict(currency)}"))
-    a = found.assessment
-    _table(doc, ["Rank", "Model", "Fit (0-5)", "First in weight draws", "Fits on", "Fits less on"],
-           [[f.rank, f.model, f"{shown(f.score):.2f}", f"{percent(f.first_share)}%",
-             *f.why(a.answer_map)]
-            for f in found.ranking[:3]], numeric=(0, 2, 3), widths=(0.5, 1.6, 0.8, 1.0, 2.8, 2.8))
+    rows = found.fit_rows()[:3]
+    _table(doc, list(rows[0]), [[r["Rank"], r["Model"], f"{r['Fit (0-5)']:.2f}",
+                                 f"{r['First in weight draws']}%", r["Fits on"], r["Fits less on"]]
+                                for r in rows],
+           numeric=(0, 2, 3), widths=(0.5, 1.6, 0.8, 1.0, 2.8, 2.8))
     doc.add_paragraph(xml_safe(stability_sentence(found)))
-    t, p = found.traditional, found.partnership
     _table(doc, ["Over the term", "Mean", "P50", "P90"],
            [[name, *(_money(x[k], currency) for k in ("mean", "p50", "p90"))]
-            for name, x in (("Traditional delivery", t), (found.model, p))], numeric=(1, 2, 3))
+            for name, x in found.options], numeric=(1, 2, 3))
     if found.flags:
         doc.add_paragraph("Risk allocations to reconsider:")
         for r in found.flags:
@@ -509,8 +508,9 @@ def debrief_letter(results: Results, vendor: str, lot: str,
 
 
 def file_part(text: str) -> str:
-    """Text as part of a file name (letters and digits, the rest as -)."""
-    return "".join(ch if ch.isalnum() else "-" for ch in text).strip("-").lower()[:60] or "bid"
+    """Text as part of a file name (letters and digits, each run of anything else one -)."""
+    dashed = "".join(ch if ch.isalnum() else "-" for ch in text)
+    return "-".join(part for part in dashed.split("-") if part).lower()[:60] or "bid"
 
 
 def debriefs(results: Results, ctx: DocumentContext | None = None) -> dict[str, bytes]:

@@ -37,7 +37,7 @@ from scoring.panel import merge_scores
 from scoring.record import describe as describe_checks
 from scoring.results import Results
 from scoring.settings import SPECS
-from scoring.strategy import QUESTIONS, Summary, percent, shown, stability_sentence
+from scoring.strategy import QUESTIONS, Summary, as_percent, percent, shown, stability_sentence
 from scoring.weights import describe_outside, outside_ranges, split
 
 MARKING = "SOURCE SELECTION INFORMATION — SEE FAR 2.101 AND 3.104"
@@ -454,14 +454,11 @@ def _strategy(s: Sheet, found: Summary, currency: str) -> None:
     s.text(strategy_line(found) + ".")
     s.row += 1
     s.title("Delivery-model fit", 12)
-    rows = []
-    for f in found.ranking:
-        good, bad = f.why(a.answer_map)
-        rows.append({"Model": f.model, "Rank": f.rank, "Fit (0-5)": shown(f.score),
-                     "Fits on": good, "Fits less on": bad,
-                     "First in (weight draws)": percent(f.first_share) / 100})
-    s.table(pd.DataFrame(rows), {"Fit (0-5)": "0.00", "First in (weight draws)": "0%"},
-            wrap=("Fits on", "Fits less on"))
+    rows = pd.DataFrame(found.fit_rows())  # the model first: column A is text on this sheet
+    rows["First in weight draws"] /= 100
+    s.table(rows[["Model", "Rank", "Fit (0-5)", "Fits on", "Fits less on",
+                  "First in weight draws"]],
+            {"Fit (0-5)": "0.00", "First in weight draws": "0%"}, wrap=("Fits on", "Fits less on"))
     s.text(stability_sentence(found))
     s.text("Each model's fit on a question is 5 at the answer it suits best, falling to 0 four "
            "points away (25 years for the partnership's length); the models are ranked by "
@@ -480,12 +477,11 @@ def _strategy(s: Sheet, found: Summary, currency: str) -> None:
                            "(the programme's own risk)", "Reconsider": r.flag}
                           for r in found.allocation]), wrap=("Reconsider",))
     s.title(f"Value for money over {a.years} years ({currency})", 12)
-    t, p = found.traditional, found.partnership
     s.table(pd.DataFrame([{"Option": name, "Mean": x["mean"], "P50": x["p50"], "P90": x["p90"]}
-                          for name, x in (("Traditional delivery", t), (found.model, p))]),
+                          for name, x in found.options]),
             {"Mean": "#,##0", "P50": "#,##0", "P90": "#,##0"})
     s.text(found.verdict(currency), alert=False)
-    s.text(VFM_BASIS.format(premium=shown(100 * a.risk_premium, 6), draws=a.draws, seed=a.seed,
+    s.text(VFM_BASIS.format(premium=as_percent(a.risk_premium), draws=a.draws, seed=a.seed,
                             neutrality=a.neutrality), italic=True)
     s.finish()
 

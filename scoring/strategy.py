@@ -21,7 +21,7 @@ P50 and P90 of each, and the share of draws in which the partnership is cheaper.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -49,9 +49,25 @@ def shown(x: float, places: int = 2) -> float:
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
 
 
+def as_percent(share: float) -> float:
+    """A fraction as a percent, the shortest decimal that reads back as exactly the same
+    fraction (7 for 0.07, not 7.000000000000001): what the Strategy sheet and the page's inputs
+    hold, so that a fraction typed as a percent comes back unchanged."""
+    for places in range(16):
+        p = round(100 * share, places)
+        if p / 100 == share:
+            return p
+    return 100 * share
+
+
 def question_name(q: str) -> str:
     """A question's short name (capability_gap: Capability gap)."""
     return q.replace("_", " ").capitalize()
+
+
+def answer_bounds(q: str) -> tuple[int, int]:
+    """The answers a question takes: 1-5, or 1-50 whole years for the partnership's length."""
+    return (1, 50) if q == YEARS else (1, 5)
 
 # The answer each model suits best, question by question (the order of QUESTIONS).
 PROFILES: dict[str, tuple[float, ...]] = {
@@ -308,6 +324,14 @@ _STANDARD = {name.casefold(): name for name in RISK_NAMES}
 MAX_DRAWS = 200_000  # simulated terms: up to 50 years of a dozen risks in a few seconds
 MAX_SEED = 2**31 - 1
 MAX_WEIGHT = 1_000.0  # a question's relative points
+MAX_PREMIUM = 5.0  # 500 % over a transferred risk's expected cost
+
+
+def model_named(text: str) -> str | None:
+    """The delivery model ``text`` names (case, spaces, _ and - ignored), or None."""
+    from scoring.model import header_key
+
+    return {header_key(m): m for m in PROFILES}.get(header_key(text))
 
 
 def usual_owner(risk: str, model: str) -> str | None:
@@ -393,8 +417,6 @@ class Assessment:
         return self.model or (ranking or self.ranking())[0].model
 
     def replace(self, **changes: object) -> Assessment:
-        from dataclasses import replace
-
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def problems(self) -> list[str]:
@@ -402,7 +424,7 @@ class Assessment:
         out = []
         for q, _ in QUESTIONS:
             a = self.answer_map.get(q)
-            low, high = (1, 50) if q == YEARS else (1, 5)
+            low, high = answer_bounds(q)
             if a is None or not low <= a <= high:
                 out.append(f"{question_name(q)}: the answer must be from {low} to {high}")
             elif q == YEARS and not float(a).is_integer():
@@ -426,8 +448,8 @@ class Assessment:
                 out.append(f"{r.name}: the costs must be 0 or more, low ≤ likely ≤ high")
         if min(self.traditional_cost, self.partnership_cost, self.neutrality) < 0:
             out.append("the costs must be 0 or more")
-        if not 0 <= self.risk_premium <= 5:
-            out.append("the risk premium must be from 0 to 500 %")
+        if not 0 <= self.risk_premium <= MAX_PREMIUM:
+            out.append(f"the risk premium must be from 0 to {100 * MAX_PREMIUM:g} %")
         if isinstance(self.draws, bool) or not 1 <= self.draws <= MAX_DRAWS:
             out.append(f"the draws must be from 1 to {MAX_DRAWS:,}")
         if isinstance(self.seed, bool) or not 0 <= self.seed <= MAX_SEED:
@@ -512,8 +534,8 @@ class Assessment:
                   tuple(lines), *(number(data.get(k, 0.0), k) for k in (
                       "traditional_cost", "partnership_cost", "neutrality")),
                   number(data.get("risk_premium", 0.2), "risk_premium"), draws, seed)
-        if out.problems():
-            raise ValueError(out.problems()[0])
+        if problems := out.problems():
+            raise ValueError(problems[0])
         return out
 
 
@@ -546,7 +568,7 @@ def default_assessment() -> Assessment:
 
 # -- into the evaluation: criteria and SLA terms suggested for each model --------------------
 
-# criterion, weight, direction, group, scale_min, scale_max, min_acceptable, description
+# each model's suggested criteria: name and description (the template adds them at 10 points)
 SUGGESTED_CRITERIA: dict[str, tuple[tuple[str, str], ...]] = {
     "Monolithic contract": (
         ("Integration approach", "How one prime integrates design, build and run"),
@@ -594,6 +616,22 @@ class Summary:
     allocation: tuple[Allocation, ...]
     comparison: Comparison
     stability: tuple[Stability, ...]  # each answer's range keeping the best fit best
+
+    def fit_rows(self) -> list[dict[str, object]]:
+        """The ranking as every surface tabulates it: rank, model, the fit and the share of
+        weight draws ranking it first as shown (half up), and why it fits or not."""
+        rows = []
+        for f in self.ranking:
+            good, bad = f.why(self.assessment.answer_map)
+            rows.append({"Rank": f.rank, "Model": f.model, "Fit (0-5)": shown(f.score),
+                         "First in weight draws": percent(f.first_share), "Fits on": good,
+                         "Fits less on": bad})
+        return rows
+
+    @property
+    def options(self) -> tuple[tuple[str, dict[str, float]], ...]:
+        """Traditional delivery and the model, each with its mean, P50 and P90 over the term."""
+        return (("Traditional delivery", self.traditional), (self.model, self.partnership))
 
     @property
     def fit(self) -> Fit:

@@ -19,6 +19,7 @@ from typing import Any
 from scoring.model import header_key
 from scoring.strategy import (
     MAX_DRAWS,
+    MAX_PREMIUM,
     MAX_SEED,
     MAX_WEIGHT,
     NONE,
@@ -29,6 +30,9 @@ from scoring.strategy import (
     YEARS,
     Assessment,
     RiskLine,
+    answer_bounds,
+    as_percent,
+    model_named,
 )
 
 SHEET = "Strategy"
@@ -38,7 +42,6 @@ SETTINGS = ("delivery_model", "traditional_cost", "partnership_cost", "competiti
 _QUESTION = {header_key(q): q for q, _ in QUESTIONS}
 _SETTING = {header_key(s): s for s in SETTINGS}
 _RISK = {header_key(r): r for r in RISK_NAMES}
-_MODEL = {header_key(m): m for m in PROFILES}
 _RISK_COLUMNS = ("owner", "chance pct", "low", "likely", "high")
 _USED = ("value", "weight", *_RISK_COLUMNS)
 
@@ -129,7 +132,7 @@ class _Rows:
                          "an owner, a chance or a cost")
 
     def question(self, row: int, values: list[Any], q: str) -> None:
-        low, high = (1, 50) if q == YEARS else (1, 5)
+        low, high = answer_bounds(q)
         a = self.number(row, values, "value", what=f"the answer to {q}", required=True,
                         minimum=low, maximum=high, fix=f"Answer from {low} to {high}")
         if a is not None and q == YEARS and not a.is_integer():
@@ -149,18 +152,18 @@ class _Rows:
 
         raw = self.sheet.get(values, "value")
         if name == "delivery_model":
-            model = norm_header(raw)
-            if model and model not in _MODEL:
+            model = model_named(cell_text(raw))
+            if model is None and norm_header(raw):
                 guess = closest(cell_text(raw), list(PROFILES))
                 self.problem(row, "value", f"'{cell_text(raw)}' is not a delivery model"
                              + (f"; did you mean '{guess}'?" if guess else ""),
                              f"Write one of: {', '.join(PROFILES)} (or leave it blank for the "
                              "best fit)")
             elif model:
-                self.given[name] = _MODEL[model]
+                self.given[name] = model
             return
         whole = name in ("draws", "seed")
-        low, high = {"risk_premium_pct": (0, 500), "draws": (1, MAX_DRAWS),
+        low, high = {"risk_premium_pct": (0, 100 * MAX_PREMIUM), "draws": (1, MAX_DRAWS),
                      "seed": (0, MAX_SEED)}.get(name, (0, None))
         v = self.number(row, values, "value", what=name, minimum=low, maximum=high,
                         fix="Type a figure in range")
@@ -232,16 +235,6 @@ class _Rows:
         return out
 
 
-def _percent(share: float) -> float:
-    """A fraction as the percent the sheet holds: the shortest decimal that reads back as
-    exactly the same fraction (7 for 0.07, not 7.000000000000001)."""
-    for places in range(16):
-        p = round(100 * share, places)
-        if p / 100 == share:
-            return p
-    return 100 * share
-
-
 def strategy_rows(a: Assessment) -> list[tuple[Any, ...]]:
     """The Strategy sheet's rows for ``a`` (what ``read_strategy`` reads back)."""
     weights = dict(a.weights)
@@ -255,11 +248,11 @@ def strategy_rows(a: Assessment) -> list[tuple[Any, ...]]:
               "the price of the delivery model over the term"),
              ("competitive_neutrality", a.neutrality, *[None] * 6,
               "what the agency's own delivery escapes (taxes, insurance), added to it"),
-             ("risk_premium_pct", _percent(a.risk_premium), *[None] * 6,
+             ("risk_premium_pct", as_percent(a.risk_premium), *[None] * 6,
               "what a provider charges over the expected cost of the risk it takes on"),
              ("draws", a.draws, *[None] * 6, "Monte Carlo draws"),
              ("seed", a.seed, *[None] * 6, "the draws' seed")]
-    rows += [(r.name, None, None, r.owner or None, _percent(r.chance), r.low, r.likely,
+    rows += [(r.name, None, None, r.owner or None, as_percent(r.chance), r.low, r.likely,
               r.high, "owner: public, private, shared or none; blank: the usual owner")
              for r in a.risks]
     return rows

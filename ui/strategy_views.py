@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from scoring.evaluation import Evaluation
 from scoring.model import BidSet
 from scoring.strategy import (
     MAX_DRAWS,
+    MAX_PREMIUM,
     MAX_SEED,
     MAX_WEIGHT,
     NONE,
@@ -28,15 +28,15 @@ from scoring.strategy import (
     Assessment,
     RiskLine,
     Summary,
+    answer_bounds,
+    as_percent,
     default_assessment,
-    percent,
     question_name,
     risk_name,
-    shown,
     usual_owner,
 )
 from ui import state, vega
-from ui.controls import _apply, _seed
+from ui.controls import _apply, _reconcile, _seed
 from ui.widgets import md_escape as esc
 
 BEST = "Best fit"
@@ -44,11 +44,6 @@ RISK_EDITS = "strategy_risk_edits"  # how many edits of the risk table applied (
 # ev_-prefixed: dropped with the evaluation's other widget state when it is replaced
 REFUSED = "ev_strat_refused"  # why the last edit of the risk table was not applied
 NO_WEIGHT = "ev_strat_no_weight"  # a weight of 0 refused: every question would weigh 0
-
-
-def slug(model: str) -> str:
-    """A model's name in a file name (Concession / BOT: concession-bot)."""
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in model.lower()).split())
 
 
 def start() -> None:
@@ -63,9 +58,15 @@ def reset() -> None:
     st.session_state.pop(REFUSED, None)
 
 
-def _change(ev: Evaluation, bidset: BidSet, **changes: Any) -> None:
-    a = ev.assessment(bidset)
+def _current(bidset: BidSet) -> Assessment:
+    """The assessment in use (the page draws its widgets only when there is one)."""
+    a = state.evaluation().assessment(bidset)
     assert a is not None
+    return a
+
+
+def _change(bidset: BidSet, **changes: Any) -> None:
+    a = _current(bidset)
     if "weights" not in changes:
         st.session_state.pop(NO_WEIGHT, None)
     _apply(lambda e: e.replace(strategy=a.replace(**changes)))
@@ -73,7 +74,7 @@ def _change(ev: Evaluation, bidset: BidSet, **changes: Any) -> None:
 
 # -- 1. delivery-model fit -------------------------------------------------------------------
 
-def answers_inputs(ev: Evaluation, bidset: BidSet, a: Assessment) -> None:
+def answers_inputs(bidset: BidSet, a: Assessment) -> None:
     """The seven questions: the programme's answer and the question's weight, side by side."""
     head = st.columns([6, 2, 2])
     head[0].markdown("**Question**")
@@ -83,15 +84,13 @@ def answers_inputs(ev: Evaluation, bidset: BidSet, a: Assessment) -> None:
     for q, label in QUESTIONS:
         row = st.columns([6, 2, 2], vertical_alignment="center")
         row[0].write(label)
-        if q == YEARS:  # whole years: the term value for money runs over
-            row[1].number_input(f"Answer: {question_name(q)}", min_value=1, max_value=50,
-                                step=1, key=_seed(f"ev_strat_a_{q}", int(a.answer_map[q])),
-                                label_visibility="collapsed", on_change=_answer, args=(q, bidset))
-        else:
-            row[1].number_input(f"Answer: {question_name(q)}", min_value=1.0, max_value=5.0,
-                                step=1.0, format="%g",
-                                key=_seed(f"ev_strat_a_{q}", float(a.answer_map[q])),
-                                label_visibility="collapsed", on_change=_answer, args=(q, bidset))
+        low, high = answer_bounds(q)
+        whole = q == YEARS  # whole years: the term value for money runs over
+        kind = int if whole else float
+        row[1].number_input(f"Answer: {question_name(q)}", min_value=kind(low),
+                            max_value=kind(high), step=kind(1), format="%d" if whole else "%g",
+                            key=_seed(f"ev_strat_a_{q}", kind(a.answer_map[q])),
+                            label_visibility="collapsed", on_change=_answer, args=(q, bidset))
         row[2].number_input(f"Weight: {question_name(q)}", min_value=0.0, max_value=MAX_WEIGHT,
                             step=0.5, format="%g", key=_seed(f"ev_strat_w_{q}", weights[q]),
                             label_visibility="collapsed", on_change=_weight, args=(q, bidset),
@@ -102,33 +101,21 @@ def answers_inputs(ev: Evaluation, bidset: BidSet, a: Assessment) -> None:
 
 
 def _answer(q: str, bidset: BidSet) -> None:
-    ev = state.evaluation()
-    a = ev.assessment(bidset)
-    assert a is not None
-    _change(ev, bidset, answers=tuple({**a.answer_map,
-                                       q: float(st.session_state[f"ev_strat_a_{q}"])}.items()))
+    answers = {**_current(bidset).answer_map, q: float(st.session_state[f"ev_strat_a_{q}"])}
+    _change(bidset, answers=tuple(answers.items()))
 
 
 def _weight(q: str, bidset: BidSet) -> None:
-    ev = state.evaluation()
-    a = ev.assessment(bidset)
-    assert a is not None
-    weights = {**a.weight_map, q: float(st.session_state[f"ev_strat_w_{q}"])}
+    weights = {**_current(bidset).weight_map, q: float(st.session_state[f"ev_strat_w_{q}"])}
     st.session_state[NO_WEIGHT] = sum(weights.values()) <= 0
     if st.session_state[NO_WEIGHT]:
         return  # every weight 0: refused below the inputs, the assessment unchanged
-    _change(ev, bidset, weights=tuple(weights.items()))
+    _change(bidset, weights=tuple(weights.items()))
 
 
 def fit_frame(found: Summary) -> pd.DataFrame:
-    a = found.assessment
-    rows = []
-    for f in found.ranking:
-        good, bad = f.why(a.answer_map)
-        rows.append({"Rank": f.rank, "Model": f.model, "Fit (0-5)": shown(f.score),
-                     "First in weight draws": percent(f.first_share), "Fits on": good,
-                     "Fits less on": bad, "Chosen": "✓" if f.model == found.model else ""})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{**r, "Chosen": "✓" if r["Model"] == found.model else ""}
+                         for r in found.fit_rows()])
 
 
 FIT_COLUMNS = {
@@ -166,29 +153,31 @@ def fit_chart(found: Summary) -> vega.Chart:
     return vega.Chart.of(frame, chart)
 
 
-def model_select(ev: Evaluation, bidset: BidSet, a: Assessment, found: Summary) -> None:
+def model_select(bidset: BidSet, found: Summary) -> None:
     best = found.ranking[0].model
     options = [BEST, *PROFILES]
     st.selectbox("Delivery model chosen", options,
                  format_func=lambda m: f"Best fit ({best})" if m == BEST else m,
-                 key=_seed("ev_strat_model", a.model or BEST), on_change=_model, args=(bidset,),
+                 key=_seed("ev_strat_model", found.assessment.model or BEST), on_change=_model,
+                 args=(bidset,),
                  help="The model the programme will buy by: its usual risk allocation, value for "
                       "money and the bid template follow it. The best fit follows the answers.")
 
 
 def _model(bidset: BidSet) -> None:
     chosen = st.session_state["ev_strat_model"]
-    _change(state.evaluation(), bidset, model="" if chosen == BEST else chosen)
+    _change(bidset, model="" if chosen == BEST else chosen)
 
 
 # -- 2. risk allocation ----------------------------------------------------------------------
 
-def risk_frame(a: Assessment, found: Summary) -> pd.DataFrame:
+def risk_frame(found: Summary) -> pd.DataFrame:
     flags = {x.risk: x for x in found.allocation}
     return pd.DataFrame([{"Risk": r.name, "Owner": flags[r.name].owner,
                           "Usual owner": flags[r.name].usual or "(own risk)",
-                          "Chance a year (%)": 100 * r.chance, "Low": r.low, "Likely": r.likely,
-                          "High": r.high, "Reconsider": _mark(flags[r.name])} for r in a.risks],
+                          "Chance a year (%)": as_percent(r.chance), "Low": r.low,
+                          "Likely": r.likely, "High": r.high, "Reconsider": _mark(flags[r.name])}
+                         for r in found.assessment.risks],
                         columns=["Risk", "Owner", "Usual owner", "Chance a year (%)", "Low",
                                  "Likely", "High", "Reconsider"])
 
@@ -200,11 +189,11 @@ def _mark(x: Allocation) -> str:
     return "⚑ no owner" if x.owner == NONE else "⚑ not the usual owner"
 
 
-def risk_editor(ev: Evaluation, bidset: BidSet, a: Assessment, found: Summary) -> None:
+def risk_editor(bidset: BidSet, found: Summary) -> None:
     """The risks × owner, pre-filled with the usual owner under the model; editable, rows may
     be added (a risk of the programme's own) or deleted."""
     key = f"ev_strat_risks_{st.session_state.get(RISK_EDITS, 0)}"
-    base = risk_frame(a, found)
+    base = risk_frame(found)
     st.session_state[f"{key}_base"] = base
     money = st.column_config.NumberColumn(min_value=0.0, format="%,.0f")
     shown = st.data_editor(
@@ -222,8 +211,8 @@ def risk_editor(ev: Evaluation, bidset: BidSet, a: Assessment, found: Summary) -
             "Reconsider": st.column_config.TextColumn(
                 width="medium", help="A deviation from the usual allocation, or no owner: the "
                                      "reason to reconsider is listed under the table")})
-    if _take(shown.to_dict("records"), bidset):  # edits that reached it without its callback
-        st.rerun()
+    # edits that reached the editor without its callback: applied, and the page drawn again
+    _reconcile(lambda: _take(shown.to_dict("records"), bidset, found.model))
     if (why := st.session_state.get(REFUSED)) is not None:
         st.error(f"Not applied: {esc(why)}", icon=":material/error:")
 
@@ -236,7 +225,7 @@ def _risks_changed(key: str, bidset: BidSet) -> None:
         rows[int(i)].update(change)
     deleted = {int(i) for i in edits.get("deleted_rows", [])}
     rows = [r for i, r in enumerate(rows) if i not in deleted] + list(edits.get("added_rows", []))
-    _take(rows, bidset)
+    _take(rows, bidset, _current(bidset).chosen())
 
 
 def _text(value: Any) -> str:
@@ -257,13 +246,11 @@ def _same(a: tuple[RiskLine, ...], b: tuple[RiskLine, ...]) -> bool:
             for f in ("chance", "low", "likely", "high")) for x, y in zip(a, b, strict=True))
 
 
-def _take(rows: list[dict[str, Any]], bidset: BidSet) -> bool:
-    """The risk table's rows as the assessment's risks; True when that changed the evaluation
-    (False when the rows are its risks already, or were refused: REFUSED says why)."""
-    ev = state.evaluation()
-    a = ev.assessment(bidset)
-    assert a is not None
-    model = a.chosen()
+def _take(rows: list[dict[str, Any]], bidset: BidSet, model: str) -> None:
+    """The risk table's rows as the assessment's risks (the owners against the usual ones
+    under ``model``, the model chosen); rows that are its risks already change nothing, rows
+    that cannot be used are refused (REFUSED says why)."""
+    a = _current(bidset)
     before = {r.name: r.owner for r in a.risks}
     lines = []
     for r in rows:
@@ -280,17 +267,16 @@ def _take(rows: list[dict[str, Any]], bidset: BidSet) -> bool:
         lines.append(RiskLine(name, owner, _num(r.get("Chance a year (%)")) / 100, *costs))
     if _same(a.risks, tuple(lines)):
         st.session_state.pop(REFUSED, None)  # what the table shows is in use
-        return False
+        return
     candidate = a.replace(risks=tuple(lines))
     if problems := candidate.problems():
         st.session_state[REFUSED] = problems[0]
-        return False
+        return
     st.session_state.pop(REFUSED, None)
     done = st.session_state.get(RISK_EDITS, 0)
     st.session_state.pop(f"ev_strat_risks_{done}_base", None)  # the editor drawn anew, keyed anew
     st.session_state[RISK_EDITS] = done + 1
     _apply(lambda e: e.replace(strategy=candidate))
-    return True
 
 
 # -- 3. value for money ----------------------------------------------------------------------
@@ -302,7 +288,7 @@ _MONEY = (("traditional_cost", "Traditional delivery", "The agency delivering it
            "(taxes, insurance, a commercial return), added to traditional delivery"))
 
 
-def vfm_inputs(ev: Evaluation, bidset: BidSet, a: Assessment) -> None:
+def vfm_inputs(bidset: BidSet, a: Assessment) -> None:
     currency = esc(bidset.settings.currency)
     cols = st.columns(3)
     for col, (name, label, what) in zip(cols, _MONEY, strict=True):
@@ -311,9 +297,9 @@ def vfm_inputs(ev: Evaluation, bidset: BidSet, a: Assessment) -> None:
                          on_change=_number, args=(name, bidset))
         col.caption(f"{currency} {getattr(a, name):,.0f}")
     cols = st.columns(3)
-    cols[0].number_input("Risk premium on transferred risk (%)", min_value=0.0, max_value=500.0,
-                         step=5.0, format="%g", key=_seed("ev_strat_risk_premium",
-                                                          round(100 * a.risk_premium, 6)),
+    cols[0].number_input("Risk premium on transferred risk (%)", min_value=0.0,
+                         max_value=100 * MAX_PREMIUM, step=5.0, format="%g",
+                         key=_seed("ev_strat_risk_premium", as_percent(a.risk_premium)),
                          on_change=_number, args=("risk_premium", bidset),
                          help="What a provider charges over the expected cost of a risk it takes")
     cols[1].number_input("Simulated terms", min_value=1, max_value=MAX_DRAWS, step=1_000,
@@ -329,14 +315,12 @@ def _number(name: str, bidset: BidSet) -> None:
     if value is None:
         return
     value = value / 100 if name == "risk_premium" else value
-    _change(state.evaluation(), bidset, **{name: int(value) if name in ("draws", "seed")
-                                           else float(value)})
+    _change(bidset, **{name: int(value) if name in ("draws", "seed") else float(value)})
 
 
 def vfm_frame(found: Summary) -> pd.DataFrame:
     return pd.DataFrame([{"Option": name, "Mean": x["mean"], "P50": x["p50"], "P90": x["p90"]}
-                         for name, x in (("Traditional delivery", found.traditional),
-                                         (found.model, found.partnership))])
+                         for name, x in found.options])
 
 
 def vfm_chart(found: Summary, currency: str) -> vega.Chart:
